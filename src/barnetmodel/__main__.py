@@ -1,0 +1,6 @@
+"""`python -m barnetmodel`."""
+
+from barnetmodel.cli import main
+
+if __name__ == "__main__":
+    main()

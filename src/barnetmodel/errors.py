@@ -1,0 +1,46 @@
+"""The one exception type for a user's mistake, and how it is printed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+PathPart = str | int
+Path = tuple[PathPart, ...]
+
+
+def format_path(path: Sequence[PathPart]) -> str:
+    """`("options", "outsource", "lines", 0, "total")` -> `options.outsource.lines[0].total`."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input, located as precisely as we can."""
+
+    file: str
+    message: str
+    path: Path = ()
+    line: int | None = None  # 1-based
+    column: int | None = None  # 1-based
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}:{self.column or 1}"
+        field = format_path(self.path)
+        return f"{where}: {field}: {self.message}" if field else f"{where}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """Bad input from the user: printed as `file:line:col: field.path: message`, exit 2."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,0 +1,125 @@
+"""Scenario files in, validated `Scenario` out; every problem located at `file:line:col`."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from barnetmodel import yaml_source
+from barnetmodel.checks import check
+from barnetmodel.errors import Path, Problem, ScenarioError
+from barnetmodel.scenario import Scenario
+from barnetmodel.suggest import did_you_mean
+from barnetmodel.yaml_source import Source
+
+TYPE_NAMES = {
+    "float_type": "a number",
+    "int_type": "a whole number",
+    "string_type": "text",
+    "list_type": "a list",
+    "dict_type": "a mapping of keys to values",
+    "model_type": "a mapping of keys to values",
+    "bool_type": "true or false",
+}
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A valid scenario, with the source it came from and a hash of its bytes."""
+
+    scenario: Scenario
+    source: Source
+    sha256: str
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _fields_at(path: Path) -> list[str]:
+    """The keys a user may write at `path` in the scenario, for 'did you mean'."""
+    model: type[BaseModel] | None = Scenario
+    for part in path:
+        if model is None:
+            return []
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) or next(
+            (f for f in model.model_fields.values() if f.alias == part), None
+        )
+        if field is None:
+            # A key of a dict field (an option name): stay with the dict's value model.
+            continue
+        model = _model_in(field.annotation)
+    return [f.alias or name for name, f in model.model_fields.items()] if model else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found:
+            return found
+    return None
+
+
+def pydantic_problems(error: ValidationError, source: Source) -> list[Problem]:
+    """Turn pydantic's errors into located, plain-English problems."""
+    problems = []
+    for item in error.errors():
+        path: Path = tuple(item["loc"])
+        kind = item["type"]
+        value = item.get("input")
+        if kind == "extra_forbidden":
+            key = path[-1]
+            hint = did_you_mean(key, _fields_at(path[:-1]))
+            problems.append(source.problem(path, f"unknown key '{key}'{hint}", key=True))
+        elif kind == "missing":
+            problems.append(source.problem(path, f"required key '{path[-1]}' is missing"))
+        elif kind in TYPE_NAMES:
+            problems.append(source.problem(path, f"should be {TYPE_NAMES[kind]}, not {_describe(value)}"))
+        elif kind == "finite_number":
+            problems.append(source.problem(path, f"should be a finite number, not {_describe(value)}"))
+        elif kind == "literal_error":
+            expected = item.get("ctx", {}).get("expected", "")
+            choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
+            hint = did_you_mean(value, choices) if isinstance(value, str) else ""
+            problems.append(source.problem(path, f"should be {expected}, not {_describe(value)}{hint}"))
+        elif kind == "value_error":
+            problems.append(source.problem(path, str(item.get("ctx", {}).get("error", item["msg"]))))
+        else:
+            message = item["msg"].replace("Input should be", "should be").replace("Value should", "should")
+            message = message[0].lower() + message[1:]
+            problems.append(source.problem(path, f"{message}, not {_describe(value)}"))
+    return problems
+
+
+def validate(source: Source) -> Scenario:
+    """Every problem in a parsed file, at once; or the valid scenario."""
+    if not isinstance(source.data, dict):
+        raise ScenarioError([source.problem((), "a scenario file is a mapping of keys (title:, horizon:, ...)")])
+    try:
+        scenario = Scenario.model_validate(source.data)
+    except ValidationError as error:
+        raise ScenarioError(pydantic_problems(error, source)) from None
+    findings = check(scenario)
+    if findings:
+        raise ScenarioError(source.problem(f.path, f.message, key=f.at_key) for f in findings)
+    return scenario
+
+
+def load(file: str) -> Loaded:
+    """Read, parse and validate a scenario file."""
+    source = yaml_source.load(file)
+    scenario = validate(source)
+    digest = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
+    return Loaded(scenario=scenario, source=source, sha256=digest)

@@ -1,0 +1,1 @@
+"""Renderers: results (plain data) in, text out. Each module renders one format."""

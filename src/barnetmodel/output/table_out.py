@@ -1,0 +1,25 @@
+"""Rich tables for the terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from barnetmodel.output.views import all_views, header
+
+
+def show(results: dict[str, Any], console: Console) -> None:
+    lines = header(results)
+    console.print(f"[bold]{lines[0]}[/bold]", highlight=False)
+    for line in lines[1:]:
+        console.print(line, style="dim", highlight=False)
+    for view in all_views(results):
+        table = Table(title=view.title, title_justify="left", caption=view.note, caption_justify="left")
+        for i, column in enumerate(view.columns):
+            table.add_column(column, justify="left" if i == 0 else "right", overflow="fold")
+        for row in view.rows:
+            table.add_row(*row)
+        console.print()
+        console.print(table)

@@ -1,0 +1,137 @@
+"""The figures a run reports, as plain data: what JSON, CSV, Markdown and tables are made from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from barnetmodel import __version__
+from barnetmodel.engine import BASES, Projection
+from barnetmodel.labels import financial_year
+from barnetmodel.scenario import Scenario, Target
+
+
+def basis_label(scenario: Scenario, basis: str) -> str:
+    """The unit and price basis of a figure, e.g. '£m, real 2013/14 prices'."""
+    unit = scenario.money.unit
+    base = financial_year(scenario.price_base)
+    return {
+        "nominal": f"{unit}, nominal",
+        "real": f"{unit}, real {base} prices",
+        "present_value": f"{unit}, present value, {base} prices",
+    }[basis]
+
+
+def _floats(array: np.ndarray) -> list[float]:
+    return [float(x) for x in array]
+
+
+def target_achieved(projection: Projection, target: Target, option: str) -> np.ndarray:
+    """(draws,) the saving counted against a target: in its year, or added up to its year."""
+    scenario = projection.scenario
+    basis = target.prices or scenario.money.prices
+    saving = projection.saving(option, basis)
+    by = scenario.horizon.end if target.by is None else target.by
+    column = by - scenario.horizon.start
+    if target.measure == "annual":
+        return saving[:, column]
+    return saving[:, : column + 1].sum(axis=1)
+
+
+def target_options(scenario: Scenario, target: Target) -> list[str]:
+    if target.option is not None:
+        return [target.option]
+    return [name for name in scenario.options if name != scenario.baseline]
+
+
+def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[str, Any]:
+    """Every figure of a deterministic run (draw 0), JSON-ready, in a stable order."""
+    scenario = projection.scenario
+    schedule = projection.schedule
+    options = []
+    for name, option in scenario.options.items():
+        cost = {basis: projection.cost(name, basis)[0] for basis in BASES}
+        saving = {basis: projection.saving(name, basis)[0] for basis in BASES}
+        yearly: dict[str, list[float]] = {}
+        for basis in BASES:
+            yearly[f"cost_{basis}"] = _floats(cost[basis])
+        for basis in BASES:
+            yearly[f"saving_{basis}"] = _floats(saving[basis])
+        for basis in BASES:
+            yearly[f"cumulative_saving_{basis}"] = _floats(np.cumsum(saving[basis]))
+        options.append(
+            {
+                "name": name,
+                "title": option.title,
+                "kind": option.kind,
+                "is_baseline": name == scenario.baseline,
+                "total_cost": {basis: float(cost[basis].sum()) for basis in BASES},
+                "total_saving": {basis: float(saving[basis].sum()) for basis in BASES},
+                "yearly": yearly,
+                "lines": [
+                    {
+                        "name": line.name,
+                        "source": line.source,
+                        "nominal": _floats(projection.line_nominal[name][line.name][0]),
+                        "real": _floats(projection.convert(projection.line_nominal[name][line.name], "real")[0]),
+                    }
+                    for line in option.lines
+                ],
+            }
+        )
+    targets = []
+    for target in scenario.targets:
+        basis = target.prices or scenario.money.prices
+        results = []
+        for name in target_options(scenario, target):
+            achieved = float(target_achieved(projection, target, name)[0])
+            results.append(
+                {
+                    "option": name,
+                    "achieved": achieved,
+                    "share_met": achieved / target.amount,
+                    "met": achieved >= target.amount,
+                }
+            )
+        targets.append(
+            {
+                "name": target.name,
+                "amount": target.amount,
+                "measure": target.measure,
+                "by": scenario.horizon.end if target.by is None else target.by,
+                "prices": basis,
+                "unit": basis_label(scenario, basis),
+                "source": target.source,
+                "results": results,
+            }
+        )
+    return {
+        "tool": {"name": "barnetmodel", "version": __version__},
+        "scenario": {
+            "title": scenario.title,
+            "description": scenario.description,
+            "file": file_name,
+            "sha256": sha256,
+            "sources": dict(scenario.sources),
+        },
+        "horizon": {"start": scenario.horizon.start, "end": scenario.horizon.end, "years": scenario.horizon.years},
+        "money": {
+            "unit": scenario.money.unit,
+            "price_base": scenario.price_base,
+            "inflation": scenario.money.inflation,
+            "units": {basis: basis_label(scenario, basis) for basis in BASES},
+        },
+        "discounting": {
+            "schedule": schedule.name,
+            "title": schedule.title,
+            "source": schedule.source,
+            "as_of": schedule.as_of,
+        },
+        "baseline": scenario.baseline,
+        "years": [int(y) for y in projection.years],
+        "discount_factor": _floats(projection.discount_factor),
+        "price_index": _floats(projection.price_index[0]),
+        "options": options,
+        "targets": targets,
+    }

@@ -1,0 +1,155 @@
+"""Read a YAML file safely into plain data, remembering where every key and value was written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path as FilePath
+from typing import Any
+
+import yaml
+
+from barnetmodel.errors import Path, Problem, ScenarioError
+
+# Limits that keep hostile files (alias bombs, deep nesting, huge files) cheap to refuse.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+
+@dataclass
+class Source:
+    """A parsed YAML document and the position (1-based line, column) of each part of it."""
+
+    file: str
+    data: Any
+    text: str
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Path, *, key: bool = False) -> tuple[int, int] | None:
+        """Position of the value at `path`, or of its key; else of the nearest enclosing value."""
+        if key and path in self.keys:
+            return self.keys[path]
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.values:
+                return self.values[path[:end]]
+        return None
+
+    def problem(self, path: Path, message: str, *, key: bool = False) -> Problem:
+        where = self.locate(path, key=key)
+        line, column = where if where else (None, None)
+        return Problem(self.file, message, path, line, column)
+
+
+def _position(mark: yaml.Mark | None) -> tuple[int, int] | None:
+    return (mark.line + 1, mark.column + 1) if mark is not None else None
+
+
+def _fail(file: str, message: str, mark: yaml.Mark | None = None, path: Path = ()) -> ScenarioError:
+    where = _position(mark)
+    line, column = where if where else (None, None)
+    return ScenarioError([Problem(file, message, path, line, column)])
+
+
+def read_text(file: str) -> str:
+    """The file's text, or a clear error for a missing file, a directory, binary or non-UTF-8 data."""
+    path = FilePath(file)
+    try:
+        if path.is_dir():
+            raise _fail(file, "is a directory, not a scenario file")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _fail(file, f"file is {size:,} bytes; scenario files are limited to {MAX_FILE_BYTES:,}")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise _fail(file, "no such file") from None
+    except PermissionError:
+        raise _fail(file, "permission denied") from None
+    except OSError as error:
+        raise _fail(file, f"cannot read: {error.strerror or error}") from None
+    if b"\x00" in raw:
+        raise _fail(file, "not a text file (it contains NUL bytes)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ScenarioError(
+            [Problem(file, "not UTF-8 text: save the file as UTF-8", (), line, 1)]
+        ) from None
+
+
+class _Builder:
+    """Turns a composed YAML node tree into dicts, lists and scalars, with positions."""
+
+    def __init__(self, file: str, loader: yaml.SafeLoader, source: Source):
+        self.file = file
+        self.loader = loader
+        self.source = source
+        self.nodes = 0
+
+    def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _fail(self.file, f"too many values (over {MAX_NODES:,}); is an alias repeated?")
+        if depth > MAX_DEPTH:
+            raise _fail(self.file, f"nested more than {MAX_DEPTH} levels deep", node.start_mark, path)
+        where = _position(node.start_mark)
+        if where:
+            self.source.values.setdefault(path, where)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _scalar(self, node: yaml.Node, path: Path) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError as error:
+            problem = getattr(error, "problem", None) or str(error)
+            raise _fail(self.file, f"invalid YAML: {problem}", node.start_mark, path) from None
+
+    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _fail(self.file, "YAML merge keys (<<) are not supported", key_node.start_mark, path)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _fail(self.file, "a key must be a plain name", key_node.start_mark, path)
+            key = self._scalar(key_node, path)
+            if key in result:
+                first = self.source.keys.get(path + (key,))
+                at = f" (first written at line {first[0]})" if first else ""
+                raise _fail(self.file, f"duplicate key '{key}'{at}", key_node.start_mark, path + (key,))
+            key_at = _position(key_node.start_mark)
+            if key_at:
+                self.source.keys[path + (key,)] = key_at
+            result[key] = self.build(value_node, path + (key,), depth + 1)
+        return result
+
+
+def parse(text: str, file: str) -> Source:
+    """Parse one YAML document; errors carry `file:line:col`."""
+    source = Source(file=file, data=None, text=text)
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            raise _fail(file, "the file is empty")
+        source.data = _Builder(file, loader, source).build(root, (), 0)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = " ".join(str(part) for part in (error.context, error.problem) if part)
+        raise _fail(file, f"invalid YAML: {message}", mark) from None
+    except yaml.YAMLError as error:
+        raise _fail(file, f"invalid YAML: {error}") from None
+    except RecursionError:
+        raise _fail(file, "nested too deeply to read") from None
+    finally:
+        loader.dispose()
+    return source
+
+
+def load(file: str) -> Source:
+    """Read and parse a YAML file."""
+    return parse(read_text(file), file)
