@@ -95,7 +95,9 @@ def _check_lines(scenario: Scenario, base: Path, lines: list[Line], in_horizon, 
             for j, year in enumerate(line.term):
                 in_horizon(path + ("term", j), year)
             if line.term[0] > line.term[1]:
-                found.append(Finding(path + ("term",), f"the term ends ({line.term[1]}) before it starts ({line.term[0]})"))
+                found.append(
+                    Finding(path + ("term",), f"the term ends ({line.term[1]}) before it starts ({line.term[0]})")
+                )
         if line.share_of is not None:
             if line.share_of == line.name:
                 found.append(Finding(path + ("share_of",), "a line cannot be a share of itself"))
@@ -121,7 +123,9 @@ def _circles(base: Path, lines: list[Line]) -> list[Finding]:
                 if not reported.intersection(circle):
                     reported.update(circle)
                     names = " -> ".join(f"'{lines[k].name}'" for k in circle + [nxt])
-                    found.append(Finding(base + (circle[0], "share_of"), f"lines refer to each other in a circle: {names}"))
+                    found.append(
+                        Finding(base + (circle[0], "share_of"), f"lines refer to each other in a circle: {names}")
+                    )
                 break
             chain.append(nxt)
             current = lines[nxt]

@@ -12,7 +12,7 @@ from barnetmodel import yaml_source
 from barnetmodel.checks import check
 from barnetmodel.errors import Path, Problem, ScenarioError
 from barnetmodel.scenario import Scenario
-from barnetmodel.suggest import did_you_mean
+from barnetmodel.suggest import closest, did_you_mean
 from barnetmodel.yaml_source import Source
 
 TYPE_NAMES = {
@@ -52,9 +52,7 @@ def _fields_at(path: Path) -> list[str]:
             return []
         if isinstance(part, int):
             continue
-        field = model.model_fields.get(part) or next(
-            (f for f in model.model_fields.values() if f.alias == part), None
-        )
+        field = model.model_fields.get(part) or next((f for f in model.model_fields.values() if f.alias == part), None)
         if field is None:
             # A key of a dict field (an option name): stay with the dict's value model.
             continue
@@ -75,7 +73,15 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 def pydantic_problems(error: ValidationError, source: Source) -> list[Problem]:
     """Turn pydantic's errors into located, plain-English problems."""
     problems = []
-    for item in error.errors():
+    errors = error.errors()
+    # A misspelt required key is one mistake, not two: its "did you mean" says what is missing.
+    misspelt = {
+        (tuple(item["loc"][:-1]), close)
+        for item in errors
+        if item["type"] == "extra_forbidden"
+        if (close := closest(item["loc"][-1], _fields_at(tuple(item["loc"][:-1]))))
+    }
+    for item in errors:
         path: Path = tuple(item["loc"])
         kind = item["type"]
         value = item.get("input")
@@ -83,6 +89,8 @@ def pydantic_problems(error: ValidationError, source: Source) -> list[Problem]:
             key = path[-1]
             hint = did_you_mean(key, _fields_at(path[:-1]))
             problems.append(source.problem(path, f"unknown key '{key}'{hint}", key=True))
+        elif kind == "missing" and (path[:-1], path[-1]) in misspelt:
+            continue
         elif kind == "missing":
             problems.append(source.problem(path, f"required key '{path[-1]}' is missing"))
         elif kind in TYPE_NAMES:

@@ -73,9 +73,7 @@ def read_text(file: str) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise ScenarioError(
-            [Problem(file, "not UTF-8 text: save the file as UTF-8", (), line, 1)]
-        ) from None
+        raise ScenarioError([Problem(file, "not UTF-8 text: save the file as UTF-8", (), line, 1)]) from None
 
 
 class _Builder:
@@ -97,10 +95,17 @@ class _Builder:
         if where:
             self.source.values.setdefault(path, where)
         if isinstance(node, yaml.MappingNode):
+            self._plain(node, "tag:yaml.org,2002:map", path)
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
+            self._plain(node, "tag:yaml.org,2002:seq", path)
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         return self._scalar(node, path)
+
+    def _plain(self, node: yaml.Node, tag: str, path: Path) -> None:
+        """Refuse tags such as !!python/object: a scenario holds plain data only."""
+        if node.tag != tag:
+            raise _fail(self.file, f"the tag '{node.tag}' is not allowed: plain data only", node.start_mark, path)
 
     def _scalar(self, node: yaml.Node, path: Path) -> Any:
         try:

@@ -8,7 +8,7 @@ from barnetmodel.output.views import all_views, header
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render(results: dict[str, Any]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -16,9 +17,19 @@ def show(results: dict[str, Any], console: Console) -> None:
     for line in lines[1:]:
         console.print(line, style="dim", highlight=False)
     for view in all_views(results):
-        table = Table(title=view.title, title_justify="left", caption=view.note, caption_justify="left")
+        table = Table(
+            title=view.title,
+            title_justify="left",
+            title_style="bold",
+            caption=view.note,
+            caption_justify="left",
+            box=box.SIMPLE_HEAD,
+        )
         for i, column in enumerate(view.columns):
-            table.add_column(column, justify="left" if i == 0 else "right", overflow="fold")
+            if i == 0:
+                table.add_column(column, ratio=1, min_width=16, overflow="fold")
+            else:
+                table.add_column(column, justify="right", no_wrap=True)
         for row in view.rows:
             table.add_row(*row)
         console.print()

@@ -54,7 +54,7 @@ def comparison(results: dict[str, Any]) -> View:
         )
     return View(
         "Options over the horizon",
-        ["Option", "Cost, nominal", "Cost, real", "Cost, PV", "Saving, nominal", "Saving, PV"],
+        ["Option", "Cost\nnominal", "Cost\nreal", "Cost\nPV", "Saving\nnominal", "Saving\nPV"],
         rows,
         note=f"Real: {units['real']}. PV: {units['present_value']}. Saving = baseline cost minus option cost.",
     )
@@ -63,7 +63,6 @@ def comparison(results: dict[str, Any]) -> View:
 def targets(results: dict[str, Any]) -> View | None:
     if not results["targets"]:
         return None
-    titles = {o["name"]: o["title"] for o in results["options"]}
     rows = []
     for target in results["targets"]:
         measure = "in" if target["measure"] == "annual" else "to"
@@ -71,10 +70,10 @@ def targets(results: dict[str, Any]) -> View | None:
             rows.append(
                 [
                     f"{target['name']} ({measure} {financial_year(target['by'])}, {target['prices']})",
-                    titles[result["option"]],
+                    result["option"],
                     money(target["amount"]),
                     money(result["achieved"]),
-                    f"{result['share_met']:.0%}",
+                    f"{result['share_met']:.1%}",
                     "yes" if result["met"] else "no",
                 ]
             )
@@ -90,7 +89,8 @@ def targets(results: dict[str, Any]) -> View | None:
 def yearly(results: dict[str, Any]) -> View:
     options = results["options"]
     others = [o for o in options if not o["is_baseline"]]
-    columns = ["Year", "DF"] + [o["name"] for o in options] + [f"{o['name']} cum. saving" for o in others]
+    columns = ["Year", "DF"] + [f"{o['name']}\ncost" for o in options]
+    columns += [f"{o['name']}\ncum. saving" for o in others]
     rows = []
     for i, year in enumerate(results["years"]):
         row = [financial_year(year), f"{results['discount_factor'][i]:.4f}"]
@@ -101,8 +101,7 @@ def yearly(results: dict[str, Any]) -> View:
         "Year by year",
         columns,
         rows,
-        note=f"Cost and cumulative saving: {results['money']['units']['nominal']}. "
-        "DF: Green Book discount factor.",
+        note=f"Cost and cumulative saving: {results['money']['units']['nominal']}. DF: Green Book discount factor.",
     )
 
 
