@@ -16,8 +16,8 @@ run: $(STAMP)
 	$(BIN)/barnetmodel run scenarios/one_barnet_council_case.yaml
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
+	$(BIN)/ruff format --check src tests $(wildcard benchmarks)
 	$(BIN)/mypy
 
 test: $(STAMP) lint
