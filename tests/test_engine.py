@@ -131,7 +131,7 @@ def test_green_book_schedule_agrees_with_npv_at_3_5_percent_within_30_years() ->
 
 def test_inputs_add_a_draw_axis_without_a_second_code_path() -> None:
     s = scenario([{"name": "a", "annual": 10}])
-    path = ("options", "outsource", "lines", 0, "annual")
+    path = ("options", "outsource", "lines", "a", "annual")
     p = project(s, Inputs(draws=3, values={path: np.array([1.0, 2.0, 3.0])}))
     assert p.cost("outsource").shape == (3, 3)
     np.testing.assert_allclose(p.cost("outsource")[:, 1], [1.0, 2.0, 3.0])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from barnetmodel.errors import Path
-from barnetmodel.scenario import KINDS, Line, Scenario
+from barnetmodel.scenario import KINDS, Line, OptimismBias, Risk, Scenario
 from barnetmodel.suggest import did_you_mean
 
 # Which optional keys make sense with each kind of line.
@@ -48,8 +48,14 @@ def check(scenario: Scenario) -> list[Finding]:
                 f"no option is called '{scenario.baseline}'{did_you_mean(scenario.baseline, scenario.options)}",
             )
         )
+    target_names: dict[str, int] = {}
     for i, target in enumerate(scenario.targets):
         path: Path = ("targets", i)
+        if target.name in target_names:
+            found.append(
+                Finding((*path, "name"), f"another target (#{target_names[target.name] + 1}) is called '{target.name}'")
+            )
+        target_names.setdefault(target.name, i)
         in_horizon(path + ("by",), target.by)
         cited(path + ("source",), target.source)
         if target.option is not None:
@@ -60,6 +66,85 @@ def check(scenario: Scenario) -> list[Finding]:
                 found.append(Finding(path + ("option",), "the baseline saves nothing against itself"))
     for name, option in scenario.options.items():
         found += _check_lines(scenario, ("options", name, "lines"), option.lines, in_horizon, cited)
+        found += _check_risks(("options", name, "risks"), option.risks, option.lines, in_horizon, cited)
+        if option.optimism_bias is not None:
+            found += _check_bias(("options", name, "optimism_bias"), option.optimism_bias, option.lines, cited)
+    found += _check_correlations(scenario, cited)
+    return found
+
+
+def _check_risks(base: Path, risks: list[Risk], lines: list[Line], in_horizon, cited) -> list[Finding]:  # type: ignore[no-untyped-def]
+    found: list[Finding] = []
+    seen: dict[str, int] = {}
+    for i, risk in enumerate(risks):
+        path = (*base, i)
+        if risk.name in seen:
+            found.append(Finding((*path, "name"), f"another risk (#{seen[risk.name] + 1}) is called '{risk.name}'"))
+        seen.setdefault(risk.name, i)
+        cited((*path, "source"), risk.source)
+        in_horizon((*path, "from"), risk.from_)
+        in_horizon((*path, "to"), risk.to)
+        if risk.from_ is not None and risk.to is not None and risk.from_ > risk.to:
+            found.append(Finding((*path, "to"), f"`to` ({risk.to}) is before `from` ({risk.from_})"))
+    return found
+
+
+def _check_bias(path: Path, bias: OptimismBias, lines: list[Line], cited) -> list[Finding]:  # type: ignore[no-untyped-def]
+    found: list[Finding] = []
+    cited((*path, "source"), bias.source)
+    if (bias.category is None) == (bias.uplift is None):
+        found.append(Finding(path, "give either a Green Book `category` or a stated `uplift`, not both or neither"))
+    names = [line.name for line in lines]
+    for j, name in enumerate(bias.lines or []):
+        if name not in names:
+            found.append(
+                Finding((*path, "lines", j), f"no line of this option is called '{name}'{did_you_mean(name, names)}")
+            )
+    return found
+
+
+def _check_correlations(scenario: Scenario, cited) -> list[Finding]:  # type: ignore[no-untyped-def]
+    """Correlations name uncertain inputs, once per pair, and make a valid correlation matrix."""
+    from barnetmodel.paths import name_of, uncertain
+
+    found: list[Finding] = []
+    correlations = scenario.uncertainty.correlations
+    if not correlations:
+        return found
+    names = [name_of(path) for path in uncertain(scenario)]
+    pairs: dict[frozenset[str], int] = {}
+    for i, correlation in enumerate(correlations):
+        path: Path = ("uncertainty", "correlations", i)
+        cited((*path, "source"), correlation.source)
+        for j, name in enumerate(correlation.between):
+            if name not in names:
+                hint = did_you_mean(name, names) or (
+                    f"; the uncertain inputs are: {', '.join(names)}" if names else "; no input is uncertain"
+                )
+                found.append(Finding((*path, "between", j), f"'{name}' is not an uncertain input{hint}"))
+        pair = frozenset(correlation.between)
+        if len(pair) == 1:
+            found.append(Finding((*path, "between"), "an input is always perfectly correlated with itself"))
+        elif pair in pairs:
+            found.append(Finding((*path, "between"), f"this pair is already correlated (#{pairs[pair] + 1})"))
+        pairs.setdefault(pair, i)
+    if not found:
+        import numpy as np
+
+        index = {name: k for k, name in enumerate(names)}
+        matrix = np.eye(len(names))
+        for correlation in correlations:
+            a, b = (index[name] for name in correlation.between)
+            matrix[a, b] = matrix[b, a] = correlation.rank
+        smallest = float(np.linalg.eigvalsh(matrix).min())
+        if smallest <= 1e-10:
+            found.append(
+                Finding(
+                    ("uncertainty", "correlations"),
+                    "these correlations do not make a valid correlation matrix (it is not positive definite: "
+                    f"smallest eigenvalue {smallest:.3g}); some of them contradict each other",
+                )
+            )
     return found
 
 

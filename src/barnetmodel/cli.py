@@ -96,6 +96,40 @@ def _render(results: dict[str, Any], fmt: Format, to_file: bool) -> str | None:
     return None
 
 
+class Sampling(StrEnum):
+    monte_carlo = "monte_carlo"
+    latin_hypercube = "latin_hypercube"
+
+
+def progress_reporter(total: int) -> tuple[Callable[[int], None], Callable[[], None]]:
+    """A progress bar on standard error, shown only in a terminal and once a run looks to take over a second."""
+    import time
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
+    started = time.perf_counter()
+    state: dict[str, Any] = {"done": 0, "bar": None}
+
+    def advance(n: int) -> None:
+        state["done"] += n
+        if state["bar"] is None and console.is_terminal:
+            elapsed = time.perf_counter() - started
+            if elapsed / state["done"] * total > 1.0 and state["done"] < total:
+                state["bar"] = Progress(console=console, transient=True)
+                state["bar"].start()
+                state["task"] = state["bar"].add_task("Drawing", total=total, completed=state["done"])
+        elif state["bar"] is not None:
+            state["bar"].update(state["task"], completed=state["done"])
+
+    def finish() -> None:
+        if state["bar"] is not None:
+            state["bar"].stop()
+
+    return advance, finish
+
+
 @app.command()
 def run(
     scenario: Annotated[str, typer.Argument(help="Scenario file (YAML).", show_default=False)],
@@ -103,16 +137,28 @@ def run(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write to this file (whole or not at all).")
     ] = None,
+    draws: Annotated[
+        int | None,
+        typer.Option("--draws", "-n", min=0, help="Monte Carlo draws (0: central case only). Default: the file's."),
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed. Default: the file's.")] = None,
+    sampling: Annotated[
+        Sampling | None, typer.Option("--sampling", help="monte_carlo or latin_hypercube. Default: the file's.")
+    ] = None,
 ) -> None:
-    """Project every option's ten-year cash flows and compare them with the baseline."""
-    from pathlib import Path
-
-    from barnetmodel.engine import project
+    """Project every option's cash flows and compare them with the baseline (and, with draws, how likely)."""
+    from barnetmodel.analysis import analyse
     from barnetmodel.load import load
-    from barnetmodel.results import summarise
 
     loaded = user_errors(lambda: load(scenario))
-    results = summarise(project(loaded.scenario), file_name=Path(scenario).name, sha256=loaded.sha256)
+    total = loaded.scenario.uncertainty.draws if draws is None else draws
+    advance, finish = progress_reporter(total)
+    try:
+        results = analyse(
+            loaded, draws=draws, seed=seed, sampling=sampling.value if sampling else None, on_chunk=advance
+        )
+    finally:
+        finish()
     text = _render(results, format, to_file=output is not None)
     if text is None:
         from rich.console import Console

@@ -1,21 +1,24 @@
-"""The numpy engine: ten-year cash flows of every option, nominal, real and discounted.
+"""The numpy engine: cash flows of every option, nominal, real and discounted.
 
-Every array has a leading axis of draws: a deterministic run is one draw, a Monte Carlo
-run many, through the same code. Shapes: (draws, years) for flows, (years,) for calendar
-data that no input changes.
+Every flow has a leading axis of draws: the central (deterministic) run is one draw, a Monte
+Carlo run a chunk of many, through the same code. Shapes: (draws, years) for flows,
+(years,) for calendar data that no input changes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
 from barnetmodel.checks import evaluation_order
 from barnetmodel.discount import Schedule, constant, discount_factors, schedules
 from barnetmodel.errors import Path
-from barnetmodel.scenario import Line, Scenario
+from barnetmodel.numbers import central
+from barnetmodel.paths import INFLATION, bias_path, line_path, risk_path, target_path
+from barnetmodel.scenario import Line, OptimismBias, Risk, Scenario
 
 BASES = ("nominal", "real", "present_value")
 
@@ -24,17 +27,21 @@ BASES = ("nominal", "real", "present_value")
 class Inputs:
     """Values, one per draw, that replace numbers of the scenario, keyed by their path.
 
-    `Inputs()` is the deterministic run: every number as the file writes it.
+    `Inputs()` is the central run: every number as written, each distribution at its mean,
+    each risk at its expected cost. `events` holds, per risk, a uniform draw in [0, 1) that
+    decides whether and when the risk happens; without one the risk is carried at its
+    expected value.
     """
 
     draws: int = 1
     values: Mapping[Path, np.ndarray] = field(default_factory=dict)
+    events: Mapping[Path, np.ndarray] = field(default_factory=dict)
 
-    def get(self, path: Path, central: float) -> np.ndarray:
+    def get(self, path: Path, written: object) -> np.ndarray:
         """Shape (draws, 1), ready to broadcast against years."""
         value = self.values.get(path)
         if value is None:
-            return np.full((self.draws, 1), float(central))
+            return np.full((self.draws, 1), central(written))  # type: ignore[arg-type]
         return np.broadcast_to(np.asarray(value, dtype=float).reshape(-1, 1), (self.draws, 1))
 
 
@@ -47,16 +54,20 @@ class Projection:
     schedule: Schedule
     discount_factor: np.ndarray  # (years,)
     price_index: np.ndarray  # (draws, years): nominal / real, 1 in price_base
-    line_nominal: dict[str, dict[str, np.ndarray]]  # option -> line -> (draws, years)
+    line_nominal: dict[str, dict[str, np.ndarray]]  # option -> line -> (draws, years), after optimism bias
+    line_nominal_before_bias: dict[str, dict[str, np.ndarray]]
+    risk_nominal: dict[str, dict[str, np.ndarray]]  # option -> risk -> (draws, years)
+    target_amount: dict[str, np.ndarray]  # target name -> (draws,)
 
     @property
     def draws(self) -> int:
         return int(self.price_index.shape[0])
 
-    def cost(self, option: str, basis: str = "nominal") -> np.ndarray:
-        """(draws, years) cost of an option, nominal, real (price_base prices) or present value."""
-        nominal = sum(self.line_nominal[option].values(), np.zeros_like(self.price_index))
-        return self.convert(nominal, basis)
+    def cost(self, option: str, basis: str = "nominal", *, before_bias: bool = False) -> np.ndarray:
+        """(draws, years) cost of an option: nominal, real (price_base prices) or present value."""
+        lines = self.line_nominal_before_bias if before_bias else self.line_nominal
+        flows = [*lines[option].values(), *self.risk_nominal[option].values()]
+        return self.convert(np.sum(flows, axis=0), basis)
 
     def convert(self, nominal: np.ndarray, basis: str) -> np.ndarray:
         if basis == "nominal":
@@ -78,43 +89,64 @@ def schedule_of(scenario: Scenario) -> Schedule:
     return schedules()[discount] if isinstance(discount, str) else constant(discount)
 
 
+def optimism_bias_upper(category: str) -> float:
+    """The Green Book upper bound of optimism bias for a category (outsourcing: 0.41)."""
+    return _optimism_bias_table()[category]
+
+
+@cache
+def _optimism_bias_table() -> dict[str, float]:
+    from importlib import resources
+
+    import yaml
+
+    text = resources.files("barnetmodel").joinpath("data/optimism_bias.yaml").read_text("utf-8")
+    return {name: float(entry["upper"]) for name, entry in yaml.safe_load(text)["categories"].items()}
+
+
 def project(scenario: Scenario, inputs: Inputs | None = None) -> Projection:
     """Project every option's cash flows over the horizon."""
     inputs = inputs or Inputs()
     years = np.arange(scenario.horizon.start, scenario.horizon.end + 1)
-    inflation = inputs.get(("money", "inflation"), scenario.money.inflation)
+    inflation = inputs.get(INFLATION, scenario.money.inflation)
     price_index = (1.0 + inflation) ** (years - scenario.price_base)
     schedule = schedule_of(scenario)
     factors = discount_factors(schedule.rates_for(len(years)))
 
-    line_nominal: dict[str, dict[str, np.ndarray]] = {}
+    before: dict[str, dict[str, np.ndarray]] = {}
+    after: dict[str, dict[str, np.ndarray]] = {}
+    risks: dict[str, dict[str, np.ndarray]] = {}
     for name, option in scenario.options.items():
         flows: dict[str, np.ndarray] = {}
         for i in evaluation_order(option.lines):
             line = option.lines[i]
-            path: Path = ("options", name, "lines", i)
-            flows[line.name] = _line_nominal(scenario, line, path, inputs, years, price_index, flows)
-        line_nominal[name] = {line.name: flows[line.name] for line in option.lines}
-    return Projection(scenario, years, schedule, factors, price_index, line_nominal)
+            flows[line.name] = _line_nominal(scenario, name, line, inputs, years, price_index, flows)
+        before[name] = {line.name: flows[line.name] for line in option.lines}
+        after[name] = _with_optimism_bias(name, option.optimism_bias, before[name], inputs)
+        risks[name] = {
+            risk.name: _risk_nominal(scenario, name, risk, inputs, years, price_index) for risk in option.risks
+        }
+    amounts = {t.name: inputs.get((*target_path(t), "amount"), t.amount)[:, 0] for t in scenario.targets}
+    return Projection(scenario, years, schedule, factors, price_index, after, before, risks, amounts)
 
 
 def _line_nominal(
     scenario: Scenario,
+    option: str,
     line: Line,
-    path: Path,
     inputs: Inputs,
     years: np.ndarray,
     price_index: np.ndarray,
     done: dict[str, np.ndarray],
 ) -> np.ndarray:
-    """(draws, years) nominal cash flow of one line."""
+    """(draws, years) nominal cash flow of one line, before optimism bias."""
+    path = line_path(option, line)
 
-    def number(key: str, central: float) -> np.ndarray:
-        return inputs.get(path + (key,), central)
+    def number(key: str, written: object) -> np.ndarray:
+        return inputs.get((*path, key), written)
 
     active = _between(years, line.from_, line.to)
     if line.share_of is not None:
-        assert line.rate is not None
         return number("rate", line.rate) * done[line.share_of] * active * _ramp(line, path, inputs, years)
     if line.annual is not None:
         growth = number("growth", line.growth or 0.0)
@@ -126,11 +158,8 @@ def _line_nominal(
         weights = (1.0 + number("growth", line.growth or 0.0)) ** (years - line.term[0]) * in_term
         written = number("total", line.total) * weights / weights.sum(axis=1, keepdims=True)
     else:
-        assert line.once is not None and line.amount is not None
         written = number("amount", line.amount) * (years == line.once)
-    if scenario.line_prices(line) == "real":
-        return written * price_index
-    return written
+    return written * price_index if scenario.line_prices(line) == "real" else written
 
 
 def _between(years: np.ndarray, first: int | None, last: int | None) -> np.ndarray:
@@ -145,8 +174,58 @@ def _ramp(line: Line, path: Path, inputs: Inputs, years: np.ndarray) -> np.ndarr
     if not line.ramp:
         return np.ones((1, len(years)))
     first = int(years[0] if line.from_ is None else line.from_)
-    steps = np.hstack([inputs.get(path + ("ramp", j), value) for j, value in enumerate(line.ramp)])
+    steps = np.hstack([inputs.get((*path, "ramp", j), value) for j, value in enumerate(line.ramp)])
     since_first = years - first
-    position = np.clip(since_first, 0, len(line.ramp) - 1)
-    ramped = steps[:, position]
+    ramped = steps[:, np.clip(since_first, 0, len(line.ramp) - 1)]
     return np.where(since_first < len(line.ramp), ramped, 1.0)
+
+
+def _with_optimism_bias(
+    option: str, bias: OptimismBias | None, flows: dict[str, np.ndarray], inputs: Inputs
+) -> dict[str, np.ndarray]:
+    """Costs uplifted by (1 - mitigated) x uplift; incomes cut by the same share if asked."""
+    if bias is None:
+        return flows
+    path = bias_path(option)
+    uplift = (
+        optimism_bias_upper(bias.category) if bias.category is not None else inputs.get((*path, "uplift"), bias.uplift)
+    )
+    applied = (1.0 - inputs.get((*path, "mitigated"), bias.mitigated)) * uplift
+    shortfall = applied if bias.income_shortfall else 0.0
+    scope = set(flows) if bias.lines is None else set(bias.lines)
+    return {
+        name: np.where(flow > 0, flow * (1.0 + applied), flow * (1.0 - shortfall)) if name in scope else flow
+        for name, flow in flows.items()
+    }
+
+
+def _risk_nominal(
+    scenario: Scenario, option: str, risk: Risk, inputs: Inputs, years: np.ndarray, price_index: np.ndarray
+) -> np.ndarray:
+    """(draws, years) nominal cost of a risk: drawn when the inputs carry its event, else expected."""
+    path = risk_path(option, risk)
+    first = years[0] if risk.from_ is None else risk.from_
+    last = years[-1] if risk.to is None else risk.to
+    window = last - first + 1
+    since = (years - first).astype(float)  # years since the window opened
+    inside = (since >= 0) & (years <= last)
+    p = inputs.get((*path, "probability"), risk.probability)
+    u = inputs.events.get(path)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if u is None:  # expected share of the cost in each year
+            if risk.per == "year":
+                weight = 1 - (1 - p) ** (since + 1) if risk.recurring else p * (1 - p) ** since
+            else:
+                weight = p * (since + 1) / window if risk.recurring else p / window
+        else:  # the year it happens, from one uniform draw per draw (inverse CDF)
+            u = np.asarray(u, dtype=float).reshape(-1, 1)
+            if risk.per == "year":
+                first_year = np.floor(np.log(u) / np.log1p(-p))  # geometric: P(not before j) = (1-p)^j
+                happens_at = np.select([p >= 1, p <= 0], [0.0, np.inf], first_year)
+            else:
+                happens_at = np.where(u < p, np.floor(u / p * window), np.inf)
+            weight = (since >= happens_at) if risk.recurring else (since == happens_at)
+    cost = inputs.get((*path, "cost"), risk.cost) * (1 - inputs.get((*path, "recovered"), risk.recovered))
+    flow = cost * np.where(inside, weight, 0.0)
+    prices = risk.prices or scenario.money.prices
+    return flow * price_index if prices == "real" else flow

@@ -74,6 +74,8 @@ def pydantic_problems(error: ValidationError, source: Source) -> list[Problem]:
     """Turn pydantic's errors into located, plain-English problems."""
     problems = []
     errors = error.errors()
+    for item in errors:  # the branch tags of number-or-distribution are not keys the user wrote
+        item["loc"] = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("<")))
     # A misspelt required key is one mistake, not two: its "did you mean" says what is missing.
     misspelt = {
         (tuple(item["loc"][:-1]), close)

@@ -7,8 +7,9 @@ from typing import Any
 import numpy as np
 
 from barnetmodel import __version__
-from barnetmodel.engine import BASES, Projection
+from barnetmodel.engine import BASES, Projection, optimism_bias_upper
 from barnetmodel.labels import financial_year
+from barnetmodel.numbers import central
 from barnetmodel.scenario import Scenario, Target
 
 
@@ -39,10 +40,33 @@ def target_achieved(projection: Projection, target: Target, option: str) -> np.n
     return saving[:, : column + 1].sum(axis=1)
 
 
+def target_met(projection: Projection, target: Target, option: str) -> np.ndarray:
+    """(draws,) whether the saving reaches the target (whose amount may itself be uncertain)."""
+    return target_achieved(projection, target, option) >= projection.target_amount[target.name]
+
+
 def target_options(scenario: Scenario, target: Target) -> list[str]:
     if target.option is not None:
         return [target.option]
     return [name for name in scenario.options if name != scenario.baseline]
+
+
+def _bias(projection: Projection, option: str) -> dict[str, Any] | None:
+    """The optimism bias an option carries: its uplift, the share mitigated and what is applied."""
+    bias = projection.scenario.options[option].optimism_bias
+    if bias is None:
+        return None
+    uplift = optimism_bias_upper(bias.category) if bias.category is not None else central(bias.uplift)  # type: ignore[arg-type]
+    mitigated = central(bias.mitigated)
+    return {
+        "category": bias.category,
+        "uplift": uplift,
+        "mitigated": mitigated,
+        "applied": (1 - mitigated) * uplift,
+        "lines": bias.lines,
+        "income_shortfall": bias.income_shortfall,
+        "source": bias.source,
+    }
 
 
 def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[str, Any]:
@@ -67,6 +91,25 @@ def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[st
                 "kind": option.kind,
                 "is_baseline": name == scenario.baseline,
                 "total_cost": {basis: float(cost[basis].sum()) for basis in BASES},
+                "total_cost_before_optimism_bias": {
+                    basis: float(projection.cost(name, basis, before_bias=True)[0].sum()) for basis in BASES
+                },
+                "optimism_bias": _bias(projection, name),
+                "risks": [
+                    {
+                        "name": risk.name,
+                        "probability": central(risk.probability),
+                        "per": risk.per,
+                        "recurring": risk.recurring,
+                        "recovered": central(risk.recovered),
+                        "source": risk.source,
+                        "expected_cost": {
+                            basis: float(projection.convert(projection.risk_nominal[name][risk.name], basis)[0].sum())
+                            for basis in BASES
+                        },
+                    }
+                    for risk in option.risks
+                ],
                 "total_saving": {basis: float(saving[basis].sum()) for basis in BASES},
                 "yearly": yearly,
                 "lines": [
@@ -86,18 +129,14 @@ def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[st
         results = []
         for name in target_options(scenario, target):
             achieved = float(target_achieved(projection, target, name)[0])
+            amount = float(projection.target_amount[target.name][0])
             results.append(
-                {
-                    "option": name,
-                    "achieved": achieved,
-                    "share_met": achieved / target.amount,
-                    "met": achieved >= target.amount,
-                }
+                {"option": name, "achieved": achieved, "share_met": achieved / amount, "met": achieved >= amount}
             )
         targets.append(
             {
                 "name": target.name,
-                "amount": target.amount,
+                "amount": float(projection.target_amount[target.name][0]),
                 "measure": target.measure,
                 "by": scenario.horizon.end if target.by is None else target.by,
                 "prices": basis,

@@ -5,16 +5,13 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
+
+from barnetmodel.numbers import Growth, Inflation, NonNegative, Number, Positive, Share
+from barnetmodel.strict import StrictModel
 
 Year = Annotated[int, Field(ge=1800, le=2300, description="A financial year by its start: 2013 means 2013/14.")]
 Prices = Literal["nominal", "real"]
-
-
-class StrictModel(BaseModel):
-    """No unknown keys, no type coercion ('58' is not a number), no NaN or infinity."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
 
 
 class Horizon(StrictModel):
@@ -36,9 +33,7 @@ class Money(StrictModel):
         description="Year whose prices real figures are in, and from which growth compounds. "
         "Defaults to horizon.start.",
     )
-    inflation: float = Field(
-        gt=-0.5, lt=1, description="GDP deflator, a year, that turns nominal amounts into real ones."
-    )
+    inflation: Inflation = Field(description="GDP deflator, a year, that turns nominal amounts into real ones.")
     discount: str | float = Field(
         "green_book",
         description="A named discount schedule (green_book, green_book_reduced, green_book_health) "
@@ -65,7 +60,7 @@ class Money(StrictModel):
 
 class Target(StrictModel):
     name: str = Field(min_length=1, description="What the target is, e.g. 'Savings needed before 2015'.")
-    amount: float = Field(gt=0, description="The saving needed, in money.unit.")
+    amount: Positive = Field(description="The saving needed, in money.unit.")
     measure: Literal["annual", "cumulative"] = Field(
         "annual",
         description="annual: the saving in the year `by`; cumulative: the savings from horizon.start "
@@ -81,21 +76,21 @@ class Line(StrictModel):
     """One cost (or, negative, income) of an option; exactly one of annual, total, once, share_of."""
 
     name: str = Field(min_length=1, description="Unique within its option; what share_of refers to.")
-    annual: float | None = Field(None, description="Recurring amount a year, in price_base money.")
-    growth: float | None = Field(
-        None, gt=-1, lt=1, description="Yearly growth of an annual line (from price_base) or the profile of a total."
+    annual: Number | None = Field(None, description="Recurring amount a year, in price_base money.")
+    growth: Growth | None = Field(
+        None, description="Yearly growth of an annual line (from price_base) or the profile of a total."
     )
     from_: Year | None = Field(None, alias="from", description="First year an annual or share_of line applies.")
     to: Year | None = Field(None, description="Last year an annual or share_of line applies.")
-    total: float | None = Field(None, description="An amount spread over `term`.")
+    total: Number | None = Field(None, description="An amount spread over `term`.")
     term: list[Year] | None = Field(
         None, min_length=2, max_length=2, description="[first year, last year] a total is spread over."
     )
     once: Year | None = Field(None, description="Year of a one-off amount.")
-    amount: float | None = Field(None, description="The one-off amount, with `once`.")
+    amount: Number | None = Field(None, description="The one-off amount, with `once`.")
     share_of: str | None = Field(None, description="Name of another line of the same option this is a share of.")
-    rate: float | None = Field(None, description="The share, with share_of: 0.04 is 4%.")
-    ramp: list[Annotated[float, Field(ge=0, le=1)]] | None = Field(
+    rate: Number | None = Field(None, description="The share, with share_of: 0.04 is 4%.")
+    ramp: list[Share] | None = Field(
         None,
         min_length=1,
         description="Fraction of the full effect in the first, second, ... year the line applies; "
@@ -116,6 +111,41 @@ class Line(StrictModel):
 KINDS = ("annual", "total", "once", "share_of")
 
 
+class Risk(StrictModel):
+    """An event that may happen, at most once, and costs money when it does."""
+
+    name: str = Field(min_length=1, description="Unique within its option.")
+    probability: Share = Field(description="Chance it happens: in any one year (per: year) or over the horizon.")
+    per: Literal["year", "horizon"] = Field(
+        "year",
+        description="year: each year it has not yet happened, it happens with `probability`; "
+        "horizon: it happens with `probability` over the window, in a year equally likely within it.",
+    )
+    cost: Number = Field(description="Cost when it happens, in money.unit.")
+    recurring: bool = Field(False, description="The cost recurs every year from the year it happens.")
+    recovered: Share = Field(0.0, description="Share of the cost recovered, e.g. under contract clauses.")
+    from_: Year | None = Field(None, alias="from", description="First year it can happen.")
+    to: Year | None = Field(None, description="Last year it can happen (and a recurring cost last runs).")
+    prices: Prices | None = Field(None, description="Price basis of `cost`. Defaults to money.prices.")
+    source: str | None = Field(None, description="Key in `sources` the figure comes from.")
+    note: str | None = None
+
+
+class OptimismBias(StrictModel):
+    """Green Book optimism bias: an uplift on costs, shrunk by the share of risk mitigated."""
+
+    category: Literal["outsourcing", "equipment_development", "standard_buildings", "non_standard_buildings"] | None = (
+        Field(None, description="Green Book category whose upper bound is the uplift (outsourcing: 41%).")
+    )
+    uplift: NonNegative | None = Field(None, description="A stated uplift instead of a category: 0.2 is 20%.")
+    mitigated: Share = Field(0.0, description="Share of the risk mitigated: applied = (1 - mitigated) x uplift.")
+    lines: list[str] | None = Field(None, description="Names of the lines it applies to. Defaults to every line.")
+    income_shortfall: bool = Field(
+        False, description="Also cut incomes and savings (negative lines) by the same share."
+    )
+    source: str | None = Field(None, description="Key in `sources` the figure comes from.")
+
+
 class Option(StrictModel):
     title: str = Field(min_length=1, description="Name shown in tables.")
     kind: Literal["in_house", "outsourced", "joint_venture", "shared_service", "other"] | None = Field(
@@ -123,6 +153,23 @@ class Option(StrictModel):
     )
     description: str | None = None
     lines: list[Line] = Field(min_length=1, description="The option's costs and incomes.")
+    risks: list[Risk] = Field(default_factory=list, description="The option's risk register.")
+    optimism_bias: OptimismBias | None = Field(None, description="Green Book optimism bias on the option's costs.")
+
+
+class Correlation(StrictModel):
+    between: list[str] = Field(
+        min_length=2, max_length=2, description="Two uncertain inputs, by path (see `barnetmodel inputs`)."
+    )
+    rank: float = Field(ge=-1, le=1, description="Rank (Spearman) correlation between them.")
+    source: str | None = Field(None, description="Key in `sources` the figure comes from.")
+
+
+class Uncertainty(StrictModel):
+    draws: int = Field(0, ge=0, le=100_000_000, description="Monte Carlo draws; 0 runs the central case only.")
+    seed: int = Field(20121206, ge=0, description="Seed of every random stream.")
+    sampling: Literal["monte_carlo", "latin_hypercube"] = Field("monte_carlo", description="How draws are made.")
+    correlations: list[Correlation] = Field(default_factory=list)
 
 
 class Scenario(StrictModel):
@@ -136,6 +183,7 @@ class Scenario(StrictModel):
     targets: list[Target] = Field(default_factory=list)
     baseline: str = Field(description="Option every saving is measured against.")
     options: dict[str, Option] = Field(min_length=1)
+    uncertainty: Uncertainty = Field(default_factory=Uncertainty)
 
     @property
     def price_base(self) -> int:

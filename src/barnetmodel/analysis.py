@@ -1,0 +1,38 @@
+"""A scenario's full analysis: the central run, and the Monte Carlo run when draws are asked for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from barnetmodel.engine import project
+from barnetmodel.load import Loaded
+from barnetmodel.results import summarise
+
+
+def analyse(
+    loaded: Loaded,
+    *,
+    draws: int | None = None,
+    seed: int | None = None,
+    sampling: str | None = None,
+    on_chunk: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Results as plain data; `draws`, `seed` and `sampling` override the file's `uncertainty`."""
+    scenario = loaded.scenario
+    results = summarise(project(scenario), file_name=Path(loaded.source.file).name, sha256=loaded.sha256)
+    settings = scenario.uncertainty
+    draws = settings.draws if draws is None else draws
+    if draws > 0:
+        from barnetmodel.simulate import simulate, summarise_simulation
+
+        sim = simulate(
+            scenario,
+            draws,
+            settings.seed if seed is None else seed,
+            settings.sampling if sampling is None else sampling,
+            on_chunk=on_chunk,
+        )
+        results["uncertainty"] = summarise_simulation(sim)
+    return results
