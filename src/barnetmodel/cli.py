@@ -101,33 +101,39 @@ class Sampling(StrEnum):
     latin_hypercube = "latin_hypercube"
 
 
-def progress_reporter(total: int) -> tuple[Callable[[int], None], Callable[[], None]]:
+class ProgressReporter:
     """A progress bar on standard error, shown only in a terminal and once a run looks to take over a second."""
-    import time
 
-    from rich.console import Console
-    from rich.progress import Progress
+    def __init__(self, total: int):
+        import time
 
-    console = Console(stderr=True)
-    started = time.perf_counter()
-    state: dict[str, Any] = {"done": 0, "bar": None}
+        from rich.console import Console
 
-    def advance(n: int) -> None:
-        state["done"] += n
-        if state["bar"] is None and console.is_terminal:
-            elapsed = time.perf_counter() - started
-            if elapsed / state["done"] * total > 1.0 and state["done"] < total:
-                state["bar"] = Progress(console=console, transient=True)
-                state["bar"].start()
-                state["task"] = state["bar"].add_task("Drawing", total=total, completed=state["done"])
-        elif state["bar"] is not None:
-            state["bar"].update(state["task"], completed=state["done"])
+        self.total = total
+        self.done = 0
+        self.console = Console(stderr=True)
+        self.started = time.perf_counter()
+        self.bar: Any = None
+        self.task: Any = None
 
-    def finish() -> None:
-        if state["bar"] is not None:
-            state["bar"].stop()
+    def advance(self, n: int) -> None:
+        import time
 
-    return advance, finish
+        self.done += n
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.done)
+            return
+        elapsed = time.perf_counter() - self.started
+        if self.console.is_terminal and self.done < self.total and elapsed / self.done * self.total > 1.0:
+            from rich.progress import Progress
+
+            self.bar = Progress(console=self.console, transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("Drawing", total=self.total, completed=self.done)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 @app.command()
@@ -152,13 +158,13 @@ def run(
 
     loaded = user_errors(lambda: load(scenario))
     total = loaded.scenario.uncertainty.draws if draws is None else draws
-    advance, finish = progress_reporter(total)
+    progress = ProgressReporter(total)
     try:
         results = analyse(
-            loaded, draws=draws, seed=seed, sampling=sampling.value if sampling else None, on_chunk=advance
+            loaded, draws=draws, seed=seed, sampling=sampling.value if sampling else None, on_chunk=progress.advance
         )
     finally:
-        finish()
+        progress.finish()
     text = _render(results, format, to_file=output is not None)
     if text is None:
         from rich.console import Console
