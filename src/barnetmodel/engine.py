@@ -38,11 +38,12 @@ class Inputs:
     events: Mapping[Path, np.ndarray] = field(default_factory=dict)
 
     def get(self, path: Path, written: object) -> np.ndarray:
-        """Shape (draws, 1), ready to broadcast against years."""
+        """Shape (draws, 1) for a drawn value, (1, 1) for a fixed one: either broadcasts against years,
+        and fixed values keep their flows one row deep, which is what makes a million draws cheap."""
         value = self.values.get(path)
         if value is None:
-            return np.full((self.draws, 1), central(written))  # type: ignore[arg-type]
-        return np.broadcast_to(np.asarray(value, dtype=float).reshape(-1, 1), (self.draws, 1))
+            return np.full((1, 1), central(written))  # type: ignore[arg-type]
+        return np.asarray(value, dtype=float).reshape(-1, 1)
 
 
 @dataclass(frozen=True)
@@ -50,33 +51,33 @@ class Projection:
     """Cash flows of every option. Costs are positive, incomes negative; money in the file's unit."""
 
     scenario: Scenario
+    draws: int
     years: np.ndarray  # (years,) financial years by their start
     schedule: Schedule
     discount_factor: np.ndarray  # (years,)
-    price_index: np.ndarray  # (draws, years): nominal / real, 1 in price_base
-    line_nominal: dict[str, dict[str, np.ndarray]]  # option -> line -> (draws, years), after optimism bias
+    price_index: np.ndarray  # (draws or 1, years): nominal / real, 1 in price_base
+    # Flows are (draws, years), or (1, years) where nothing in them was drawn.
+    line_nominal: dict[str, dict[str, np.ndarray]]  # option -> line -> flow, after optimism bias
     line_nominal_before_bias: dict[str, dict[str, np.ndarray]]
-    risk_nominal: dict[str, dict[str, np.ndarray]]  # option -> risk -> (draws, years)
+    risk_nominal: dict[str, dict[str, np.ndarray]]  # option -> risk -> flow
     target_amount: dict[str, np.ndarray]  # target name -> (draws,)
-
-    @property
-    def draws(self) -> int:
-        return int(self.price_index.shape[0])
 
     def cost(self, option: str, basis: str = "nominal", *, before_bias: bool = False) -> np.ndarray:
         """(draws, years) cost of an option: nominal, real (price_base prices) or present value."""
         lines = self.line_nominal_before_bias if before_bias else self.line_nominal
-        flows = [*lines[option].values(), *self.risk_nominal[option].values()]
-        return self.convert(np.sum(flows, axis=0), basis)
+        total = np.zeros((self.draws, len(self.years)))
+        for flow in [*lines[option].values(), *self.risk_nominal[option].values()]:
+            total += flow
+        return self.convert(total, basis)
 
     def convert(self, nominal: np.ndarray, basis: str) -> np.ndarray:
         if basis == "nominal":
-            return nominal
+            return np.broadcast_to(nominal, (self.draws, len(self.years)))
         real = nominal / self.price_index
         if basis == "real":
-            return real
+            return np.broadcast_to(real, (self.draws, len(self.years)))
         if basis == "present_value":
-            return real * self.discount_factor
+            return np.broadcast_to(real * self.discount_factor, (self.draws, len(self.years)))
         raise ValueError(f"unknown basis {basis!r}")
 
     def saving(self, option: str, basis: str = "nominal") -> np.ndarray:
@@ -109,7 +110,7 @@ def project(scenario: Scenario, inputs: Inputs | None = None) -> Projection:
     inputs = inputs or Inputs()
     years = np.arange(scenario.horizon.start, scenario.horizon.end + 1)
     inflation = inputs.get(INFLATION, scenario.money.inflation)
-    price_index = (1.0 + inflation) ** (years - scenario.price_base)
+    price_index = compound(inflation, years - scenario.price_base)
     schedule = schedule_of(scenario)
     factors = discount_factors(schedule.rates_for(len(years)))
 
@@ -127,7 +128,7 @@ def project(scenario: Scenario, inputs: Inputs | None = None) -> Projection:
             risk.name: _risk_nominal(scenario, name, risk, inputs, years, price_index) for risk in option.risks
         }
     amounts = {t.name: inputs.get((*target_path(t), "amount"), t.amount)[:, 0] for t in scenario.targets}
-    return Projection(scenario, years, schedule, factors, price_index, after, before, risks, amounts)
+    return Projection(scenario, inputs.draws, years, schedule, factors, price_index, after, before, risks, amounts)
 
 
 def _line_nominal(
@@ -150,16 +151,23 @@ def _line_nominal(
         return number("rate", line.rate) * done[line.share_of] * active * _ramp(line, path, inputs, years)
     if line.annual is not None:
         growth = number("growth", line.growth or 0.0)
-        written = number("annual", line.annual) * (1.0 + growth) ** (years - scenario.price_base)
+        written = number("annual", line.annual) * compound(growth, years - scenario.price_base)
         written = written * active * _ramp(line, path, inputs, years)
     elif line.total is not None:
         assert line.term is not None
         in_term = _between(years, line.term[0], line.term[1])
-        weights = (1.0 + number("growth", line.growth or 0.0)) ** (years - line.term[0]) * in_term
+        weights = compound(number("growth", line.growth or 0.0), years - line.term[0]) * in_term
         written = number("total", line.total) * weights / weights.sum(axis=1, keepdims=True)
     else:
         written = number("amount", line.amount) * (years == line.once)
     return written * price_index if scenario.line_prices(line) == "real" else written
+
+
+def compound(rate: np.ndarray, periods: np.ndarray) -> np.ndarray:
+    """(1 + rate) ** periods, for rates of shape (draws or 1, 1) and periods of shape (years,)."""
+    if rate.shape[0] == 1:
+        return (1.0 + rate) ** periods  # exact powers for the central run
+    return np.exp(np.log1p(rate) * periods)  # far cheaper than a power over a million draws
 
 
 def _between(years: np.ndarray, first: int | None, last: int | None) -> np.ndarray:

@@ -158,7 +158,7 @@ def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[st
         "money": {
             "unit": scenario.money.unit,
             "price_base": scenario.price_base,
-            "inflation": scenario.money.inflation,
+            "inflation": central(scenario.money.inflation),
             "units": {basis: basis_label(scenario, basis) for basis in BASES},
         },
         "discounting": {

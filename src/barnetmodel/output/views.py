@@ -105,6 +105,131 @@ def yearly(results: dict[str, Any]) -> View:
     )
 
 
+def optimism_bias(results: dict[str, Any]) -> View | None:
+    rows = []
+    for option in results["options"]:
+        bias = option["optimism_bias"]
+        if bias is None:
+            continue
+        rows.append(
+            [
+                option["title"],
+                f"{bias['uplift']:.0%}",
+                f"{bias['mitigated']:.0%}",
+                f"{bias['applied']:.1%}",
+                money(option["total_cost_before_optimism_bias"]["present_value"]),
+                money(option["total_cost"]["present_value"]),
+            ]
+        )
+    if not rows:
+        return None
+    return View(
+        "Optimism bias",
+        ["Option", "Uplift", "Mitigated", "Applied", "Cost PV\nbefore", "Cost PV\nafter"],
+        rows,
+        note=f"Applied = (1 - mitigated) x uplift (Green Book). Costs: {results['money']['units']['present_value']}.",
+    )
+
+
+def risks(results: dict[str, Any]) -> View | None:
+    rows = []
+    for option in results["options"]:
+        for risk in option["risks"]:
+            chance = f"{risk['probability']:.1%}" + (" a year" if risk["per"] == "year" else " in all")
+            rows.append(
+                [
+                    f"{risk['name']} ({option['name']})",
+                    chance,
+                    "yes" if risk["recurring"] else "no",
+                    f"{risk['recovered']:.0%}",
+                    money(risk["expected_cost"]["present_value"]),
+                ]
+            )
+    if not rows:
+        return None
+    return View(
+        "Risks, at their expected cost",
+        ["Risk", "Chance", "Recurs", "Recovered", "Expected\ncost PV"],
+        rows,
+        note=f"Expected cost net of recoveries: {results['money']['units']['present_value']}. "
+        "The central run carries each risk at this value; Monte Carlo draws it.",
+    )
+
+
+def uncertainty(results: dict[str, Any]) -> list[View]:
+    mc = results.get("uncertainty")
+    if not mc:
+        return []
+    titles = {o["name"]: o["title"] for o in results["options"]}
+    pv = results["money"]["units"]["present_value"]
+    about = f"{mc['draws']:,} draws, {mc['sampling'].replace('_', ' ')}, seed {mc['seed']}"
+    cost_rows = []
+    saving_rows = []
+    for option in mc["options"]:
+        c = option["cost_present_value"]
+        cost_rows.append(
+            [
+                titles[option["name"]],
+                money(c["mean"]),
+                f"±{c['standard_error']:.2f}",
+                money(c["p10"]),
+                money(c["p50"]),
+                money(c["p90"]),
+                f"{option['probability_cheapest']:.1%}",
+            ]
+        )
+        if "saving_present_value" in option:
+            v = option["saving_present_value"]
+            saving_rows.append(
+                [
+                    titles[option["name"]],
+                    money(v["mean"]),
+                    f"±{v['standard_error']:.2f}",
+                    money(v["p10"]),
+                    money(v["p50"]),
+                    money(v["p90"]),
+                    f"{option['probability_cheaper_than_baseline']:.1%}",
+                ]
+            )
+    views = [
+        View(
+            f"Cost, present value ({about})",
+            ["Option", "Mean", "±SE", "P10", "P50", "P90", "P(cheapest)"],
+            cost_rows,
+            note=f"{pv}. ±SE: Monte Carlo standard error of the mean; P5 and P95 are in the JSON.",
+        ),
+        View(
+            "Saving against the baseline, present value",
+            ["Option", "Mean", "±SE", "P10", "P50", "P90", "P(cheaper)"],
+            saving_rows,
+            note=f"{pv}. P(cheaper): share of draws in which the option costs less than the baseline.",
+        ),
+    ]
+    if mc["targets"]:
+        by_name = {t["name"]: t for t in results["targets"]}
+        rows = [
+            [
+                t["target"],
+                t["option"],
+                money(by_name[t["target"]]["amount"]),
+                money(t["achieved"]["mean"]),
+                money(t["achieved"]["p10"]),
+                money(t["achieved"]["p90"]),
+                f"{t['probability_met']:.1%}",
+            ]
+            for t in mc["targets"]
+        ]
+        views.append(
+            View(
+                "Targets, with uncertainty",
+                ["Target", "Option", "Needed", "Mean", "P10", "P90", "P(met)"],
+                rows,
+                note=f"Saved: {results['money']['unit']} in each target's price basis (see Targets).",
+            )
+        )
+    return views
+
+
 def all_views(results: dict[str, Any]) -> list[View]:
-    found = [comparison(results), targets(results), yearly(results)]
-    return [view for view in found if view is not None]
+    found = [comparison(results), optimism_bias(results), risks(results), targets(results), yearly(results)]
+    return [view for view in found if view is not None] + uncertainty(results)
