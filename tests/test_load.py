@@ -114,6 +114,88 @@ CASES = {
         "another line (#1) is called",
     ),
     "python object tag": ("title: !!python/object/apply:os.system [echo hi]\n", ":1:8: title: the tag"),
+    "low above high": (
+        edit("annual: 44.54", "annual: {triangular: {low: 50, mode: 44, high: 40}}"),
+        ":42:30: options.in_house.lines[0].annual.triangular: low (50) is above high (40)",
+    ),
+    "mode outside the range": (
+        edit("annual: 44.54", "annual: {pert: {low: 40, mode: 60, high: 50}}"),
+        "annual.pert: mode (60) is outside low-high (40 to 50)",
+    ),
+    "negative sd": (
+        edit("annual: 44.54", "annual: {normal: {mean: 50, sd: -1}}"),
+        "annual.normal.sd: should be greater than or equal to 0, not -1",
+    ),
+    "bare list for a distribution": (
+        edit("annual: 44.54", "annual: [40, 44, 50]"),
+        "annual: should be a number or a distribution, not a list; write a range with named parameters",
+    ),
+    "misspelt distribution": (
+        edit("annual: 44.54", "annual: {triangle: {low: 40, mode: 44, high: 50}}"),
+        "annual.triangle: unknown key 'triangle'; did you mean 'triangular'?",
+    ),
+    "misspelt parameter": (
+        edit("annual: 44.54", "annual: {uniform: {lo: 40, high: 50}}"),
+        "annual.uniform.lo: unknown key 'lo'; did you mean 'low'?",
+    ),
+    "two distributions at once": (
+        edit("annual: 44.54", "annual: {uniform: {low: 40, high: 50}, normal: {mean: 1, sd: 1}}"),
+        "annual: write exactly one distribution",
+    ),
+    "choice probabilities not adding to one": (
+        edit("annual: 44.54", "annual: {choice: {values: [1, 2], probabilities: [0.5, 0.6]}}"),
+        "annual.choice: probabilities add up to 1.1, not 1",
+    ),
+    "lognormal half given": (
+        edit("annual: 44.54", "annual: {lognormal: {p10: 4}}"),
+        "annual.lognormal: give either p10 and p90, or median and sigma; it has p10",
+    ),
+    "unbounded distribution on a bounded number": (
+        edit("inflation: 0.02", "inflation: {normal: {mean: 0.02, sd: 0.01}}"),
+        "money.inflation: this normal distribution can take -inf, but the number must be > -0.5",
+    ),
+    "ramp distribution outside 0-1": (
+        edit("annual: 44.54", "annual: 44.54\n        ramp: [{uniform: {low: 0.5, high: 1.5}}]"),
+        "ramp[0]: this uniform distribution can take 1.5, but the number must be <= 1",
+    ),
+    "risk probability above one": (
+        COUNCIL + "    risks:\n      - {name: fail, probability: 1.5, cost: 10}\n",
+        "options.outsource.risks[0].probability: should be less than or equal to 1, not 1.5",
+    ),
+    "optimism bias naming no line": (
+        COUNCIL + "    optimism_bias: {category: outsourcing, lines: [CSG contract chrge]}\n",
+        "optimism_bias.lines[0]: no line of this option is called 'CSG contract chrge'; did you mean 'CSG contract charge'?",
+    ),
+    "correlation naming no input": (
+        edit("annual: 44.54", "annual: {uniform: {low: 40, high: 50}}")
+        + "uncertainty:\n  correlations:\n    - {between: [options.in_house.lines.CSG services run in-house.anual, money.inflation], rank: 0.5}\n",
+        "is not an uncertain input; did you mean 'options.in_house.lines.CSG services run in-house.annual'?",
+    ),
+    "correlations that contradict each other": (
+        edit(
+            "inflation: 0.02",
+            "inflation: {uniform: {low: 0.01, high: 0.03}}",
+            edit(
+                "annual: 13.13",
+                "annual: {uniform: {low: 12, high: 14}}",
+                edit("annual: 44.54", "annual: {uniform: {low: 40, high: 50}}"),
+            ),
+        )
+        + "uncertainty:\n  correlations:\n"
+        + "    - {between: [options.in_house.lines.CSG services run in-house.annual, money.inflation], rank: 0.9}\n"
+        + "    - {between: [options.in_house.lines.Re services run in-house.annual, money.inflation], rank: 0.9}\n"
+        + "    - {between: [options.in_house.lines.Re services run in-house.annual, options.in_house.lines.CSG services run in-house.annual], rank: -0.9}\n",
+        "uncertainty.correlations: these correlations do not make a valid correlation matrix (it is not positive definite",
+    ),
+    "correlation outside -1 to 1": (
+        edit("annual: 44.54", "annual: {uniform: {low: 40, high: 50}}")
+        + "uncertainty:\n  correlations:\n    - {between: [money.inflation, money.inflation], rank: 1.5}\n",
+        "uncertainty.correlations[0].rank: should be less than or equal to 1, not 1.5",
+    ),
+    "negative draws": (
+        COUNCIL + "uncertainty: {draws: -5}\n",
+        "uncertainty.draws: should be greater than or equal to 0",
+    ),
     "merge key": ("a: &x {b: 1}\nc:\n  <<: *x\n", "merge keys (<<) are not supported"),
 }
 

@@ -25,6 +25,8 @@ TYPE_NAMES = {
     "bool_type": "true or false",
 }
 
+DISTRIBUTION_HINT = "write a range with named parameters, e.g. {triangular: {low: 40, mode: 44, high: 50}}"
+
 
 @dataclass(frozen=True)
 class Loaded:
@@ -95,6 +97,8 @@ def pydantic_problems(error: ValidationError, source: Source) -> list[Problem]:
             continue
         elif kind == "missing":
             problems.append(source.problem(path, f"required key '{path[-1]}' is missing"))
+        elif kind == "float_type" and isinstance(value, list):
+            problems.append(source.problem(path, f"should be a number or a distribution, not a list; {DISTRIBUTION_HINT}"))
         elif kind in TYPE_NAMES:
             problems.append(source.problem(path, f"should be {TYPE_NAMES[kind]}, not {_describe(value)}"))
         elif kind == "finite_number":

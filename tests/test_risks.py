@@ -1,0 +1,106 @@
+"""Risk events: expected costs worked by hand, and Monte Carlo draws that hit their probability."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from barnetmodel.engine import Inputs, project
+from barnetmodel.scenario import Scenario
+
+N = 200_000
+
+
+def scenario(risk: dict, years: int = 4) -> Scenario:
+    return Scenario.model_validate(
+        {
+            "title": "t",
+            "horizon": {"start": 2013, "years": years},
+            "money": {"inflation": 0.0, "discount": 0.0},
+            "baseline": "a",
+            "options": {"a": {"title": "A", "lines": [{"name": "x", "annual": 0}], "risks": [{"name": "r", **risk}]}},
+        }
+    )
+
+
+def central(risk: dict, years: int = 4) -> list[float]:
+    return project(scenario(risk, years)).risk_nominal["a"]["r"][0].tolist()
+
+
+def drawn(risk: dict, years: int = 4, n: int = N) -> np.ndarray:
+    u = np.random.default_rng(11).random(n)
+    inputs = Inputs(draws=n, events={("options", "a", "risks", "r"): u})
+    return np.broadcast_to(project(scenario(risk, years), inputs).risk_nominal["a"]["r"], (n, years))
+
+
+def test_yearly_one_off_expected_cost() -> None:
+    # Happens first in year j with probability p (1-p)^j; cost 10, 30% recovered.
+    p = 0.2
+    expected = [7 * p * (1 - p) ** j for j in range(4)]
+    assert central({"probability": p, "cost": 10, "recovered": 0.3}) == pytest.approx(expected, rel=1e-14)
+
+
+def test_yearly_recurring_expected_cost() -> None:
+    p = 0.2
+    expected = [10 * (1 - (1 - p) ** (j + 1)) for j in range(4)]
+    assert central({"probability": p, "cost": 10, "recurring": True}) == pytest.approx(expected, rel=1e-14)
+
+
+def test_horizon_risk_expected_cost_within_its_window() -> None:
+    risk = {"probability": 0.5, "per": "horizon", "cost": 6, "from": 2014, "to": 2015}
+    assert central(risk) == pytest.approx([0, 1.5, 1.5, 0], rel=1e-14)
+    recurring = {**risk, "recurring": True}
+    assert central(recurring) == pytest.approx([0, 1.5, 3.0, 0], rel=1e-14)
+
+
+@pytest.mark.parametrize(
+    "risk",
+    [
+        {"probability": 0.2, "cost": 10},
+        {"probability": 0.2, "cost": 10, "recurring": True},
+        {"probability": 0.5, "per": "horizon", "cost": 6, "from": 2014, "to": 2015},
+        {"probability": 0.5, "per": "horizon", "cost": 6, "recurring": True, "recovered": 0.5},
+        {"probability": 1.0, "cost": 3},
+        {"probability": 0.0, "cost": 3, "recurring": True},
+    ],
+)
+def test_draws_average_to_the_expected_cost(risk: dict) -> None:
+    flows = drawn(risk)
+    expected = np.array(central(risk))
+    se = flows.std(axis=0) / np.sqrt(N)
+    assert np.all(np.abs(flows.mean(axis=0) - expected) <= 5 * se + 1e-12)
+
+
+def test_a_risk_happens_at_most_once_with_its_probability() -> None:
+    p, years = 0.1, 10
+    flows = drawn({"probability": p, "cost": 1}, years)
+    assert set(np.unique(flows.sum(axis=1))) <= {0.0, 1.0}
+    happened = flows.sum(axis=1).mean()
+    chance = 1 - (1 - p) ** years  # 0.6513
+    assert abs(happened - chance) < 5 * np.sqrt(chance * (1 - chance) / N)
+
+
+def test_horizon_risk_year_is_uniform_in_its_window() -> None:
+    flows = drawn({"probability": 0.4, "per": "horizon", "cost": 1}, 4)
+    assert abs(flows.sum(axis=1).mean() - 0.4) < 5 * np.sqrt(0.24 / N)
+    shares = flows.mean(axis=0)
+    assert np.all(np.abs(shares - 0.1) < 5 * np.sqrt(0.09 / N))
+
+
+def test_real_priced_risk_is_inflated() -> None:
+    s = Scenario.model_validate(
+        {
+            "title": "t",
+            "horizon": {"start": 2013, "years": 2},
+            "money": {"inflation": 0.1},
+            "baseline": "a",
+            "options": {
+                "a": {
+                    "title": "A",
+                    "lines": [{"name": "x", "annual": 0}],
+                    "risks": [{"name": "r", "probability": 1, "cost": 5, "recurring": True, "prices": "real"}],
+                }
+            },
+        }
+    )
+    assert project(s).risk_nominal["a"]["r"][0].tolist() == pytest.approx([5.0, 5.5])

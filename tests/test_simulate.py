@@ -1,0 +1,121 @@
+"""Monte Carlo results: summaries against cases whose distribution is known in closed form."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from barnetmodel.analysis import analyse
+from barnetmodel.cli import app
+from barnetmodel.engine import project
+from barnetmodel.load import load
+from barnetmodel.results import summarise
+from barnetmodel.scenario import Scenario
+from barnetmodel.simulate import describe, simulate, summarise_simulation
+from conftest import ROOT
+
+runner = CliRunner()
+
+
+def scenario(outsource_annual: object, **uncertainty: object) -> Scenario:
+    return Scenario.model_validate(
+        {
+            "title": "t",
+            "horizon": {"start": 2013, "years": 1},
+            "money": {"inflation": 0.0},
+            "targets": [{"name": "gap", "amount": 8, "by": 2013}],
+            "baseline": "in_house",
+            "options": {
+                "in_house": {"title": "In", "lines": [{"name": "staff", "annual": 10}]},
+                "outsource": {"title": "Out", "lines": [{"name": "fee", "annual": outsource_annual}]},
+            },
+            "uncertainty": uncertainty,
+        }
+    )
+
+
+def test_saving_uniform_on_0_to_10_has_known_summary() -> None:
+    # One year, no inflation, no discounting in year 0: saving = 10 - fee, fee ~ U(0, 10), so saving ~ U(0, 10).
+    n = 100_000
+    s = scenario({"uniform": {"low": 0, "high": 10}})
+    out = summarise_simulation(simulate(s, n, 1, "monte_carlo"))
+    saving = out["options"][1]["saving_present_value"]
+    se = 10 / math.sqrt(12) / math.sqrt(n)
+    assert abs(saving["mean"] - 5) < 5 * se
+    assert saving["standard_error"] == pytest.approx(se, rel=0.01)
+    for q in (5, 10, 50, 90, 95):  # the quantile of U(0, 10) at q% is q / 10
+        assert saving[f"p{q}"] == pytest.approx(q / 10, abs=5 * math.sqrt(q / 100 * (1 - q / 100) / n) * 10)
+    assert out["options"][1]["probability_cheaper_than_baseline"] == 1.0
+    # The £8m target is met when the saving is at least 8: probability 0.2.
+    (target,) = out["targets"]
+    assert abs(target["probability_met"] - 0.2) < 5 * math.sqrt(0.16 / n)
+
+
+def test_probability_cheapest() -> None:
+    # fee ~ U(5, 15) against 10 in-house: outsourcing is cheapest half the time.
+    n = 100_000
+    out = summarise_simulation(simulate(scenario({"uniform": {"low": 5, "high": 15}}), n, 2, "latin_hypercube"))
+    cheapest = {o["name"]: o["probability_cheapest"] for o in out["options"]}
+    assert sum(cheapest.values()) == pytest.approx(1.0)
+    assert abs(cheapest["outsource"] - 0.5) < 5 * math.sqrt(0.25 / n)
+
+
+@pytest.mark.parametrize("sampling", ["monte_carlo", "latin_hypercube"])
+def test_zero_width_distributions_reproduce_the_central_run_exactly(sampling: str) -> None:
+    fixed = scenario(7.0)
+    zero = scenario({"triangular": {"low": 7, "mode": 7, "high": 7}})
+    central = summarise(project(fixed), file_name="t", sha256="0")
+    assert summarise(project(zero), file_name="t", sha256="0") == central
+    sim = summarise_simulation(simulate(zero, 1000, 3, sampling))
+    pv = central["options"][1]["total_cost"]["present_value"]
+    cost = sim["options"][1]["cost_present_value"]
+    assert {cost[k] for k in ("mean", "p5", "p10", "p50", "p90", "p95")} == {pv}
+    assert cost["standard_error"] == 0.0
+
+
+def test_describe() -> None:
+    values = np.arange(1.0, 101.0)
+    d = describe(values)
+    assert d["mean"] == 50.5
+    assert d["p50"] == 50.5
+    assert d["p10"] == pytest.approx(10.9)  # linear interpolation between the 10th and 11th values
+    assert d["standard_error"] == pytest.approx(np.std(values, ddof=1) / 10)
+
+
+def test_yearly_bands_are_ordered() -> None:
+    loaded = load(str(ROOT / "scenarios" / "critics_stress.yaml"))
+    out = analyse(loaded, draws=2000)["uncertainty"]
+    bands = out["yearly"]["outsource"]["cumulative_saving_nominal"]
+    for year in range(10):
+        assert bands["p5"][year] <= bands["p10"][year] <= bands["p50"][year] <= bands["p90"][year] <= bands["p95"][year]
+
+
+def test_cli_draws_are_reproducible_and_seeded() -> None:
+    path = str(ROOT / "scenarios" / "critics_stress.yaml")
+    a = runner.invoke(app, ["run", path, "-f", "json", "--draws", "3000", "--seed", "7"])
+    b = runner.invoke(app, ["run", path, "-f", "json", "--draws", "3000", "--seed", "7"])
+    c = runner.invoke(app, ["run", path, "-f", "json", "--draws", "3000", "--seed", "8"])
+    assert a.exit_code == 0, a.output
+    assert a.stdout == b.stdout
+    assert a.stdout != c.stdout
+    data = json.loads(a.stdout)["uncertainty"]
+    assert data["draws"] == 3000 and data["seed"] == 7 and data["sampling"] == "latin_hypercube"
+    assert {i["name"] for i in data["inputs"]} >= {"money.inflation", "options.outsource.lines.Re new income.annual"}
+
+
+def test_cli_draws_zero_is_the_central_case_only() -> None:
+    path = str(ROOT / "scenarios" / "critics_stress.yaml")
+    data = json.loads(runner.invoke(app, ["run", path, "-f", "json", "--draws", "0"]).stdout)
+    assert "uncertainty" not in data
+
+
+def test_table_shows_the_odds() -> None:
+    path = str(ROOT / "scenarios" / "critics_stress.yaml")
+    result = runner.invoke(app, ["run", path, "--draws", "2000", "--sampling", "monte_carlo"])
+    assert result.exit_code == 0
+    for text in ("2,000 draws, monte carlo", "P(cheaper)", "P(met)", "Optimism bias", "Provider failure"):
+        assert text in result.stdout
