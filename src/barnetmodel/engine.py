@@ -65,8 +65,12 @@ class Projection:
     def cost(self, option: str, basis: str = "nominal", *, before_bias: bool = False) -> np.ndarray:
         """(draws, years) cost of an option: nominal, real (price_base prices) or present value."""
         lines = self.line_nominal_before_bias if before_bias else self.line_nominal
-        total = np.zeros((self.draws, len(self.years)))
-        for flow in [*lines[option].values(), *self.risk_nominal[option].values()]:
+        flows = [*lines[option].values(), *self.risk_nominal[option].values()]
+        # Add the one-row (undrawn) flows together first: one pass over the draws, not one per line.
+        fixed = sum((f for f in flows if f.shape[0] == 1), np.zeros((1, len(self.years))))
+        drawn = [f for f in flows if f.shape[0] != 1]
+        total = fixed + drawn[0] if drawn else fixed
+        for flow in drawn[1:]:
             total += flow
         return self.convert(total, basis)
 
@@ -148,11 +152,11 @@ def _line_nominal(
 
     active = _between(years, line.from_, line.to)
     if line.share_of is not None:
-        return number("rate", line.rate) * done[line.share_of] * active * _ramp(line, path, inputs, years)
+        return number("rate", line.rate) * (active * _ramp(line, path, inputs, years)) * done[line.share_of]
     if line.annual is not None:
         growth = number("growth", line.growth or 0.0)
-        written = number("annual", line.annual) * compound(growth, years - scenario.price_base)
-        written = written * active * _ramp(line, path, inputs, years)
+        profile = compound(growth, years - scenario.price_base) * active * _ramp(line, path, inputs, years)
+        written = number("annual", line.annual) * profile
     elif line.total is not None:
         assert line.term is not None
         in_term = _between(years, line.term[0], line.term[1])

@@ -98,7 +98,9 @@ def pydantic_problems(error: ValidationError, source: Source) -> list[Problem]:
         elif kind == "missing":
             problems.append(source.problem(path, f"required key '{path[-1]}' is missing"))
         elif kind == "float_type" and isinstance(value, list):
-            problems.append(source.problem(path, f"should be a number or a distribution, not a list; {DISTRIBUTION_HINT}"))
+            problems.append(
+                source.problem(path, f"should be a number or a distribution, not a list; {DISTRIBUTION_HINT}")
+            )
         elif kind in TYPE_NAMES:
             problems.append(source.problem(path, f"should be {TYPE_NAMES[kind]}, not {_describe(value)}"))
         elif kind == "finite_number":

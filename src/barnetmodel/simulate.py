@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from barnetmodel.engine import BASES, Projection, project
+from barnetmodel.engine import BASES, Inputs, project
 from barnetmodel.paths import name_of
 from barnetmodel.results import target_options
 from barnetmodel.sampling import Sampler
@@ -17,6 +19,9 @@ from barnetmodel.scenario import Scenario
 PERCENTILES = (5, 10, 50, 90, 95)
 # Yearly bands come from the first draws only: enough for a band's precision, and memory stays flat.
 BAND_DRAWS = 100_000
+# numpy lets go of the GIL in its loops, so two threads use both cores of a small machine.
+WORKERS = 2
+MEASURES = ("cost_nominal", "cumulative_saving_nominal")
 
 
 @dataclass
@@ -36,6 +41,46 @@ class Simulation:
         return self.total_cost[self.scenario.baseline][basis] - self.total_cost[option][basis]
 
 
+@dataclass(frozen=True)
+class _Chunk:
+    """What one chunk of draws produced."""
+
+    totals: dict[str, dict[str, np.ndarray]]  # option -> basis -> (n,)
+    yearly_nominal: dict[str, np.ndarray]  # option -> (n, years)
+    achieved: dict[tuple[str, str], np.ndarray]  # (target, option) -> (n,)
+    met: dict[tuple[str, str], np.ndarray]
+
+
+def _evaluate(scenario: Scenario, inputs: Inputs, sum_and_discount: np.ndarray) -> _Chunk:
+    """Run the engine on one chunk of draws and keep what the summary needs. Pure: safe in a thread."""
+    projection = project(scenario, inputs)
+    yearly: dict[tuple[str, str], np.ndarray] = {}
+    totals: dict[str, dict[str, np.ndarray]] = {}
+    for option in scenario.options:
+        nominal = projection.cost(option, "nominal")
+        real = nominal / projection.price_index
+        yearly[(option, "nominal")] = nominal
+        yearly[(option, "real")] = real
+        # Sums over years as one small matrix product each: one pass over the draws.
+        real_and_present = real @ sum_and_discount
+        totals[option] = {
+            "nominal": nominal @ sum_and_discount[:, 0],
+            "real": real_and_present[:, 0],
+            "present_value": real_and_present[:, 1],
+        }
+    achieved: dict[tuple[str, str], np.ndarray] = {}
+    met: dict[tuple[str, str], np.ndarray] = {}
+    for target in scenario.targets:
+        basis = target.prices or scenario.money.prices
+        column = (scenario.horizon.end if target.by is None else target.by) - scenario.horizon.start
+        for option in target_options(scenario, target):
+            saving = yearly[(scenario.baseline, basis)] - yearly[(option, basis)]
+            value = saving[:, column] if target.measure == "annual" else saving[:, : column + 1].sum(axis=1)
+            achieved[(target.name, option)] = value
+            met[(target.name, option)] = value >= projection.target_amount[target.name]
+    return _Chunk(totals, {o: yearly[(o, "nominal")] for o in scenario.options}, achieved, met)
+
+
 def simulate(
     scenario: Scenario,
     draws: int,
@@ -43,45 +88,42 @@ def simulate(
     sampling: str,
     on_chunk: Callable[[int], None] | None = None,
 ) -> Simulation:
-    """Draw the uncertain inputs and risks `draws` times and keep each draw's results."""
+    """Draw the uncertain inputs and risks `draws` times and keep each draw's results.
+
+    Chunks are drawn in order in this thread (each input's stream is sequential) and evaluated
+    on both cores; their results are put back in chunk order, so threads change no figure.
+    """
     sampler = Sampler(scenario, seed, sampling)
     sim = Simulation(scenario, draws, seed, sampling)
-    totals: dict[str, dict[str, list[np.ndarray]]] = {o: {b: [] for b in BASES} for o in scenario.options}
-    kept_for_bands = 0
-    for inputs in sampler.chunks(draws):
-        projection = project(scenario, inputs)
-        costs = _costs_by_basis(projection)
-        for option in scenario.options:
-            for basis in BASES:
-                totals[option][basis].append(costs[option][basis].sum(axis=1))
-            if kept_for_bands < BAND_DRAWS:
-                keep = costs[option]["nominal"][: BAND_DRAWS - kept_for_bands]
-                sim.yearly_cost.setdefault(option, []).append(keep)
-        kept_for_bands += min(inputs.draws, BAND_DRAWS - kept_for_bands)
-        for target in scenario.targets:
-            basis = target.prices or scenario.money.prices
-            by = scenario.horizon.end if target.by is None else target.by
-            column = by - scenario.horizon.start
-            amount = projection.target_amount[target.name]
-            for option in target_options(scenario, target):
-                saving = costs[scenario.baseline][basis] - costs[option][basis]
-                achieved = saving[:, column] if target.measure == "annual" else saving[:, : column + 1].sum(axis=1)
-                sim.achieved.setdefault((target.name, option), []).append(achieved)
-                sim.met.setdefault((target.name, option), []).append(achieved >= amount)
-        if on_chunk:
-            on_chunk(inputs.draws)
-    sim.total_cost = {o: {b: np.concatenate(parts) for b, parts in by.items()} for o, by in totals.items()}
+    sum_and_discount = np.column_stack([np.ones(scenario.horizon.years), project(scenario).discount_factor])
+    chunks: list[_Chunk] = []
+    pending: deque[Future[_Chunk]] = deque()
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        for inputs in sampler.chunks(draws):
+            pending.append(pool.submit(_evaluate, scenario, inputs, sum_and_discount))
+            while len(pending) > WORKERS:  # a bounded number in flight keeps memory flat
+                chunks.append(_done(pending.popleft(), on_chunk, chunks))
+        while pending:
+            chunks.append(_done(pending.popleft(), on_chunk, chunks))
+    sim.total_cost = {o: {b: np.concatenate([c.totals[o][b] for c in chunks]) for b in BASES} for o in scenario.options}
+    for option in scenario.options:
+        sim.yearly_cost[option] = [c.yearly_nominal[option] for c in chunks]
+    for key in chunks[0].achieved if chunks else []:
+        sim.achieved[key] = [c.achieved[key] for c in chunks]
+        sim.met[key] = [c.met[key] for c in chunks]
     return sim
 
 
-def _costs_by_basis(projection: Projection) -> dict[str, dict[str, np.ndarray]]:
-    """Each option's (draws, years) cost in every basis, each computed once."""
-    out = {}
-    for option in projection.scenario.options:
-        nominal = projection.cost(option, "nominal")
-        real = nominal / projection.price_index
-        out[option] = {"nominal": nominal, "real": real, "present_value": real * projection.discount_factor}
-    return out
+def _done(future: Future[_Chunk], on_chunk: Callable[[int], None] | None, before: list[_Chunk]) -> _Chunk:
+    """A chunk's results, with its yearly flows cut to what the bands still need (memory stays flat)."""
+    chunk = future.result()
+    n = len(next(iter(chunk.totals.values()))["nominal"])
+    if on_chunk:
+        on_chunk(n)
+    kept = sum(len(next(iter(c.yearly_nominal.values()))) for c in before)
+    for option, flows in chunk.yearly_nominal.items():
+        chunk.yearly_nominal[option] = flows[: max(0, BAND_DRAWS - kept)]
+    return chunk
 
 
 def describe(values: np.ndarray) -> dict[str, float]:
@@ -108,39 +150,46 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
     names = list(scenario.options)
     present = np.column_stack([sim.total_cost[o]["present_value"] for o in names])
     cheapest = np.bincount(np.argmin(present, axis=1), minlength=len(names)) / sim.draws
+    samples: dict[tuple[str, ...], np.ndarray] = {}
+    for option in names:
+        samples[("cost_present_value", option)] = sim.total_cost[option]["present_value"]
+        samples[("cost_nominal", option)] = sim.total_cost[option]["nominal"]
+        if option != scenario.baseline:
+            samples[("saving_present_value", option)] = sim.saving(option, "present_value")
+    for key, parts in sim.achieved.items():
+        samples[("achieved", *key)] = np.concatenate(parts)
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:  # percentiles of large samples, on both cores
+        described = dict(zip(samples, pool.map(describe, samples.values()), strict=True))
     options = []
     for k, option in enumerate(names):
         entry: dict[str, Any] = {
             "name": option,
-            "cost_present_value": describe(sim.total_cost[option]["present_value"]),
-            "cost_nominal": describe(sim.total_cost[option]["nominal"]),
+            "cost_present_value": described[("cost_present_value", option)],
+            "cost_nominal": described[("cost_nominal", option)],
             "probability_cheapest": float(cheapest[k]),
         }
         if option != scenario.baseline:
-            saving = sim.saving(option, "present_value")
-            entry["saving_present_value"] = describe(saving)
-            entry["saving_nominal"] = describe(sim.saving(option, "nominal"))
-            entry["probability_cheaper_than_baseline"] = float(np.mean(saving > 0))
+            entry["saving_present_value"] = described[("saving_present_value", option)]
+            entry["probability_cheaper_than_baseline"] = float(np.mean(samples[("saving_present_value", option)] > 0))
         options.append(entry)
-    targets = []
-    for (target, option), parts in sim.met.items():
-        achieved = np.concatenate(sim.achieved[(target, option)])
-        targets.append(
-            {
-                "target": target,
-                "option": option,
-                "probability_met": float(np.mean(np.concatenate(parts))),
-                "achieved": describe(achieved),
-            }
-        )
+    targets = [
+        {
+            "target": target,
+            "option": option,
+            "probability_met": float(np.mean(np.concatenate(parts))),
+            "achieved": described[("achieved", target, option)],
+        }
+        for (target, option), parts in sim.met.items()
+    ]
     baseline_years = np.concatenate(sim.yearly_cost[scenario.baseline])
-    yearly = {}
+    band_samples = {}
     for option in names:
         cost = np.concatenate(sim.yearly_cost[option])
-        yearly[option] = {
-            "cost_nominal": _bands(cost),
-            "cumulative_saving_nominal": _bands(np.cumsum(baseline_years - cost, axis=1)),
-        }
+        band_samples[(option, "cost_nominal")] = cost
+        band_samples[(option, "cumulative_saving_nominal")] = np.cumsum(baseline_years - cost, axis=1)
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        bands = dict(zip(band_samples, pool.map(_bands, band_samples.values()), strict=True))
+    yearly = {option: {measure: bands[(option, measure)] for measure in MEASURES} for option in names}
     return {
         "draws": sim.draws,
         "seed": sim.seed,

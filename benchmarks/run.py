@@ -1,0 +1,148 @@
+"""Benchmarks of the Monte Carlo run on the flagship scenario (run on demand: `make bench`).
+
+Measures, for the council case with its uncertain inputs and risk register:
+- the whole command, `barnetmodel run ... --draws N -f json -o FILE`, wall time and peak memory;
+- the floor: numpy alone drawing the same inputs (each distribution, and one uniform per
+  risk per draw), in one go;
+- what a user would otherwise write: the same model as a plain per-draw Python loop, and
+  with numpy-financial's `npv` per draw (timed on fewer draws and scaled up).
+The loop versions also check the engine: their mean present-value saving must agree with
+the engine's within the Monte Carlo standard errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+FLAGSHIP = ROOT / "scenarios" / "one_barnet_council_case.yaml"
+
+
+def run_command(draws: int) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MiB) of the command, in a fresh process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.json"
+        command = [str(Path(sys.executable).parent / "barnetmodel"), "run", str(FLAGSHIP)]
+        command += ["--draws", str(draws), "-f", "json", "-o", str(out)]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        started = time.perf_counter()
+        subprocess.run(command, check=True)
+        seconds = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) / 1024
+
+
+def floor(draws: int) -> float:
+    """Seconds numpy needs to draw the flagship's inputs: its own samplers, one array each."""
+    from barnetmodel.load import load
+    from barnetmodel.paths import uncertain
+
+    scenario = load(str(FLAGSHIP)).scenario
+    rng = np.random.default_rng(0)
+    started = time.perf_counter()
+    for distribution in uncertain(scenario).values():
+        distribution.sample(rng, draws)
+    for option in scenario.options.values():
+        for _ in option.risks:
+            rng.random(draws)
+    return time.perf_counter() - started
+
+
+def engine(draws: int) -> tuple[float, float, float]:
+    """Seconds of the in-process analysis; the mean PV saving of outsourcing and its standard error."""
+    from barnetmodel.analysis import analyse
+    from barnetmodel.load import load
+
+    loaded = load(str(FLAGSHIP))
+    started = time.perf_counter()
+    results = analyse(loaded, draws=draws)
+    seconds = time.perf_counter() - started
+    saving = results["uncertainty"]["options"][1]["saving_present_value"]
+    return seconds, saving["mean"], saving["standard_error"]
+
+
+def _flagship_draw(rng: np.random.Generator) -> tuple[list[float], list[float], float]:
+    """One draw of the council case, by hand: yearly nominal costs of in-house and outsourcing, and inflation."""
+    inflation = rng.triangular(0.01, 0.02, 0.03)
+    csg_in_house = rng.triangular(42.0, 44.54, 47.08)
+    re_income = -5.07 + 3.38 * rng.beta(3.0, 3.0)  # PERT(-5.07, -3.38, -1.69): a symmetric beta(3, 3)
+    failure_year = math.floor(math.log(rng.random()) / math.log1p(-0.005))
+    in_house = [csg_in_house + 13.13] * 10
+    outsource = [32.0 + 12.6 + re_income + (9.0 if year == failure_year else 0.0) for year in range(10)]
+    return in_house, outsource, inflation
+
+
+def python_loop(draws: int) -> tuple[float, float, float]:
+    """The model as a plain per-draw Python loop: seconds, mean PV saving, its standard error."""
+    factors = [1.035**-t for t in range(10)]
+    rng = np.random.default_rng(1)
+    savings = []
+    started = time.perf_counter()
+    for _ in range(draws):
+        in_house, outsource, inflation = _flagship_draw(rng)
+        saving = 0.0
+        for t in range(10):
+            saving += (in_house[t] - outsource[t]) / (1 + inflation) ** t * factors[t]
+        savings.append(saving)
+    seconds = time.perf_counter() - started
+    values = np.asarray(savings)
+    return seconds, float(values.mean()), float(values.std(ddof=1) / math.sqrt(draws))
+
+
+def npv_loop(draws: int) -> float:
+    """The model per draw with numpy-financial's npv on each option's real flows: seconds."""
+    import numpy_financial as npf
+
+    rng = np.random.default_rng(2)
+    years = np.arange(10)
+    started = time.perf_counter()
+    for _ in range(draws):
+        in_house, outsource, inflation = _flagship_draw(rng)
+        deflator = (1 + inflation) ** years
+        npf.npv(0.035, np.asarray(in_house) / deflator) - npf.npv(0.035, np.asarray(outsource) / deflator)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--draws", type=int, default=1_000_000)
+    parser.add_argument("--loop-draws", type=int, default=20_000, help="draws for the per-draw loops")
+    args = parser.parse_args()
+    n, m = args.draws, args.loop_draws
+
+    floor_seconds = min(floor(n) for _ in range(3))
+    engine_seconds, engine_mean, engine_se = min(engine(n) for _ in range(3))
+    runs = [run_command(n) for _ in range(3)]
+    command_seconds = min(r[0] for r in runs)
+    peak = max(r[1] for r in runs)
+    loop_seconds, loop_mean, loop_se = python_loop(m)
+    npv_seconds = npv_loop(m)
+    scale = n / m
+
+    print(f"draws: {n:,} (loops timed on {m:,} and scaled)")
+    print(f"command (fresh process, JSON to a file): {command_seconds:.2f} s wall, peak {peak:.0f} MiB")
+    print(f"in-process analysis: {engine_seconds:.2f} s")
+    print(f"floor (numpy drawing the same inputs): {floor_seconds:.3f} s")
+    print(f"analysis / floor: {engine_seconds / floor_seconds:.1f}x")
+    print(f"plain Python loop: {loop_seconds * scale:.1f} s ({loop_seconds * scale / engine_seconds:.0f}x the engine)")
+    print(f"numpy-financial npv per draw: {npv_seconds * scale:.1f} s ({npv_seconds * scale / engine_seconds:.0f}x)")
+    gap = abs(engine_mean - loop_mean)
+    allowed = 5 * math.hypot(engine_se, loop_se)
+    print(f"mean PV saving: engine {engine_mean:.3f} ± {engine_se:.3f}, loop {loop_mean:.3f} ± {loop_se:.3f}")
+    print(f"agree within 5 standard errors: {'yes' if gap <= allowed else 'NO'} (gap {gap:.3f}, allowed {allowed:.3f})")
+    for draws in (250_000, 4_000_000):
+        seconds, mib = run_command(draws)
+        print(f"memory at {draws:,} draws: peak {mib:.0f} MiB ({seconds:.2f} s)")
+
+
+if __name__ == "__main__":
+    main()
