@@ -96,6 +96,12 @@ def _render(results: dict[str, Any], fmt: Format, to_file: bool) -> str | None:
     return None
 
 
+class Basis(StrEnum):
+    nominal = "nominal"
+    real = "real"
+    present_value = "present_value"
+
+
 class Sampling(StrEnum):
     monte_carlo = "monte_carlo"
     latin_hypercube = "latin_hypercube"
@@ -173,6 +179,66 @@ def run(
 
         table_out.show(results, Console())
         return
+    emit(text, output)
+
+
+@app.command()
+def sensitivity(
+    scenario: Annotated[str, typer.Argument(help="Scenario file (YAML).", show_default=False)],
+    option: Annotated[
+        str | None, typer.Option("--option", help="Option compared with the baseline. Default: the first other.")
+    ] = None,
+    percent: Annotated[
+        float | None,
+        typer.Option("--percent", min=0, help="Move every number by this percentage instead of P10/P90."),
+    ] = None,
+    basis: Annotated[Basis, typer.Option("--basis", help="Saving measured as.")] = Basis.present_value,
+    format: Annotated[Format, typer.Option("--format", "-f", help="How to show the results.")] = Format.table,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write to this file (whole or not at all).")
+    ] = None,
+) -> None:
+    """Tornado of the inputs, switching values and break-even points of an option against the baseline."""
+    from barnetmodel.load import load
+    from barnetmodel.output import sensitivity_out
+    from barnetmodel.sensitivity import analyse_sensitivity
+
+    loaded = user_errors(lambda: load(scenario))
+    options = [name for name in loaded.scenario.options if name != loaded.scenario.baseline]
+    if option is not None and option not in options:
+        from barnetmodel.suggest import did_you_mean
+
+        known = ", ".join(options) or "none"
+        typer.echo(
+            f"--option: '{option}' is not an option to compare{did_you_mean(option, options)} (options: {known})",
+            err=True,
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if not options:
+        typer.echo(f"{scenario}: options: there is no option to compare with the baseline", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    result = analyse_sensitivity(loaded.scenario, option, basis.value, percent)
+    if format is Format.table and output is None:
+        from rich.console import Console
+
+        sensitivity_out.show(result, Console())
+        return
+    if format is Format.json:
+        from barnetmodel.output import json_out
+
+        text = json_out.render(result)
+    elif format is Format.csv:
+        text = sensitivity_out.render_csv(result)
+    elif format is Format.markdown:
+        text = sensitivity_out.render_markdown(result)
+    else:
+        import io
+
+        from rich.console import Console
+
+        buffer = io.StringIO()
+        sensitivity_out.show(result, Console(file=buffer, width=100, no_color=True, highlight=False))
+        text = buffer.getvalue()
     emit(text, output)
 
 

@@ -64,3 +64,27 @@ def uncertain(scenario: Scenario) -> dict[Path, Distribution]:
 def name_of(path: Path) -> str:
     """The text name of a path, as users write it: options.outsource.lines.CSG contract charge.total."""
     return format_path(path)
+
+
+FIELD_WORDS = {
+    "annual": "annual amount",
+    "recovered": "share recovered",
+    "mitigated": "share mitigated",
+}
+
+
+def label_of(path: Path) -> str:
+    """A reader's name for an input: 'total of CSG contract charge (outsource)', 'inflation'."""
+    if path == INFLATION:
+        return "inflation"
+    if path[0] == "targets":
+        return f"amount of target '{path[1]}'"
+    field = path[-1]
+    if isinstance(field, int):  # a ramp step
+        word = f"ramp in year {field + 1}"
+        path = path[:-1]
+    else:
+        word = FIELD_WORDS.get(field, field)
+    if path[2] == "optimism_bias":
+        return f"{word} of optimism bias ({path[1]})"
+    return f"{word} of {path[3]} ({path[1]})"

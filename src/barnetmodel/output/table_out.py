@@ -8,7 +8,27 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from barnetmodel.output.views import all_views, header
+from barnetmodel.output.views import View, all_views, header
+
+
+def table(view: View) -> Table:
+    """A view as a Rich table: the first column wraps, figures never do."""
+    table = Table(
+        title=view.title,
+        title_justify="left",
+        title_style="bold",
+        caption=view.note,
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    for i, column in enumerate(view.columns):
+        if i == 0:
+            table.add_column(column, ratio=1, min_width=16, overflow="fold")
+        else:
+            table.add_column(column, justify="right", no_wrap=True)
+    for row in view.rows:
+        table.add_row(*row)
+    return table
 
 
 def show(results: dict[str, Any], console: Console) -> None:
@@ -17,20 +37,5 @@ def show(results: dict[str, Any], console: Console) -> None:
     for line in lines[1:]:
         console.print(line, style="dim", highlight=False)
     for view in all_views(results):
-        table = Table(
-            title=view.title,
-            title_justify="left",
-            title_style="bold",
-            caption=view.note,
-            caption_justify="left",
-            box=box.SIMPLE_HEAD,
-        )
-        for i, column in enumerate(view.columns):
-            if i == 0:
-                table.add_column(column, ratio=1, min_width=16, overflow="fold")
-            else:
-                table.add_column(column, justify="right", no_wrap=True)
-        for row in view.rows:
-            table.add_row(*row)
         console.print()
-        console.print(table)
+        console.print(table(view))
