@@ -242,5 +242,59 @@ def sensitivity(
     emit(text, output)
 
 
+@app.command()
+def compare(
+    scenarios: Annotated[list[str], typer.Argument(help="Two or more scenario files.", show_default=False)],
+    draws: Annotated[
+        int | None, typer.Option("--draws", "-n", min=0, help="Monte Carlo draws for every file. Default: each file's.")
+    ] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="How to show the results.")] = Format.table,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write to this file (whole or not at all).")
+    ] = None,
+) -> None:
+    """The key figures of several scenarios side by side, their differences, and the inputs that differ."""
+    from barnetmodel.analysis import analyse
+    from barnetmodel.compare import compare as compare_scenarios
+    from barnetmodel.errors import ScenarioError
+    from barnetmodel.load import load
+    from barnetmodel.output import compare_out
+
+    if len(scenarios) < 2:
+        typer.echo("compare: give two or more scenario files", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    loaded, problems = [], []
+    for path in scenarios:  # every file's problems, not just the first file's
+        try:
+            loaded.append(load(path))
+        except ScenarioError as error:
+            problems += error.problems
+    if problems:
+        user_errors(lambda: (_ for _ in ()).throw(ScenarioError(problems)))
+    result = compare_scenarios(loaded, lambda item: analyse(item, draws=draws))
+    if format is Format.table and output is None:
+        from rich.console import Console
+
+        compare_out.show(result, Console())
+        return
+    if format is Format.json:
+        from barnetmodel.output import json_out
+
+        text = json_out.render(result)
+    elif format is Format.csv:
+        text = compare_out.render_csv(result)
+    elif format is Format.markdown:
+        text = compare_out.render_markdown(result)
+    else:
+        import io
+
+        from rich.console import Console
+
+        buffer = io.StringIO()
+        compare_out.show(result, Console(file=buffer, width=100, no_color=True, highlight=False))
+        text = buffer.getvalue()
+    emit(text, output)
+
+
 def main() -> None:
     app()

@@ -6,6 +6,8 @@ import csv
 import io
 from typing import Any
 
+from rich.text import Text
+
 from barnetmodel.output.views import View, money
 
 BAR_WIDTH = 16
@@ -109,10 +111,10 @@ def render_markdown(result: dict[str, Any]) -> str:
 def show(result: dict[str, Any], console: Any) -> None:
     from barnetmodel.output.table_out import table
 
-    console.print(f"[bold]Sensitivity: {result['scenario']}[/bold]", highlight=False)
+    console.print(Text(f"Sensitivity: {result['scenario']}", style="bold"))
     for view in views(result):
         console.print()
         console.print(table(view))
     console.print()
     for line in statements(result):
-        console.print(f"- {line}", highlight=False)
+        console.print(Text(f"- {line}"))

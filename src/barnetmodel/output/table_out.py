@@ -7,6 +7,7 @@ from typing import Any
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from barnetmodel.output.views import View, all_views, header
 
@@ -14,28 +15,27 @@ from barnetmodel.output.views import View, all_views, header
 def table(view: View) -> Table:
     """A view as a Rich table: the first column wraps, figures never do."""
     table = Table(
-        title=view.title,
+        title=Text(view.title, style="bold"),
         title_justify="left",
-        title_style="bold",
-        caption=view.note,
+        caption=Text(view.note),
         caption_justify="left",
         box=box.SIMPLE_HEAD,
     )
     for i, column in enumerate(view.columns):
-        if i == 0:
-            table.add_column(column, ratio=1, min_width=16, overflow="fold")
+        if i == 0 or view.wrap_all:
+            table.add_column(Text(column), ratio=1, min_width=16 if i == 0 else 8, overflow="fold")
         else:
-            table.add_column(column, justify="right", no_wrap=True)
+            table.add_column(Text(column, justify="right"), justify="right", no_wrap=True)
     for row in view.rows:
-        table.add_row(*row)
+        table.add_row(*(Text(cell) for cell in row))  # Text, not markup: a '[...]' in a cell is data
     return table
 
 
 def show(results: dict[str, Any], console: Console) -> None:
     lines = header(results)
-    console.print(f"[bold]{lines[0]}[/bold]", highlight=False)
+    console.print(Text(lines[0], style="bold"))
     for line in lines[1:]:
-        console.print(line, style="dim", highlight=False)
+        console.print(Text(line, style="dim"))
     for view in all_views(results):
         console.print()
         console.print(table(view))

@@ -14,6 +14,7 @@ class View:
     columns: list[str]
     rows: list[list[str]]
     note: str = ""
+    wrap_all: bool = False  # text in every column (not figures that must stay whole)
 
 
 def money(value: float) -> str:

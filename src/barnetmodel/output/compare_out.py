@@ -1,0 +1,87 @@
+"""Scenario comparisons as tables, Markdown and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+
+from barnetmodel.output.views import View, money
+
+
+def _value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit in {"share", "probability"}:
+        return f"{value:.1%}"
+    return money(value)
+
+
+def _difference(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit in {"share", "probability"}:
+        return f"{value * 100:+.1f} pts"
+    return f"{value:+,.1f}"
+
+
+def views(result: dict[str, Any]) -> list[View]:
+    names = [Path(s["file"]).stem for s in result["scenarios"]]
+    first = names[0]
+    money_unit = next((f["unit"] for f in result["figures"] if f["unit"] not in {"share", "probability"}), "")
+    figures = View(
+        "Key figures",
+        ["Figure", *names, *(f"{n}\nminus {first}" for n in names[1:])],
+        [
+            [
+                f["label"],
+                *(_value(v, f["unit"]) for v in f["values"]),
+                *(_difference(d, f["unit"]) for d in f["differences"]),
+            ]
+            for f in result["figures"]
+        ],
+        note=f"Money: {money_unit.split(',')[0]}; cost and saving PV are present values "
+        "(each scenario's own price base); shares and probabilities in %.",
+    )
+    inputs = View(
+        "Inputs that differ",
+        ["Input", *names],
+        [[row["name"], *("-" if v is None else v for v in row["values"])] for row in result["inputs_that_differ"]],
+        note="'-': not in that scenario. Descriptions, notes and sources are left out.",
+        wrap_all=True,
+    )
+    return [figures, inputs]
+
+
+def render_markdown(result: dict[str, Any]) -> str:
+    from barnetmodel.output.markdown_out import table
+
+    titles = [f"- `{s['file']}`: {s['title']}" for s in result["scenarios"]]
+    out = ["# Comparison", "", *titles, ""]
+    for view in views(result):
+        out += table(view)
+    return "\n".join(out)
+
+
+def render_csv(result: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    files = [s["file"] for s in result["scenarios"]]
+    writer.writerow(["figure", "unit", *files, *(f"{f} minus {files[0]}" for f in files[1:])])
+    for f in result["figures"]:
+        cells = ["" if v is None else repr(v) for v in [*f["values"], *f["differences"]]]
+        writer.writerow([f["key"], f["unit"], *cells])
+    return out.getvalue()
+
+
+def show(result: dict[str, Any], console: Any) -> None:
+    from barnetmodel.output.table_out import table
+
+    for s in result["scenarios"]:
+        console.print(Text.assemble((s["file"], "bold"), f": {s['title']}"))
+    for view in views(result):
+        console.print()
+        console.print(table(view))
