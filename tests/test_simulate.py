@@ -119,3 +119,23 @@ def test_table_shows_the_odds() -> None:
     assert result.exit_code == 0
     for text in ("2,000 draws, monte carlo", "P(cheaper)", "P(met)", "Optimism bias", "Provider failure"):
         assert text in result.stdout
+
+
+def test_progress_bar_only_in_a_terminal_and_only_for_long_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from barnetmodel.cli import ProgressReporter
+
+    clock = iter(float(t) for t in range(100))
+    monkeypatch.setattr("time.perf_counter", lambda: next(clock))  # each chunk "takes" a second
+    screen = io.StringIO()
+    slow = ProgressReporter(10, Console(file=screen, force_terminal=True))
+    slow.advance(1)  # 1 s for a tenth: the run looks to take 10 s, so the bar appears
+    assert slow.bar is not None
+    slow.advance(9)
+    slow.finish()
+    piped = ProgressReporter(10, Console(file=io.StringIO(), force_terminal=False))
+    piped.advance(1)
+    assert piped.bar is None  # never when standard error is not a terminal

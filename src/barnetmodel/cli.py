@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
 from barnetmodel import __version__
-from barnetmodel.errors import ScenarioError
+from barnetmodel.errors import Problem, ScenarioError
 
 app = typer.Typer(
     help="Is outsourcing this service cheaper than keeping it in-house, and how sure can we be?",
@@ -45,14 +45,19 @@ def _root(
     """barnetmodel: outsourcing cost modeller."""
 
 
+def report(problems: list[Problem]) -> NoReturn:
+    """Print a user's mistakes as `file:line:col: field.path: message` and exit 2."""
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
 def user_errors(action: Callable[[], T]) -> T:
     """Run `action`; a user's mistake is printed as `file:line:col: field.path: message`, exit 2."""
     try:
         return action()
     except ScenarioError as error:
-        for problem in error.problems:
-            typer.echo(str(problem), err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        report(error.problems)
 
 
 def emit(text: str, output: str | None) -> None:
@@ -110,14 +115,14 @@ class Sampling(StrEnum):
 class ProgressReporter:
     """A progress bar on standard error, shown only in a terminal and once a run looks to take over a second."""
 
-    def __init__(self, total: int):
+    def __init__(self, total: int, console: Any = None):
         import time
 
         from rich.console import Console
 
         self.total = total
         self.done = 0
-        self.console = Console(stderr=True)
+        self.console = console or Console(stderr=True)
         self.started = time.perf_counter()
         self.bar: Any = None
         self.task: Any = None
@@ -270,7 +275,7 @@ def compare(
         except ScenarioError as error:
             problems += error.problems
     if problems:
-        user_errors(lambda: (_ for _ in ()).throw(ScenarioError(problems)))
+        report(problems)
     result = compare_scenarios(loaded, lambda item: analyse(item, draws=draws))
     if format is Format.table and output is None:
         from rich.console import Console
