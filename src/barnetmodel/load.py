@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from barnetmodel import yaml_source
 from barnetmodel.checks import check
 from barnetmodel.errors import Path, Problem, ScenarioError
 from barnetmodel.scenario import Scenario
@@ -134,8 +132,8 @@ def validate(source: Source) -> Scenario:
 
 
 def load(file: str) -> Loaded:
-    """Read, parse and validate a scenario file."""
-    source = yaml_source.load(file)
-    scenario = validate(source)
-    digest = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
-    return Loaded(scenario=scenario, source=source, sha256=digest)
+    """Read, parse and validate a scenario file, with any file it `extends` merged in."""
+    from barnetmodel.extends import resolve
+
+    source, digest = resolve(file)
+    return Loaded(scenario=validate(source), source=source, sha256=digest)

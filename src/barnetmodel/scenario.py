@@ -173,6 +173,9 @@ class Uncertainty(StrictModel):
 
 
 class Scenario(StrictModel):
+    extends: str | None = Field(
+        None, description="Another scenario file (relative to this one) to start from; this file changes what it lists."
+    )
     title: str = Field(min_length=1)
     description: str = ""
     sources: dict[str, str] = Field(

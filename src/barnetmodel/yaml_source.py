@@ -25,20 +25,26 @@ class Source:
     text: str
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    # The file each position is in, where it is not `file` (a value from a file it extends, or
+    # from the command line, which has no line: (0, 0)).
+    origins: dict[Path, str] = field(default_factory=dict)
 
-    def locate(self, path: Path, *, key: bool = False) -> tuple[int, int] | None:
-        """Position of the value at `path`, or of its key; else of the nearest enclosing value."""
+    def locate(self, path: Path, *, key: bool = False) -> tuple[Path, tuple[int, int]] | None:
+        """The path and position of the value at `path`, or of its key; else of the nearest enclosing value."""
         if key and path in self.keys:
-            return self.keys[path]
+            return path, self.keys[path]
         for end in range(len(path), -1, -1):
             if path[:end] in self.values:
-                return self.values[path[:end]]
+                return path[:end], self.values[path[:end]]
         return None
 
     def problem(self, path: Path, message: str, *, key: bool = False) -> Problem:
-        where = self.locate(path, key=key)
-        line, column = where if where else (None, None)
-        return Problem(self.file, message, path, line, column)
+        found = self.locate(path, key=key)
+        if found is None:
+            return Problem(self.file, message, path)
+        where, (line, column) = found
+        file = self.origins.get(where, self.file)
+        return Problem(file, message, path, line or None, column or None)
 
 
 def _position(mark: yaml.Mark | None) -> tuple[int, int] | None:
