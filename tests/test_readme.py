@@ -72,3 +72,14 @@ def test_walkthrough_scenario_runs_and_its_typo_gives_the_error_shown(tmp_path: 
 def test_growth_example_in_conventions(tmp_path: Path) -> None:
     # "annual: 10, growth: 0.05 with price_base: 2013 is 10 in 2013/14 and 10.5 in 2014/15"
     assert "10 in 2013/14 and\n  10.5 in 2014/15" in README
+
+
+def test_extends_example_runs_beside_the_council_case(tmp_path: Path) -> None:
+    (example,) = [b for b in blocks("yaml") if b.startswith("extends:")]
+    council = (ROOT / "scenarios" / "one_barnet_council_case.yaml").read_text(encoding="utf-8")
+    (tmp_path / "one_barnet_council_case.yaml").write_text(council, encoding="utf-8")
+    (tmp_path / "mine.yaml").write_text(example, encoding="utf-8")
+    scenario = load(str(tmp_path / "mine.yaml")).scenario
+    names = [line.name for line in scenario.options["outsource"].lines]
+    assert names[-1] == "Extra charges and variations"
+    assert scenario.options["outsource"].risks[0].probability == 0.25
