@@ -28,6 +28,7 @@ class Format(StrEnum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    xlsx = "xlsx"
 
 
 def _version(value: bool) -> None:
@@ -55,9 +56,10 @@ def user_errors(action: Callable[[], T]) -> T:
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
-def emit(text: str, output: str | None) -> None:
-    """Print, or write whole to a file (never a half-written file)."""
+def emit(text: str | bytes, output: str | None) -> None:
+    """Print, or write whole to a file (never a half-written file). Bytes only go to a file."""
     if output is None:
+        assert isinstance(text, str), "binary output needs a file"
         sys.stdout.write(text)
         return
     from barnetmodel.output.atomic import write_atomic
@@ -105,14 +107,14 @@ def run(
     ] = None,
 ) -> None:
     """Project every option's ten-year cash flows and compare them with the baseline."""
-    from pathlib import Path
+    from barnetmodel.commands.common import compute
 
-    from barnetmodel.engine import project
-    from barnetmodel.load import load
-    from barnetmodel.results import summarise
+    projection, results = compute(scenario)
+    if format is Format.xlsx:
+        from barnetmodel.commands.publish import workbook
 
-    loaded = user_errors(lambda: load(scenario))
-    results = summarise(project(loaded.scenario), file_name=Path(scenario).name, sha256=loaded.sha256)
+        workbook(projection, results, output)
+        return
     text = _render(results, format, to_file=output is not None)
     if text is None:
         from rich.console import Console
@@ -122,6 +124,46 @@ def run(
         table_out.show(results, Console())
         return
     emit(text, output)
+
+
+class Chart(StrEnum):
+    cost = "cost"
+    saving = "saving"
+    tornado = "tornado"
+
+
+class Basis(StrEnum):
+    nominal = "nominal"
+    real = "real"
+    present_value = "present_value"
+
+
+@app.command()
+def report(
+    scenario: Annotated[str, typer.Argument(help="Scenario file (YAML).", show_default=False)],
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write the HTML to this file (whole or not at all).")
+    ] = None,
+) -> None:
+    """A self-contained HTML report of a scenario, charts included, to publish or print."""
+    from barnetmodel.commands.publish import report as make_report
+
+    make_report(scenario, output)
+
+
+@app.command()
+def plot(
+    scenario: Annotated[str, typer.Argument(help="Scenario file (YAML).", show_default=False)],
+    output: Annotated[str, typer.Option("--output", "-o", help="Image file: .png or .svg.", show_default=False)],
+    chart: Annotated[Chart, typer.Option("--chart", "-c", help="Which chart.")] = Chart.saving,
+    basis: Annotated[
+        Basis, typer.Option("--basis", "-b", help="Price basis of the cost and saving charts.")
+    ] = Basis.nominal,
+) -> None:
+    """Draw one chart of a scenario to a PNG or SVG file."""
+    from barnetmodel.commands.publish import plot as make_plot
+
+    make_plot(scenario, output, chart.value, basis.value)
 
 
 def main() -> None:

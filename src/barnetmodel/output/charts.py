@@ -1,5 +1,8 @@
 """Charts of a run as PNG or SVG bytes (matplotlib, Agg backend: no display needed).
 
+Figures are drawn on their own Agg canvas, without pyplot, so no global backend is set and
+nothing is left open between charts.
+
 Each chart function takes the plain results dict (and, for bands and the tornado, plain
 lists), so Monte Carlo and sensitivity results slot in without changing the callers.
 Every axis carries its unit and price basis.
@@ -13,16 +16,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-matplotlib.use("Agg")
-
-from matplotlib.axes import Axes  # noqa: E402  (after choosing the backend)
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
-
-from barnetmodel.labels import financial_year  # noqa: E402
-from barnetmodel.output.optional_sections import Band, TornadoBar, bands, tornado_bars  # noqa: E402
+from barnetmodel.labels import financial_year
+from barnetmodel.output.optional_sections import Band, TornadoBar, bands, tornado_bars
 
 FORMATS = ("png", "svg")
 CHARTS = ("cost", "saving", "tornado")
@@ -30,7 +30,7 @@ CHARTS = ("cost", "saving", "tornado")
 # Okabe-Ito: told apart by readers with any common colour-vision deficiency, and in grey print.
 BASELINE_COLOUR = "#555555"
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
-STYLE = {
+STYLE: dict[Any, Any] = {  # Any keys: matplotlib types them as a Literal of every rc name
     "font.size": 11,
     "axes.titlesize": 12,
     "axes.titleweight": "bold",
@@ -81,7 +81,9 @@ def _legend(figure: Figure, axes: Axes) -> None:
     """Below the plot, so long option titles never cover the lines; long entries wrapped to its width."""
     handles, labels = axes.get_legend_handles_labels()
     if handles:
-        figure.legend(handles, [_wrap(label, 60) for label in labels], loc="outside lower center", frameon=False, fontsize=9)
+        figure.legend(
+            handles, [_wrap(label, 60) for label in labels], loc="outside lower center", frameon=False, fontsize=9
+        )
 
 
 def cost_chart(results: dict[str, Any], basis: str = "nominal") -> Figure:
@@ -106,9 +108,7 @@ def cost_chart(results: dict[str, Any], basis: str = "nominal") -> Figure:
     return figure
 
 
-def saving_chart(
-    results: dict[str, Any], basis: str = "nominal", extra_bands: dict[str, Band] | None = None
-) -> Figure:
+def saving_chart(results: dict[str, Any], basis: str = "nominal", extra_bands: dict[str, Band] | None = None) -> Figure:
     """Cumulative saving of each option against the baseline, its P10-P90 band when there are draws,
     and every target marked.
 
@@ -150,7 +150,9 @@ def _mark_targets(axes: Axes, results: dict[str, Any], basis: str) -> None:
         label = f"T{number}: {target['name']}, {money_text(target['amount'], unit)} ({target_period(target)})"
         same_scale = target["measure"] == "cumulative" and target["prices"] == basis
         if same_scale:
-            axes.plot([target["by"]], [target["amount"]], marker="*", markersize=14, color="black", linestyle="", label=label)
+            axes.plot(
+                [target["by"]], [target["amount"]], marker="*", markersize=14, color="black", linestyle="", label=label
+            )
         else:
             axes.axvline(target["by"], color="black", linestyle=":", linewidth=1.2, label=label)
         axes.annotate(
@@ -164,7 +166,9 @@ def _mark_targets(axes: Axes, results: dict[str, Any], basis: str) -> None:
         )
 
 
-def tornado_chart(bars: Sequence[TornadoBar | tuple[str, float, float]], central: float, unit: str, measure: str) -> Figure:
+def tornado_chart(
+    bars: Sequence[TornadoBar | tuple[str, float, float]], central: float, unit: str, measure: str
+) -> Figure:
     """A tornado: the result with each input at its low and high value, widest swing at the top.
 
     `bars` are (input label, result at the low value, result at the high value); `central` is
@@ -180,8 +184,12 @@ def tornado_chart(bars: Sequence[TornadoBar | tuple[str, float, float]], central
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()
         rows = range(len(items))
-        axes.barh(rows, [b.low - central for b in items], left=central, color=COLOURS[0], label="Input at its low value")
-        axes.barh(rows, [b.high - central for b in items], left=central, color=COLOURS[1], label="Input at its high value")
+        axes.barh(
+            rows, [b.low - central for b in items], left=central, color=COLOURS[0], label="Input at its low value"
+        )
+        axes.barh(
+            rows, [b.high - central for b in items], left=central, color=COLOURS[1], label="Input at its high value"
+        )
         axes.axvline(central, color="black", linewidth=1)
         axes.set_yticks(list(rows), [_wrap(b.label, 28) for b in items])
         axes.grid(axis="y", visible=False)

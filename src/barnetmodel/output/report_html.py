@@ -24,6 +24,14 @@ BASIS_NAMES = {"nominal": "nominal", "real": "real", "present_value": "present v
 YEARLY_SAVINGS = [f"{measure}_{basis}" for measure in ("saving", "cumulative_saving") for basis in BASES]
 
 
+def _percent(value: float, digits: int = 0) -> str:
+    return f"{value:.{digits}%}"
+
+
+def _factor(value: float) -> str:
+    return f"{value:.4f}"
+
+
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("barnetmodel", "templates"),
@@ -36,8 +44,8 @@ def _environment() -> jinja2.Environment:
     environment.filters |= {
         "money": money,
         "fy": financial_year,
-        "percent": lambda value, digits=0: f"{value:.{digits}%}",
-        "factor": lambda value: f"{value:.4f}",
+        "percent": _percent,
+        "factor": _factor,
     }
     return environment
 
@@ -51,7 +59,9 @@ def _charts(results: dict[str, Any]) -> dict[str, dict[str, str]]:
     span = f"{financial_year(results['years'][0])} to {financial_year(results['years'][-1])}"
     units = results["money"]["units"]
     found = {
-        "cost": _image(charts.cost_chart(results), f"Line chart: annual cost of each option, {span}, {units['nominal']}."),
+        "cost": _image(
+            charts.cost_chart(results), f"Line chart: annual cost of each option, {span}, {units['nominal']}."
+        ),
     }
     if any(not o["is_baseline"] for o in results["options"]):
         found["saving"] = _image(
@@ -63,7 +73,9 @@ def _charts(results: dict[str, Any]) -> dict[str, dict[str, str]]:
     if bars:
         sensitivity = results["sensitivity"]
         figure = charts.tornado_chart(bars, sensitivity["central"], sensitivity["unit"], sensitivity["measure"])
-        found["tornado"] = _image(figure, f"Tornado chart: {sensitivity['measure']} with each input at its low and high value.")
+        found["tornado"] = _image(
+            figure, f"Tornado chart: {sensitivity['measure']} with each input at its low and high value."
+        )
     return found
 
 

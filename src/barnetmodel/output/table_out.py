@@ -8,6 +8,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from barnetmodel.output import terminal_chart
 from barnetmodel.output.views import all_views, header
 
 
@@ -34,3 +35,7 @@ def show(results: dict[str, Any], console: Console) -> None:
             table.add_row(*row)
         console.print()
         console.print(table)
+    chart = terminal_chart.render(results, console.width)
+    if chart is not None:
+        console.print()
+        console.print(chart)
