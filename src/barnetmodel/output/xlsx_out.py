@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -27,7 +28,6 @@ from barnetmodel.engine import BASES, Projection
 from barnetmodel.labels import financial_year
 from barnetmodel.output import xlsx_formulas
 from barnetmodel.output.optional_sections import bands
-from barnetmodel.output.views import header
 from barnetmodel.scenario import Line
 
 FIRST_YEAR_COLUMN = 4  # D: year columns line up on every sheet, so column X of a sheet refers to Inputs!X
@@ -49,6 +49,7 @@ LINE_COLUMNS = [
     ("rate", "Rate"),
     ("prices", "Prices"),
 ]
+SUMMARY_HEADER_ROW = 7
 RESERVED_SHEETS = {"inputs", "summary", "uncertainty"}
 
 BOLD = Font(bold=True)
@@ -62,6 +63,24 @@ RATE_FORMAT = "0.0%"
 SHARE_FORMAT = "0.0%"
 YEAR_FORMAT = "0"
 FIXED_DATE = datetime.datetime(1980, 1, 1)  # the earliest date a zip archive can record
+
+
+# results.basis_label as a formula on the Unit and PriceBase inputs, so labels follow a changed price base.
+PRICE_YEAR = 'PriceBase&"/"&RIGHT(PriceBase+1,2)'
+BASIS_TEXT = {
+    "nominal": 'Unit&", nominal"',
+    "real": f'Unit&", real "&{PRICE_YEAR}&" prices"',
+    "present_value": f'Unit&", present value, "&{PRICE_YEAR}&" prices"',
+}
+
+
+def labelled(before: str, basis: str, after: str = ")") -> str:
+    """A label formula: `before`, the basis label (e.g. '£m, real 2013/14 prices'), `after`."""
+
+    def text(literal: str) -> str:
+        return '"' + literal.replace('"', '""') + '"'
+
+    return f"={text(before)}&{BASIS_TEXT[basis]}&{text(after)}"
 
 
 def money_format(unit: str) -> str:
@@ -85,6 +104,13 @@ def sheet_names(options: list[str]) -> dict[str, str]:
         taken.add(name.lower())
         names[option] = name
     return names
+
+
+def quote_sheetname(sheet: str) -> str:
+    """A sheet's name as formulas write it: bare when it can be ('Inputs'), else in quotes."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", sheet) and not re.fullmatch(r"[A-Za-z]{1,3}[0-9]+", sheet):
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"
 
 
 def _ref(sheet: str, column: int, row: int, absolute: str = "") -> str:
@@ -167,7 +193,7 @@ class WorkbookBuilder:
         sheet["A3"] = "Blue cells are inputs: change one and every formula that depends on it follows."
         sheet["A3"].font = NOTE
         settings: list[tuple[str, Any, str | None, str | None]] = [
-            ("Unit", s.money.unit, None, None),
+            ("Unit", s.money.unit, None, "Unit"),
             ("Amounts written in (unless a line says)", s.money.prices, None, None),
             ("Price base (financial year, by its start)", s.price_base, YEAR_FORMAT, "PriceBase"),
             ("Inflation (GDP deflator, a year)", s.money.inflation, RATE_FORMAT, "Inflation"),
@@ -355,7 +381,7 @@ class WorkbookBuilder:
         baseline = name == self.scenario.baseline
         sheet["A1"] = option.title + (" (baseline)" if baseline else "")
         sheet["A1"].font = TITLE
-        sheet["A2"] = f"Each line's cost a year, {self.units['nominal']}: formulas on the Inputs sheet."
+        sheet["A2"] = labelled("Each line's cost a year (", "nominal", "): formulas on the Inputs sheet.")
         sheet["A2"].font = NOTE
         for i, title in enumerate(["Line", "Kind", "Source"], start=1):
             sheet.cell(4, i, title).font = BOLD
@@ -398,14 +424,14 @@ class WorkbookBuilder:
         lines = [layout.line_rows[line.name] for line in option.lines]
         columns = [get_column_letter(FIRST_YEAR_COLUMN + i) for i in range(len(self.years))]
         rows = layout.rows
-        self._row_label(sheet, rows["cost_nominal"], f"Cost ({self.units['nominal']})", bold=True)
+        self._row_label(sheet, rows["cost_nominal"], labelled("Cost (", "nominal"), bold=True)
         money_row(rows["cost_nominal"], [f"=SUM({c}{lines[0]}:{c}{lines[-1]})" for c in columns])
-        self._row_label(sheet, rows["cost_real"], f"Cost ({self.units['real']})", bold=True)
+        self._row_label(sheet, rows["cost_real"], labelled("Cost (", "real"), bold=True)
         money_row(
             rows["cost_real"],
             [f"={c}{rows['cost_nominal']}/{year_ref(inputs.price_index_row, i)}" for i, c in enumerate(columns)],
         )
-        self._row_label(sheet, rows["cost_present_value"], f"Cost ({self.units['present_value']})", bold=True)
+        self._row_label(sheet, rows["cost_present_value"], labelled("Cost (", "present_value"), bold=True)
         money_row(
             rows["cost_present_value"],
             [f"={c}{rows['cost_real']}*{year_ref(inputs.discount_factor_row, i)}" for i, c in enumerate(columns)],
@@ -414,7 +440,7 @@ class WorkbookBuilder:
             base = self.options[self.scenario.baseline]
             for basis in BASES:
                 row = rows[f"saving_{basis}"]
-                self._row_label(sheet, row, f"Saving against {self.scenario.baseline} ({self.units[basis]})")
+                self._row_label(sheet, row, labelled(f"Saving against {self.scenario.baseline} (", basis))
                 money_row(
                     row,
                     [
@@ -424,13 +450,13 @@ class WorkbookBuilder:
                 )
             for basis in BASES:
                 row, saving = rows[f"cumulative_saving_{basis}"], rows[f"saving_{basis}"]
-                self._row_label(sheet, row, f"Cumulative saving ({self.units[basis]})")
+                self._row_label(sheet, row, labelled("Cumulative saving (", basis))
                 formulas = [f"={columns[0]}{saving}"]
                 formulas += [f"={columns[i - 1]}{row}+{c}{saving}" for i, c in enumerate(columns) if i > 0]
                 money_row(row, formulas, total=False)
 
         heading = rows["real_lines_heading"]
-        sheet.cell(heading, 1, f"Lines in real prices ({self.units['real']})").font = BOLD
+        sheet.cell(heading, 1, labelled("Lines in real prices (", "real")).font = BOLD
         for offset, line in enumerate(option.lines, start=1):
             source_row = layout.line_rows[line.name]
             sheet.cell(heading + offset, 1, line.name)
@@ -448,12 +474,26 @@ class WorkbookBuilder:
     # Summary and uncertainty -------------------------------------------------------------
 
     def _write_summary(self, sheet: Worksheet) -> None:
-        for row, text in enumerate(header(self.results), start=1):
-            sheet.cell(row, 1, text).font = TITLE if row == 1 else NOTE
-        row = 6
+        schedule = self.projection.schedule
+        baseline = self.scenario.options[self.scenario.baseline].title
+        sheet["A1"] = self.scenario.title
+        sheet["A1"].font = TITLE
+        sheet["A2"] = f"Savings are against: {baseline}. Every figure follows the Inputs sheet."
+        sheet["A2"].font = NOTE
+        facts = [
+            ("Price base", "=PriceBase", YEAR_FORMAT),
+            ("Inflation (GDP deflator, a year)", "=Inflation", RATE_FORMAT),
+            ("Discounting", f"{schedule.title}; the rates by year are on the Inputs sheet", None),
+        ]
+        for row, (label, value, number_format) in enumerate(facts, start=3):
+            sheet.cell(row, 1, label)
+            cell = sheet.cell(row, 2, value)
+            if number_format:
+                cell.number_format = number_format
+        row = SUMMARY_HEADER_ROW
         titles = ["Option", "Key"]
-        titles += [f"Cost over the horizon ({self.units[b]})" for b in BASES]
-        titles += [f"Saving against the baseline ({self.units[b]})" for b in BASES]
+        titles += [labelled("Cost over the horizon (", b) for b in BASES]
+        titles += [labelled("Saving against the baseline (", b) for b in BASES]
         for column, title in enumerate(titles, start=1):
             cell = sheet.cell(row, column, title)
             cell.font, cell.fill, cell.alignment = BOLD, HEADING_FILL, WRAP
@@ -496,7 +536,7 @@ class WorkbookBuilder:
         sheet.column_dimensions["A"].width = 44
         for column in range(2, 10):
             sheet.column_dimensions[get_column_letter(column)].width = 16
-        sheet.row_dimensions[6].height = 45
+        sheet.row_dimensions[SUMMARY_HEADER_ROW].height = 45
 
     def _write_uncertainty(self, sheet: Worksheet) -> None:
         """Monte Carlo percentiles, as values: the draws are not in the workbook, so no formula can make them."""
