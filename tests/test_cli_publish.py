@@ -108,3 +108,19 @@ def test_run_does_not_import_the_report_extra() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "HEAVY []"
+
+
+def test_files_written_are_readable_like_any_new_file(tmp_path: Path) -> None:
+    """A report to publish must not come out private (mkstemp's 0600); a replaced file keeps its mode."""
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        out = tmp_path / "report.html"
+        assert runner.invoke(app, ["report", COUNCIL, "-o", str(out)]).exit_code == 0
+        assert out.stat().st_mode & 0o777 == 0o644
+        out.chmod(0o640)
+        assert runner.invoke(app, ["report", COUNCIL, "-o", str(out)]).exit_code == 0
+        assert out.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(mask)

@@ -62,18 +62,21 @@ def headline(results: dict[str, Any]) -> str:
         return f"{baseline['title']} is the only option: there is nothing to compare it with."
     best = max(others, key=lambda o: o["total_saving"]["present_value"])
     unit = results["money"]["unit"]
-    saving = best["total_saving"]["present_value"]
     prices = financial_year(results["money"]["price_base"])
-    amount = money_text(abs(saving), unit)
-    if saving >= 0:
-        sentence = f"{best['title']} saves {amount} in present value ({prices} prices) against {baseline['title']}"
-    else:
-        sentence = f"{best['title']} costs {amount} more in present value ({prices} prices) than {baseline['title']}"
+
+    def verdict(option: dict[str, Any]) -> str:
+        saving = option["total_saving"]["present_value"]
+        amount = money_text(abs(saving), unit)
+        return f"{option['title']} {'saves' if saving >= 0 else 'costs'} {amount}{'' if saving >= 0 else ' more'}"
+
+    linking = "against" if best["total_saving"]["present_value"] >= 0 else "than"
+    sentence = f"{verdict(best)} in present value ({prices} prices) {linking} {baseline['title']}"
     percentiles = total_saving_percentiles(results, best["name"], "present_value")
     if percentiles is not None:
         sentence += f", P10-P90 {money_text(percentiles['p10'], unit)} to {money_text(percentiles['p90'], unit)}"
     if len(others) > 1:
-        sentence += f", the best of the {len(others)} options compared with it"
+        rest = ", ".join(verdict(o) for o in others if o is not best)
+        sentence += f", the best of the {len(others)} options compared with it ({rest})"
     clauses = [
         _target_clause(results, target, result)
         for target in results["targets"]
