@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from barnetmodel.labels import financial_year
+from barnetmodel.output.headline import money_text, target_period
 from barnetmodel.output.optional_sections import Band, TornadoBar, bands, tornado_bars
 
 FORMATS = ("png", "svg")
@@ -143,8 +144,6 @@ def saving_chart(results: dict[str, Any], basis: str = "nominal", extra_bands: d
 
 
 def _mark_targets(axes: Axes, results: dict[str, Any], basis: str) -> None:
-    from barnetmodel.output.headline import money_text, target_period
-
     unit = results["money"]["unit"]
     for number, target in enumerate(results["targets"], start=1):
         label = f"T{number}: {target['name']}, {money_text(target['amount'], unit)} ({target_period(target)})"

@@ -536,7 +536,7 @@ class WorkbookBuilder:
         sheet.column_dimensions["A"].width = 44
         for column in range(2, 10):
             sheet.column_dimensions[get_column_letter(column)].width = 16
-        sheet.row_dimensions[SUMMARY_HEADER_ROW].height = 45
+        sheet.row_dimensions[SUMMARY_HEADER_ROW].height = 62  # four lines of heading
 
     def _write_uncertainty(self, sheet: Worksheet) -> None:
         """Monte Carlo percentiles, as values: the draws are not in the workbook, so no formula can make them."""
