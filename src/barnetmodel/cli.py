@@ -28,6 +28,7 @@ class Format(StrEnum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    xlsx = "xlsx"
 
 
 def _version(value: bool) -> None:
@@ -45,7 +46,7 @@ def _root(
     """barnetmodel: outsourcing cost modeller."""
 
 
-def report(problems: list[Problem]) -> NoReturn:
+def report_problems(problems: list[Problem]) -> NoReturn:
     """Print a user's mistakes as `file:line:col: field.path: message` and exit 2."""
     for problem in problems:
         typer.echo(str(problem), err=True)
@@ -57,12 +58,13 @@ def user_errors(action: Callable[[], T]) -> T:
     try:
         return action()
     except ScenarioError as error:
-        report(error.problems)
+        report_problems(error.problems)
 
 
-def emit(text: str, output: str | None) -> None:
-    """Print, or write whole to a file (never a half-written file)."""
+def emit(text: str | bytes, output: str | None) -> None:
+    """Print, or write whole to a file (never a half-written file). Bytes only go to a file."""
     if output is None:
+        assert isinstance(text, str), "binary output needs a file"
         sys.stdout.write(text)
         return
     from barnetmodel.output.atomic import write_atomic
@@ -176,6 +178,12 @@ def run(
         )
     finally:
         progress.finish()
+    if format is Format.xlsx:
+        from barnetmodel.commands.publish import workbook
+        from barnetmodel.engine import project
+
+        workbook(project(loaded.scenario), results, output)
+        return
     text = _render(results, format, to_file=output is not None)
     if text is None:
         from rich.console import Console
@@ -275,7 +283,7 @@ def compare(
         except ScenarioError as error:
             problems += error.problems
     if problems:
-        report(problems)
+        report_problems(problems)
     result = compare_scenarios(loaded, lambda item: analyse(item, draws=draws))
     if format is Format.table and output is None:
         from rich.console import Console
@@ -299,6 +307,40 @@ def compare(
         compare_out.show(result, Console(file=buffer, width=100, no_color=True, highlight=False))
         text = buffer.getvalue()
     emit(text, output)
+
+
+class Chart(StrEnum):
+    cost = "cost"
+    saving = "saving"
+    tornado = "tornado"
+
+
+@app.command()
+def report(
+    scenario: Annotated[str, typer.Argument(help="Scenario file (YAML).", show_default=False)],
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write the HTML to this file (whole or not at all).")
+    ] = None,
+) -> None:
+    """A self-contained HTML report of a scenario, charts included, to publish or print."""
+    from barnetmodel.commands.publish import report as make_report
+
+    make_report(scenario, output)
+
+
+@app.command()
+def plot(
+    scenario: Annotated[str, typer.Argument(help="Scenario file (YAML).", show_default=False)],
+    output: Annotated[str, typer.Option("--output", "-o", help="Image file: .png or .svg.", show_default=False)],
+    chart: Annotated[Chart, typer.Option("--chart", "-c", help="Which chart.")] = Chart.saving,
+    basis: Annotated[
+        Basis, typer.Option("--basis", "-b", help="Price basis of the cost and saving charts.")
+    ] = Basis.nominal,
+) -> None:
+    """Draw one chart of a scenario to a PNG or SVG file."""
+    from barnetmodel.commands.publish import plot as make_plot
+
+    make_plot(scenario, output, chart.value, basis.value)
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from barnetmodel.output import terminal_chart
 from barnetmodel.output.views import View, all_views, header
 
 
@@ -39,3 +40,7 @@ def show(results: dict[str, Any], console: Console) -> None:
     for view in all_views(results):
         console.print()
         console.print(table(view))
+    chart = terminal_chart.render(results, console.width)
+    if chart is not None:
+        console.print()
+        console.print(chart)

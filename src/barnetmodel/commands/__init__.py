@@ -1,0 +1,1 @@
+"""The bodies of commands that need more than a few lines; cli.py holds their Typer signatures."""

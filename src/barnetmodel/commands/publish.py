@@ -1,0 +1,46 @@
+"""report, plot and the workbook: outputs for readers and analysts, from the `report` extra."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from barnetmodel.cli import emit
+from barnetmodel.commands.common import compute, fail, needs
+
+if TYPE_CHECKING:
+    from barnetmodel.engine import Projection
+
+IMAGE_FORMATS = {".png": "png", ".svg": "svg"}
+
+
+def report(scenario: str, output: str | None) -> None:
+    needs("barnetmodel report", "jinja2", "matplotlib")
+    from barnetmodel.output import report_html
+
+    _, results = compute(scenario)
+    emit(report_html.render(results), output)
+
+
+def plot(scenario: str, output: str, chart: str, basis: str) -> None:
+    fmt = IMAGE_FORMATS.get(Path(output).suffix.lower())
+    if fmt is None:
+        raise fail(f"{output}: the chart's format is chosen by the file name: end it in .png or .svg")
+    needs("barnetmodel plot", "matplotlib")
+    from barnetmodel.output import charts
+
+    _, results = compute(scenario)
+    try:
+        figure = charts.chart(results, chart, basis)
+    except charts.NoChartData as error:
+        raise fail(f"barnetmodel plot: {error}") from None
+    emit(charts.to_bytes(figure, fmt), output)
+
+
+def workbook(projection: Projection, results: dict[str, Any], output: str | None) -> None:
+    if output is None:
+        raise fail("--format xlsx writes a binary workbook: give a file with --output, e.g. -o model.xlsx")
+    needs("--format xlsx", "openpyxl")
+    from barnetmodel.output import xlsx_out
+
+    emit(xlsx_out.render(projection, results), output)

@@ -1,0 +1,225 @@
+"""Charts of a run as PNG or SVG bytes (matplotlib, Agg backend: no display needed).
+
+Figures are drawn on their own Agg canvas, without pyplot, so no global backend is set and
+nothing is left open between charts.
+
+Each chart function takes the plain results dict (and, for bands and the tornado, plain
+lists), so Monte Carlo and sensitivity results slot in without changing the callers.
+Every axis carries its unit and price basis.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from barnetmodel.labels import financial_year
+from barnetmodel.output.headline import money_text, target_period
+from barnetmodel.output.optional_sections import Band, TornadoBar, bands, tornado_bars
+
+FORMATS = ("png", "svg")
+CHARTS = ("cost", "saving", "tornado")
+
+# Okabe-Ito: told apart by readers with any common colour-vision deficiency, and in grey print.
+BASELINE_COLOUR = "#555555"
+COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
+STYLE: dict[Any, Any] = {  # Any keys: matplotlib types them as a Literal of every rc name
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#dddddd",
+    "svg.hashsalt": "barnetmodel",  # stable element ids: the same run gives the same SVG
+    "svg.fonttype": "path",  # text as shapes: the SVG looks the same without our fonts
+}
+SIZE = (5.2, 4.6)  # inches: narrow enough for its text to stay legible when a phone scales it down
+
+
+class NoChartData(Exception):
+    """A chart asked for by name has nothing to show in these results (e.g. a tornado before sensitivity)."""
+
+
+def _figure() -> tuple[Figure, Axes]:
+    figure = Figure(figsize=SIZE, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure, figure.add_subplot()
+
+
+def _year_axis(axes: Axes, years: Sequence[int]) -> None:
+    if len(years) <= 12:
+        axes.set_xticks(list(years))
+    else:
+        axes.xaxis.set_major_locator(MaxNLocator(nbins=10, integer=True))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: financial_year(int(value))))
+    axes.set_xlim(years[0] - 0.5, years[-1] + 0.5)
+    axes.set_xlabel("Financial year")
+    axes.tick_params(axis="x", labelsize=9, labelrotation=45)
+    for label in axes.get_xticklabels():
+        label.set_horizontalalignment("right")
+        label.set_rotation_mode("anchor")
+
+
+def _colours(results: dict[str, Any]) -> dict[str, str]:
+    others = iter(COLOURS * (1 + len(results["options"]) // len(COLOURS)))
+    return {o["name"]: BASELINE_COLOUR if o["is_baseline"] else next(others) for o in results["options"]}
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _legend(figure: Figure, axes: Axes) -> None:
+    """Below the plot, so long option titles never cover the lines; long entries wrapped to its width."""
+    handles, labels = axes.get_legend_handles_labels()
+    if handles:
+        figure.legend(
+            handles, [_wrap(label, 60) for label in labels], loc="outside lower center", frameon=False, fontsize=9
+        )
+
+
+def cost_chart(results: dict[str, Any], basis: str = "nominal") -> Figure:
+    """Annual cost of every option, in one basis."""
+    with matplotlib.rc_context(STYLE):
+        figure, axes = _figure()
+        years = results["years"]
+        colours = _colours(results)
+        for option in results["options"]:
+            label = option["title"] + (" (baseline)" if option["is_baseline"] else "")
+            style = "--" if option["is_baseline"] else "-"
+            axes.plot(
+                years, option["yearly"][f"cost_{basis}"], style, marker="o", color=colours[option["name"]], label=label
+            )
+        # From zero: a cut axis makes a small difference in cost look like a large one.
+        low = min(min(o["yearly"][f"cost_{basis}"]) for o in results["options"])
+        axes.set_ylim(bottom=min(0.0, low * 1.05))
+        axes.set_title("Annual cost by option")
+        axes.set_ylabel(_wrap(f"Cost a year ({results['money']['units'][basis]})", 30))
+        _year_axis(axes, years)
+        _legend(figure, axes)
+    return figure
+
+
+def saving_chart(results: dict[str, Any], basis: str = "nominal", extra_bands: dict[str, Band] | None = None) -> Figure:
+    """Cumulative saving of each option against the baseline, its P10-P90 band when there are draws,
+    and every target marked.
+
+    Bands come from results["uncertainty"] (see optional_sections), or from `extra_bands`
+    (option key -> Band), which take precedence. A cumulative target in this basis is a point
+    at (its year, its amount) on the same scale; an annual target, or one in another basis,
+    is a dotted line at its year, with its amount in the legend.
+    """
+    with matplotlib.rc_context(STYLE):
+        figure, axes = _figure()
+        years = results["years"]
+        colours = _colours(results)
+        shown = bands(results, "cumulative_saving", basis) | (extra_bands or {})
+        for option in results["options"]:
+            if option["is_baseline"]:
+                continue
+            colour = colours[option["name"]]
+            band = shown.get(option["name"])
+            if band is not None:
+                label = f"{option['title']}: P10-P90"
+                axes.fill_between(years, band.p10, band.p90, color=colour, alpha=0.2, linewidth=0, label=label)
+            cumulative = option["yearly"][f"cumulative_saving_{basis}"]
+            axes.plot(years, cumulative, marker="o", color=colour, label=option["title"])
+        axes.axhline(0, color="black", linewidth=0.8)
+        _mark_targets(axes, results, basis)
+        baseline = next(o for o in results["options"] if o["is_baseline"])
+        axes.set_title(_wrap(f"Cumulative saving against: {baseline['title']}", 45))
+        axes.set_ylabel(_wrap(f"Cumulative saving ({results['money']['units'][basis]})", 30))
+        _year_axis(axes, years)
+        _legend(figure, axes)
+    return figure
+
+
+def _mark_targets(axes: Axes, results: dict[str, Any], basis: str) -> None:
+    unit = results["money"]["unit"]
+    for number, target in enumerate(results["targets"], start=1):
+        label = f"T{number}: {target['name']}, {money_text(target['amount'], unit)} ({target_period(target)})"
+        same_scale = target["measure"] == "cumulative" and target["prices"] == basis
+        if same_scale:
+            axes.plot(
+                [target["by"]], [target["amount"]], marker="*", markersize=14, color="black", linestyle="", label=label
+            )
+        else:
+            axes.axvline(target["by"], color="black", linestyle=":", linewidth=1.2, label=label)
+        axes.annotate(
+            f"T{number}",
+            (target["by"], target["amount"] if same_scale else 1.0),
+            xycoords=("data", "data" if same_scale else "axes fraction"),
+            xytext=(4, -12 if not same_scale else 4),
+            textcoords="offset points",
+            fontsize=9,
+            fontweight="bold",
+        )
+
+
+def tornado_chart(
+    bars: Sequence[TornadoBar | tuple[str, float, float]], central: float, unit: str, measure: str
+) -> Figure:
+    """A tornado: the result with each input at its low and high value, widest swing at the top.
+
+    `bars` are (input label, result at the low value, result at the high value); `central` is
+    the result with every input at its central value; `measure` and `unit` label the axis,
+    e.g. "Saving, present value" and "£m, present value, 2013/14 prices".
+    """
+    items = [bar if isinstance(bar, TornadoBar) else TornadoBar(*bar) for bar in bars]
+    if not items:
+        raise NoChartData("a tornado chart needs at least one input's low and high results")
+    items.sort(key=lambda bar: bar.swing)  # barh draws bottom-up: widest last, at the top
+    with matplotlib.rc_context(STYLE):
+        figure = Figure(figsize=(SIZE[0], max(2.5, 1.2 + 0.45 * len(items))), layout="constrained")
+        FigureCanvasAgg(figure)
+        axes = figure.add_subplot()
+        rows = range(len(items))
+        axes.barh(
+            rows, [b.low - central for b in items], left=central, color=COLOURS[0], label="Input at its low value"
+        )
+        axes.barh(
+            rows, [b.high - central for b in items], left=central, color=COLOURS[1], label="Input at its high value"
+        )
+        axes.axvline(central, color="black", linewidth=1)
+        axes.set_yticks(list(rows), [_wrap(b.label, 28) for b in items])
+        axes.grid(axis="y", visible=False)
+        axes.set_title("What moves the result most")
+        axes.set_xlabel(_wrap(f"{measure} ({unit})", 45))
+        _legend(figure, axes)
+    return figure
+
+
+def chart(results: dict[str, Any], name: str, basis: str = "nominal") -> Figure:
+    """A chart by name: 'cost', 'saving' or 'tornado'. NoChartData when the results cannot draw it."""
+    if name == "cost":
+        return cost_chart(results, basis)
+    if name == "saving":
+        if not any(not o["is_baseline"] for o in results["options"]):
+            raise NoChartData("the saving chart needs an option besides the baseline")
+        return saving_chart(results, basis)
+    if name == "tornado":
+        sensitivity = results.get("sensitivity")
+        if not sensitivity:
+            raise NoChartData("the tornado chart needs sensitivity results, and this run has none")
+        return tornado_chart(tornado_bars(results), sensitivity["central"], sensitivity["unit"], sensitivity["measure"])
+    raise NoChartData(f"unknown chart '{name}': choose one of {', '.join(CHARTS)}")
+
+
+def to_bytes(figure: Figure, fmt: str) -> bytes:
+    """The figure as PNG or SVG; the same figure gives the same bytes (no dates in the metadata)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown image format {fmt!r}")
+    buffer = io.BytesIO()
+    metadata: dict[str, str | None] = {"Date": None} if fmt == "svg" else {}
+    with matplotlib.rc_context(STYLE):
+        figure.savefig(buffer, format=fmt, dpi=150, metadata=metadata)
+    return buffer.getvalue()

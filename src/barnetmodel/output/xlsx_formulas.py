@@ -1,0 +1,78 @@
+"""Spreadsheet formulas for a line's nominal cash flow in one year, the engine's arithmetic in Excel terms.
+
+Each function returns the text of one formula (without the leading '='). Cell references
+come in as text, so the same code serves any layout:
+
+- `cell(key)`: the absolute address of one of the line's inputs on the Inputs sheet, for
+  keys such as 'annual', 'growth', 'from', 'to', 'total', 'term_first', 'term_last',
+  'once', 'amount', 'rate', 'prices', 'ramp1', 'ramp2', ...
+- `year`: the cell holding this column's financial year (by its start, e.g. 2013).
+- `price_index`: the cell holding this column's price index (nominal / real).
+- `shared`: for a share_of line, the cell of the line it is a share of, same year.
+
+Only functions every spreadsheet program evaluates are used (IF, AND, arithmetic), and
+the defined names PriceBase and HorizonStart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from barnetmodel.scenario import Line
+
+Cell = Callable[[str], str]
+
+
+def _when(conditions: list[str], body: str) -> str:
+    """`body` in the years all conditions hold, 0 in the others."""
+    if not conditions:
+        return body
+    test = conditions[0] if len(conditions) == 1 else f"AND({','.join(conditions)})"
+    return f"IF({test},{body},0)"
+
+
+def _between(line: Line, cell: Cell, year: str) -> list[str]:
+    conditions = []
+    if line.from_ is not None:
+        conditions.append(f"{year}>={cell('from')}")
+    if line.to is not None:
+        conditions.append(f"{year}<={cell('to')}")
+    return conditions
+
+
+def ramp(line: Line, cell: Cell, year: str) -> str | None:
+    """Fraction of the line's full effect: ramp value j in its (j+1)th year, 1 after the list ends."""
+    if not line.ramp:
+        return None
+    first = cell("from") if line.from_ is not None else "HorizonStart"
+    fraction = "1"
+    for j in reversed(range(len(line.ramp))):
+        fraction = f"IF({year}-{first}<{j + 1},{cell(f'ramp{j + 1}')},{fraction})"
+    return fraction
+
+
+def _price_basis(cell: Cell, price_index: str) -> str:
+    """Amounts written in real prices become cash of their year; the Inputs sheet says which."""
+    return f'IF({cell("prices")}="real",{price_index},1)'
+
+
+def nominal(line: Line, cell: Cell, year: str, price_index: str, shared: str | None = None) -> str:
+    """The line's nominal cost in the year of `year`, as engine._line_nominal computes it."""
+    step = ramp(line, cell, year)
+    ramped = "" if step is None else f"*{step}"
+    if line.share_of is not None:
+        assert shared is not None, "a share_of line needs the cell of the line it is a share of"
+        return _when(_between(line, cell, year), f"{cell('rate')}*{shared}{ramped}")
+    if line.annual is not None:
+        grown = f"{cell('annual')}*(1+{cell('growth')})^({year}-PriceBase){ramped}"
+        written = _when(_between(line, cell, year), grown)
+    elif line.total is not None:
+        first, last, growth = cell("term_first"), cell("term_last"), cell("growth")
+        years = f"({last}-{first}+1)"
+        # The profile's weights (1+g)^n, n = 0..years-1, add up to this: the total is spread in proportion.
+        weights = f"IF({growth}=0,{years},((1+{growth})^{years}-1)/{growth})"
+        share = f"{cell('total')}*(1+{growth})^({year}-{first})/{weights}"
+        written = _when([f"{year}>={first}", f"{year}<={last}"], share)
+    else:
+        written = _when([f"{year}={cell('once')}"], cell("amount"))
+    return f"{written}*{_price_basis(cell, price_index)}"
