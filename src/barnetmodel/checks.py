@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from barnetmodel.errors import Path
-from barnetmodel.scenario import KINDS, Line, OptimismBias, Risk, Scenario
+from barnetmodel.scenario import KINDS, Line, OptimismBias, Risk, Scenario, Target
 from barnetmodel.suggest import did_you_mean
 
 # Which optional keys make sense with each kind of line.
@@ -16,7 +17,6 @@ ALLOWED = {
     "share_of": {"rate", "from", "to", "ramp"},
 }
 REQUIRED = {"total": "term", "once": "amount", "share_of": "rate"}
-FIELD_OF_KEY = {"from": "from_"}
 
 
 @dataclass(frozen=True)
@@ -28,107 +28,115 @@ class Finding:
 
 def check(scenario: Scenario) -> list[Finding]:
     """Every cross-field problem in the scenario, in file order."""
-    found: list[Finding] = []
-    horizon = scenario.horizon
-    sources = sorted(scenario.sources)
+    return _Checks(scenario).run()
 
-    def in_horizon(path: Path, year: int | None) -> None:
+
+class _Checks:
+    """Collects findings; one method per part of the file."""
+
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        self.found: list[Finding] = []
+        self.sources = sorted(scenario.sources)
+
+    def add(self, path: Path, message: str, *, at_key: bool = False) -> None:
+        self.found.append(Finding(path, message, at_key))
+
+    def in_horizon(self, path: Path, year: int | None) -> None:
+        horizon = self.scenario.horizon
         if year is not None and not horizon.start <= year <= horizon.end:
-            found.append(Finding(path, f"year {year} is outside the horizon {horizon.start}-{horizon.end}"))
+            self.add(path, f"year {year} is outside the horizon {horizon.start}-{horizon.end}")
 
-    def cited(path: Path, key: str | None) -> None:
-        if key is not None and key not in scenario.sources:
-            hint = did_you_mean(key, sources) or (f"; known: {', '.join(sources)}" if sources else "")
-            found.append(Finding(path, f"'{key}' is not a key of `sources`{hint}"))
+    def in_order(self, path: Path, first: int | None, last: int | None) -> None:
+        if first is not None and last is not None and first > last:
+            self.add((*path, "to"), f"`to` ({last}) is before `from` ({first})")
 
-    if scenario.baseline not in scenario.options:
-        found.append(
-            Finding(
-                ("baseline",),
-                f"no option is called '{scenario.baseline}'{did_you_mean(scenario.baseline, scenario.options)}",
-            )
-        )
-    target_names: dict[str, int] = {}
-    for i, target in enumerate(scenario.targets):
-        path: Path = ("targets", i)
-        if target.name in target_names:
-            found.append(
-                Finding((*path, "name"), f"another target (#{target_names[target.name] + 1}) is called '{target.name}'")
-            )
-        target_names.setdefault(target.name, i)
-        in_horizon(path + ("by",), target.by)
-        cited(path + ("source",), target.source)
-        if target.option is not None:
-            if target.option not in scenario.options:
-                hint = did_you_mean(target.option, scenario.options)
-                found.append(Finding(path + ("option",), f"no option is called '{target.option}'{hint}"))
-            elif target.option == scenario.baseline:
-                found.append(Finding(path + ("option",), "the baseline saves nothing against itself"))
-    for name, option in scenario.options.items():
-        found += _check_lines(scenario, ("options", name, "lines"), option.lines, in_horizon, cited)
-        found += _check_risks(("options", name, "risks"), option.risks, option.lines, in_horizon, cited)
-        if option.optimism_bias is not None:
-            found += _check_bias(("options", name, "optimism_bias"), option.optimism_bias, option.lines, cited)
-    found += _check_correlations(scenario, cited)
-    return found
+    def cited(self, path: Path, key: str | None) -> None:
+        if key is not None and key not in self.scenario.sources:
+            known = f"; known: {', '.join(self.sources)}" if self.sources else ""
+            self.add(path, f"'{key}' is not a key of `sources`{did_you_mean(key, self.sources) or known}")
 
+    def unique_names(self, base: Path, items: Sequence[Line | Risk | Target], kind: str) -> None:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if item.name in seen:
+                self.add((*base, i, "name"), f"another {kind} (#{seen[item.name] + 1}) is called '{item.name}'")
+            seen.setdefault(item.name, i)
 
-def _check_risks(base: Path, risks: list[Risk], lines: list[Line], in_horizon, cited) -> list[Finding]:  # type: ignore[no-untyped-def]
-    found: list[Finding] = []
-    seen: dict[str, int] = {}
-    for i, risk in enumerate(risks):
-        path = (*base, i)
-        if risk.name in seen:
-            found.append(Finding((*path, "name"), f"another risk (#{seen[risk.name] + 1}) is called '{risk.name}'"))
-        seen.setdefault(risk.name, i)
-        cited((*path, "source"), risk.source)
-        in_horizon((*path, "from"), risk.from_)
-        in_horizon((*path, "to"), risk.to)
-        if risk.from_ is not None and risk.to is not None and risk.from_ > risk.to:
-            found.append(Finding((*path, "to"), f"`to` ({risk.to}) is before `from` ({risk.from_})"))
-    return found
+    def run(self) -> list[Finding]:
+        scenario = self.scenario
+        if scenario.baseline not in scenario.options:
+            hint = did_you_mean(scenario.baseline, scenario.options)
+            self.add(("baseline",), f"no option is called '{scenario.baseline}'{hint}")
+        self.targets()
+        for name, option in scenario.options.items():
+            self.lines(("options", name, "lines"), option.lines)
+            self.risks(("options", name, "risks"), option.risks)
+            if option.optimism_bias is not None:
+                self.bias(("options", name, "optimism_bias"), option.optimism_bias, option.lines)
+        self.correlations()
+        return self.found
 
+    def targets(self) -> None:
+        scenario = self.scenario
+        self.unique_names(("targets",), scenario.targets, "target")
+        for i, target in enumerate(scenario.targets):
+            path: Path = ("targets", i)
+            self.in_horizon((*path, "by"), target.by)
+            self.cited((*path, "source"), target.source)
+            if target.option is not None:
+                if target.option not in scenario.options:
+                    hint = did_you_mean(target.option, scenario.options)
+                    self.add((*path, "option"), f"no option is called '{target.option}'{hint}")
+                elif target.option == scenario.baseline:
+                    self.add((*path, "option"), "the baseline saves nothing against itself")
 
-def _check_bias(path: Path, bias: OptimismBias, lines: list[Line], cited) -> list[Finding]:  # type: ignore[no-untyped-def]
-    found: list[Finding] = []
-    cited((*path, "source"), bias.source)
-    if (bias.category is None) == (bias.uplift is None):
-        found.append(Finding(path, "give either a Green Book `category` or a stated `uplift`, not both or neither"))
-    names = [line.name for line in lines]
-    for j, name in enumerate(bias.lines or []):
-        if name not in names:
-            found.append(
-                Finding((*path, "lines", j), f"no line of this option is called '{name}'{did_you_mean(name, names)}")
-            )
-    return found
+    def risks(self, base: Path, risks: list[Risk]) -> None:
+        self.unique_names(base, risks, "risk")
+        for i, risk in enumerate(risks):
+            path = (*base, i)
+            self.cited((*path, "source"), risk.source)
+            self.in_horizon((*path, "from"), risk.from_)
+            self.in_horizon((*path, "to"), risk.to)
+            self.in_order(path, risk.from_, risk.to)
 
-
-def _check_correlations(scenario: Scenario, cited) -> list[Finding]:  # type: ignore[no-untyped-def]
-    """Correlations name uncertain inputs, once per pair, and make a valid correlation matrix."""
-    from barnetmodel.paths import name_of, uncertain
-
-    found: list[Finding] = []
-    correlations = scenario.uncertainty.correlations
-    if not correlations:
-        return found
-    names = [name_of(path) for path in uncertain(scenario)]
-    pairs: dict[frozenset[str], int] = {}
-    for i, correlation in enumerate(correlations):
-        path: Path = ("uncertainty", "correlations", i)
-        cited((*path, "source"), correlation.source)
-        for j, name in enumerate(correlation.between):
+    def bias(self, path: Path, bias: OptimismBias, lines: list[Line]) -> None:
+        self.cited((*path, "source"), bias.source)
+        if (bias.category is None) == (bias.uplift is None):
+            self.add(path, "give either a Green Book `category` or a stated `uplift`, not both or neither")
+        names = [line.name for line in lines]
+        for j, name in enumerate(bias.lines or []):
             if name not in names:
-                hint = did_you_mean(name, names) or (
-                    f"; the uncertain inputs are: {', '.join(names)}" if names else "; no input is uncertain"
-                )
-                found.append(Finding((*path, "between", j), f"'{name}' is not an uncertain input{hint}"))
-        pair = frozenset(correlation.between)
-        if len(pair) == 1:
-            found.append(Finding((*path, "between"), "an input is always perfectly correlated with itself"))
-        elif pair in pairs:
-            found.append(Finding((*path, "between"), f"this pair is already correlated (#{pairs[pair] + 1})"))
-        pairs.setdefault(pair, i)
-    if not found:
+                self.add((*path, "lines", j), f"no line of this option is called '{name}'{did_you_mean(name, names)}")
+
+    def correlations(self) -> None:
+        """Correlations name uncertain inputs, once per pair, and make a valid correlation matrix."""
+        from barnetmodel.paths import name_of, uncertain
+
+        correlations = self.scenario.uncertainty.correlations
+        if not correlations:
+            return
+        before = len(self.found)
+        names = [name_of(path) for path in uncertain(self.scenario)]
+        pairs: dict[frozenset[str], int] = {}
+        for i, correlation in enumerate(correlations):
+            path: Path = ("uncertainty", "correlations", i)
+            self.cited((*path, "source"), correlation.source)
+            for j, name in enumerate(correlation.between):
+                if name not in names:
+                    listed = f"; the uncertain inputs are: {', '.join(names)}" if names else "; no input is uncertain"
+                    self.add(
+                        (*path, "between", j),
+                        f"'{name}' is not an uncertain input{did_you_mean(name, names) or listed}",
+                    )
+            pair = frozenset(correlation.between)
+            if len(pair) == 1:
+                self.add((*path, "between"), "an input is always perfectly correlated with itself")
+            elif pair in pairs:
+                self.add((*path, "between"), f"this pair is already correlated (#{pairs[pair] + 1})")
+            pairs.setdefault(pair, i)
+        if len(self.found) > before:
+            return
         import numpy as np
 
         index = {name: k for k, name in enumerate(names)}
@@ -138,59 +146,47 @@ def _check_correlations(scenario: Scenario, cited) -> list[Finding]:  # type: ig
             matrix[a, b] = matrix[b, a] = correlation.rank
         smallest = float(np.linalg.eigvalsh(matrix).min())
         if smallest <= 1e-10:
-            found.append(
-                Finding(
-                    ("uncertainty", "correlations"),
-                    "these correlations do not make a valid correlation matrix (it is not positive definite: "
-                    f"smallest eigenvalue {smallest:.3g}); some of them contradict each other",
-                )
+            self.add(
+                ("uncertainty", "correlations"),
+                "these correlations do not make a valid correlation matrix (it is not positive definite: "
+                f"smallest eigenvalue {smallest:.3g}); some of them contradict each other",
             )
-    return found
 
-
-def _check_lines(scenario: Scenario, base: Path, lines: list[Line], in_horizon, cited) -> list[Finding]:  # type: ignore[no-untyped-def]
-    found: list[Finding] = []
-    seen: dict[str, int] = {}
-    names = [line.name for line in lines]
-    for i, line in enumerate(lines):
-        path = base + (i,)
-        if line.name in seen:
-            found.append(Finding(path + ("name",), f"another line (#{seen[line.name] + 1}) is called '{line.name}'"))
-        seen.setdefault(line.name, i)
-        cited(path + ("source",), line.source)
-        kinds = [k for k in KINDS if getattr(line, k) is not None]
-        if len(kinds) != 1:
-            given = f"it has {', '.join(kinds)}" if kinds else "it has none"
-            found.append(Finding(path, f"a line needs exactly one of annual, total, once, share_of; {given}"))
-            continue
-        kind = kinds[0]
-        written = line.model_dump(by_alias=True, exclude_none=True)
-        for key in sorted(set(written) - {"name", "source", "note", kind}):
-            if key not in ALLOWED[kind]:
-                found.append(Finding(path + (key,), f"'{key}' has no meaning on a line with `{kind}`", at_key=True))
-        needed = REQUIRED.get(kind)
-        if needed and needed not in written:
-            found.append(Finding(path, f"a line with `{kind}` needs `{needed}`"))
-        in_horizon(path + ("from",), line.from_)
-        in_horizon(path + ("to",), line.to)
-        in_horizon(path + ("once",), line.once)
-        if line.from_ is not None and line.to is not None and line.from_ > line.to:
-            found.append(Finding(path + ("to",), f"`to` ({line.to}) is before `from` ({line.from_})"))
-        if line.term is not None:
-            for j, year in enumerate(line.term):
-                in_horizon(path + ("term", j), year)
-            if line.term[0] > line.term[1]:
-                found.append(
-                    Finding(path + ("term",), f"the term ends ({line.term[1]}) before it starts ({line.term[0]})")
-                )
-        if line.share_of is not None:
-            if line.share_of == line.name:
-                found.append(Finding(path + ("share_of",), "a line cannot be a share of itself"))
-            elif line.share_of not in names:
-                hint = did_you_mean(line.share_of, names)
-                found.append(Finding(path + ("share_of",), f"no line of this option is called '{line.share_of}'{hint}"))
-    found += _circles(base, lines)
-    return found
+    def lines(self, base: Path, lines: list[Line]) -> None:
+        self.unique_names(base, lines, "line")
+        names = [line.name for line in lines]
+        for i, line in enumerate(lines):
+            path = (*base, i)
+            self.cited((*path, "source"), line.source)
+            kinds = [k for k in KINDS if getattr(line, k) is not None]
+            if len(kinds) != 1:
+                given = f"it has {', '.join(kinds)}" if kinds else "it has none"
+                self.add(path, f"a line needs exactly one of annual, total, once, share_of; {given}")
+                continue
+            kind = kinds[0]
+            written = line.model_dump(by_alias=True, exclude_none=True)
+            for key in sorted(set(written) - {"name", "source", "note", kind}):
+                if key not in ALLOWED[kind]:
+                    self.add((*path, key), f"'{key}' has no meaning on a line with `{kind}`", at_key=True)
+            needed = REQUIRED.get(kind)
+            if needed and needed not in written:
+                self.add(path, f"a line with `{kind}` needs `{needed}`")
+            self.in_horizon((*path, "from"), line.from_)
+            self.in_horizon((*path, "to"), line.to)
+            self.in_horizon((*path, "once"), line.once)
+            self.in_order(path, line.from_, line.to)
+            if line.term is not None:
+                for j, year in enumerate(line.term):
+                    self.in_horizon((*path, "term", j), year)
+                if line.term[0] > line.term[1]:
+                    self.add((*path, "term"), f"the term ends ({line.term[1]}) before it starts ({line.term[0]})")
+            if line.share_of is not None:
+                if line.share_of == line.name:
+                    self.add((*path, "share_of"), "a line cannot be a share of itself")
+                elif line.share_of not in names:
+                    hint = did_you_mean(line.share_of, names)
+                    self.add((*path, "share_of"), f"no line of this option is called '{line.share_of}'{hint}")
+        self.found += _circles(base, lines)
 
 
 def _circles(base: Path, lines: list[Line]) -> list[Finding]:

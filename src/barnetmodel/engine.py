@@ -15,6 +15,7 @@ import numpy as np
 
 from barnetmodel.checks import evaluation_order
 from barnetmodel.discount import Schedule, constant, discount_factors, schedules
+from barnetmodel.distributions import Distribution
 from barnetmodel.errors import Path
 from barnetmodel.numbers import central
 from barnetmodel.paths import INFLATION, bias_path, line_path, risk_path, target_path
@@ -37,12 +38,13 @@ class Inputs:
     values: Mapping[Path, np.ndarray] = field(default_factory=dict)
     events: Mapping[Path, np.ndarray] = field(default_factory=dict)
 
-    def get(self, path: Path, written: object) -> np.ndarray:
+    def get(self, path: Path, written: float | Distribution | None) -> np.ndarray:
         """Shape (draws, 1) for a drawn value, (1, 1) for a fixed one: either broadcasts against years,
         and fixed values keep their flows one row deep, which is what makes a million draws cheap."""
         value = self.values.get(path)
         if value is None:
-            return np.full((1, 1), central(written))  # type: ignore[arg-type]
+            assert written is not None, path  # checks.py makes sure every number the engine reads is given
+            return np.full((1, 1), central(written))
         return np.asarray(value, dtype=float).reshape(-1, 1)
 
 
@@ -147,7 +149,7 @@ def _line_nominal(
     """(draws, years) nominal cash flow of one line, before optimism bias."""
     path = line_path(option, line)
 
-    def number(key: str, written: object) -> np.ndarray:
+    def number(key: str, written: float | Distribution | None) -> np.ndarray:
         return inputs.get((*path, key), written)
 
     active = _between(years, line.from_, line.to)

@@ -19,7 +19,6 @@ from barnetmodel.suggest import did_you_mean
 from barnetmodel.yaml_source import Source
 
 NAMED_LISTS = {"lines", "risks", "targets"}
-_MISSING = object()
 _REMOVED = object()
 
 
@@ -84,12 +83,16 @@ def _copy(source: Source, path: Path, out: Source, at: Path) -> Any:
     return value
 
 
-def _merge(parent: Source, p_path: Path, child: Source, c_path: Path, out: Source, at: Path) -> Any:
-    p_value = _get(parent.data, p_path) if p_path is not None else _MISSING
-    c_value = _get(child.data, c_path) if c_path is not None else _MISSING
-    if c_value is _MISSING:
+def _merge(parent: Source, p_path: Path | None, child: Source, c_path: Path | None, out: Source, at: Path) -> Any:
+    """The merged value at `at`: from the child where it wrote one, else from the parent (None: not written)."""
+    if c_path is None:
+        assert p_path is not None
         return _copy(parent, p_path, out, at)
-    if c_value is None and p_value is not _MISSING and at:
+    c_value = _get(child.data, c_path)
+    if p_path is None:
+        return _copy(child, c_path, out, at)
+    p_value = _get(parent.data, p_path)
+    if c_value is None and at:
         return _REMOVED
     if isinstance(p_value, dict) and isinstance(c_value, dict):
         _note(child, c_path, out, at)
@@ -97,9 +100,9 @@ def _merge(parent: Source, p_path: Path, child: Source, c_path: Path, out: Sourc
         for key in [*p_value, *(k for k in c_value if k not in p_value)]:
             merged = _merge(
                 parent,
-                (*p_path, key) if key in p_value else None,  # type: ignore[arg-type]
+                (*p_path, key) if key in p_value else None,
                 child,
-                (*c_path, key) if key in c_value else None,  # type: ignore[arg-type]
+                (*c_path, key) if key in c_value else None,
                 out,
                 (*at, key),
             )

@@ -56,7 +56,11 @@ def _bias(projection: Projection, option: str) -> dict[str, Any] | None:
     bias = projection.scenario.options[option].optimism_bias
     if bias is None:
         return None
-    uplift = optimism_bias_upper(bias.category) if bias.category is not None else central(bias.uplift)  # type: ignore[arg-type]
+    if bias.category is not None:
+        uplift = optimism_bias_upper(bias.category)
+    else:
+        assert bias.uplift is not None  # checks.py makes sure one of the two is given
+        uplift = central(bias.uplift)
     mitigated = central(bias.mitigated)
     return {
         "category": bias.category,
