@@ -10,6 +10,9 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from barnetmodel import __version__
+from barnetmodel.commands.schema import schema
+from barnetmodel.commands.test import test
+from barnetmodel.commands.validate import validate
 from barnetmodel.errors import ScenarioError
 
 app = typer.Typer(
@@ -108,11 +111,17 @@ def run(
     from pathlib import Path
 
     from barnetmodel.engine import project
+    from barnetmodel.finite import check_finite
     from barnetmodel.load import load
+    from barnetmodel.output.atomic import same_file
     from barnetmodel.results import summarise
 
+    if output is not None and same_file(output, scenario):
+        typer.echo(f"{output}: is the scenario file itself; the output is not written over it", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
     loaded = user_errors(lambda: load(scenario))
     results = summarise(project(loaded.scenario), file_name=Path(scenario).name, sha256=loaded.sha256)
+    user_errors(lambda: check_finite(results, scenario))
     text = _render(results, format, to_file=output is not None)
     if text is None:
         from rich.console import Console
@@ -122,6 +131,11 @@ def run(
         table_out.show(results, Console())
         return
     emit(text, output)
+
+
+app.command()(validate)
+app.command()(test)
+app.command()(schema)
 
 
 def main() -> None:

@@ -44,9 +44,9 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _fields_at(path: Path) -> list[str]:
-    """The keys a user may write at `path` in the scenario, for 'did you mean'."""
-    model: type[BaseModel] | None = Scenario
+def _fields_at(path: Path, root: type[BaseModel] = Scenario) -> list[str]:
+    """The keys a user may write at `path` in the scenario (or another file of model `root`), for 'did you mean'."""
+    model: type[BaseModel] | None = root
     for part in path:
         if model is None:
             return []
@@ -70,24 +70,30 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def pydantic_problems(error: ValidationError, source: Source) -> list[Problem]:
-    """Turn pydantic's errors into located, plain-English problems."""
+def pydantic_problems(
+    error: ValidationError, source: Source, root: type[BaseModel] = Scenario, base: Path = ()
+) -> list[Problem]:
+    """Turn pydantic's errors into located, plain-English problems.
+
+    `root` is the model that was validated, and `base` where its data is in the file (a test file
+    holds a list of tests, each validated on its own).
+    """
     problems = []
     errors = error.errors()
     # A misspelt required key is one mistake, not two: its "did you mean" says what is missing.
     misspelt = {
-        (tuple(item["loc"][:-1]), close)
+        (base + tuple(item["loc"][:-1]), close)
         for item in errors
         if item["type"] == "extra_forbidden"
-        if (close := closest(item["loc"][-1], _fields_at(tuple(item["loc"][:-1]))))
+        if (close := closest(item["loc"][-1], _fields_at(tuple(item["loc"][:-1]), root)))
     }
     for item in errors:
-        path: Path = tuple(item["loc"])
+        path: Path = base + tuple(item["loc"])
         kind = item["type"]
         value = item.get("input")
         if kind == "extra_forbidden":
             key = path[-1]
-            hint = did_you_mean(key, _fields_at(path[:-1]))
+            hint = did_you_mean(key, _fields_at(tuple(item["loc"][:-1]), root))
             problems.append(source.problem(path, f"unknown key '{key}'{hint}", key=True))
         elif kind == "missing" and (path[:-1], path[-1]) in misspelt:
             continue
@@ -118,7 +124,14 @@ def validate(source: Source) -> Scenario:
     try:
         scenario = Scenario.model_validate(source.data)
     except ValidationError as error:
-        raise ScenarioError(pydantic_problems(error, source)) from None
+        from barnetmodel.partial import findings_despite
+
+        problems = pydantic_problems(error, source)
+        # The cross-field checks too, on the parts pydantic accepted: every problem in one go.
+        problems += [
+            source.problem(f.path, f.message, key=f.at_key) for f in findings_despite(source.data, error.errors())
+        ]
+        raise ScenarioError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0))) from None
     findings = check(scenario)
     if findings:
         raise ScenarioError(source.problem(f.path, f.message, key=f.at_key) for f in findings)

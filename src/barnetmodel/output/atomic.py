@@ -21,3 +21,11 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """True when both name one existing file (through links too): an output must not replace an input."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False

@@ -1,0 +1,1 @@
+"""Commands beyond `run`, one module each; like cli.py they import only typer at module level."""

@@ -1,0 +1,48 @@
+"""JSON Schemas of scenario files and scenario test files, made from the pydantic models.
+
+Editors use them to check and complete files as they are typed. The pydantic schema is
+tightened where a validator, not a type, holds the rule: the discount schedule's names and
+rate range, and a line's one kind.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def scenario_schema() -> dict[str, Any]:
+    from barnetmodel.discount import schedules
+    from barnetmodel.scenario import KINDS, Scenario
+
+    schema = Scenario.model_json_schema(by_alias=True)
+    discount = schema["$defs"]["Money"]["properties"]["discount"]
+    discount["anyOf"] = [
+        {"enum": sorted(schedules())},
+        {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
+    ]
+    # Exactly one kind, written and not null: checks.py says the same in words.
+    schema["$defs"]["Line"]["oneOf"] = [
+        {"required": [kind], "properties": {kind: {"not": {"type": "null"}}}} for kind in KINDS
+    ]
+    return _framed(schema, "barnetmodel scenario", "A scenario file of barnetmodel, the outsourcing cost modeller.")
+
+
+def scenario_test_schema() -> dict[str, Any]:
+    from pydantic import TypeAdapter
+
+    from barnetmodel.scenario_tests.spec import TestFile
+
+    schema = TypeAdapter(TestFile).json_schema(by_alias=True)
+    return _framed(schema, "barnetmodel scenario tests", "A test file of `barnetmodel test`: a list of tests, or one.")
+
+
+def _framed(schema: dict[str, Any], title: str, description: str) -> dict[str, Any]:
+    rest = {key: value for key, value in schema.items() if key not in ("title", "description")}
+    return {"$schema": DIALECT, "title": title, "description": description, **rest}
+
+
+def render(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
