@@ -108,6 +108,12 @@ def pydantic_problems(
             choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
             hint = did_you_mean(value, choices) if isinstance(value, str) else ""
             problems.append(source.problem(path, f"should be {expected}, not {_describe(value)}{hint}"))
+        elif kind == "too_short":
+            ctx = item.get("ctx", {})
+            least, actual = ctx.get("min_length", 1), ctx.get("actual_length") or "none"
+            problems.append(
+                source.problem(path, f"should have at least {least} item{'s' if least != 1 else ''}, not {actual}")
+            )
         elif kind == "value_error":
             problems.append(source.problem(path, str(item.get("ctx", {}).get("error", item["msg"]))))
         else:

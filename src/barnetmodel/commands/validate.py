@@ -26,5 +26,5 @@ def validate(
         else:
             typer.echo(f"{file}: valid")
     if with_problems:
-        typer.echo(f"{with_problems} of {len(files)} files have problems", err=True)
+        typer.echo(f"problems in {with_problems} of {len(files)} files", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)

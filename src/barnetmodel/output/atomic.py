@@ -16,11 +16,23 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
         with os.fdopen(handle, "wb") as out:
             out.write(payload)
             out.flush()
+            os.fchmod(out.fileno(), _mode_for(target))
             os.fsync(out.fileno())
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(target: Path) -> int:
+    """The permissions the file keeps (when it is replaced) or would get from open() (when new):
+    mkstemp's 0600 would otherwise tighten every file written this way."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:

@@ -177,7 +177,7 @@ def _blame_overrides(
         if address is None:
             blamed.append(problem)
         else:
-            at = test_source.problem(base + ("overrides", address), "")
+            at = test_source.problem(base + ("overrides", address), "", key=True)
             blamed.append(
                 replace(at, message=f"{problem.message} (in {problem.file}, set by this override)", path=problem.path)
             )
