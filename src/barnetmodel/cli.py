@@ -120,7 +120,10 @@ def run(
         typer.echo(f"{output}: is the scenario file itself; the output is not written over it", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     loaded = user_errors(lambda: load(scenario))
-    results = summarise(project(loaded.scenario), file_name=Path(scenario).name, sha256=loaded.sha256)
+    import numpy as np
+
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported by check_finite, clearly
+        results = summarise(project(loaded.scenario), file_name=Path(scenario).name, sha256=loaded.sha256)
     user_errors(lambda: check_finite(results, scenario))
     text = _render(results, format, to_file=output is not None)
     if text is None:

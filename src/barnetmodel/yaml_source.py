@@ -185,7 +185,13 @@ class _Builder:
 def parse(text: str, file: str) -> Source:
     """Parse one YAML document; errors carry `file:line:col`."""
     source = Source(file=file, data=None, text=text)
-    loader = _LimitedLoader(text, file)
+    try:
+        loader = _LimitedLoader(text, file)  # reads the whole text, and refuses control characters
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - text.rfind("\n", 0, error.position)
+        message = f"the control character U+{error.character:04X} is not allowed in a YAML file"
+        raise ScenarioError([Problem(file, message, (), line, column)]) from None
     try:
         root = loader.get_single_node()
         if root is None:
