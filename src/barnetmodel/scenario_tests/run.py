@@ -79,7 +79,10 @@ def find_test_files(paths: list[str]) -> tuple[list[str], list[Problem]]:
             files += found
         else:
             files.append(given)  # a missing file is reported when it is read
-    return list(dict.fromkeys(files)), problems
+    unique: dict[str, str] = {}  # a file named twice (a.yaml, ./a.yaml) is run once
+    for file in files:
+        unique.setdefault(os.path.realpath(file), file)
+    return list(unique.values()), problems
 
 
 def run_file(file: str) -> FileOutcome:
