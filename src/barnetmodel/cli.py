@@ -110,6 +110,8 @@ def run(
     """Project every option's ten-year cash flows and compare them with the baseline."""
     from pathlib import Path
 
+    import numpy as np
+
     from barnetmodel.engine import project
     from barnetmodel.finite import check_finite
     from barnetmodel.load import load
@@ -120,8 +122,6 @@ def run(
         typer.echo(f"{output}: is the scenario file itself; the output is not written over it", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     loaded = user_errors(lambda: load(scenario))
-    import numpy as np
-
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported by check_finite, clearly
         results = summarise(project(loaded.scenario), file_name=Path(scenario).name, sha256=loaded.sha256)
     user_errors(lambda: check_finite(results, scenario))
