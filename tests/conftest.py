@@ -10,7 +10,10 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Scenario files sit directly in scenarios/; their test files in scenarios/tests/, which this
+# glob (not recursive) leaves out, so a test file is never taken for a scenario.
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+SCENARIO_TESTS = sorted((ROOT / "scenarios" / "tests").glob("*.yaml"))
 
 MINIMAL = """\
 title: Minimal

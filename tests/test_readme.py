@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import shlex
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -83,3 +85,49 @@ def test_extends_example_runs_beside_the_council_case(tmp_path: Path) -> None:
     names = [line.name for line in scenario.options["outsource"].lines]
     assert names[-1] == "Extra charges and variations"
     assert scenario.options["outsource"].risks[0].probability == 0.25
+
+
+def test_the_scenario_test_example_passes_and_its_failure_reads_as_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (example,) = [b for b in blocks("yaml") if "- name: headline figures" in b]
+    (shown,) = [b.strip() for b in blocks("text") if ": test 'headline figures': output" in b]
+    tests = tmp_path / "scenarios" / "tests"
+    tests.mkdir(parents=True)
+    council = "one_barnet_council_case.yaml"
+    (tmp_path / "scenarios" / council).write_text((ROOT / "scenarios" / council).read_text("utf-8"), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    (tests / council).write_text(example, encoding="utf-8")
+    assert runner.invoke(app, ["test", "scenarios/tests"]).exit_code == 0
+    (tests / council).write_text(example.replace(": 164.06", ": 170"), encoding="utf-8")
+    result = runner.invoke(app, ["test", "scenarios/tests"])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == shown
+
+
+def ci_commands() -> list[str]:
+    """Every `barnetmodel ...` command of the CI section's shell and YAML snippets."""
+    section = README.split("## Using barnetmodel in CI")[1].split("\n## ")[0]
+    snippets = re.findall(r"```(?:sh|yaml)\n(.*?)```", section, flags=re.DOTALL)
+    found = re.findall(r"^\s*(?:- (?:run: )?)?(barnetmodel .*)$", "\n".join(snippets), flags=re.MULTILINE)
+    return list(dict.fromkeys(found))
+
+
+def test_ci_section_has_both_commands() -> None:
+    assert ci_commands() == [
+        "barnetmodel validate scenarios/*.yaml",
+        "barnetmodel test scenarios/tests/ --junit-xml report.xml",
+    ]
+
+
+@pytest.mark.parametrize("command", ci_commands())
+def test_ci_commands_pass_on_this_repository(command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    _, *args = shlex.split(command)
+    # The shell expands the glob in CI; the report goes to a temporary folder here.
+    expanded = [p for a in args for p in (sorted(glob.glob(a)) if "*" in a else [a])]
+    expanded = [str(tmp_path / a) if a == "report.xml" else a for a in expanded]
+    result = runner.invoke(app, expanded)
+    assert result.exit_code == 0, result.output
+    if "--junit-xml" in args:
+        assert ET.parse(tmp_path / "report.xml").getroot().get("failures") == "0"

@@ -10,6 +10,9 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 
 from barnetmodel import __version__
+from barnetmodel.commands.schema import schema
+from barnetmodel.commands.test import test
+from barnetmodel.commands.validate import validate
 from barnetmodel.errors import Problem, ScenarioError
 
 app = typer.Typer(
@@ -166,18 +169,27 @@ def run(
     ] = None,
 ) -> None:
     """Project every option's cash flows and compare them with the baseline (and, with draws, how likely)."""
-    from barnetmodel.analysis import analyse
-    from barnetmodel.load import load
+    import numpy as np
 
+    from barnetmodel.analysis import analyse
+    from barnetmodel.finite import check_finite
+    from barnetmodel.load import load
+    from barnetmodel.output.atomic import same_file
+
+    if output is not None and same_file(output, scenario):
+        typer.echo(f"{output}: is the scenario file itself; the output is not written over it", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
     loaded = user_errors(lambda: load(scenario))
     total = loaded.scenario.uncertainty.draws if draws is None else draws
     progress = ProgressReporter(total)
     try:
-        results = analyse(
-            loaded, draws=draws, seed=seed, sampling=sampling.value if sampling else None, on_chunk=progress.advance
-        )
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported by check_finite, clearly
+            results = analyse(
+                loaded, draws=draws, seed=seed, sampling=sampling.value if sampling else None, on_chunk=progress.advance
+            )
     finally:
         progress.finish()
+    user_errors(lambda: check_finite(results, scenario))
     if format is Format.xlsx:
         from barnetmodel.commands.publish import workbook
         from barnetmodel.engine import project
@@ -341,6 +353,11 @@ def plot(
     from barnetmodel.commands.publish import plot as make_plot
 
     make_plot(scenario, output, chart.value, basis.value)
+
+
+app.command()(validate)
+app.command()(test)
+app.command()(schema)
 
 
 def main() -> None:

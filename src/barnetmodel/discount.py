@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-import numpy as np
 import yaml
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,8 @@ class Schedule:
 
     def rates_for(self, years: int) -> np.ndarray:
         """The rate in force in each year 0..years-1 of the appraisal."""
+        import numpy as np  # here, not at the top: validating a file reads schedules without numpy
+
         t = np.arange(years)
         band = np.searchsorted(np.asarray(self.from_years), t, side="right") - 1
         return np.asarray(self.rates)[band]
@@ -66,6 +71,8 @@ def discount_factors(rates: np.ndarray) -> np.ndarray:
     (not 1/(1+r)^t with one rate). Works on the last axis, so rates may carry leading axes
     (draws) as well.
     """
+    import numpy as np
+
     per_year = 1.0 / (1.0 + np.asarray(rates, dtype=float))
     per_year = np.concatenate([np.ones_like(per_year[..., :1]), per_year[..., 1:]], axis=-1)
     return np.cumprod(per_year, axis=-1)

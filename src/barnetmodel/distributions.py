@@ -10,12 +10,14 @@ own samplers (`sample`), which give the same distribution.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import numpy as np
 from pydantic import Field, model_validator
 
 from barnetmodel.strict import StrictModel
+
+if TYPE_CHECKING:  # numpy is imported where it is used, so that validating a file does not load it
+    import numpy as np
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 # The standard normal's 90th percentile: lognormal p10/p90 are this many sigmas either side of the median.
@@ -161,7 +163,7 @@ class Distribution(StrictModel):
         if isinstance(p, Lognormal):
             mu, sigma = p.mu_sigma
             return math.exp(mu + sigma**2 / 2)
-        return float(np.dot(p.values, p.probabilities))
+        return float(sum(v * q for v, q in zip(p.values, p.probabilities, strict=True)))
 
     def support(self) -> tuple[float, float]:
         """Smallest and largest values it can take."""
@@ -177,6 +179,8 @@ class Distribution(StrictModel):
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """n plain Monte Carlo draws with numpy's own sampler."""
+        import numpy as np
+
         p = self.params
         low, high = self.support()
         if low == high:
@@ -197,6 +201,8 @@ class Distribution(StrictModel):
 
     def from_uniform(self, u: np.ndarray) -> np.ndarray:
         """The inverse CDF: values at cumulative probabilities u (used by Latin Hypercube sampling)."""
+        import numpy as np
+
         p = self.params
         low, high = self.support()
         if low == high:

@@ -16,7 +16,8 @@ def format_path(path: Sequence[PathPart]) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += ("." if text else "") + str(part)
+            # A key holding a dot (a test's output address) is subscripted, so the path reads unambiguously.
+            text += f"['{part}']" if "." in str(part) else ("." if text else "") + str(part)
     return text
 
 

@@ -44,9 +44,9 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _fields_at(path: Path) -> list[str]:
-    """The keys a user may write at `path` in the scenario, for 'did you mean'."""
-    model: type[BaseModel] | None = Scenario
+def _fields_at(path: Path, root: type[BaseModel] = Scenario) -> list[str]:
+    """The keys a user may write at `path` in the scenario (or another file of model `root`), for 'did you mean'."""
+    model: type[BaseModel] | None = root
     for part in path:
         if model is None:
             return []
@@ -70,26 +70,32 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def pydantic_problems(error: ValidationError, source: Source) -> list[Problem]:
-    """Turn pydantic's errors into located, plain-English problems."""
+def pydantic_problems(
+    error: ValidationError, source: Source, root: type[BaseModel] = Scenario, base: Path = ()
+) -> list[Problem]:
+    """Turn pydantic's errors into located, plain-English problems.
+
+    `root` is the model that was validated, and `base` where its data is in the file (a test file
+    holds a list of tests, each validated on its own).
+    """
     problems = []
     errors = error.errors()
     for item in errors:  # the branch tags of number-or-distribution are not keys the user wrote
         item["loc"] = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("<")))
     # A misspelt required key is one mistake, not two: its "did you mean" says what is missing.
     misspelt = {
-        (tuple(item["loc"][:-1]), close)
+        (base + tuple(item["loc"][:-1]), close)
         for item in errors
         if item["type"] == "extra_forbidden"
-        if (close := closest(item["loc"][-1], _fields_at(tuple(item["loc"][:-1]))))
+        if (close := closest(item["loc"][-1], _fields_at(tuple(item["loc"][:-1]), root)))
     }
     for item in errors:
-        path: Path = tuple(item["loc"])
+        path: Path = base + tuple(item["loc"])
         kind = item["type"]
         value = item.get("input")
         if kind == "extra_forbidden":
             key = path[-1]
-            hint = did_you_mean(key, _fields_at(path[:-1]))
+            hint = did_you_mean(key, _fields_at(tuple(item["loc"][:-1]), root))
             problems.append(source.problem(path, f"unknown key '{key}'{hint}", key=True))
         elif kind == "missing" and (path[:-1], path[-1]) in misspelt:
             continue
@@ -108,6 +114,12 @@ def pydantic_problems(error: ValidationError, source: Source) -> list[Problem]:
             choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
             hint = did_you_mean(value, choices) if isinstance(value, str) else ""
             problems.append(source.problem(path, f"should be {expected}, not {_describe(value)}{hint}"))
+        elif kind == "too_short":
+            ctx = item.get("ctx", {})
+            least, actual = ctx.get("min_length", 1), ctx.get("actual_length") or "none"
+            problems.append(
+                source.problem(path, f"should have at least {least} item{'s' if least != 1 else ''}, not {actual}")
+            )
         elif kind == "value_error":
             problems.append(source.problem(path, str(item.get("ctx", {}).get("error", item["msg"]))))
         else:
@@ -124,7 +136,14 @@ def validate(source: Source) -> Scenario:
     try:
         scenario = Scenario.model_validate(source.data)
     except ValidationError as error:
-        raise ScenarioError(pydantic_problems(error, source)) from None
+        from barnetmodel.partial import findings_despite
+
+        problems = pydantic_problems(error, source)
+        # The cross-field checks too, on the parts pydantic accepted: every problem in one go.
+        problems += [
+            source.problem(f.path, f.message, key=f.at_key) for f in findings_despite(source.data, error.errors())
+        ]
+        raise ScenarioError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0))) from None
     findings = check(scenario)
     if findings:
         raise ScenarioError(source.problem(f.path, f.message, key=f.at_key) for f in findings)

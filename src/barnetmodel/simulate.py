@@ -156,6 +156,7 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
         samples[("cost_nominal", option)] = sim.total_cost[option]["nominal"]
         if option != scenario.baseline:
             samples[("saving_present_value", option)] = sim.saving(option, "present_value")
+            samples[("saving_nominal", option)] = sim.saving(option, "nominal")
     for key, parts in sim.achieved.items():
         samples[("achieved", *key)] = np.concatenate(parts)
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:  # percentiles of large samples, on both cores
@@ -170,6 +171,7 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
         }
         if option != scenario.baseline:
             entry["saving_present_value"] = described[("saving_present_value", option)]
+            entry["saving_nominal"] = described[("saving_nominal", option)]
             entry["probability_cheaper_than_baseline"] = float(np.mean(samples[("saving_present_value", option)] > 0))
         options.append(entry)
     targets = [

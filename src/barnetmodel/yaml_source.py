@@ -10,10 +10,19 @@ import yaml
 
 from barnetmodel.errors import Path, Problem, ScenarioError
 
-# Limits that keep hostile files (alias bombs, deep nesting, huge files) cheap to refuse.
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_NODES = 200_000
+# Limits that keep hostile files (alias bombs, deep nesting, huge files) cheap to refuse. A real
+# scenario has a few hundred values in 10 kB. PyYAML is pure Python: it scans about 1 MB a second
+# and composes a value in about 25 µs and 0.7 kB, so each limit is reached within about a second.
+MAX_FILE_BYTES = 1024 * 1024
+MAX_NODES = 50_000
 MAX_DEPTH = 64
+# Byte order marks of encodings other than UTF-8, longest first (UTF-32 LE starts like UTF-16 LE).
+OTHER_ENCODINGS = (
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xfe\xff", "UTF-16"),
+    (b"\xff\xfe", "UTF-16"),
+)
 
 
 @dataclass
@@ -28,6 +37,8 @@ class Source:
     # The file each position is in, where it is not `file` (a value from a file it extends, or
     # from the command line, which has no line: (0, 0)).
     origins: dict[Path, str] = field(default_factory=dict)
+    # Where each value's text starts and ends in `text` (character offsets), to rewrite it in place.
+    spans: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[Path, tuple[int, int]] | None:
         """The path and position of the value at `path`, or of its key; else of the nearest enclosing value."""
@@ -73,6 +84,9 @@ def read_text(file: str) -> str:
         raise _fail(file, "permission denied") from None
     except OSError as error:
         raise _fail(file, f"cannot read: {error.strerror or error}") from None
+    for mark, encoding in OTHER_ENCODINGS:
+        if raw.startswith(mark):
+            raise _fail(file, f"is {encoding} text: save the file as UTF-8")
     if b"\x00" in raw:
         raise _fail(file, "not a text file (it contains NUL bytes)")
     try:
@@ -80,6 +94,34 @@ def read_text(file: str) -> str:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise ScenarioError([Problem(file, "not UTF-8 text: save the file as UTF-8", (), line, 1)]) from None
+
+
+class _LimitedLoader(yaml.SafeLoader):
+    """A safe loader that enforces MAX_NODES and MAX_DEPTH while it composes, so a file with a
+    million values or 100,000 nested brackets is refused before the node tree is in memory and
+    before Python's recursion limit is reached."""
+
+    def __init__(self, text: str, file: str):
+        super().__init__(text)
+        self.file = file
+        self.composed = 0
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        self.composed += 1
+        if self.composed > MAX_NODES:
+            raise _fail(self.file, f"too many values (over {MAX_NODES:,})", self._next_mark())
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH + 1:  # the root is depth 1 here, depth 0 in _Builder
+                raise _fail(self.file, f"nested more than {MAX_DEPTH} levels deep", self._next_mark())
+            return super().compose_node(parent, index)  # type: ignore[arg-type]
+        finally:
+            self.depth -= 1
+
+    def _next_mark(self) -> yaml.Mark | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        return getattr(event, "start_mark", None)
 
 
 class _Builder:
@@ -94,12 +136,14 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise _fail(self.file, f"too many values (over {MAX_NODES:,}); is an alias repeated?")
+            raise _fail(self.file, f"too many values once aliases are expanded (over {MAX_NODES:,})")
         if depth > MAX_DEPTH:
             raise _fail(self.file, f"nested more than {MAX_DEPTH} levels deep", node.start_mark, path)
         where = _position(node.start_mark)
         if where:
             self.source.values.setdefault(path, where)
+        if node.start_mark is not None and node.end_mark is not None:
+            self.source.spans.setdefault(path, (node.start_mark.index, node.end_mark.index))
         if isinstance(node, yaml.MappingNode):
             self._plain(node, "tag:yaml.org,2002:map", path)
             return self._mapping(node, path, depth)
@@ -114,11 +158,16 @@ class _Builder:
             raise _fail(self.file, f"the tag '{node.tag}' is not allowed: plain data only", node.start_mark, path)
 
     def _scalar(self, node: yaml.Node, path: Path) -> Any:
+        if node.tag not in self.loader.yaml_constructors:
+            raise _fail(self.file, f"the tag '{node.tag}' is not allowed: plain data only", node.start_mark, path)
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as error:
             problem = getattr(error, "problem", None) or str(error)
             raise _fail(self.file, f"invalid YAML: {problem}", node.start_mark, path) from None
+        except ValueError:
+            # Python refuses to convert integers of more than 4,300 digits (sys.int_info).
+            raise _fail(self.file, "this number is too long to read", node.start_mark, path) from None
 
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -142,7 +191,13 @@ class _Builder:
 def parse(text: str, file: str) -> Source:
     """Parse one YAML document; errors carry `file:line:col`."""
     source = Source(file=file, data=None, text=text)
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = _LimitedLoader(text, file)  # reads the whole text, and refuses control characters
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - text.rfind("\n", 0, error.position)
+        message = f"the control character U+{error.character:04X} is not allowed in a YAML file"
+        raise ScenarioError([Problem(file, message, (), line, column)]) from None
     try:
         root = loader.get_single_node()
         if root is None:

@@ -1,1 +1,1 @@
-"""The bodies of commands that need more than a few lines; cli.py holds their Typer signatures."""
+"""Commands beyond `run`, one module each; like cli.py they import only typer at module level."""

@@ -13,11 +13,10 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     handle, temporary = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.", suffix=".tmp")
     try:
-        # mkstemp makes the file private (0600); give it the mode any new file gets, or the one it replaces.
-        os.chmod(temporary, _mode_for(target))
         with os.fdopen(handle, "wb") as out:
             out.write(payload)
             out.flush()
+            os.fchmod(out.fileno(), _mode_for(target))
             os.fsync(out.fileno())
         os.replace(temporary, target)
     except BaseException:
@@ -26,9 +25,19 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
 
 
 def _mode_for(target: Path) -> int:
+    """The permissions the file keeps (when it is replaced) or would get from open() (when new):
+    mkstemp's 0600 would otherwise tighten every file written this way."""
     try:
         return target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """True when both name one existing file (through links too): an output must not replace an input."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False

@@ -1,0 +1,30 @@
+"""`barnetmodel validate FILES...`: every problem in every scenario file, at once; no numbers computed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+
+def validate(
+    files: Annotated[list[str], typer.Argument(help="Scenario files (YAML).", show_default=False)],
+) -> None:
+    """Check scenario files: every problem in each, as file:line:col. Exit 0 when all are valid, 2 if not."""
+    from barnetmodel.cli import EXIT_BAD_INPUT
+    from barnetmodel.errors import ScenarioError
+    from barnetmodel.load import load
+
+    with_problems = 0
+    for file in files:
+        try:
+            load(file)
+        except ScenarioError as error:
+            with_problems += 1
+            for problem in error.problems:
+                typer.echo(str(problem), err=True)
+        else:
+            typer.echo(f"{file}: valid")
+    if with_problems:
+        typer.echo(f"problems in {with_problems} of {len(files)} files", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)

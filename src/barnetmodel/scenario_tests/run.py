@@ -1,0 +1,239 @@
+"""Run scenario tests: load each scenario (with its overrides), compute its results, compare figures."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path as FilePath
+from typing import Any
+
+from barnetmodel import yaml_source
+from barnetmodel.extends import resolve
+from barnetmodel.address import AddressError
+from barnetmodel.errors import Path, Problem, ScenarioError
+from barnetmodel.scenario_tests.spec import ScenarioTest, read
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One output that is not what the test expects."""
+
+    address: str
+    actual: Any
+    expected: Any
+    margin: float | None  # the distance allowed; None for true/false and text, compared exactly
+
+    def __str__(self) -> str:
+        expected = show(self.expected)
+        if self.margin is not None:
+            expected += f" ± {show(self.margin)}"
+        return f"output {self.address} was {show(self.actual)}, expected {expected}"
+
+
+@dataclass
+class Outcome:
+    """What became of one test: passed, failed (some outputs off) or could not be run (problems)."""
+
+    name: str
+    base: Path  # where the test is in its file
+    failures: list[Failure] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return "error" if self.problems else "failed" if self.failures else "passed"
+
+
+@dataclass
+class FileOutcome:
+    file: str
+    source: yaml_source.Source | None = None
+    outcomes: list[Outcome] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # the test file itself could not be read
+    scenario_files: list[str] = field(default_factory=list)  # the files its tests read
+
+    @property
+    def failures(self) -> int:
+        return sum(o.status == "failed" for o in self.outcomes)
+
+
+def show(value: Any) -> str:
+    """A figure as Python writes it back exactly (164.49999999999997), true/false, or text in quotes."""
+    return str(value).lower() if isinstance(value, bool) else repr(value)
+
+
+def find_test_files(paths: list[str]) -> tuple[list[str], list[Problem]]:
+    """The test files named, and every .yaml/.yml file under the folders named, in a stable order."""
+    files: list[str] = []
+    problems = []
+    for given in paths:
+        path = FilePath(given)
+        if path.is_dir():
+            found = sorted(
+                str(p)
+                for pattern in ("*.yaml", "*.yml")
+                for p in path.rglob(pattern)
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                problems.append(Problem(given, "no test files (*.yaml, *.yml) in this folder"))
+            files += found
+        else:
+            files.append(given)  # a missing file is reported when it is read
+    unique: dict[str, str] = {}  # a file named twice (a.yaml, ./a.yaml) is run once
+    for file in files:
+        unique.setdefault(os.path.realpath(file), file)
+    return list(unique.values()), problems
+
+
+def run_file(file: str) -> FileOutcome:
+    """Every test of one file; a test that cannot be run does not stop the others."""
+    outcome = FileOutcome(file)
+    try:
+        outcome.source, entries = read(file)
+    except ScenarioError as error:
+        outcome.problems = error.problems
+        return outcome
+    scenarios: dict[str, yaml_source.Source | ScenarioError] = {}
+    for entry in entries:
+        result = Outcome(entry.name, entry.base, problems=entry.problems)
+        outcome.outcomes.append(result)
+        if entry.test is None or entry.problems:
+            continue
+        outcome.scenario_files.append(scenario_file(file, entry.test))
+        try:
+            result.failures = _run_test(entry.test, entry.base, outcome.source, scenarios)
+        except ScenarioError as error:
+            result.problems = error.problems
+    return outcome
+
+
+def scenario_file(test_file: str, test: ScenarioTest) -> str:
+    """A test's scenario file: its path is relative to the test file."""
+    return os.path.normpath(os.path.join(os.path.dirname(test_file), test.scenario))
+
+
+def _read_scenario(file: str, cache: dict[str, yaml_source.Source | ScenarioError]) -> yaml_source.Source:
+    """Each scenario file is read once per run, however many tests use it."""
+    if file not in cache:
+        try:
+            cache[file] = resolve(file)[0]  # with any file it `extends` merged in
+        except ScenarioError as error:
+            cache[file] = error
+    found = cache[file]
+    if isinstance(found, ScenarioError):
+        raise found
+    return found
+
+
+def _run_test(
+    test: ScenarioTest, base: Path, source: yaml_source.Source, cache: dict[str, yaml_source.Source | ScenarioError]
+) -> list[Failure]:
+    from barnetmodel.overrides import apply_override
+
+    try:
+        scenario_source = _read_scenario(scenario_file(source.file, test), cache)
+    except ScenarioError as error:
+        where = source.problem(base + ("scenario",), "the scenario cannot be read; its problems follow")
+        raise ScenarioError([where, *error.problems]) from None
+    data, paths, problems = scenario_source.data, {}, []
+    for address, value in test.overrides.items():
+        try:
+            data, paths[address] = apply_override(data, address, value)
+        except AddressError as error:
+            problems.append(source.problem(base + ("overrides", address), str(error), key=True))
+    if problems:
+        raise ScenarioError(problems)
+    results = _results(replace(scenario_source, data=data), source, base, paths, test)
+    return _compare_all(test, base, source, results)
+
+
+def _results(
+    scenario_source: yaml_source.Source,
+    test_source: yaml_source.Source,
+    base: Path,
+    paths: dict[str, Path],
+    test: ScenarioTest,
+) -> dict[str, Any]:
+    """The results of `run` on the (overridden) scenario, with the test's draws (none: the central run
+    only, whatever the file says); a problem an override caused is put at the override."""
+    import numpy as np
+
+    from barnetmodel.analysis import analyse
+    from barnetmodel.finite import check_finite
+    from barnetmodel.load import Loaded, validate
+
+    try:
+        scenario = validate(scenario_source)
+    except ScenarioError as error:
+        raise ScenarioError(_blame_overrides(error.problems, test_source, base, paths)) from None
+    draws = test.draws or 0
+    with np.errstate(all="ignore"):  # an overflow is reported by check_finite, not as a numpy warning
+        results = analyse(Loaded(scenario, scenario_source, ""), draws=draws, seed=test.seed)
+    check_finite(results, scenario_source.file)
+    return results
+
+
+def _blame_overrides(
+    problems: list[Problem], test_source: yaml_source.Source, base: Path, paths: dict[str, Path]
+) -> list[Problem]:
+    blamed = []
+    for problem in problems:
+        address = next((a for a, p in paths.items() if problem.path[: len(p)] == p), None)
+        if address is None:
+            blamed.append(problem)
+        else:
+            at = test_source.problem(base + ("overrides", address), "", key=True)
+            blamed.append(
+                replace(at, message=f"{problem.message} (in {problem.file}, set by this override)", path=problem.path)
+            )
+    return blamed
+
+
+def _compare_all(test: ScenarioTest, base: Path, source: yaml_source.Source, results: dict[str, Any]) -> list[Failure]:
+    from barnetmodel.result_address import resolve
+
+    failures = []
+    problems = []
+    for address, expected in test.outputs.items():
+        where = base + ("outputs", address)
+        try:
+            actual = resolve(results, address)
+        except AddressError as error:
+            problems.append(source.problem(where, str(error), key=True))
+            continue
+        if _kind(actual) != _kind(expected):
+            message = f"this output is {_kind(actual)} ({show(actual)}); the test expects {_kind(expected)}"
+            problems.append(source.problem(where, message))
+            continue
+        failure = compare(address, actual, expected, *test.margins(address))
+        if failure is not None:
+            failures.append(failure)
+    if problems:
+        raise ScenarioError(problems)
+    return failures
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return "null" if value is None else type(value).__name__
+
+
+def allowed(expected: float, absolute: float | None, relative: float | None) -> float:
+    """The distance allowed from `expected`: the wider of the two margins; none given means exactly."""
+    return max(absolute or 0.0, (relative or 0.0) * abs(expected))
+
+
+def compare(address: str, actual: Any, expected: Any, absolute: float | None, relative: float | None) -> Failure | None:
+    """None when `actual` is as expected; numbers are Python floats, so float64 throughout."""
+    if isinstance(expected, (bool, str)):
+        return None if actual == expected else Failure(address, actual, expected, None)
+    margin = allowed(float(expected), absolute, relative)
+    if abs(float(actual) - float(expected)) <= margin:
+        return None
+    return Failure(address, actual, expected, margin)
