@@ -8,9 +8,9 @@ from pathlib import Path as FilePath
 from typing import Any
 
 from barnetmodel import yaml_source
-from barnetmodel.extends import resolve
 from barnetmodel.address import AddressError
 from barnetmodel.errors import Path, Problem, ScenarioError
+from barnetmodel.extends import resolve
 from barnetmodel.scenario_tests.spec import ScenarioTest, read
 
 
