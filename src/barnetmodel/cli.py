@@ -26,6 +26,13 @@ EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 T = TypeVar("T")
 
 
+SETTINGS_HELP = (
+    "Change a value of the scenario before it is run: ADDRESS=VALUE, e.g. --set money.inflation=0.025 or "
+    '--set options.outsource.lines."CSG contract charge".total=400. Repeatable.'
+)
+Settings = Annotated[list[str] | None, typer.Option("--set", help=SETTINGS_HELP, show_default=False)]
+
+
 class Format(StrEnum):
     table = "table"
     json = "json"
@@ -167,6 +174,7 @@ def run(
     sampling: Annotated[
         Sampling | None, typer.Option("--sampling", help="monte_carlo or latin_hypercube. Default: the file's.")
     ] = None,
+    settings: Settings = None,
 ) -> None:
     """Project every option's cash flows and compare them with the baseline (and, with draws, how likely)."""
     import numpy as np
@@ -179,7 +187,7 @@ def run(
     if output is not None and same_file(output, scenario):
         typer.echo(f"{output}: is the scenario file itself; the output is not written over it", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
-    loaded = user_errors(lambda: load(scenario))
+    loaded = user_errors(lambda: load(scenario, settings or ()))
     total = loaded.scenario.uncertainty.draws if draws is None else draws
     progress = ProgressReporter(total)
     try:
@@ -222,13 +230,14 @@ def sensitivity(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write to this file (whole or not at all).")
     ] = None,
+    settings: Settings = None,
 ) -> None:
     """Tornado of the inputs, switching values and break-even points of an option against the baseline."""
     from barnetmodel.load import load
     from barnetmodel.output import sensitivity_out
     from barnetmodel.sensitivity import analyse_sensitivity
 
-    loaded = user_errors(lambda: load(scenario))
+    loaded = user_errors(lambda: load(scenario, settings or ()))
     options = [name for name in loaded.scenario.options if name != loaded.scenario.baseline]
     if option is not None and option not in options:
         from barnetmodel.suggest import did_you_mean
@@ -277,6 +286,7 @@ def compare(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write to this file (whole or not at all).")
     ] = None,
+    settings: Settings = None,
 ) -> None:
     """The key figures of several scenarios side by side, their differences, and the inputs that differ."""
     from barnetmodel.analysis import analyse
@@ -291,7 +301,7 @@ def compare(
     loaded, problems = [], []
     for path in scenarios:  # every file's problems, not just the first file's
         try:
-            loaded.append(load(path))
+            loaded.append(load(path, settings or ()))
         except ScenarioError as error:
             problems += error.problems
     if problems:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,9 +152,15 @@ def validate(source: Source) -> Scenario:
     return scenario
 
 
-def load(file: str) -> Loaded:
-    """Read, parse and validate a scenario file, with any file it `extends` merged in."""
+def load(file: str, settings: Sequence[str] = ()) -> Loaded:
+    """Read, parse and validate a scenario file, with any file it `extends` merged in and each
+    `--set address=value` in `settings` applied (they count in the hash, as they change the results)."""
     from barnetmodel.extends import resolve
 
     source, digest = resolve(file)
+    if settings:
+        from barnetmodel.overrides import apply_settings
+
+        source = apply_settings(source, list(settings))
+        digest = hashlib.sha256("\x00".join([digest, *settings]).encode("utf-8")).hexdigest()
     return Loaded(scenario=validate(source), source=source, sha256=digest)

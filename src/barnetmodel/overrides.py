@@ -12,6 +12,7 @@ from typing import Any
 from barnetmodel.address import AddressError, Index, Part, format_address, format_choice, parse
 from barnetmodel.errors import Path
 from barnetmodel.suggest import did_you_mean
+from barnetmodel.yaml_source import Source
 
 
 def apply_override(data: Any, address: str, value: Any) -> tuple[Any, Path]:
@@ -90,3 +91,47 @@ def _items(items: list[Any]) -> str:
     if names:
         return "a name (" + ", ".join(format_choice(n) for n in names) + f") or a position, {positions}"
     return f"a position, {positions}"
+
+
+def split_setting(setting: str) -> tuple[str, str]:
+    """`address=value` -> (address, value text); the first `=` outside double quotes splits them."""
+    quoted = False
+    for i, char in enumerate(setting):
+        if char == '"':
+            quoted = not quoted
+        elif char == "=" and not quoted:
+            return setting[:i].strip(), setting[i + 1 :].strip()
+    raise AddressError(f"'{setting}': write --set ADDRESS=VALUE, e.g. --set money.inflation=0.025")
+
+
+def apply_settings(source: Source, settings: list[str]) -> Source:
+    """The source with each `--set address=value` applied, in order. A value is read as YAML
+    (`400`, `nominal`, `{pert: {low: 1, mode: 2, high: 4}}`); problems in it are reported
+    against the `--set` that wrote it."""
+    from dataclasses import replace
+
+    from barnetmodel.errors import Problem, ScenarioError
+    from barnetmodel.yaml_source import parse as parse_yaml
+
+    for setting in settings:
+        where = f"--set {setting}"
+        try:
+            address, text = split_setting(setting)
+            value = parse_yaml(text, where).data if text else None
+            data, path = apply_override(source.data, address, value)
+        except AddressError as error:
+            raise ScenarioError([Problem(where, str(error))]) from None
+        except ScenarioError as error:  # the value is not valid YAML
+            raise ScenarioError([Problem(where, p.message) for p in error.problems]) from None
+
+        def kept(table: dict[Path, Any], path: Path = path) -> dict[Path, Any]:
+            return {p: v for p, v in table.items() if p[: len(path)] != path}
+
+        source = replace(
+            source,
+            data=data,
+            values={**kept(source.values), path: (0, 0)},  # a setting has no line: errors name the --set
+            keys=kept(source.keys),
+            origins={**kept(source.origins), path: where},
+        )
+    return source

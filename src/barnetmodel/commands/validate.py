@@ -9,6 +9,10 @@ import typer
 
 def validate(
     files: Annotated[list[str], typer.Argument(help="Scenario files (YAML).", show_default=False)],
+    settings: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Change a value before checking: ADDRESS=VALUE. Repeatable.", show_default=False),
+    ] = None,
 ) -> None:
     """Check scenario files: every problem in each, as file:line:col. Exit 0 when all are valid, 2 if not."""
     from barnetmodel.cli import EXIT_BAD_INPUT
@@ -18,7 +22,7 @@ def validate(
     with_problems = 0
     for file in files:
         try:
-            load(file)
+            load(file, settings or ())
         except ScenarioError as error:
             with_problems += 1
             for problem in error.problems:
