@@ -149,6 +149,54 @@ class ProgressReporter:
             self.bar.stop()
 
 
+def analyse_showing_progress(
+    loaded: Any, draws: int | None, seed: int | None, sampling: Sampling | None
+) -> dict[str, Any]:
+    """analysis.analyse with a progress bar on standard error while the draws run."""
+    from barnetmodel.analysis import analyse
+
+    total = loaded.scenario.uncertainty.draws if draws is None else draws
+    progress = ProgressReporter(total)
+    try:
+        return analyse(
+            loaded, draws=draws, seed=seed, sampling=sampling.value if sampling else None, on_chunk=progress.advance
+        )
+    finally:
+        progress.finish()
+
+
+def compared_option(loaded: Any, option: str | None, scenario: str, required: bool = True) -> str | None:
+    """The option to compare with the baseline: `option` if it is one, else the first; exit 2 on a wrong
+    name, or (if `required`) when there is none. None when there is none and it is not required."""
+    options = [name for name in loaded.scenario.options if name != loaded.scenario.baseline]
+    if option is not None and option not in options:
+        from barnetmodel.suggest import did_you_mean
+
+        known = ", ".join(options) or "none"
+        typer.echo(
+            f"--option: '{option}' is not an option to compare{did_you_mean(option, options)} (options: {known})",
+            err=True,
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if not options and required:
+        typer.echo(f"{scenario}: options: there is no option to compare with the baseline", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    return option or next(iter(options), None)
+
+
+Draws = Annotated[
+    int | None,
+    typer.Option("--draws", "-n", min=0, help="Monte Carlo draws (0: central case only). Default: the file's."),
+]
+Seed = Annotated[int | None, typer.Option("--seed", min=0, help="Random seed. Default: the file's.")]
+SamplingOption = Annotated[
+    Sampling | None, typer.Option("--sampling", help="monte_carlo or latin_hypercube. Default: the file's.")
+]
+CompareOption = Annotated[
+    str | None, typer.Option("--option", help="Option compared with the baseline. Default: the first other.")
+]
+
+
 @app.command()
 def run(
     scenario: Annotated[str, typer.Argument(help="Scenario file (YAML).", show_default=False)],
@@ -156,28 +204,15 @@ def run(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write to this file (whole or not at all).")
     ] = None,
-    draws: Annotated[
-        int | None,
-        typer.Option("--draws", "-n", min=0, help="Monte Carlo draws (0: central case only). Default: the file's."),
-    ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed. Default: the file's.")] = None,
-    sampling: Annotated[
-        Sampling | None, typer.Option("--sampling", help="monte_carlo or latin_hypercube. Default: the file's.")
-    ] = None,
+    draws: Draws = None,
+    seed: Seed = None,
+    sampling: SamplingOption = None,
 ) -> None:
     """Project every option's cash flows and compare them with the baseline (and, with draws, how likely)."""
-    from barnetmodel.analysis import analyse
     from barnetmodel.load import load
 
     loaded = user_errors(lambda: load(scenario))
-    total = loaded.scenario.uncertainty.draws if draws is None else draws
-    progress = ProgressReporter(total)
-    try:
-        results = analyse(
-            loaded, draws=draws, seed=seed, sampling=sampling.value if sampling else None, on_chunk=progress.advance
-        )
-    finally:
-        progress.finish()
+    results = analyse_showing_progress(loaded, draws, seed, sampling)
     if format is Format.xlsx:
         from barnetmodel.commands.publish import workbook
         from barnetmodel.engine import project
@@ -198,9 +233,7 @@ def run(
 @app.command()
 def sensitivity(
     scenario: Annotated[str, typer.Argument(help="Scenario file (YAML).", show_default=False)],
-    option: Annotated[
-        str | None, typer.Option("--option", help="Option compared with the baseline. Default: the first other.")
-    ] = None,
+    option: CompareOption = None,
     percent: Annotated[
         float | None,
         typer.Option("--percent", min=0, help="Move every number by this percentage instead of P10/P90."),
@@ -217,19 +250,7 @@ def sensitivity(
     from barnetmodel.sensitivity import analyse_sensitivity
 
     loaded = user_errors(lambda: load(scenario))
-    options = [name for name in loaded.scenario.options if name != loaded.scenario.baseline]
-    if option is not None and option not in options:
-        from barnetmodel.suggest import did_you_mean
-
-        known = ", ".join(options) or "none"
-        typer.echo(
-            f"--option: '{option}' is not an option to compare{did_you_mean(option, options)} (options: {known})",
-            err=True,
-        )
-        raise typer.Exit(EXIT_BAD_INPUT)
-    if not options:
-        typer.echo(f"{scenario}: options: there is no option to compare with the baseline", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT)
+    option = compared_option(loaded, option, scenario)
     result = analyse_sensitivity(loaded.scenario, option, basis.value, percent)
     if format is Format.table and output is None:
         from rich.console import Console
@@ -321,11 +342,15 @@ def report(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write the HTML to this file (whole or not at all).")
     ] = None,
+    option: CompareOption = None,
+    draws: Draws = None,
+    seed: Seed = None,
+    sampling: SamplingOption = None,
 ) -> None:
     """A self-contained HTML report of a scenario, charts included, to publish or print."""
     from barnetmodel.commands.publish import report as make_report
 
-    make_report(scenario, output)
+    make_report(scenario, output, option, draws, seed, sampling)
 
 
 @app.command()
@@ -334,13 +359,20 @@ def plot(
     output: Annotated[str, typer.Option("--output", "-o", help="Image file: .png or .svg.", show_default=False)],
     chart: Annotated[Chart, typer.Option("--chart", "-c", help="Which chart.")] = Chart.saving,
     basis: Annotated[
-        Basis, typer.Option("--basis", "-b", help="Price basis of the cost and saving charts.")
-    ] = Basis.nominal,
+        Basis | None,
+        typer.Option(
+            "--basis", "-b", help="Price basis. Default: nominal for cost and saving, present_value for the tornado."
+        ),
+    ] = None,
+    option: CompareOption = None,
+    draws: Draws = None,
+    seed: Seed = None,
+    sampling: SamplingOption = None,
 ) -> None:
     """Draw one chart of a scenario to a PNG or SVG file."""
     from barnetmodel.commands.publish import plot as make_plot
 
-    make_plot(scenario, output, chart.value, basis.value)
+    make_plot(scenario, output, chart.value, basis.value if basis else None, option, draws, seed, sampling)
 
 
 def main() -> None:
