@@ -104,3 +104,38 @@ def test_real_priced_risk_is_inflated() -> None:
         }
     )
     assert project(s).risk_nominal["a"]["r"][0].tolist() == pytest.approx([5.0, 5.5])
+
+
+def test_the_results_carry_each_risk_as_written_and_its_expected_cost_a_year() -> None:
+    from barnetmodel.results import summarise
+
+    windowed = {"name": "r", "probability": 0.5, "per": "horizon", "cost": 6, "from": 2014, "to": 2015}
+    whole = {"name": "whole horizon", "probability": 0.2, "cost": 10, "prices": "real"}
+    s = Scenario.model_validate(
+        {
+            "title": "t",
+            "horizon": {"start": 2013, "years": 4},
+            "money": {"inflation": 0.0, "discount": 0.0},
+            "baseline": "a",
+            "options": {
+                "a": {
+                    "title": "A",
+                    "lines": [{"name": "x", "annual": 0}],
+                    "risks": [windowed | {"recovered": 0.25}, whole],
+                }
+            },
+        }
+    )
+    (option,) = summarise(project(s), file_name="t.yaml", sha256="0")["options"]
+    first, second = option["risks"]
+    assert (first["cost"], first["recovered"], first["prices"], first["from"], first["to"]) == (
+        6.0,
+        0.25,
+        "nominal",
+        2014,
+        2015,
+    )
+    # 6 x 0.75 x 0.5 spread over its two years; inflation is nil, so nominal, real and present value agree.
+    assert first["nominal"] == pytest.approx([0, 1.125, 1.125, 0], rel=1e-14)
+    assert (second["prices"], second["from"], second["to"]) == ("real", 2013, 2016)
+    assert second["nominal"] == pytest.approx([10 * 0.2 * 0.8**j for j in range(4)], rel=1e-14)
