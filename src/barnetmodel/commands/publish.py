@@ -50,7 +50,12 @@ def plot(
     basis = basis or ("present_value" if tornado else "nominal")
     # The tornado moves one input at a time and needs no draws; the other charts draw their bands from them.
     results = compute(
-        scenario, draws=0 if tornado else draws, seed=seed, sampling=sampling, sensitivity=tornado, option=option,
+        scenario,
+        draws=0 if tornado else draws,
+        seed=seed,
+        sampling=sampling,
+        sensitivity=tornado,
+        option=option,
         basis=basis,
     )
     try:
