@@ -193,6 +193,8 @@ def expected_text(path: tuple, value: float, results: dict[str, Any]) -> str | N
         if path[-2] == "search_range":  # shown where the input never switches the answer
             assert row is not None
             return str(row["search_range_text"][key]) if row["switching_value"] is None else None
+        if key == "central_saving":  # in a sentence: £10.7m saved, or £4.1m more
+            return f"£{abs(value):,.1f}m"
         return money(value)
     if key in ("probability", "recovered", "uplift", "mitigated", "applied"):
         return share(value)

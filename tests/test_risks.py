@@ -11,14 +11,17 @@ from barnetmodel.scenario import Scenario
 N = 200_000
 
 
-def scenario(risk: dict, years: int = 4) -> Scenario:
+def scenario(risk: dict, years: int = 4, others: tuple[dict, ...] = ()) -> Scenario:
+    """One option, nothing but risk 'r' (and any `others`, named) in it; no inflation, no discounting."""
     return Scenario.model_validate(
         {
             "title": "t",
             "horizon": {"start": 2013, "years": years},
             "money": {"inflation": 0.0, "discount": 0.0},
             "baseline": "a",
-            "options": {"a": {"title": "A", "lines": [{"name": "x", "annual": 0}], "risks": [{"name": "r", **risk}]}},
+            "options": {
+                "a": {"title": "A", "lines": [{"name": "x", "annual": 0}], "risks": [{"name": "r", **risk}, *others]}
+            },
         }
     )
 
@@ -109,23 +112,9 @@ def test_real_priced_risk_is_inflated() -> None:
 def test_the_results_carry_each_risk_as_written_and_its_expected_cost_a_year() -> None:
     from barnetmodel.results import summarise
 
-    windowed = {"name": "r", "probability": 0.5, "per": "horizon", "cost": 6, "from": 2014, "to": 2015}
+    windowed = {"probability": 0.5, "per": "horizon", "cost": 6, "from": 2014, "to": 2015, "recovered": 0.25}
     whole = {"name": "whole horizon", "probability": 0.2, "cost": 10, "prices": "real"}
-    s = Scenario.model_validate(
-        {
-            "title": "t",
-            "horizon": {"start": 2013, "years": 4},
-            "money": {"inflation": 0.0, "discount": 0.0},
-            "baseline": "a",
-            "options": {
-                "a": {
-                    "title": "A",
-                    "lines": [{"name": "x", "annual": 0}],
-                    "risks": [windowed | {"recovered": 0.25}, whole],
-                }
-            },
-        }
-    )
+    s = scenario(windowed, others=(whole,))
     (option,) = summarise(project(s), file_name="t.yaml", sha256="0")["options"]
     first, second = option["risks"]
     assert (first["cost"], first["recovered"], first["prices"], first["from"], first["to"]) == (
