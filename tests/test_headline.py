@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 
@@ -128,3 +129,10 @@ def test_money_in_prose(value: float, unit: str, text: str) -> None:
 )
 def test_a_share_short_of_a_target_never_reads_as_100_percent(share: float, met: bool, text: str) -> None:
     assert share_text(share, met) == text
+
+
+def test_the_readme_quotes_the_critics_answer_as_the_report_gives_it() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (quoted,) = [b.strip() for b in re.findall(r"```text\n(.*?)```", readme, flags=re.DOTALL) if "P10-P90 " in b]
+    _, results = computed(ROOT / "scenarios" / "critics_stress.yaml")
+    assert headline(results) == quoted
