@@ -5,12 +5,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
 from barnetmodel import __version__
 from barnetmodel.errors import Problem, ScenarioError
+
+if TYPE_CHECKING:
+    from barnetmodel.load import Loaded
 
 app = typer.Typer(
     help="Is outsourcing this service cheaper than keeping it in-house, and how sure can we be?",
@@ -150,7 +153,7 @@ class ProgressReporter:
 
 
 def analyse_showing_progress(
-    loaded: Any, draws: int | None, seed: int | None, sampling: Sampling | None
+    loaded: Loaded, draws: int | None, seed: int | None, sampling: Sampling | None
 ) -> dict[str, Any]:
     """analysis.analyse with a progress bar on standard error while the draws run."""
     from barnetmodel.analysis import analyse
@@ -165,7 +168,7 @@ def analyse_showing_progress(
         progress.finish()
 
 
-def compared_option(loaded: Any, option: str | None, scenario: str, required: bool = True) -> str | None:
+def compared_option(loaded: Loaded, option: str | None, scenario: str, required: bool = True) -> str | None:
     """The option to compare with the baseline: `option` if it is one, else the first; exit 2 on a wrong
     name, or (if `required`) when there is none. None when there is none and it is not required."""
     options = [name for name in loaded.scenario.options if name != loaded.scenario.baseline]

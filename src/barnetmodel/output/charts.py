@@ -124,9 +124,9 @@ def saving_chart(results: dict[str, Any], basis: str = "nominal", extra_bands: d
     and every target marked.
 
     Bands come from results["uncertainty"] (see optional_sections; nominal only), or from
-    `extra_bands` (option key -> Band), which take precedence. A cumulative target in this basis is a point
-    at (its year, its amount) on the same scale; an annual target, or one in another basis,
-    is a dotted line at its year, with its amount in the legend.
+    `extra_bands` (option key -> Band), which take precedence. A cumulative target in this
+    basis is a point at (its year, its amount) on the same scale; an annual target, or one
+    in another basis, is a dotted line at its year, with its amount in the legend.
     """
     with matplotlib.rc_context(STYLE):
         figure, axes = _figure()

@@ -34,10 +34,10 @@ STATISTICS = {
     "p90": "P90",
     "p95": "P95",
 }
-DRAWN_MEASURES = {
-    "cost_present_value": "Cost, present value",
-    "cost_nominal": "Cost, nominal",
-    "saving_present_value": "Saving against the baseline, present value",
+DRAWN_MEASURES = {  # each followed by its unit and price basis
+    "cost_present_value": "Cost",
+    "cost_nominal": "Cost",
+    "saving_present_value": "Saving against the baseline",
 }
 
 
