@@ -17,7 +17,7 @@ absent:
   `sensitivity.analyse_sensitivity`: "option", "option_title", "baseline_title", "units",
   "central_saving", "mode", "percent", "tornado" [{label, low_text, high_text,
   saving_at_low, saving_at_high, swing, ...}], "switching_values" [{label, central_text,
-  switching_value, switching_text, statement, break_even, ...}].
+  switching_value, switching_text, search_range_text, statement, break_even, ...}].
 """
 
 from __future__ import annotations
