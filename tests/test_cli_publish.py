@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -15,6 +17,8 @@ from conftest import MINIMAL, ROOT
 
 runner = CliRunner()
 COUNCIL = str(ROOT / "scenarios" / "one_barnet_council_case.yaml")
+CRITICS = str(ROOT / "scenarios" / "critics_stress.yaml")
+ONE_OPTION = MINIMAL.split("  outsource:")[0]
 
 
 def test_report_to_a_file(tmp_path: Path) -> None:
@@ -24,7 +28,7 @@ def test_report_to_a_file(tmp_path: Path) -> None:
     assert result.stdout == ""
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
-    assert "£16.5m of £56.0m (29%)" in page
+    assert "£16.4m of £56.0m (29%)" in page
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
 
 
@@ -59,12 +63,56 @@ def test_plot_in_real_prices(tmp_path: Path) -> None:
     assert out.stat().st_size > 1000
 
 
-def test_tornado_before_sensitivity_is_a_clear_error(tmp_path: Path) -> None:
+def test_report_draws_as_the_file_says_or_as_told() -> None:
+    """The report runs the analysis `run` runs: the file's draws, or --draws/--seed/--sampling."""
+    critics = runner.invoke(app, ["report", CRITICS]).stdout
+    assert ">Uncertainty</h2>" in critics and "drawn 10,000 times (latin hypercube sampling, seed 2013)" in critics
+    assert ">Uncertainty</h2>" not in runner.invoke(app, ["report", CRITICS, "--draws", "0"]).stdout
+    args = ["--draws", "500", "--seed", "7", "--sampling", "latin_hypercube"]
+    page = html.unescape(runner.invoke(app, ["report", COUNCIL, *args]).stdout)
+    assert "drawn 500 times (latin hypercube sampling, seed 7)" in page
+    ran = json.loads(runner.invoke(app, ["run", COUNCIL, *args, "-f", "json"]).stdout)
+    saving = ran["uncertainty"]["options"][1]["saving_present_value"]
+    assert f"P10-P90 £{saving['p10']:,.1f}m to £{saving['p90']:,.1f}m;" in page
+    assert "sensitivity" not in ran  # only the report and the plot add it
+
+
+def test_report_compares_the_option_asked_for(write: Callable[..., Path]) -> None:
+    improvement = str(ROOT / "scenarios" / "in_house_improvement.yaml")
+    page = html.unescape(runner.invoke(app, ["report", improvement, "--option", "in_house_improved"]).stdout)
+    assert "With every input at its central value, In-house, with an improvement programme saves " in page
+    wrong = runner.invoke(app, ["report", improvement, "--option", "in_house_improve"])
+    assert wrong.exit_code == 2
+    assert "--option: 'in_house_improve' is not an option to compare; did you mean 'in_house_improved'?" in wrong.stderr
+    alone = runner.invoke(app, ["report", str(write(ONE_OPTION))])
+    assert alone.exit_code == 0 and ">Sensitivity</h2>" not in alone.stdout
+
+
+def test_plot_a_tornado(tmp_path: Path) -> None:
+    out = tmp_path / "tornado.svg"
+    result = runner.invoke(app, ["plot", CRITICS, "--chart", "tornado", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"<?xml")
+    nominal = tmp_path / "nominal.svg"
+    assert runner.invoke(app, ["plot", CRITICS, "-c", "tornado", "-b", "nominal", "-o", str(nominal)]).exit_code == 0
+    assert nominal.read_bytes() != out.read_bytes()  # the saving measured in cash, not present value
+
+
+def test_tornado_without_an_option_to_compare_is_a_clear_error(write: Callable[..., Path], tmp_path: Path) -> None:
     out = tmp_path / "tornado.png"
-    result = runner.invoke(app, ["plot", COUNCIL, "--chart", "tornado", "-o", str(out)])
+    result = runner.invoke(app, ["plot", str(write(ONE_OPTION)), "--chart", "tornado", "-o", str(out)])
     assert result.exit_code == 2
-    assert result.stderr == "barnetmodel plot: the tornado chart needs sensitivity results, and this run has none\n"
+    assert result.stderr == (
+        "barnetmodel plot: the tornado chart needs an option besides the baseline, to measure its saving\n"
+    )
     assert not out.exists()
+
+
+def test_plot_draws_bands_from_the_draws(tmp_path: Path) -> None:
+    drawn, central = tmp_path / "drawn.svg", tmp_path / "central.svg"
+    assert runner.invoke(app, ["plot", CRITICS, "-o", str(drawn)]).exit_code == 0
+    assert runner.invoke(app, ["plot", CRITICS, "--draws", "0", "-o", str(central)]).exit_code == 0
+    assert drawn.read_bytes() != central.read_bytes()
 
 
 @pytest.mark.parametrize("args", [["-o", "chart.gif"], ["-o", "chart.png", "--chart", "pie"], []])

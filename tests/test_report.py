@@ -14,7 +14,7 @@ import pytest
 
 from barnetmodel.output import report_html
 from barnetmodel.output.headline import headline
-from conftest import ROOT, SCENARIOS, computed, with_later_sections
+from conftest import ROOT, SCENARIOS, computed
 
 BASES = ("nominal", "real", "present_value")
 
@@ -25,10 +25,16 @@ def money(value: float) -> str:
     return "0.0" if text == "-0.0" else text
 
 
+def share(value: float) -> str:
+    """An input's share as the report writes it, again: up to two decimals, no trailing zeros (10.25%, 41%)."""
+    return f"{value * 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
 def cells(page: str, figure: str) -> list[str]:
-    """Texts of every <td data-figure=figure>."""
+    """Texts of every <td data-figure=figure> (or <span>), inner tags removed."""
     attribute = re.escape(html.escape(figure))
-    return [html.unescape(t) for t in re.findall(rf'<td data-figure="{attribute}"[^>]*>(.*?)</td>', page)]
+    found = re.findall(rf'<(td|span) data-figure="{attribute}"[^>]*>(.*?)</\1>', page)
+    return [html.unescape(re.sub(r"<[^>]+>", "", t)).strip() for _, t in found]
 
 
 def row(page: str, figure: str) -> list[str]:
@@ -39,7 +45,8 @@ def row(page: str, figure: str) -> list[str]:
 
 @pytest.fixture(scope="module", params=SCENARIOS, ids=lambda p: p.stem)
 def report(request: pytest.FixtureRequest) -> tuple[dict[str, Any], str]:
-    _, results = computed(request.param)
+    """The report as `barnetmodel report` makes it: the file's draws, and the sensitivity section."""
+    _, results = computed(request.param, sensitivity=True)
     return results, report_html.render(results)
 
 
@@ -48,7 +55,8 @@ def test_every_option_total_and_saving(report: tuple[dict[str, Any], str]) -> No
     for option in results["options"]:
         for basis in BASES:
             cost = cells(page, f"{option['name']}.total_cost.{basis}")
-            assert cost == [money(option["total_cost"][basis])] * 2  # comparison table and cash-flow table
+            # The comparison table, the cash-flow table, and the optimism-bias table if it has any.
+            assert cost == [money(option["total_cost"][basis])] * (3 if option["optimism_bias"] else 2)
             saving = cells(page, f"{option['name']}.total_saving.{basis}")
             assert saving == ["–" if option["is_baseline"] else money(option["total_saving"][basis])]
 
@@ -110,7 +118,7 @@ def test_self_contained_no_network_needed(report: tuple[dict[str, Any], str]) ->
     assert "<script" not in page and "<link" not in page and "@import" not in page
     assert not re.search(r"""(src|href)=["'](https?:)?//""", page)
     sources = re.findall(r'<img src="([^"]+)"', page)
-    assert len(sources) == 2  # the cost and the saving chart
+    assert len(sources) == 3  # the cost, the saving and the tornado chart
     for source in sources:
         prefix = "data:image/svg+xml;base64,"
         assert source.startswith(prefix)
@@ -124,10 +132,15 @@ def test_readable_on_a_phone_and_printable_on_a4(report: tuple[dict[str, Any], s
     assert "@media print" in page
 
 
-def test_no_optional_section_without_its_data(report: tuple[dict[str, Any], str]) -> None:
-    _, page = report
-    for heading in ("Uncertainty", "Sensitivity", "Switching values", "Risks and optimism bias"):
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_no_optional_section_without_its_data(path: Path) -> None:
+    _, results = computed(path, draws=0)
+    page = report_html.render(results)
+    for heading in ("Uncertainty", "Sensitivity", "Switching values"):
         assert f">{heading}</h" not in page
+    assert (">Risks</h2>" in page) == any(o["risks"] for o in results["options"])
+    assert (">Optimism bias</h2>" in page) == any(o["optimism_bias"] for o in results["options"])
+    assert len(re.findall(r"<img ", page)) == 2
 
 
 def test_the_same_results_give_the_same_report(report: tuple[dict[str, Any], str]) -> None:
@@ -135,25 +148,119 @@ def test_the_same_results_give_the_same_report(report: tuple[dict[str, Any], str
     assert report_html.render(results) == page
 
 
-def test_optional_sections_show_their_figures() -> None:
-    _, results = computed(ROOT / "scenarios" / "one_barnet_council_case.yaml")
-    made_up = with_later_sections(results)
-    page = report_html.render(made_up)
-    for heading in ("Uncertainty", "Sensitivity", "Switching values", "Risks and optimism bias"):
-        assert f">{heading}</h" in page
-    option = made_up["sensitivity"]["option"]
-    for key, value in made_up["uncertainty"]["options"][option]["total_saving"]["present_value"].items():
-        assert cells(page, f"uncertainty.{option}.present_value.{key}") == [money(value)]
-    for i, entry in enumerate(made_up["uncertainty"]["targets"]):
-        assert cells(page, f"uncertainty.targets.{i}") == [f"{entry['probability_met']:.0%}"]
-    for entry in made_up["sensitivity"]["inputs"]:
-        assert cells(page, f"sensitivity.{entry['label']}.low") == [money(entry["low"])]
-        assert cells(page, f"sensitivity.{entry['label']}.high") == [money(entry["high"])]
-    assert cells(page, "sensitivity.switching.0") == ["445.4"]
-    assert cells(page, "risks.0.impact") == ["18.4"] and cells(page, "risks.0.expected") == ["4.5"]
-    assert cells(page, "optimism_bias.0.applied") == ["20.5%"]
-    assert len(re.findall(r'<img src="data:image/svg\+xml;base64,', page)) == 3  # and the tornado
-    assert "Income &lt;promised&gt;" in page  # labels from elsewhere are escaped too
+def leaves(value: Any, path: tuple = ()) -> list[tuple[tuple, float]]:
+    """Every number in a part of the results, with its path (booleans and texts are not figures)."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return []
+    if isinstance(value, (int, float)):
+        return [(path, value)]
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    return [found for key, item in items for found in leaves(item, (*path, key))]
+
+
+def financial_year(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def distribution(described: dict) -> str:
+    """How the report describes a distribution, written again: 'triangular: low 0.01, mode 0.02, high 0.03'."""
+    ((kind, parameters),) = described.items()
+    shown = ", ".join(f"{key} {value:g}" for key, value in parameters.items())
+    return f"{'PERT' if kind == 'pert' else kind}: {shown}"
+
+
+def expected_text(path: tuple, value: float, results: dict[str, Any]) -> str | None:
+    """How the report shows the figure at `path` of the results; None for a figure shown as a row of years."""
+    key = path[-1]
+    if path[0] == "uncertainty":
+        if path[1] == "yearly":
+            return None
+        if key == "standard_error":
+            return f"±{value:.2f}"
+        if str(key).startswith("probability"):
+            return f"{value:.1%}"
+        if path[1] == "inputs":
+            return f"{value:,.4g}"
+        return money(value)
+    if path[0] == "sensitivity":
+        row = results["sensitivity"][path[1]][path[2]] if len(path) > 2 else None
+        if key in ("low_value", "high_value", "central_value"):
+            assert row is not None
+            return str(row[key.replace("_value", "_text")])
+        if key == "switching_value":
+            assert row is not None
+            return str(row["switching_text"])
+        if path[-2] == "search_range":  # shown where the input never switches the answer
+            assert row is not None
+            return str(row["search_range_text"][key]) if row["switching_value"] is None else None
+        if key == "central_saving":  # in a sentence: £10.7m saved, or £4.1m more
+            return f"£{abs(value):,.1f}m"
+        return money(value)
+    if key in ("probability", "recovered", "uplift", "mitigated", "applied"):
+        return share(value)
+    if key in ("from", "to"):
+        return financial_year(int(value))
+    return money(value)
+
+
+def test_every_figure_of_the_risks_bias_uncertainty_and_sensitivity() -> None:
+    """Each number of these sections of the JSON, in the cell named after its path, as the report formats it."""
+    _, results = computed(ROOT / "scenarios" / "critics_stress.yaml", sensitivity=True)
+    page = report_html.render(results)
+    figures = leaves({k: results[k] for k in ("uncertainty", "sensitivity")})
+    for option in results["options"]:
+        parts = {"risks": option["risks"]}
+        if option["optimism_bias"]:
+            parts |= {k: option[k] for k in ("optimism_bias", "total_cost_before_optimism_bias")}
+        figures += [((option["name"], *path), value) for path, value in leaves(parts)]
+    shown_elsewhere = {
+        ("uncertainty", "draws"): f"drawn {results['uncertainty']['draws']:,} times",
+        ("uncertainty", "seed"): f"seed {results['uncertainty']['seed']})",
+        ("uncertainty", "band_draws"): f"from the first {results['uncertainty']['band_draws']:,} draws",
+    }
+    checked = 0
+    for path, value in figures:
+        if path in shown_elsewhere:
+            assert shown_elsewhere[path] in page
+        elif "distribution" in path:
+            continue  # the input's distribution, in words: checked below
+        elif path[0] == "sensitivity" and path[1] == "tornado" and path[-1] == "central_value":
+            # The input's central value: in the switching values' "Now" column.
+            moved = results["sensitivity"]["tornado"][path[2]]["input"]
+            assert value in [
+                r["central_value"] for r in results["sensitivity"]["switching_values"] if r["input"] == moved
+            ]
+        elif path[:2] == ("uncertainty", "yearly") or (path[1] == "risks" and path[-2] == "nominal"):
+            continue  # rows of years: checked below
+        else:
+            text = expected_text(path, value, results)
+            assert cells(page, ".".join(map(str, path))) == ([] if text is None else [text]), path
+            checked += 1
+    assert checked > 100
+    for entry in results["uncertainty"]["inputs"]:
+        assert f'<td class="text">{html.escape(distribution(entry["distribution"]))}</td>' in page
+    for entry in results["sensitivity"]["switching_values"]:
+        if entry["switching_value"] is not None:
+            assert html.escape(entry["statement"], quote=False) + ".</li>" in page
+    for option in results["options"]:
+        name = option["name"]
+        for j, risk in enumerate(option["risks"]):
+            shown = row(page, f"{name}.risks.{j}.nominal")
+            assert shown == [money(v) for v in risk["nominal"]] + [money(sum(risk["nominal"]))]
+        if option["is_baseline"]:
+            continue
+        bands = results["uncertainty"]["yearly"][name]["cumulative_saving_nominal"]
+        for key, values in bands.items():
+            assert row(page, f"uncertainty.yearly.{name}.cumulative_saving_nominal.{key}") == [money(v) for v in values]
+
+
+def test_the_answer_gives_the_range_and_the_chance_of_each_target() -> None:
+    _, results = computed(ROOT / "scenarios" / "critics_stress.yaml", sensitivity=True)
+    text = html.unescape(report_html.render(results))
+    saving = results["uncertainty"]["options"][1]["saving_present_value"]
+    assert "saves £10.7m in present value (2013/14 prices) against Keep the services in-house, P10-P90 " in text
+    assert f"P10-P90 -£{-saving['p10']:.1f}m to £{saving['p90']:.1f}m;" in text
+    assert "the target 'Savings needed before 2015' (a saving in 2014/15, nominal) is met with probability 0%" in text
 
 
 def test_text_from_the_scenario_is_escaped() -> None:

@@ -11,14 +11,17 @@ from barnetmodel.scenario import Scenario
 N = 200_000
 
 
-def scenario(risk: dict, years: int = 4) -> Scenario:
+def scenario(risk: dict, years: int = 4, others: tuple[dict, ...] = ()) -> Scenario:
+    """One option, nothing but risk 'r' (and any `others`, named) in it; no inflation, no discounting."""
     return Scenario.model_validate(
         {
             "title": "t",
             "horizon": {"start": 2013, "years": years},
             "money": {"inflation": 0.0, "discount": 0.0},
             "baseline": "a",
-            "options": {"a": {"title": "A", "lines": [{"name": "x", "annual": 0}], "risks": [{"name": "r", **risk}]}},
+            "options": {
+                "a": {"title": "A", "lines": [{"name": "x", "annual": 0}], "risks": [{"name": "r", **risk}, *others]}
+            },
         }
     )
 
@@ -104,3 +107,24 @@ def test_real_priced_risk_is_inflated() -> None:
         }
     )
     assert project(s).risk_nominal["a"]["r"][0].tolist() == pytest.approx([5.0, 5.5])
+
+
+def test_the_results_carry_each_risk_as_written_and_its_expected_cost_a_year() -> None:
+    from barnetmodel.results import summarise
+
+    windowed = {"probability": 0.5, "per": "horizon", "cost": 6, "from": 2014, "to": 2015, "recovered": 0.25}
+    whole = {"name": "whole horizon", "probability": 0.2, "cost": 10, "prices": "real"}
+    s = scenario(windowed, others=(whole,))
+    (option,) = summarise(project(s), file_name="t.yaml", sha256="0")["options"]
+    first, second = option["risks"]
+    assert (first["cost"], first["recovered"], first["prices"], first["from"], first["to"]) == (
+        6.0,
+        0.25,
+        "nominal",
+        2014,
+        2015,
+    )
+    # 6 x 0.75 x 0.5 spread over its two years; inflation is nil, so nominal, real and present value agree.
+    assert first["nominal"] == pytest.approx([0, 1.125, 1.125, 0], rel=1e-14)
+    assert (second["prices"], second["from"], second["to"]) == ("real", 2013, 2016)
+    assert second["nominal"] == pytest.approx([10 * 0.2 * 0.8**j for j in range(4)], rel=1e-14)

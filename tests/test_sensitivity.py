@@ -60,6 +60,16 @@ def test_inflation_cannot_switch_a_same_every_year_comparison() -> None:
     assert switches(scenario(contract=24.0, rate=0.1))["money/inflation"] is None
 
 
+def test_the_range_searched_is_given_in_words_too() -> None:
+    # Inflation, which cannot switch this comparison, is searched from -20% to +30%; the client-side rate,
+    # a share of the contract, from a tenth to ten times its value, 10%: 1.0% to 100.0%.
+    result = analyse_sensitivity(scenario(contract=24.0, rate=0.1), "outsource")
+    rows = {r["input"]: r for r in result["switching_values"]}
+    assert rows["money.inflation"]["search_range_text"] == ["-20.0%", "30.0%"]
+    assert rows["options.outsource.lines.client side.rate"]["search_range_text"] == ["1.0%", "100.0%"]
+    assert rows["options.outsource.lines.contract.total"]["search_range_text"] == ["£2.40m", "£240.00m"]
+
+
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_engine_at_each_switching_value_gives_zero_saving(path: object) -> None:
     s = load(str(path)).scenario

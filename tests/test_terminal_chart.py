@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from barnetmodel.cli import app
 from barnetmodel.output import terminal_chart
-from conftest import ROOT, SCENARIOS, computed, with_later_sections
+from conftest import ROOT, SCENARIOS, computed
 
 runner = CliRunner()
 PAID = ROOT / "scenarios" / "actually_paid.yaml"
@@ -61,10 +61,17 @@ def test_extra_costs_are_drawn_distinctly() -> None:
 
 
 def test_bands_appear_with_draws() -> None:
-    _, results = computed(ROOT / "scenarios" / "one_barnet_council_case.yaml")
-    lines = show(with_later_sections(results), 80)
-    assert any("─" in line for line in lines)
+    _, central = computed(ROOT / "scenarios" / "critics_stress.yaml", draws=0)
+    assert not any("─" in line for line in show(central, 80))
+    _, results = computed(ROOT / "scenarios" / "critics_stress.yaml")
+    band = results["uncertainty"]["yearly"]["outsource"]["cumulative_saving_nominal"]
+    lines = show(results, 80)
     assert lines[-1].strip() == "█ saving   ▒ extra cost   ─ P10-P90"
+    # The widest band is the last year's, and it sets the scale: P10 at the left edge, P90 at the right.
+    assert min(band["p10"]) == band["p10"][-1] < 0 < band["p90"][-1] == max(band["p90"])
+    (last,) = [line for line in lines if line.startswith("2022/23")]
+    bar = last[len("2022/23 ") : -len(f"{results['options'][1]['yearly']['cumulative_saving_nominal'][-1]:9,.1f}")]
+    assert bar[0] == "─" and bar[-1] == "─" and "│" in bar
 
 
 def test_shown_under_the_tables_only() -> None:

@@ -21,7 +21,7 @@ from barnetmodel.engine import BASES, project
 from barnetmodel.output import xlsx_out
 from barnetmodel.results import summarise
 from barnetmodel.scenario import Scenario
-from conftest import ROOT, SCENARIOS, computed, with_later_sections
+from conftest import ROOT, SCENARIOS, computed
 
 runner = CliRunner()
 FIRST_YEAR_COLUMN = 4  # D, on every sheet
@@ -71,12 +71,13 @@ class Evaluated:
     def years(self, sheet: str, label: str, count: int, which: int = 0, values: Any = None) -> list[float]:
         return self.row(sheet, label, values, which)[FIRST_YEAR_COLUMN - 1 : FIRST_YEAR_COLUMN - 1 + count]
 
-    def find(self, sheet: str, header_row_label: str, row_labels: tuple[str, ...], column_title: str) -> str:
-        """The address of the cell in the row whose first cells read `row_labels`, under `column_title`."""
+    def find(self, sheet: str, header: tuple[str, ...], row_labels: tuple[str, ...], column_title: str) -> str:
+        """The address of the cell under `column_title` of the table whose heading row starts with `header`,
+        in its first row whose first cells read `row_labels`."""
         rows = list(self.book[sheet].iter_rows())
-        header = next(r for r in rows if r[0].value == header_row_label)
-        column = next(c.column_letter for c in header if c.value == column_title)
-        target = next(r for r in rows if tuple(c.value for c in r[: len(row_labels)]) == row_labels)
+        start = next(i for i, r in enumerate(rows) if tuple(c.value for c in r[: len(header)]) == header)
+        column = next(c.column_letter for c in rows[start] if c.value == column_title)
+        target = next(r for r in rows[start:] if tuple(c.value for c in r[: len(row_labels)]) == row_labels)
         return f"{column}{target[0].row}"
 
 
@@ -91,7 +92,7 @@ def close(actual: list[Any], expected: list[float]) -> bool:
 
 
 def test_option_sheets_give_the_engine_cash_flows(evaluated: tuple[Any, dict, Evaluated]) -> None:
-    _, results, book = evaluated
+    projection, results, book = evaluated
     units, n = results["money"]["units"], len(results["years"])
     sheets = xlsx_out.sheet_names([o["name"] for o in results["options"]])
     for option in results["options"]:
@@ -103,9 +104,34 @@ def test_option_sheets_give_the_engine_cash_flows(evaluated: tuple[Any, dict, Ev
                 assert close(book.years(sheet, label, n), option["yearly"][f"saving_{basis}"])
                 label = f"Cumulative saving ({units[basis]})"
                 assert close(book.years(sheet, label, n), option["yearly"][f"cumulative_saving_{basis}"])
-        for line in option["lines"]:
-            assert close(book.years(sheet, line["name"], n, which=0), line["nominal"]), line["name"]
-            assert close(book.years(sheet, line["name"], n, which=1), line["real"]), line["name"]
+        assert_lines_and_risks(book, projection, option)
+
+
+def assert_lines_and_risks(
+    book: Evaluated, projection: Any, option: dict, values: dict | None = None, sheet: str | None = None
+) -> None:
+    """Each line before and after optimism bias, each risk, and the cost before optimism bias, against the engine."""
+    sheet = sheet or option["name"]
+    n, name = len(projection.years), option["name"]
+    label = f"Cost before optimism bias ({projection.scenario.money.unit}, nominal)"
+    for line in option["lines"]:
+        before = projection.line_nominal_before_bias[name][line["name"]][0]
+        assert close(book.years(sheet, line["name"], n, which=0, values=values), list(before)), line["name"]
+        assert close(book.years(sheet, line["name"], n, which=1, values=values), line["real"]), line["name"]
+        biased = f"{line['name']}, after optimism bias"
+        if book.rows(sheet, biased, values):
+            assert close(book.years(sheet, biased, n, values=values), line["nominal"]), biased
+        else:
+            assert line["nominal"] == pytest.approx(list(before), rel=1e-15)  # no optimism bias on it
+    for risk in option["risks"]:
+        real = projection.convert(projection.risk_nominal[name][risk["name"]], "real")[0]
+        assert close(book.years(sheet, f"Risk: {risk['name']}", n, which=0, values=values), risk["nominal"])
+        assert close(book.years(sheet, f"Risk: {risk['name']}", n, which=1, values=values), list(real))
+    labels = book.rows(sheet, label, values)
+    assert bool(labels) == (option["optimism_bias"] is not None)
+    if labels:
+        before_bias = projection.cost(name, "nominal", before_bias=True)[0]
+        assert close(book.years(sheet, label, n, values=values), list(before_bias))
 
 
 def test_inputs_sheet_gives_discount_factors_and_price_index(evaluated: tuple[Any, dict, Evaluated]) -> None:
@@ -151,6 +177,13 @@ def test_nothing_in_the_json_is_lost(evaluated: tuple[Any, dict, Evaluated]) -> 
     _, results, book = evaluated
     shown = sorted(float(v) for v in book.values.values() if isinstance(v, (int, float)) and not isinstance(v, bool))
     expected = numbers_in(results["options"]) + numbers_in(results["targets"])
+    if "uncertainty" in results:  # the distributions' parameters are written out as text beside their means
+        expected += numbers_in({k: v for k, v in results["uncertainty"].items() if k not in ("inputs", "yearly")})
+        expected += [entry["mean"] for entry in results["uncertainty"]["inputs"]]
+        baseline = results["baseline"]
+        for option, bands in results["uncertainty"]["yearly"].items():
+            measures = ["cost_nominal"] + ([] if option == baseline else ["cumulative_saving_nominal"])
+            expected += numbers_in({measure: bands[measure] for measure in measures})
     assert len(expected) > 100
     for number in expected:
         i = bisect.bisect_left(shown, number - 1e-9 - 1e-12 * abs(number))
@@ -215,14 +248,54 @@ EVERY_FEATURE = {
                 {"name": "Income", "annual": -1.0, "from": 2015, "ramp": [0.25, 0.5, 0.75], "prices": "real"},
                 {"name": "Flat total", "total": 4.0, "term": [2013, 2016]},
             ],
+            # Every kind of risk: a year or over a window, once or recurring, nominal or real.
+            "risks": [
+                {
+                    "name": "Failure",
+                    "probability": 0.3,
+                    "per": "horizon",
+                    "cost": 5,
+                    "recovered": 0.2,
+                    "from": 2014,
+                    "to": 2018,
+                },
+                {
+                    "name": "Variations",
+                    "probability": 0.1,
+                    "cost": 1.5,
+                    "recurring": True,
+                    "prices": "real",
+                    "from": 2015,
+                },
+                {"name": "Fraud", "probability": 0.05, "cost": 2},
+                {"name": "Dispute", "probability": 0.4, "per": "horizon", "cost": 3, "recurring": True, "to": 2017},
+            ],
+            # On a share_of line too: a share of the contract before its bias, then biased itself.
+            "optimism_bias": {
+                "category": "outsourcing",
+                "mitigated": 0.5,
+                "lines": ["Contract", "Client side", "Income"],
+                "income_shortfall": True,
+            },
         },
     },
 }
+EVERY_FEATURE["options"]["in_house"]["optimism_bias"] = {"uplift": 0.1}
 
 
 def run_engine(document: dict) -> tuple[Any, dict]:
     projection = project(Scenario.model_validate(document))
     return projection, summarise(projection, file_name="every.yaml", sha256="0")
+
+
+def test_every_feature_has_what_it_says() -> None:
+    """The example is only worth its name if the engine sees risks and bias on every option that has them."""
+    projection, results = run_engine(EVERY_FEATURE)
+    outsource = next(o for o in results["options"] if o["name"] == "outsource")
+    assert [r["expected_cost"]["nominal"] > 0 for r in outsource["risks"]] == [True] * 4
+    assert outsource["optimism_bias"]["applied"] == pytest.approx(0.205)
+    contract = projection.line_nominal["outsource"]["Contract"][0]
+    assert contract == pytest.approx(projection.line_nominal_before_bias["outsource"]["Contract"][0] * 1.205)
 
 
 @pytest.fixture(scope="module")
@@ -231,11 +304,10 @@ def every_feature(tmp_path_factory: pytest.TempPathFactory) -> Evaluated:
     return Evaluated(xlsx_out.render(projection, results), tmp_path_factory.mktemp("every"))
 
 
-def assert_book_matches(book: Evaluated, results: dict, values: dict | None = None) -> None:
+def assert_book_matches(book: Evaluated, projection: Any, results: dict, values: dict | None = None) -> None:
     n = len(results["years"])
     for option in results["options"]:
-        for line in option["lines"]:
-            assert close(book.years(option["name"], line["name"], n, values=values), line["nominal"]), line["name"]
+        assert_lines_and_risks(book, projection, option, values)
         for basis in BASES:
             label = f"Cost ({results['money']['units'][basis]})"
             assert close(book.years(option["name"], label, n, values=values), option["yearly"][f"cost_{basis}"])
@@ -245,8 +317,8 @@ def assert_book_matches(book: Evaluated, results: dict, values: dict | None = No
 
 
 def test_every_kind_of_line_as_a_formula(every_feature: Evaluated) -> None:
-    _, results = run_engine(EVERY_FEATURE)
-    assert_book_matches(every_feature, results)
+    projection, results = run_engine(EVERY_FEATURE)
+    assert_book_matches(every_feature, projection, results)
 
 
 def changed(document: dict, path: tuple, value: Any) -> dict:
@@ -271,6 +343,19 @@ def changed(document: dict, path: tuple, value: Any) -> dict:
         ("a share", ("options", "in_house", "lines", 1, "rate"), 0.3),
         ("a once year", ("options", "outsource", "lines", 2, "once"), 2016),
         ("a line's prices", ("options", "in_house", "lines", 0, "prices"), "real"),
+        ("a risk's probability", ("options", "outsource", "risks", 0, "probability"), 0.6),
+        ("a risk's cost", ("options", "outsource", "risks", 1, "cost"), 4.0),
+        ("a risk's share recovered", ("options", "outsource", "risks", 0, "recovered"), 0.5),
+        ("a risk's window", ("options", "outsource", "risks", 0, "to"), 2019),
+        ("a risk's window opening", ("options", "outsource", "risks", 3, "from"), 2014),
+        ("a risk per horizon", ("options", "outsource", "risks", 2, "per"), "horizon"),
+        ("a risk per year", ("options", "outsource", "risks", 0, "per"), "year"),
+        ("a risk recurring", ("options", "outsource", "risks", 2, "recurring"), True),
+        ("a risk in real prices", ("options", "outsource", "risks", 2, "prices"), "real"),
+        ("a certain risk", ("options", "outsource", "risks", 2, "probability"), 1.0),
+        ("the share mitigated", ("options", "outsource", "optimism_bias", "mitigated"), 0.9),
+        ("a stated uplift", ("options", "in_house", "optimism_bias", "uplift"), 0.3),
+        ("income shortfall", ("options", "outsource", "optimism_bias", "income_shortfall"), False),
     ],
 )
 def test_change_an_input_and_watch_it_flow(
@@ -285,15 +370,30 @@ def test_change_an_input_and_watch_it_flow(
         }
         (row,) = book.rows("Inputs", label[scenario_path[1]])
         cell = f"B{row}"
+    elif scenario_path[2] == "optimism_bias":
+        _, option, _, key = scenario_path
+        titles = {
+            "mitigated": "Share mitigated",
+            "uplift": "Uplift",
+            "income_shortfall": "Income shortfall (cut incomes too)",
+        }
+        cell = book.find("Inputs", ("Option", "Green Book category"), (option,), titles[key])
+    elif scenario_path[2] == "risks":
+        _, option, _, index, key = scenario_path
+        risk = EVERY_FEATURE["options"][option]["risks"][index]
+        titles = {"probability": "Probability", "cost": "Cost if it happens", "recovered": "Share recovered"}
+        titles |= {"from": "From", "to": "To", "per": "Per (year or horizon)", "recurring": "Recurring"}
+        titles |= {"prices": "Prices"}
+        cell = book.find("Inputs", ("Option", "Risk"), (option, risk["name"]), titles[key])
     else:
         _, option, _, index, key, *rest = scenario_path
         line = EVERY_FEATURE["options"][option]["lines"][index]
         title = {"annual": "Annual", "growth": "Growth a year", "rate": "Rate", "once": "Once in", "prices": "Prices"}
         title |= {"ramp": f"Ramp year {rest[0] + 1}" if rest else ""}
-        cell = book.find("Inputs", "Option", (option, line["name"]), title[key])
+        cell = book.find("Inputs", ("Option", "Line"), (option, line["name"]), title[key])
     values = book.solve({("Inputs", cell): value})
-    _, results = run_engine(changed(EVERY_FEATURE, scenario_path, value))
-    assert_book_matches(book, results, values)
+    projection, results = run_engine(changed(EVERY_FEATURE, scenario_path, value))
+    assert_book_matches(book, projection, results, values)
 
 
 def test_change_a_discount_rate(every_feature: Evaluated) -> None:
@@ -312,18 +412,29 @@ def test_the_same_run_gives_the_same_bytes() -> None:
     assert zipfile.ZipFile(io.BytesIO(first)).testzip() is None
 
 
-def test_monte_carlo_percentiles_as_values(tmp_path: Path) -> None:
-    projection, results = computed(ROOT / "scenarios" / "one_barnet_council_case.yaml")
+def test_monte_carlo_percentiles_as_values() -> None:
+    council = ROOT / "scenarios" / "one_barnet_council_case.yaml"
+    projection, results = computed(council)
     assert "Uncertainty" not in openpyxl.load_workbook(io.BytesIO(xlsx_out.render(projection, results))).sheetnames
-    made_up = with_later_sections(results)
-    book = openpyxl.load_workbook(io.BytesIO(xlsx_out.render(projection, made_up)))
-    rows = list(book["Uncertainty"].iter_rows(values_only=True))
-    assert ("outsource", "£m, present value, 2013/14 prices", 71.25, 120.75, 166.35) in [r[:5] for r in rows]
-    band = made_up["uncertainty"]["options"]["outsource"]["cumulative_saving"]["nominal"]
-    p10 = next(r for r in rows if r[0] == "P10")
+    projection, drawn = computed(council, draws=2000)
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_out.render(projection, drawn)))
+    rows = [r for r in book["Uncertainty"].iter_rows(values_only=True) if any(v is not None for v in r)]
+    outsource = next(o for o in drawn["uncertainty"]["options"] if o["name"] == "outsource")
+    saving = outsource["saving_present_value"]
+    title = "Capita contracts (CSG and Re)"
+    (row,) = [r for r in rows if r[:2] == (title, "Saving against the baseline (£m, present value, 2013/14 prices)")]
+    keys = ["mean", "standard_error", "p5", "p10", "p50", "p90", "p95"]
     # Values keep 15 significant digits, as Excel does.
-    assert list(p10[FIRST_YEAR_COLUMN - 1 : FIRST_YEAR_COLUMN - 1 + 10]) == pytest.approx(band["p10"], rel=1e-14)
-    assert ("Savings needed before 2015", "outsource", 0.0425) in [r[:3] for r in rows]
+    assert list(row[2:9]) == pytest.approx([saving[k] for k in keys], rel=1e-14)
+    band = drawn["uncertainty"]["yearly"]["outsource"]["cumulative_saving_nominal"]
+    heading = next(i for i, r in enumerate(rows) if r[0] == f"Cumulative saving of {title} (£m, nominal)")
+    assert [r[0] for r in rows[heading + 1 : heading + 6]] == ["P5", "P10", "P50", "P90", "P95"]
+    p10 = rows[heading + 2][FIRST_YEAR_COLUMN - 1 : FIRST_YEAR_COLUMN - 1 + 10]
+    assert list(p10) == pytest.approx(band["p10"], rel=1e-14)
+    (target,) = [r for r in rows if r[:2] == ("Savings needed before 2015", "outsource")]
+    assert target[2] == drawn["uncertainty"]["targets"][0]["probability_met"]
+    (inflation,) = [r for r in rows if r[0] == "money.inflation"]
+    assert inflation[1:3] == ("triangular: low 0.01, mode 0.02, high 0.03", pytest.approx(0.02))
 
 
 def test_sheet_names_are_valid_and_unique() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from barnetmodel.engine import project
 from barnetmodel.load import Loaded
 from barnetmodel.results import summarise
+from barnetmodel.scenario import Scenario
 
 
 def analyse(
@@ -36,3 +37,18 @@ def analyse(
         )
         results["uncertainty"] = summarise_simulation(sim)
     return results
+
+
+def add_sensitivity(
+    results: dict[str, Any], scenario: Scenario, option: str | None = None, basis: str = "present_value"
+) -> dict[str, Any]:
+    """The results with results["sensitivity"] (sensitivity.analyse_sensitivity) for one option against the
+    baseline, the first other by default; unchanged when there is no other option.
+
+    Only `report` and `plot` add it: `run`'s JSON stays as it was, and as fast.
+    """
+    if option is None and not any(name != scenario.baseline for name in scenario.options):
+        return results
+    from barnetmodel.sensitivity import analyse_sensitivity
+
+    return results | {"sensitivity": analyse_sensitivity(scenario, option, basis)}

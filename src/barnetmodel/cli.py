@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
@@ -14,6 +14,9 @@ from barnetmodel.commands.schema import schema
 from barnetmodel.commands.test import test
 from barnetmodel.commands.validate import validate
 from barnetmodel.errors import Problem, ScenarioError
+
+if TYPE_CHECKING:
+    from barnetmodel.load import Loaded
 
 app = typer.Typer(
     help="Is outsourcing this service cheaper than keeping it in-house, and how sure can we be?",
@@ -159,6 +162,61 @@ class ProgressReporter:
             self.bar.stop()
 
 
+def analyse_showing_progress(
+    loaded: Loaded, draws: int | None, seed: int | None, sampling: Sampling | None
+) -> dict[str, Any]:
+    """analysis.analyse with a progress bar on standard error while the draws run; figures that
+    overflow are a clear error (exit 2), not inf in the output."""
+    import numpy as np
+
+    from barnetmodel.analysis import analyse
+    from barnetmodel.finite import check_finite
+
+    total = loaded.scenario.uncertainty.draws if draws is None else draws
+    progress = ProgressReporter(total)
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):  # reported by check_finite, clearly
+            results = analyse(
+                loaded, draws=draws, seed=seed, sampling=sampling.value if sampling else None, on_chunk=progress.advance
+            )
+    finally:
+        progress.finish()
+    user_errors(lambda: check_finite(results, loaded.source.file))
+    return results
+
+
+def compared_option(loaded: Loaded, option: str | None, scenario: str, required: bool = True) -> str | None:
+    """The option to compare with the baseline: `option` if it is one, else the first; exit 2 on a wrong
+    name, or (if `required`) when there is none. None when there is none and it is not required."""
+    options = [name for name in loaded.scenario.options if name != loaded.scenario.baseline]
+    if option is not None and option not in options:
+        from barnetmodel.suggest import did_you_mean
+
+        known = ", ".join(options) or "none"
+        typer.echo(
+            f"--option: '{option}' is not an option to compare{did_you_mean(option, options)} (options: {known})",
+            err=True,
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if not options and required:
+        typer.echo(f"{scenario}: options: there is no option to compare with the baseline", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    return option or next(iter(options), None)
+
+
+Draws = Annotated[
+    int | None,
+    typer.Option("--draws", "-n", min=0, help="Monte Carlo draws (0: central case only). Default: the file's."),
+]
+Seed = Annotated[int | None, typer.Option("--seed", min=0, help="Random seed. Default: the file's.")]
+SamplingOption = Annotated[
+    Sampling | None, typer.Option("--sampling", help="monte_carlo or latin_hypercube. Default: the file's.")
+]
+CompareOption = Annotated[
+    str | None, typer.Option("--option", help="Option compared with the baseline. Default: the first other.")
+]
+
+
 @app.command()
 def run(
     scenario: Annotated[str, typer.Argument(help="Scenario file (YAML).", show_default=False)],
@@ -166,21 +224,12 @@ def run(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write to this file (whole or not at all).")
     ] = None,
-    draws: Annotated[
-        int | None,
-        typer.Option("--draws", "-n", min=0, help="Monte Carlo draws (0: central case only). Default: the file's."),
-    ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed. Default: the file's.")] = None,
-    sampling: Annotated[
-        Sampling | None, typer.Option("--sampling", help="monte_carlo or latin_hypercube. Default: the file's.")
-    ] = None,
+    draws: Draws = None,
+    seed: Seed = None,
+    sampling: SamplingOption = None,
     settings: Settings = None,
 ) -> None:
     """Project every option's cash flows and compare them with the baseline (and, with draws, how likely)."""
-    import numpy as np
-
-    from barnetmodel.analysis import analyse
-    from barnetmodel.finite import check_finite
     from barnetmodel.load import load
     from barnetmodel.output.atomic import same_file
 
@@ -188,16 +237,7 @@ def run(
         typer.echo(f"{output}: is the scenario file itself; the output is not written over it", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     loaded = user_errors(lambda: load(scenario, settings or ()))
-    total = loaded.scenario.uncertainty.draws if draws is None else draws
-    progress = ProgressReporter(total)
-    try:
-        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported by check_finite, clearly
-            results = analyse(
-                loaded, draws=draws, seed=seed, sampling=sampling.value if sampling else None, on_chunk=progress.advance
-            )
-    finally:
-        progress.finish()
-    user_errors(lambda: check_finite(results, scenario))
+    results = analyse_showing_progress(loaded, draws, seed, sampling)
     if format is Format.xlsx:
         from barnetmodel.commands.publish import workbook
         from barnetmodel.engine import project
@@ -218,9 +258,7 @@ def run(
 @app.command()
 def sensitivity(
     scenario: Annotated[str, typer.Argument(help="Scenario file (YAML).", show_default=False)],
-    option: Annotated[
-        str | None, typer.Option("--option", help="Option compared with the baseline. Default: the first other.")
-    ] = None,
+    option: CompareOption = None,
     percent: Annotated[
         float | None,
         typer.Option("--percent", min=0, help="Move every number by this percentage instead of P10/P90."),
@@ -238,19 +276,7 @@ def sensitivity(
     from barnetmodel.sensitivity import analyse_sensitivity
 
     loaded = user_errors(lambda: load(scenario, settings or ()))
-    options = [name for name in loaded.scenario.options if name != loaded.scenario.baseline]
-    if option is not None and option not in options:
-        from barnetmodel.suggest import did_you_mean
-
-        known = ", ".join(options) or "none"
-        typer.echo(
-            f"--option: '{option}' is not an option to compare{did_you_mean(option, options)} (options: {known})",
-            err=True,
-        )
-        raise typer.Exit(EXIT_BAD_INPUT)
-    if not options:
-        typer.echo(f"{scenario}: options: there is no option to compare with the baseline", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT)
+    option = compared_option(loaded, option, scenario)
     result = analyse_sensitivity(loaded.scenario, option, basis.value, percent)
     if format is Format.table and output is None:
         from rich.console import Console
@@ -343,11 +369,16 @@ def report(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write the HTML to this file (whole or not at all).")
     ] = None,
+    option: CompareOption = None,
+    draws: Draws = None,
+    seed: Seed = None,
+    sampling: SamplingOption = None,
+    settings: Settings = None,
 ) -> None:
     """A self-contained HTML report of a scenario, charts included, to publish or print."""
     from barnetmodel.commands.publish import report as make_report
 
-    make_report(scenario, output)
+    make_report(scenario, output, option, draws, seed, sampling, settings=settings or ())
 
 
 @app.command()
@@ -356,13 +387,23 @@ def plot(
     output: Annotated[str, typer.Option("--output", "-o", help="Image file: .png or .svg.", show_default=False)],
     chart: Annotated[Chart, typer.Option("--chart", "-c", help="Which chart.")] = Chart.saving,
     basis: Annotated[
-        Basis, typer.Option("--basis", "-b", help="Price basis of the cost and saving charts.")
-    ] = Basis.nominal,
+        Basis | None,
+        typer.Option(
+            "--basis", "-b", help="Price basis. Default: nominal for cost and saving, present_value for the tornado."
+        ),
+    ] = None,
+    option: CompareOption = None,
+    draws: Draws = None,
+    seed: Seed = None,
+    sampling: SamplingOption = None,
+    settings: Settings = None,
 ) -> None:
     """Draw one chart of a scenario to a PNG or SVG file."""
     from barnetmodel.commands.publish import plot as make_plot
 
-    make_plot(scenario, output, chart.value, basis.value)
+    make_plot(
+        scenario, output, chart.value, basis.value if basis else None, option, draws, seed, sampling, settings or ()
+    )
 
 
 app.command()(validate)

@@ -105,12 +105,17 @@ def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[st
                         "probability": central(risk.probability),
                         "per": risk.per,
                         "recurring": risk.recurring,
+                        "cost": central(risk.cost),
+                        "prices": risk.prices or scenario.money.prices,
                         "recovered": central(risk.recovered),
+                        "from": scenario.horizon.start if risk.from_ is None else risk.from_,
+                        "to": scenario.horizon.end if risk.to is None else risk.to,
                         "source": risk.source,
                         "expected_cost": {
                             basis: float(projection.convert(projection.risk_nominal[name][risk.name], basis)[0].sum())
                             for basis in BASES
                         },
+                        "nominal": _floats(projection.convert(projection.risk_nominal[name][risk.name], "nominal")[0]),
                     }
                     for risk in option.risks
                 ],

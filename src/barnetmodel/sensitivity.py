@@ -256,6 +256,7 @@ def analyse_sensitivity(
                 "central_text": describe_value(s.path, s.central_value, unit),
                 "switching_text": None if s.value is None else describe_value(s.path, s.value, unit),
                 "search_range": list(s.search_range),
+                "search_range_text": [describe_value(s.path, v, unit) for v in s.search_range],
                 "break_even": s.path[:3] == own_lines,
                 "statement": statement(s, option_title, baseline_title, saving, unit),
             }

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from barnetmodel.cli import EXIT_BAD_INPUT, user_errors
+from barnetmodel.cli import EXIT_BAD_INPUT, analyse_showing_progress, compared_option, user_errors
 from barnetmodel.extras import MissingExtra, require
 
 if TYPE_CHECKING:
-    from barnetmodel.engine import Projection
+    from barnetmodel.cli import Sampling
 
 
 def fail(message: str) -> typer.Exit:
@@ -27,12 +27,25 @@ def needs(command: str, *modules: str) -> None:
         raise fail(str(error)) from None
 
 
-def compute(scenario: str) -> tuple[Projection, dict[str, Any]]:
-    """Load, project and summarise a scenario file; a user's mistake exits 2."""
-    from barnetmodel.engine import project
+def compute(
+    scenario: str,
+    *,
+    draws: int | None = None,
+    seed: int | None = None,
+    sampling: Sampling | None = None,
+    sensitivity: bool = False,
+    option: str | None = None,
+    basis: str = "present_value",
+    settings: Sequence[str] = (),
+) -> dict[str, Any]:
+    """A scenario file's results as `run` makes them (draws as the file says, unless overridden), with
+    results["sensitivity"] of `option` against the baseline if asked; a user's mistake exits 2."""
+    from barnetmodel.analysis import add_sensitivity
     from barnetmodel.load import load
-    from barnetmodel.results import summarise
 
-    loaded = user_errors(lambda: load(scenario))
-    projection = project(loaded.scenario)
-    return projection, summarise(projection, file_name=Path(scenario).name, sha256=loaded.sha256)
+    loaded = user_errors(lambda: load(scenario, settings))
+    option = compared_option(loaded, option, scenario, required=False)
+    results = analyse_showing_progress(loaded, draws, seed, sampling)
+    if sensitivity and option is not None:
+        results = add_sensitivity(results, loaded.scenario, option, basis)
+    return results

@@ -23,7 +23,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from barnetmodel.labels import financial_year
 from barnetmodel.output.headline import money_text, target_period
-from barnetmodel.output.optional_sections import Band, TornadoBar, bands, tornado_bars
+from barnetmodel.output.optional_sections import Band, TornadoBar, bands, moved_by, tornado_bars
 
 FORMATS = ("png", "svg")
 CHARTS = ("cost", "saving", "tornado")
@@ -43,6 +43,7 @@ STYLE: dict[Any, Any] = {  # Any keys: matplotlib types them as a Literal of eve
     "svg.fonttype": "path",  # text as shapes: the SVG looks the same without our fonts
 }
 SIZE = (5.2, 4.6)  # inches: narrow enough for its text to stay legible when a phone scales it down
+TORNADO_WIDTH = 7.0
 
 
 class NoChartData(Exception):
@@ -87,20 +88,29 @@ def _legend(figure: Figure, axes: Axes) -> None:
         )
 
 
+def _band(axes: Axes, years: Sequence[int], band: Band | None, colour: str, title: str) -> None:
+    if band is not None:
+        label = f"{title}: P10-P90"
+        axes.fill_between(years, band.p10, band.p90, color=colour, alpha=0.2, linewidth=0, label=label)
+
+
 def cost_chart(results: dict[str, Any], basis: str = "nominal") -> Figure:
-    """Annual cost of every option, in one basis."""
+    """Annual cost of every option, in one basis, with its P10-P90 band when there are draws (nominal only)."""
     with matplotlib.rc_context(STYLE):
         figure, axes = _figure()
         years = results["years"]
         colours = _colours(results)
+        shown = bands(results, "cost", basis)
         for option in results["options"]:
             label = option["title"] + (" (baseline)" if option["is_baseline"] else "")
             style = "--" if option["is_baseline"] else "-"
+            _band(axes, years, shown.get(option["name"]), colours[option["name"]], label)
             axes.plot(
                 years, option["yearly"][f"cost_{basis}"], style, marker="o", color=colours[option["name"]], label=label
             )
         # From zero: a cut axis makes a small difference in cost look like a large one.
         low = min(min(o["yearly"][f"cost_{basis}"]) for o in results["options"])
+        low = min([low, *(min(band.p10) for band in shown.values())])
         axes.set_ylim(bottom=min(0.0, low * 1.05))
         axes.set_title("Annual cost by option")
         axes.set_ylabel(_wrap(f"Cost a year ({results['money']['units'][basis]})", 30))
@@ -113,10 +123,10 @@ def saving_chart(results: dict[str, Any], basis: str = "nominal", extra_bands: d
     """Cumulative saving of each option against the baseline, its P10-P90 band when there are draws,
     and every target marked.
 
-    Bands come from results["uncertainty"] (see optional_sections), or from `extra_bands`
-    (option key -> Band), which take precedence. A cumulative target in this basis is a point
-    at (its year, its amount) on the same scale; an annual target, or one in another basis,
-    is a dotted line at its year, with its amount in the legend.
+    Bands come from results["uncertainty"] (see optional_sections; nominal only), or from
+    `extra_bands` (option key -> Band), which take precedence. A cumulative target in this
+    basis is a point at (its year, its amount) on the same scale; an annual target, or one
+    in another basis, is a dotted line at its year, with its amount in the legend.
     """
     with matplotlib.rc_context(STYLE):
         figure, axes = _figure()
@@ -127,10 +137,7 @@ def saving_chart(results: dict[str, Any], basis: str = "nominal", extra_bands: d
             if option["is_baseline"]:
                 continue
             colour = colours[option["name"]]
-            band = shown.get(option["name"])
-            if band is not None:
-                label = f"{option['title']}: P10-P90"
-                axes.fill_between(years, band.p10, band.p90, color=colour, alpha=0.2, linewidth=0, label=label)
+            _band(axes, years, shown.get(option["name"]), colour, option["title"])
             cumulative = option["yearly"][f"cumulative_saving_{basis}"]
             axes.plot(years, cumulative, marker="o", color=colour, label=option["title"])
         axes.axhline(0, color="black", linewidth=0.8)
@@ -166,36 +173,50 @@ def _mark_targets(axes: Axes, results: dict[str, Any], basis: str) -> None:
 
 
 def tornado_chart(
-    bars: Sequence[TornadoBar | tuple[str, float, float]], central: float, unit: str, measure: str
+    bars: Sequence[TornadoBar | tuple[str, float, float]],
+    central: float,
+    unit: str,
+    measure: str,
+    ends: tuple[str, str] = ("at its low value", "at its high value"),
 ) -> Figure:
     """A tornado: the result with each input at its low and high value, widest swing at the top.
 
     `bars` are (input label, result at the low value, result at the high value); `central` is
     the result with every input at its central value; `measure` and `unit` label the axis,
-    e.g. "Saving, present value" and "£m, present value, 2013/14 prices".
+    e.g. "Saving, present value" and "£m, present value, 2013/14 prices"; `ends` name the
+    low and high values in the legend, e.g. ("at its P10", "at its P90").
     """
     items = [bar if isinstance(bar, TornadoBar) else TornadoBar(*bar) for bar in bars]
     if not items:
         raise NoChartData("a tornado chart needs at least one input's low and high results")
     items.sort(key=lambda bar: bar.swing)  # barh draws bottom-up: widest last, at the top
     with matplotlib.rc_context(STYLE):
-        figure = Figure(figsize=(SIZE[0], max(2.5, 1.2 + 0.45 * len(items))), layout="constrained")
+        # Wider than the other charts, and a row for three lines of label: input names are long.
+        figure = Figure(figsize=(TORNADO_WIDTH, max(3.0, 1.8 + 0.6 * len(items))), layout="constrained")
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()
         rows = range(len(items))
-        axes.barh(
-            rows, [b.low - central for b in items], left=central, color=COLOURS[0], label="Input at its low value"
-        )
-        axes.barh(
-            rows, [b.high - central for b in items], left=central, color=COLOURS[1], label="Input at its high value"
-        )
-        axes.axvline(central, color="black", linewidth=1)
-        axes.set_yticks(list(rows), [_wrap(b.label, 28) for b in items])
+        axes.barh(rows, [b.low - central for b in items], left=central, color=COLOURS[0], label=f"Input {ends[0]}")
+        axes.barh(rows, [b.high - central for b in items], left=central, color=COLOURS[1], label=f"Input {ends[1]}")
+        axes.axvline(central, color="black", linewidth=1, label="Every input central")
+        axes.set_yticks(list(rows), [_wrap(b.label, 30) for b in items], fontsize=9)
         axes.grid(axis="y", visible=False)
         axes.set_title("What moves the result most")
-        axes.set_xlabel(_wrap(f"{measure} ({unit})", 45))
+        axes.set_xlabel(_wrap(f"{measure} ({unit})", 50))
         _legend(figure, axes)
     return figure
+
+
+def sensitivity_tornado(results: dict[str, Any]) -> Figure:
+    """The tornado of results["sensitivity"]: what moves the option's saving against the baseline most."""
+    sensitivity = results["sensitivity"]
+    return tornado_chart(
+        tornado_bars(results),
+        sensitivity["central_saving"],
+        sensitivity["units"],
+        f"Saving against {sensitivity['baseline_title']}",
+        moved_by(sensitivity),
+    )
 
 
 def chart(results: dict[str, Any], name: str, basis: str = "nominal") -> Figure:
@@ -207,10 +228,9 @@ def chart(results: dict[str, Any], name: str, basis: str = "nominal") -> Figure:
             raise NoChartData("the saving chart needs an option besides the baseline")
         return saving_chart(results, basis)
     if name == "tornado":
-        sensitivity = results.get("sensitivity")
-        if not sensitivity:
-            raise NoChartData("the tornado chart needs sensitivity results, and this run has none")
-        return tornado_chart(tornado_bars(results), sensitivity["central"], sensitivity["unit"], sensitivity["measure"])
+        if not results.get("sensitivity"):
+            raise NoChartData("the tornado chart needs an option besides the baseline, to measure its saving")
+        return sensitivity_tornado(results)
     raise NoChartData(f"unknown chart '{name}': choose one of {', '.join(CHARTS)}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from barnetmodel.labels import financial_year
-from barnetmodel.output.optional_sections import probability_met, total_saving_percentiles
+from barnetmodel.output.optional_sections import probability_met, saving_percentiles
 from barnetmodel.output.views import money
 
 CURRENCY_SIGNS = "£$€"
@@ -28,6 +28,16 @@ def share_text(share: float, met: bool) -> str:
     return text
 
 
+def probability_text(probability: float) -> str:
+    """4%; a chance that is neither nil nor certain never reads as 0% or 100%."""
+    text = f"{probability:.0%}"
+    if text == "0%" and probability > 0:
+        return "under 1%"
+    if text == "100%" and probability < 1:
+        return "over 99%"
+    return text
+
+
 def target_period(target: dict[str, Any]) -> str:
     """'a saving in 2014/15, nominal' or 'savings to 2022/23 added up, nominal'."""
     year = financial_year(target["by"])
@@ -43,16 +53,16 @@ def _target_clause(results: dict[str, Any], target: dict[str, Any], result: dict
     share = share_text(result["share_met"], result["met"])
     chance = probability_met(results, target["name"], result["option"])
     if chance is not None:
-        return f"{name} is met with probability {chance:.0%} (central case {achieved}, {share})"
+        return f"{name} is met with probability {probability_text(chance)} (central case {achieved}, {share})"
     return f"{name} is {'met' if result['met'] else 'not met'}: {achieved} ({share})"
 
 
 def headline(results: dict[str, Any]) -> str:
     """The option that saves most in present value, by how much, and how it does against its targets.
 
-    "Capita contracts (CSG and Re) saves £130.5m in present value (2013/14 prices) against
+    "Capita contracts (CSG and Re) saves £130.1m in present value (2013/14 prices) against
     Keep the services in-house; the target 'Savings needed before 2015' (a saving in
-    2014/15, nominal) is not met: £16.5m of £56.0m (29%)." With Monte Carlo draws the
+    2014/15, nominal) is not met: £16.4m of £56.0m (29%)." With Monte Carlo draws the
     saving carries its P10-P90 range and each target the probability it is met.
     """
     options = results["options"]
@@ -71,7 +81,7 @@ def headline(results: dict[str, Any]) -> str:
 
     linking = "against" if best["total_saving"]["present_value"] >= 0 else "than"
     sentence = f"{verdict(best)} in present value ({prices} prices) {linking} {baseline['title']}"
-    percentiles = total_saving_percentiles(results, best["name"], "present_value")
+    percentiles = saving_percentiles(results, best["name"])
     if percentiles is not None:
         sentence += f", P10-P90 {money_text(percentiles['p10'], unit)} to {money_text(percentiles['p90'], unit)}"
     if len(others) > 1:

@@ -1,9 +1,10 @@
 """The HTML report: one self-contained page (charts embedded) from a results dict and a Jinja2 template.
 
-Sections for uncertainty, sensitivity, risks and optimism bias appear only when the
+Sections for risks, optimism bias, uncertainty and sensitivity appear only when the
 results carry them; their shapes are in `optional_sections`. Every figure cell carries a
-`data-figure` attribute naming where it comes from in the results, so tests (and
-readers' scripts) can find each one.
+`data-figure` attribute naming where it comes from in the results (its path, with an
+option's place in the list given by its key), so tests (and readers' scripts) can find
+each one.
 """
 
 from __future__ import annotations
@@ -16,16 +17,42 @@ import jinja2
 from barnetmodel.labels import financial_year
 from barnetmodel.output import charts
 from barnetmodel.output.headline import headline, money_text, share_text, target_period
-from barnetmodel.output.optional_sections import tornado_bars
+from barnetmodel.output.optional_sections import distribution_text, moved_by
+from barnetmodel.output.sensitivity_out import statements
 from barnetmodel.output.views import money
 
 BASES = ("nominal", "real", "present_value")
 BASIS_NAMES = {"nominal": "nominal", "real": "real", "present_value": "present value"}
 YEARLY_SAVINGS = [f"{measure}_{basis}" for measure in ("saving", "cumulative_saving") for basis in BASES]
+# Monte Carlo figures as the tables show them, and the measures they are shown for.
+STATISTICS = {
+    "mean": "Mean",
+    "standard_error": "±SE",
+    "p5": "P5",
+    "p10": "P10",
+    "p50": "P50",
+    "p90": "P90",
+    "p95": "P95",
+}
+DRAWN_MEASURES = {  # each followed by its unit and price basis
+    "cost_present_value": "Cost",
+    "cost_nominal": "Cost",
+    "saving_present_value": "Saving against the baseline",
+    "saving_nominal": "Saving against the baseline",
+}
 
 
 def _percent(value: float, digits: int = 0) -> str:
     return f"{value:.{digits}%}"
+
+
+def _share(value: float) -> str:
+    """An input share as written, to two decimals at most: 41%, 10.25%, 0.5%."""
+    return f"{value * 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def _statistic(value: float, name: str) -> str:
+    return f"±{value:.2f}" if name == "standard_error" else money(value)
 
 
 def _factor(value: float) -> str:
@@ -45,7 +72,9 @@ def _environment() -> jinja2.Environment:
         "money": money,
         "fy": financial_year,
         "percent": _percent,
+        "share": _share,
         "factor": _factor,
+        "statistic": _statistic,
     }
     return environment
 
@@ -58,23 +87,25 @@ def _image(figure: Any, description: str) -> dict[str, str]:
 def _charts(results: dict[str, Any]) -> dict[str, dict[str, str]]:
     span = f"{financial_year(results['years'][0])} to {financial_year(results['years'][-1])}"
     units = results["money"]["units"]
+    bands = ", with the P10-P90 band of the draws" if results.get("uncertainty") else ""
     found = {
         "cost": _image(
-            charts.cost_chart(results), f"Line chart: annual cost of each option, {span}, {units['nominal']}."
+            charts.cost_chart(results), f"Line chart: annual cost of each option, {span}, {units['nominal']}{bands}."
         ),
     }
     if any(not o["is_baseline"] for o in results["options"]):
         found["saving"] = _image(
             charts.saving_chart(results),
-            f"Line chart: cumulative saving of each option against the baseline, {span}, {units['nominal']}, "
-            "with the targets marked.",
+            f"Line chart: cumulative saving of each option against the baseline, {span}, {units['nominal']}"
+            f"{bands}, with the targets marked.",
         )
-    bars = tornado_bars(results)
-    if bars:
-        sensitivity = results["sensitivity"]
-        figure = charts.tornado_chart(bars, sensitivity["central"], sensitivity["unit"], sensitivity["measure"])
+    sensitivity = results.get("sensitivity")
+    if sensitivity and sensitivity["tornado"]:
+        low, high = moved_by(sensitivity)
         found["tornado"] = _image(
-            figure, f"Tornado chart: {sensitivity['measure']} with each input at its low and high value."
+            charts.sensitivity_tornado(results),
+            f"Tornado chart: saving of {sensitivity['option_title']} against {sensitivity['baseline_title']}, "
+            f"{sensitivity['units']}, with each input {low} and {high}, the others central.",
         )
     return found
 
@@ -82,6 +113,15 @@ def _charts(results: dict[str, Any]) -> dict[str, dict[str, str]]:
 def _source_numbers(results: dict[str, Any]) -> dict[str, int]:
     """Sources numbered in the order the scenario lists them, for [n] marks beside the figures."""
     return {key: number for number, key in enumerate(results["scenario"]["sources"], start=1)}
+
+
+def _sensitivity(results: dict[str, Any]) -> dict[str, Any] | None:
+    """The sensitivity section's results, how its inputs were moved, and its switching values in words."""
+    sensitivity = results.get("sensitivity")
+    if not sensitivity:
+        return None
+    low, high = moved_by(sensitivity)
+    return {"s": sensitivity, "low": low, "high": high, "statements": statements(sensitivity)}
 
 
 def context(results: dict[str, Any]) -> dict[str, Any]:
@@ -98,7 +138,12 @@ def context(results: dict[str, Any]) -> dict[str, Any]:
         "bases": BASES,
         "basis_names": BASIS_NAMES,
         "yearly_savings": YEARLY_SAVINGS,
-        "tornado": tornado_bars(results),
+        "statistics": STATISTICS,
+        "drawn_measures": DRAWN_MEASURES,
+        "with_risks": [o for o in options if o["risks"]],
+        "with_bias": [o for o in options if o["optimism_bias"]],
+        "sensitivity": _sensitivity(results),
+        "distribution_text": distribution_text,
         "money_text": money_text,
         "share_text": share_text,
         "target_period": target_period,

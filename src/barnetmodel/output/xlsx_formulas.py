@@ -76,3 +76,28 @@ def nominal(line: Line, cell: Cell, year: str, price_index: str, shared: str | N
     else:
         written = _when([f"{year}={cell('once')}"], cell("amount"))
     return f"{written}*{_price_basis(cell, price_index)}"
+
+
+def risk_expected(cell: Cell, year: str, price_index: str) -> str:
+    """A risk's expected nominal cost in the year of `year`, as engine._risk_nominal computes it.
+
+    `cell` gives the risk's inputs: 'probability', 'per' ("year" or "horizon"), 'cost',
+    'recovered', 'from', 'to' (its window), 'recurring' (TRUE or FALSE) and 'prices'. With j
+    the years since the window opened and m its length, the expected share of the cost is:
+    per year, one-off p(1-p)^j, recurring 1-(1-p)^(j+1); per horizon, one-off p/m,
+    recurring p(j+1)/m.
+    """
+    p, first, last, recurring = cell("probability"), cell("from"), cell("to"), cell("recurring")
+    since, length = f"({year}-{first})", f"({last}-{first}+1)"
+    # (1-p)^0 written as 1: 0^0 is an error in Excel when p is 1.
+    per_year = f"IF({recurring},1-(1-{p})^({since}+1),{p}*IF({year}={first},1,(1-{p})^{since}))"
+    per_horizon = f"IF({recurring},{p}*({since}+1)/{length},{p}/{length})"
+    share = f'IF({cell("per")}="year",{per_year},{per_horizon})'
+    written = _when([f"{year}>={first}", f"{year}<={last}"], f"{cell('cost')}*(1-{cell('recovered')})*{share}")
+    return f"{written}*{_price_basis(cell, price_index)}"
+
+
+def after_optimism_bias(before: str, applied: str, income_shortfall: str) -> str:
+    """A line's cost after optimism bias, as engine._with_optimism_bias computes it: a cost raised by the
+    applied share, an income or saving (negative) cut by it when `income_shortfall` is TRUE."""
+    return f"IF({before}>0,{before}*(1+{applied}),{before}*(1-IF({income_shortfall},{applied},0)))"

@@ -1,36 +1,55 @@
 """The workbook for analysts (openpyxl): inputs, each option's yearly cash flows as live formulas, a summary.
 
-Sheets: Inputs (every line, its kind, numbers and source; money settings; discount rates,
-factors and the price index by year), one sheet per option (each line's nominal cost as
-a formula on the Inputs sheet, then cost and saving nominal, real and present value), a
-Summary (totals, savings, targets, as formulas) and, when the results carry Monte Carlo
-draws, an Uncertainty sheet of percentiles as values. Change a blue cell on the Inputs
-sheet and every figure that depends on it follows.
+Sheets: Inputs (every line, risk and optimism bias with its numbers and source; money
+settings; discount rates, factors and the price index by year), one sheet per option (each
+line's nominal cost as a formula on the Inputs sheet, each line after optimism bias, each
+risk's expected cost, then cost and saving nominal, real and present value), a Summary
+(totals, savings, targets, risks, optimism bias, as formulas) and, when the results carry
+Monte Carlo draws, an Uncertainty sheet of percentiles as values. Change a blue cell on the
+Inputs sheet and every figure that depends on it follows. An uncertain input's blue cell
+holds its mean (what the central run uses), and its distribution is described beside it.
 """
 
 from __future__ import annotations
 
 import datetime
 import io
-import re
 import zipfile
-from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from barnetmodel.engine import BASES, Projection
+from barnetmodel.engine import BASES, Projection, optimism_bias_upper
 from barnetmodel.labels import financial_year
-from barnetmodel.output import xlsx_formulas
-from barnetmodel.output.optional_sections import bands
+from barnetmodel.numbers import central
+from barnetmodel.output import xlsx_option, xlsx_uncertainty
+from barnetmodel.output.xlsx_cells import (
+    BOLD,
+    FACTOR_FORMAT,
+    FIRST_YEAR_COLUMN,
+    HEADING_FILL,
+    INPUT,
+    NOTE,
+    RATE_FORMAT,
+    SHARE_FORMAT,
+    TITLE,
+    WRAP,
+    YEAR_FORMAT,
+    InputsLayout,
+    OptionLayout,
+    centrals,
+    labelled,
+    money_format,
+    quote_sheetname,
+    ref,
+    uncertain_text,
+)
 from barnetmodel.scenario import Line
 
-FIRST_YEAR_COLUMN = 4  # D: year columns line up on every sheet, so column X of a sheet refers to Inputs!X
 BASIS_NAMES = {"nominal": "nominal", "real": "real", "present_value": "present value"}
 LINE_COLUMNS = [
     ("option", "Option"),
@@ -49,46 +68,38 @@ LINE_COLUMNS = [
     ("rate", "Rate"),
     ("prices", "Prices"),
 ]
+RISK_COLUMNS = [
+    ("option", "Option"),
+    ("risk", "Risk"),
+    ("probability", "Probability"),
+    ("per", "Per (year or horizon)"),
+    ("cost", "Cost if it happens"),
+    ("recovered", "Share recovered"),
+    ("from", "From"),
+    ("to", "To"),
+    ("recurring", "Recurring"),
+    ("prices", "Prices"),
+    ("uncertain", "Uncertain (cells hold the mean)"),
+    ("source", "Source"),
+    ("source_text", "Source text"),
+    ("note", "Note"),
+]
+BIAS_COLUMNS = [
+    ("option", "Option"),
+    ("category", "Green Book category"),
+    ("uplift", "Uplift"),
+    ("mitigated", "Share mitigated"),
+    ("applied", "Applied = (1 - mitigated) x uplift"),
+    ("income_shortfall", "Income shortfall (cut incomes too)"),
+    ("lines", "Lines it applies to"),
+    ("uncertain", "Uncertain (cells hold the mean)"),
+    ("source", "Source"),
+    ("source_text", "Source text"),
+]
 SUMMARY_HEADER_ROW = 7
 RESERVED_SHEETS = {"inputs", "summary", "uncertainty"}
 
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
-INPUT = Font(color="0000FF")  # the modeller's convention: blue cells are inputs, black are formulas
-NOTE = Font(italic=True, color="555555")
-HEADING_FILL = PatternFill("solid", fgColor="DDEBF7")
-WRAP = Alignment(wrap_text=True, vertical="top")
-FACTOR_FORMAT = "0.0000"
-RATE_FORMAT = "0.0%"
-SHARE_FORMAT = "0.0%"
-YEAR_FORMAT = "0"
 FIXED_DATE = datetime.datetime(1980, 1, 1)  # the earliest date a zip archive can record
-
-
-# results.basis_label as a formula on the Unit and PriceBase inputs, so labels follow a changed price base.
-PRICE_YEAR = 'PriceBase&"/"&RIGHT(PriceBase+1,2)'
-BASIS_TEXT = {
-    "nominal": 'Unit&", nominal"',
-    "real": f'Unit&", real "&{PRICE_YEAR}&" prices"',
-    "present_value": f'Unit&", present value, "&{PRICE_YEAR}&" prices"',
-}
-
-
-def labelled(before: str, basis: str, after: str = ")") -> str:
-    """A label formula: `before`, the basis label (e.g. '£m, real 2013/14 prices'), `after`."""
-
-    def text(literal: str) -> str:
-        return '"' + literal.replace('"', '""') + '"'
-
-    return f"={text(before)}&{BASIS_TEXT[basis]}&{text(after)}"
-
-
-def money_format(unit: str) -> str:
-    """A number format that shows the unit: '£m' gives £1,234.5m; other units follow the figure."""
-    unit = unit.replace('"', "")
-    if unit[:1] in "£$€":
-        return f'"{unit[0]}"#,##0.0"{unit[1:]}";-"{unit[0]}"#,##0.0"{unit[1:]}"'
-    return f'#,##0.0" {unit}"'
 
 
 def sheet_names(options: list[str]) -> dict[str, str]:
@@ -104,43 +115,6 @@ def sheet_names(options: list[str]) -> dict[str, str]:
         taken.add(name.lower())
         names[option] = name
     return names
-
-
-def quote_sheetname(sheet: str) -> str:
-    """A sheet's name as formulas write it: bare when it can be ('Inputs'), else in quotes."""
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", sheet) and not re.fullmatch(r"[A-Za-z]{1,3}[0-9]+", sheet):
-        return sheet
-    return "'" + sheet.replace("'", "''") + "'"
-
-
-def _ref(sheet: str, column: int, row: int, absolute: str = "") -> str:
-    """'Inputs'!$D$7 style references; `absolute` is '', 'row', 'column' or 'both'."""
-    col = ("$" if absolute in ("column", "both") else "") + get_column_letter(column)
-    line = ("$" if absolute in ("row", "both") else "") + str(row)
-    return f"{quote_sheetname(sheet)}!{col}{line}"
-
-
-@dataclass
-class InputsLayout:
-    """Where things are on the Inputs sheet."""
-
-    year_row: int = 0
-    discount_rate_row: int = 0
-    discount_factor_row: int = 0
-    price_index_row: int = 0
-    line_rows: dict[tuple[str, str], int] = field(default_factory=dict)  # (option, line) -> row
-    line_columns: dict[str, int] = field(default_factory=dict)  # input key -> column
-    target_amount: dict[int, str] = field(default_factory=dict)  # target index -> absolute reference
-
-
-@dataclass
-class OptionLayout:
-    """Where things are on one option's sheet."""
-
-    sheet: str
-    line_rows: dict[str, int] = field(default_factory=dict)
-    rows: dict[str, int] = field(default_factory=dict)  # 'cost_nominal', 'saving_real', ... -> row
-    total_column: int = 0
 
 
 class WorkbookBuilder:
@@ -169,12 +143,13 @@ class WorkbookBuilder:
         inputs.title = "Inputs"
         self._write_inputs(inputs)
         for name in self.scenario.options:
-            self.options[name] = self._layout_option(name)
+            self.options[name] = xlsx_option.layout(self.scenario, name, self.sheets[name], len(self.years))
         for name in self.scenario.options:
-            self._write_option(self.book.create_sheet(self.sheets[name]), name)
+            sheet = xlsx_option.OptionSheet(self.scenario, name, self.years, self.money, self.inputs, self.options)
+            sheet.write(self.book.create_sheet(self.sheets[name]))
         self._write_summary(self.book.create_sheet("Summary"))
         if self.results.get("uncertainty"):
-            self._write_uncertainty(self.book.create_sheet("Uncertainty"))
+            xlsx_uncertainty.write(self.book.create_sheet("Uncertainty"), self.results, self.money)
         self.book.move_sheet("Summary", offset=-(len(self.book.sheetnames) - 1))
         self.book.active = 0
         return self.book
@@ -196,7 +171,7 @@ class WorkbookBuilder:
             ("Unit", s.money.unit, None, "Unit"),
             ("Amounts written in (unless a line says)", s.money.prices, None, None),
             ("Price base (financial year, by its start)", s.price_base, YEAR_FORMAT, "PriceBase"),
-            ("Inflation (GDP deflator, a year)", s.money.inflation, RATE_FORMAT, "Inflation"),
+            ("Inflation (GDP deflator, a year)", central(s.money.inflation), RATE_FORMAT, "Inflation"),
             ("Horizon start (year 0, undiscounted)", s.horizon.start, YEAR_FORMAT, "HorizonStart"),
             ("Horizon years", s.horizon.years, YEAR_FORMAT, None),
             ("Baseline option", s.baseline, None, None),
@@ -212,6 +187,10 @@ class WorkbookBuilder:
                 cell.number_format = number_format
             if name:
                 self._name(name, sheet, cell.coordinate)
+            if name == "Inflation":
+                described = uncertain_text({"inflation": s.money.inflation})
+                if described:
+                    sheet.cell(row, 3, f"Uncertain, the cell holds the mean: {described}").font = NOTE
             row += 1
         schedule = self.projection.schedule
         sheet.cell(row, 1, "Discounting")
@@ -220,6 +199,8 @@ class WorkbookBuilder:
         row = self._write_by_year(sheet, row)
         row = self._write_lines(sheet, row + 1)
         row = self._write_targets(sheet, row + 1)
+        row = self._write_risks(sheet, row + 1)
+        row = self._write_biases(sheet, row + 1)
         self._write_sources(sheet, row + 1)
         sheet.column_dimensions["A"].width = 42
         sheet.column_dimensions["B"].width = 34
@@ -284,8 +265,8 @@ class WorkbookBuilder:
         )
         keys = [key for key, _ in LINE_COLUMNS] + [f"ramp{j + 1}" for j in range(longest_ramp)]
         titles = [title for _, title in LINE_COLUMNS] + [f"Ramp year {j + 1}" for j in range(longest_ramp)]
-        keys += ["source", "source_text", "note"]
-        titles += ["Source", "Source text", "Note"]
+        keys += ["uncertain", "source", "source_text", "note"]
+        titles += ["Uncertain (cells hold the mean)", "Source", "Source text", "Note"]
         self.inputs.line_columns = {key: i + 1 for i, key in enumerate(keys)}
         row += 1
         for i, title in enumerate(titles, start=1):
@@ -297,7 +278,8 @@ class WorkbookBuilder:
                 self.inputs.line_rows[(option_name, line.name)] = row
                 values = self._line_values(option_name, line)
                 values |= {f"ramp{j + 1}": value for j, value in enumerate(line.ramp or [])}
-                values |= {
+                values = centrals(values) | {
+                    "uncertain": uncertain_text(values),
                     "source": line.source,
                     "source_text": self.scenario.sources.get(line.source or "", None),
                     "note": line.note,
@@ -313,8 +295,78 @@ class WorkbookBuilder:
                         cell.number_format = RATE_FORMAT
                     elif key in ("from", "to", "term_first", "term_last", "once"):
                         cell.number_format = YEAR_FORMAT
-                    if key not in ("option", "line", "kind", "source_text", "share_of"):
+                    if key not in ("option", "line", "kind", "uncertain", "source_text", "share_of", "note"):
                         cell.font = INPUT
+        return row + 1
+
+    def _table(self, sheet: Worksheet, row: int, heading: str, columns: list[tuple[str, str]]) -> dict[str, int]:
+        """A table's heading and column titles; the column of each key."""
+        sheet.cell(row, 1, heading).font = BOLD
+        for i, (_, title) in enumerate(columns, start=1):
+            cell = sheet.cell(row + 1, i, title)
+            cell.font, cell.fill, cell.alignment = BOLD, HEADING_FILL, WRAP
+        return {key: i for i, (key, _) in enumerate(columns, start=1)}
+
+    def _fill(self, sheet: Worksheet, row: int, places: dict[str, int], values: dict[str, Any]) -> None:
+        """One row of a table: inputs in blue, with number formats by kind of figure."""
+        texts = ("option", "risk", "lines", "uncertain", "source_text", "note", "category")
+        for key, value in values.items():
+            if value is None:
+                continue
+            cell = sheet.cell(row, places[key], value)
+            if key == "cost":
+                cell.number_format = self.money
+            elif key in ("probability", "recovered", "uplift", "mitigated", "applied"):
+                cell.number_format = "0.00%"
+            elif key in ("from", "to"):
+                cell.number_format = YEAR_FORMAT
+            if key not in texts and not (isinstance(value, str) and value.startswith("=")):
+                cell.font = INPUT
+
+    def _write_risks(self, sheet: Worksheet, row: int) -> int:
+        """Each risk's inputs, one row a risk: the option sheets work out its expected cost from them."""
+        risks = [(name, risk) for name, option in self.scenario.options.items() for risk in option.risks]
+        if not risks:
+            return row
+        places = self._table(sheet, row, f"Risks (costs in {self.scenario.money.unit})", RISK_COLUMNS)
+        row += 1
+        summaries = {(o["name"], r["name"]): r for o in self.results["options"] for r in o["risks"]}
+        for name, risk in risks:
+            row += 1
+            self.inputs.risk_rows[(name, risk.name)] = row
+            summary = summaries[(name, risk.name)]
+            numbers = {"probability": risk.probability, "cost": risk.cost, "recovered": risk.recovered}
+            values = {"option": name, "risk": risk.name, **centrals(numbers), "per": risk.per}
+            values |= {"from": summary["from"], "to": summary["to"], "recurring": risk.recurring}
+            values |= {"prices": summary["prices"], "uncertain": uncertain_text(numbers), "source": risk.source}
+            values |= {"source_text": self.scenario.sources.get(risk.source or ""), "note": risk.note}
+            self._fill(sheet, row, places, values)
+        self.inputs.risk_columns = places
+        return row + 1
+
+    def _write_biases(self, sheet: Worksheet, row: int) -> int:
+        """Each option's optimism bias: its uplift and share mitigated, and the share applied as a formula."""
+        biased = [(name, option) for name, option in self.scenario.options.items() if option.optimism_bias]
+        if not biased:
+            return row
+        places = self._table(sheet, row, "Optimism bias (HM Treasury Green Book)", BIAS_COLUMNS)
+        row += 1
+        for name, option in biased:
+            bias = option.optimism_bias
+            assert bias is not None
+            row += 1
+            self.inputs.bias_rows[name] = row
+            uplift = optimism_bias_upper(bias.category) if bias.category is not None else bias.uplift
+            numbers = {"uplift": uplift, "mitigated": bias.mitigated}
+            column = {key: get_column_letter(place) for key, place in places.items()}
+            applied = f"=(1-{column['mitigated']}{row})*{column['uplift']}{row}"
+            values = {"option": name, "category": bias.category or "(a stated uplift)", **centrals(numbers)}
+            values |= {"applied": applied, "income_shortfall": bias.income_shortfall}
+            values |= {"lines": "every line" if bias.lines is None else "; ".join(bias.lines)}
+            values |= {"uncertain": uncertain_text(numbers), "source": bias.source}
+            values |= {"source_text": self.scenario.sources.get(bias.source or "")}
+            self._fill(sheet, row, places, values)
+        self.inputs.bias_columns = places
         return row + 1
 
     def _write_targets(self, sheet: Worksheet, row: int) -> int:
@@ -323,21 +375,30 @@ class WorkbookBuilder:
         sheet.cell(row, 1, "Targets").font = BOLD
         row += 1
         titles = ["Target", "Option", "Measure", "By (year)", "Prices", "Amount", "Source", "Source text"]
+        titles += ["Uncertain (the cell holds the mean)"]
         for i, title in enumerate(titles, start=1):
             cell = sheet.cell(row, i, title)
             cell.font, cell.fill = BOLD, HEADING_FILL
         for index, (target, summary) in enumerate(zip(self.scenario.targets, self.results["targets"], strict=True)):
             row += 1
             options = ", ".join(result["option"] for result in summary["results"])
-            values = [target.name, options, summary["measure"], summary["by"], summary["prices"], target.amount]
+            values = [
+                target.name,
+                options,
+                summary["measure"],
+                summary["by"],
+                summary["prices"],
+                central(target.amount),
+            ]
             values += [target.source, self.scenario.sources.get(target.source or "", None)]
+            values += [uncertain_text({"amount": target.amount})]
             for column, value in enumerate(values, start=1):
                 if value is not None:
                     sheet.cell(row, column, value)
             sheet.cell(row, 4).number_format = YEAR_FORMAT
             amount = sheet.cell(row, 6)
             amount.number_format, amount.font = self.money, INPUT
-            self.inputs.target_amount[index] = _ref(sheet.title, 6, row, "both")
+            self.inputs.target_amount[index] = ref(sheet.title, 6, row, "both")
         return row + 1
 
     def _write_sources(self, sheet: Worksheet, row: int) -> None:
@@ -350,126 +411,6 @@ class WorkbookBuilder:
             sheet.cell(row, 2, text)
 
     # Option sheets -----------------------------------------------------------------------
-
-    def _layout_option(self, name: str) -> OptionLayout:
-        layout = OptionLayout(self.sheets[name], total_column=self.last_year_column + 1)
-        row = 5
-        for line in self.scenario.options[name].lines:
-            layout.line_rows[line.name] = row
-            row += 1
-        for basis in BASES:
-            layout.rows[f"cost_{basis}"] = row
-            row += 1
-        if name != self.scenario.baseline:
-            row += 1
-            for measure in ("saving", "cumulative_saving"):
-                for basis in BASES:
-                    layout.rows[f"{measure}_{basis}"] = row
-                    row += 1
-        layout.rows["real_lines_heading"] = row + 1
-        return layout
-
-    def _row_label(self, sheet: Worksheet, row: int, label: str, bold: bool = False) -> None:
-        cell = sheet.cell(row, 1, label)
-        if bold:
-            cell.font = BOLD
-
-    def _write_option(self, sheet: Worksheet, name: str) -> None:
-        option = self.scenario.options[name]
-        layout = self.options[name]
-        inputs = self.inputs
-        baseline = name == self.scenario.baseline
-        sheet["A1"] = option.title + (" (baseline)" if baseline else "")
-        sheet["A1"].font = TITLE
-        sheet["A2"] = labelled("Each line's cost a year (", "nominal", "): formulas on the Inputs sheet.")
-        sheet["A2"].font = NOTE
-        for i, title in enumerate(["Line", "Kind", "Source"], start=1):
-            sheet.cell(4, i, title).font = BOLD
-        for i, year in enumerate(self.years):
-            sheet.cell(4, FIRST_YEAR_COLUMN + i, financial_year(year)).font = BOLD
-        sheet.cell(4, layout.total_column, "Total").font = BOLD
-        first, last = get_column_letter(FIRST_YEAR_COLUMN), get_column_letter(self.last_year_column)
-
-        def money_row(row: int, formulas: list[str], total: bool = True) -> None:
-            for i, formula in enumerate(formulas):
-                sheet.cell(row, FIRST_YEAR_COLUMN + i, formula).number_format = self.money
-            if total:
-                cell = sheet.cell(row, layout.total_column, f"=SUM({first}{row}:{last}{row})")
-                cell.number_format, cell.font = self.money, BOLD
-
-        def year_ref(row: int, i: int) -> str:
-            return _ref("Inputs", FIRST_YEAR_COLUMN + i, row, "row")
-
-        for line in option.lines:
-            row = layout.line_rows[line.name]
-            line_row = inputs.line_rows[(name, line.name)]
-
-            def cell(key: str, line_row: int = line_row) -> str:
-                return _ref("Inputs", inputs.line_columns[key], line_row, "both")
-
-            sheet.cell(row, 1, line.name)
-            sheet.cell(row, 2, line.kind)
-            sheet.cell(row, 3, line.source)
-            formulas = []
-            for i in range(len(self.years)):
-                shared = None
-                if line.share_of is not None:
-                    shared = f"{get_column_letter(FIRST_YEAR_COLUMN + i)}{layout.line_rows[line.share_of]}"
-                body = xlsx_formulas.nominal(
-                    line, cell, year_ref(inputs.year_row, i), year_ref(inputs.price_index_row, i), shared
-                )
-                formulas.append("=" + body)
-            money_row(row, formulas)
-
-        lines = [layout.line_rows[line.name] for line in option.lines]
-        columns = [get_column_letter(FIRST_YEAR_COLUMN + i) for i in range(len(self.years))]
-        rows = layout.rows
-        self._row_label(sheet, rows["cost_nominal"], labelled("Cost (", "nominal"), bold=True)
-        money_row(rows["cost_nominal"], [f"=SUM({c}{lines[0]}:{c}{lines[-1]})" for c in columns])
-        self._row_label(sheet, rows["cost_real"], labelled("Cost (", "real"), bold=True)
-        money_row(
-            rows["cost_real"],
-            [f"={c}{rows['cost_nominal']}/{year_ref(inputs.price_index_row, i)}" for i, c in enumerate(columns)],
-        )
-        self._row_label(sheet, rows["cost_present_value"], labelled("Cost (", "present_value"), bold=True)
-        money_row(
-            rows["cost_present_value"],
-            [f"={c}{rows['cost_real']}*{year_ref(inputs.discount_factor_row, i)}" for i, c in enumerate(columns)],
-        )
-        if not baseline:
-            base = self.options[self.scenario.baseline]
-            for basis in BASES:
-                row = rows[f"saving_{basis}"]
-                self._row_label(sheet, row, labelled(f"Saving against {self.scenario.baseline} (", basis))
-                money_row(
-                    row,
-                    [
-                        f"={quote_sheetname(base.sheet)}!{c}{base.rows[f'cost_{basis}']}-{c}{rows[f'cost_{basis}']}"
-                        for c in columns
-                    ],
-                )
-            for basis in BASES:
-                row, saving = rows[f"cumulative_saving_{basis}"], rows[f"saving_{basis}"]
-                self._row_label(sheet, row, labelled("Cumulative saving (", basis))
-                formulas = [f"={columns[0]}{saving}"]
-                formulas += [f"={columns[i - 1]}{row}+{c}{saving}" for i, c in enumerate(columns) if i > 0]
-                money_row(row, formulas, total=False)
-
-        heading = rows["real_lines_heading"]
-        sheet.cell(heading, 1, labelled("Lines in real prices (", "real")).font = BOLD
-        for offset, line in enumerate(option.lines, start=1):
-            source_row = layout.line_rows[line.name]
-            sheet.cell(heading + offset, 1, line.name)
-            money_row(
-                heading + offset,
-                [f"={c}{source_row}/{year_ref(inputs.price_index_row, i)}" for i, c in enumerate(columns)],
-            )
-        sheet.column_dimensions["A"].width = 46
-        sheet.column_dimensions["B"].width = 9
-        sheet.column_dimensions["C"].width = 14
-        for column in range(FIRST_YEAR_COLUMN, layout.total_column + 1):
-            sheet.column_dimensions[get_column_letter(column)].width = 11
-        sheet.freeze_panes = f"{get_column_letter(FIRST_YEAR_COLUMN)}5"
 
     # Summary and uncertainty -------------------------------------------------------------
 
@@ -504,8 +445,8 @@ class WorkbookBuilder:
             sheet.cell(row, 1, option.title + (" (baseline)" if name == self.scenario.baseline else ""))
             sheet.cell(row, 2, name)
             for i, basis in enumerate(BASES):
-                own = _ref(layout.sheet, layout.total_column, layout.rows[f"cost_{basis}"])
-                theirs = _ref(base.sheet, base.total_column, base.rows[f"cost_{basis}"])
+                own = ref(layout.sheet, layout.total_column, layout.rows[f"cost_{basis}"])
+                theirs = ref(base.sheet, base.total_column, base.rows[f"cost_{basis}"])
                 sheet.cell(row, 3 + i, f"={own}").number_format = self.money
                 sheet.cell(row, 6 + i, f"={theirs}-{own}").number_format = self.money
         if self.results["targets"]:
@@ -522,7 +463,7 @@ class WorkbookBuilder:
                     row += 1
                     layout = self.options[result["option"]]
                     measure = "saving" if target["measure"] == "annual" else "cumulative_saving"
-                    saved = _ref(
+                    saved = ref(
                         layout.sheet, self.year_column(target["by"]), layout.rows[f"{measure}_{target['prices']}"]
                     )
                     values = [target["name"], result["option"], target["measure"], financial_year(target["by"])]
@@ -533,49 +474,80 @@ class WorkbookBuilder:
                     sheet.cell(row, 6).number_format = self.money
                     sheet.cell(row, 7).number_format = self.money
                     sheet.cell(row, 8).number_format = SHARE_FORMAT
+        row = self._summary_risks(sheet, row + 2)
+        self._summary_biases(sheet, row + 2)
         sheet.column_dimensions["A"].width = 44
         for column in range(2, 10):
             sheet.column_dimensions[get_column_letter(column)].width = 16
         sheet.row_dimensions[SUMMARY_HEADER_ROW].height = 62  # four lines of heading
 
-    def _write_uncertainty(self, sheet: Worksheet) -> None:
-        """Monte Carlo percentiles, as values: the draws are not in the workbook, so no formula can make them."""
-        uncertainty = self.results["uncertainty"]
-        sheet["A1"] = f"Uncertainty: percentiles of {uncertainty['draws']:,} Monte Carlo draws (values, not formulas)"
-        sheet["A1"].font = TITLE
-        row = 3
-        for column, title in enumerate(["Option", "Saving over the horizon, basis", "P10", "P50", "P90"], start=1):
-            sheet.cell(row, column, title).font = BOLD
-        for option, figures in uncertainty.get("options", {}).items():
-            for basis, percentiles in figures.get("total_saving", {}).items():
-                row += 1
-                sheet.cell(row, 1, option)
-                sheet.cell(row, 2, self.units[basis])
-                for column, key in enumerate(("p10", "p50", "p90"), start=3):
-                    sheet.cell(row, column, percentiles[key]).number_format = self.money
-        for basis in BASES:
-            found = bands(self.results, "cumulative_saving", basis)
-            for option, band in found.items():
-                row += 2
-                sheet.cell(row, 1, f"Cumulative saving of {option}, {self.units[basis]}").font = BOLD
-                for i, year in enumerate(self.years):
-                    sheet.cell(row, FIRST_YEAR_COLUMN + i, financial_year(year)).font = BOLD
-                for label, values in (("P10", band.p10), ("P90", band.p90)):
-                    row += 1
-                    sheet.cell(row, 1, label)
-                    for i, value in enumerate(values):
-                        sheet.cell(row, FIRST_YEAR_COLUMN + i, value).number_format = self.money
-        if uncertainty.get("targets"):
-            row += 2
-            for column, title in enumerate(["Target", "Option", "Chance it is met"], start=1):
-                sheet.cell(row, column, title).font = BOLD
-            for entry in uncertainty["targets"]:
-                row += 1
-                sheet.cell(row, 1, entry["name"])
-                sheet.cell(row, 2, entry["option"])
-                sheet.cell(row, 3, entry["probability_met"]).number_format = SHARE_FORMAT
-        sheet.column_dimensions["A"].width = 44
-        sheet.column_dimensions["B"].width = 34
+    def _headings(self, sheet: Worksheet, row: int, titles: list[str]) -> None:
+        for column, title in enumerate(titles, start=1):
+            cell = sheet.cell(row, column, title)
+            cell.font, cell.fill, cell.alignment = BOLD, HEADING_FILL, WRAP
+
+    def _totals(self, layout: OptionLayout, nominal_row: int, real_row: int) -> list[str]:
+        """Formulas of a row's total nominal, real and present value, given its nominal and real rows."""
+        first, last = get_column_letter(FIRST_YEAR_COLUMN), get_column_letter(self.last_year_column)
+        factors = self.inputs.discount_factor_row
+        discount = f"Inputs!${first}${factors}:${last}${factors}"
+        real = f"{quote_sheetname(layout.sheet)}!{first}{real_row}:{last}{real_row}"
+        return [
+            f"={ref(layout.sheet, layout.total_column, nominal_row)}",
+            f"={ref(layout.sheet, layout.total_column, real_row)}",
+            f"=SUMPRODUCT({real},{discount})",
+        ]
+
+    def _summary_risks(self, sheet: Worksheet, row: int) -> int:
+        """Each risk's inputs and its expected cost over the horizon, as formulas."""
+        risks = [(name, risk.name) for name, option in self.scenario.options.items() for risk in option.risks]
+        if not risks:
+            return row - 2
+        sheet.cell(row, 1, "Risks at their expected cost (net of recoveries)").font = BOLD
+        row += 1
+        titles = ["Risk", "Option", "Probability", "Per", "Share recovered"]
+        titles += [labelled("Expected cost (", basis) for basis in BASES]
+        self._headings(sheet, row, titles)
+        columns = self.inputs.risk_columns
+        for name, risk in risks:
+            row += 1
+            layout = self.options[name]
+            inputs_row = self.inputs.risk_rows[(name, risk)]
+            values = [risk, name]
+            values += [f"={ref('Inputs', columns[key], inputs_row)}" for key in ("probability", "per", "recovered")]
+            real_row = layout.real_rows[xlsx_option.RISK_PREFIX + risk]
+            values += self._totals(layout, layout.risk_rows[risk], real_row)
+            for column, value in enumerate(values, start=1):
+                sheet.cell(row, column, value)
+            for column in (3, 5):
+                sheet.cell(row, column).number_format = "0.00%"
+            for column in (6, 7, 8):
+                sheet.cell(row, column).number_format = self.money
+        return row
+
+    def _summary_biases(self, sheet: Worksheet, row: int) -> None:
+        """Each option's optimism bias, and its cost over the horizon before and after it, as formulas."""
+        biased = [name for name, option in self.scenario.options.items() if option.optimism_bias is not None]
+        if not biased:
+            return
+        sheet.cell(row, 1, "Optimism bias").font = BOLD
+        row += 1
+        titles = ["Option", "Uplift", "Share mitigated", "Applied"]
+        titles += [labelled("Cost before optimism bias (", basis) for basis in BASES]
+        titles += [labelled("Cost after optimism bias (", basis) for basis in BASES]
+        self._headings(sheet, row, titles)
+        columns = self.inputs.bias_columns
+        for name in biased:
+            row += 1
+            layout = self.options[name]
+            inputs_row = self.inputs.bias_rows[name]
+            values = [self.scenario.options[name].title]
+            values += [f"={ref('Inputs', columns[key], inputs_row)}" for key in ("uplift", "mitigated", "applied")]
+            for key in ("cost_before_bias", "cost"):
+                values += [f"={ref(layout.sheet, layout.total_column, layout.rows[f'{key}_{b}'])}" for b in BASES]
+            for column, value in enumerate(values, start=1):
+                cell = sheet.cell(row, column, value)
+                cell.number_format = "0.00%" if column <= 4 else self.money
 
 
 def _reproducible(data: bytes) -> bytes:

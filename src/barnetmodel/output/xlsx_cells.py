@@ -1,0 +1,126 @@
+"""What every sheet of the workbook shares: styles, references, labels that follow the inputs, layouts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from barnetmodel.distributions import Distribution
+from barnetmodel.numbers import central
+from barnetmodel.output.optional_sections import distribution_text
+
+FIRST_YEAR_COLUMN = 4  # D: year columns line up on every sheet, so column X of a sheet refers to Inputs!X
+
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+INPUT = Font(color="0000FF")  # the modeller's convention: blue cells are inputs, black are formulas
+NOTE = Font(italic=True, color="555555")
+HEADING_FILL = PatternFill("solid", fgColor="DDEBF7")
+WRAP = Alignment(wrap_text=True, vertical="top")
+FACTOR_FORMAT = "0.0000"
+RATE_FORMAT = "0.0%"
+SHARE_FORMAT = "0.0%"
+YEAR_FORMAT = "0"
+
+
+# results.basis_label as a formula on the Unit and PriceBase inputs, so labels follow a changed price base.
+PRICE_YEAR = 'PriceBase&"/"&RIGHT(PriceBase+1,2)'
+BASIS_TEXT = {
+    "nominal": 'Unit&", nominal"',
+    "real": f'Unit&", real "&{PRICE_YEAR}&" prices"',
+    "present_value": f'Unit&", present value, "&{PRICE_YEAR}&" prices"',
+}
+
+
+def labelled(before: str, basis: str, after: str = ")") -> str:
+    """A label formula: `before`, the basis label (e.g. '£m, real 2013/14 prices'), `after`."""
+
+    def text(literal: str) -> str:
+        return '"' + literal.replace('"', '""') + '"'
+
+    return f"={text(before)}&{BASIS_TEXT[basis]}&{text(after)}"
+
+
+def money_format(unit: str) -> str:
+    """A number format that shows the unit: '£m' gives £1,234.5m; other units follow the figure."""
+    unit = unit.replace('"', "")
+    if unit[:1] in "£$€":
+        return f'"{unit[0]}"#,##0.0"{unit[1:]}";-"{unit[0]}"#,##0.0"{unit[1:]}"'
+    return f'#,##0.0" {unit}"'
+
+
+def quote_sheetname(sheet: str) -> str:
+    """A sheet's name as formulas write it: bare when it can be ('Inputs'), else in quotes."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", sheet) and not re.fullmatch(r"[A-Za-z]{1,3}[0-9]+", sheet):
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def uncertain_text(values: dict[str, Any]) -> str | None:
+    """The numbers written as distributions, described ('annual: PERT: low 0, mode 5, high 20'), or None."""
+    found = [f"{key}: {distribution_text(v.describe())}" for key, v in values.items() if isinstance(v, Distribution)]
+    return "; ".join(found) or None
+
+
+def centrals(values: dict[str, Any]) -> dict[str, Any]:
+    """The values with each distribution replaced by its mean, which is what the central run uses."""
+    return {key: central(v) if isinstance(v, Distribution) else v for key, v in values.items()}
+
+
+def sum_of(column: str, rows: list[int]) -> str:
+    """=SUM over some rows of one column, runs of consecutive rows as ranges: SUM(D5:D7,D10)."""
+    parts, rows = [], sorted(rows)
+    start = previous = rows[0]
+    for row in [*rows[1:], None]:
+        if row is not None and row == previous + 1:
+            previous = row
+            continue
+        parts.append(f"{column}{start}" if start == previous else f"{column}{start}:{column}{previous}")
+        if row is not None:
+            start = previous = row
+    return f"=SUM({','.join(parts)})"
+
+
+def ref(sheet: str, column: int, row: int, absolute: str = "") -> str:
+    """'Inputs'!$D$7 style references; `absolute` is '', 'row', 'column' or 'both'."""
+    col = ("$" if absolute in ("column", "both") else "") + get_column_letter(column)
+    line = ("$" if absolute in ("row", "both") else "") + str(row)
+    return f"{quote_sheetname(sheet)}!{col}{line}"
+
+
+@dataclass
+class InputsLayout:
+    """Where things are on the Inputs sheet."""
+
+    year_row: int = 0
+    discount_rate_row: int = 0
+    discount_factor_row: int = 0
+    price_index_row: int = 0
+    line_rows: dict[tuple[str, str], int] = field(default_factory=dict)  # (option, line) -> row
+    line_columns: dict[str, int] = field(default_factory=dict)  # input key -> column
+    target_amount: dict[int, str] = field(default_factory=dict)  # target index -> absolute reference
+    risk_rows: dict[tuple[str, str], int] = field(default_factory=dict)  # (option, risk) -> row
+    risk_columns: dict[str, int] = field(default_factory=dict)  # input key -> column
+    bias_rows: dict[str, int] = field(default_factory=dict)  # option -> row
+    bias_columns: dict[str, int] = field(default_factory=dict)  # input key -> column
+
+
+@dataclass
+class OptionLayout:
+    """Where things are on one option's sheet."""
+
+    sheet: str
+    line_rows: dict[str, int] = field(default_factory=dict)  # before optimism bias
+    biased_rows: dict[str, int] = field(default_factory=dict)  # line -> its row after optimism bias
+    risk_rows: dict[str, int] = field(default_factory=dict)  # risk -> its expected cost's row
+    real_rows: dict[str, int] = field(default_factory=dict)  # line or 'risk:' + risk -> its row in real prices
+    rows: dict[str, int] = field(default_factory=dict)  # 'cost_nominal', 'saving_real', ... -> row
+    total_column: int = 0
+
+    def cost_rows(self) -> list[int]:
+        """The rows that add up to the option's cost: each line (after optimism bias) and each risk."""
+        return [self.biased_rows.get(line, row) for line, row in self.line_rows.items()] + list(self.risk_rows.values())
