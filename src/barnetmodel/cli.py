@@ -89,31 +89,39 @@ def emit(text: str | bytes, output: str | None) -> None:
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
-def _render(results: dict[str, Any], fmt: Format, to_file: bool) -> str | None:
-    """Text of the results in a machine or file format; None for the terminal table."""
+def publish(
+    result: dict[str, Any],
+    fmt: Format,
+    output: str | None,
+    show: Callable[[dict[str, Any], Any], None],
+    to_csv: Callable[[dict[str, Any]], str],
+    to_markdown: Callable[[dict[str, Any]], str],
+) -> None:
+    """Show a command's result in the terminal, or write it in a format (JSON, CSV, Markdown, plain
+    text tables) to standard output or a file, whole or not at all. Colour only ever goes to a terminal."""
+    import io
+
+    from rich.console import Console
+
+    if fmt is Format.xlsx:
+        typer.echo("--format xlsx: a workbook is made by `barnetmodel run` only", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if fmt is Format.table and output is None:
+        show(result, Console())
+        return
     if fmt is Format.json:
         from barnetmodel.output import json_out
 
-        return json_out.render(results)
-    if fmt is Format.csv:
-        from barnetmodel.output import csv_out
-
-        return csv_out.render(results)
-    if fmt is Format.markdown:
-        from barnetmodel.output import markdown_out
-
-        return markdown_out.render(results)
-    if to_file:
-        import io
-
-        from rich.console import Console
-
-        from barnetmodel.output import table_out
-
+        text = json_out.render(result)
+    elif fmt is Format.csv:
+        text = to_csv(result)
+    elif fmt is Format.markdown:
+        text = to_markdown(result)
+    else:
         buffer = io.StringIO()
-        table_out.show(results, Console(file=buffer, width=100, no_color=True, highlight=False))
-        return buffer.getvalue()
-    return None
+        show(result, Console(file=buffer, width=100, no_color=True, highlight=False))
+        text = buffer.getvalue()
+    emit(text, output)
 
 
 class Basis(StrEnum):
@@ -244,15 +252,9 @@ def run(
 
         workbook(project(loaded.scenario), results, output)
         return
-    text = _render(results, format, to_file=output is not None)
-    if text is None:
-        from rich.console import Console
+    from barnetmodel.output import csv_out, markdown_out, table_out
 
-        from barnetmodel.output import table_out
-
-        table_out.show(results, Console())
-        return
-    emit(text, output)
+    publish(results, format, output, table_out.show, csv_out.render, markdown_out.render)
 
 
 @app.command()
@@ -278,28 +280,7 @@ def sensitivity(
     loaded = user_errors(lambda: load(scenario, settings or ()))
     option = compared_option(loaded, option, scenario)
     result = analyse_sensitivity(loaded.scenario, option, basis.value, percent)
-    if format is Format.table and output is None:
-        from rich.console import Console
-
-        sensitivity_out.show(result, Console())
-        return
-    if format is Format.json:
-        from barnetmodel.output import json_out
-
-        text = json_out.render(result)
-    elif format is Format.csv:
-        text = sensitivity_out.render_csv(result)
-    elif format is Format.markdown:
-        text = sensitivity_out.render_markdown(result)
-    else:
-        import io
-
-        from rich.console import Console
-
-        buffer = io.StringIO()
-        sensitivity_out.show(result, Console(file=buffer, width=100, no_color=True, highlight=False))
-        text = buffer.getvalue()
-    emit(text, output)
+    publish(result, format, output, sensitivity_out.show, sensitivity_out.render_csv, sensitivity_out.render_markdown)
 
 
 @app.command()
@@ -315,7 +296,6 @@ def compare(
     settings: Settings = None,
 ) -> None:
     """The key figures of several scenarios side by side, their differences, and the inputs that differ."""
-    from barnetmodel.analysis import analyse
     from barnetmodel.compare import compare as compare_scenarios
     from barnetmodel.errors import ScenarioError
     from barnetmodel.load import load
@@ -332,29 +312,8 @@ def compare(
             problems += error.problems
     if problems:
         report_problems(problems)
-    result = compare_scenarios(loaded, lambda item: analyse(item, draws=draws))
-    if format is Format.table and output is None:
-        from rich.console import Console
-
-        compare_out.show(result, Console())
-        return
-    if format is Format.json:
-        from barnetmodel.output import json_out
-
-        text = json_out.render(result)
-    elif format is Format.csv:
-        text = compare_out.render_csv(result)
-    elif format is Format.markdown:
-        text = compare_out.render_markdown(result)
-    else:
-        import io
-
-        from rich.console import Console
-
-        buffer = io.StringIO()
-        compare_out.show(result, Console(file=buffer, width=100, no_color=True, highlight=False))
-        text = buffer.getvalue()
-    emit(text, output)
+    result = compare_scenarios(loaded, lambda item: analyse_showing_progress(item, draws, None, None))
+    publish(result, format, output, compare_out.show, compare_out.render_csv, compare_out.render_markdown)
 
 
 class Chart(StrEnum):
