@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from barnetmodel.engine import BASES, Inputs, project
+from barnetmodel.engine import Inputs, project
 from barnetmodel.paths import name_of
 from barnetmodel.results import target_options
 from barnetmodel.sampling import Sampler
@@ -22,23 +22,50 @@ BAND_DRAWS = 100_000
 # numpy lets go of the GIL in its loops, so two threads use both cores of a small machine.
 WORKERS = 2
 MEASURES = ("cost_nominal", "cumulative_saving_nominal")
+KEPT = ("nominal", "present_value")  # the per-draw totals the summary describes
 
 
 @dataclass
 class Simulation:
-    """What each draw produced, for every option (money in the scenario's unit)."""
+    """What each draw produced, for every option (money in the scenario's unit). Arrays are filled
+    chunk by chunk in place: no copy of the per-draw results is ever made while drawing."""
 
     scenario: Scenario
     draws: int
     seed: int
     sampling: str
-    total_cost: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # option -> basis -> (draws,)
-    yearly_cost: dict[str, list[np.ndarray]] = field(default_factory=dict)  # option -> chunks of (n, years)
-    achieved: dict[tuple[str, str], list[np.ndarray]] = field(default_factory=dict)  # (target, option) -> chunks
-    met: dict[tuple[str, str], list[np.ndarray]] = field(default_factory=dict)
+    total_cost: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # option -> KEPT basis -> (draws,)
+    yearly_cost: dict[str, np.ndarray] = field(default_factory=dict)  # option -> (band draws, years)
+    achieved: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # (target, option) -> (draws,)
+    met: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
 
     def saving(self, option: str, basis: str) -> np.ndarray:
         return self.total_cost[self.scenario.baseline][basis] - self.total_cost[option][basis]
+
+    def allocate(self) -> None:
+        years = self.scenario.horizon.years
+        for option in self.scenario.options:
+            self.total_cost[option] = {basis: np.empty(self.draws) for basis in KEPT}
+            self.yearly_cost[option] = np.empty((min(self.draws, BAND_DRAWS), years))
+        for target in self.scenario.targets:
+            for option in target_options(self.scenario, target):
+                self.achieved[(target.name, option)] = np.empty(self.draws)
+                self.met[(target.name, option)] = np.empty(self.draws, dtype=bool)
+
+    def put(self, start: int, chunk: _Chunk) -> int:
+        """Copy a chunk's results to draws start..; returns the next start."""
+        end = start + len(next(iter(chunk.met.values()), chunk.yearly_nominal[self.scenario.baseline]))
+        for option, totals in chunk.totals.items():
+            for basis in KEPT:
+                self.total_cost[option][basis][start:end] = totals[basis]
+            if start < BAND_DRAWS:
+                self.yearly_cost[option][start : min(end, BAND_DRAWS)] = chunk.yearly_nominal[option][
+                    : BAND_DRAWS - start
+                ]
+        for key, value in chunk.achieved.items():
+            self.achieved[key][start:end] = value
+            self.met[key][start:end] = chunk.met[key]
+        return end
 
 
 @dataclass(frozen=True)
@@ -51,7 +78,7 @@ class _Chunk:
     met: dict[tuple[str, str], np.ndarray]
 
 
-def _evaluate(scenario: Scenario, inputs: Inputs, sum_and_discount: np.ndarray) -> _Chunk:
+def _evaluate(scenario: Scenario, inputs: Inputs, ones: np.ndarray, discount: np.ndarray) -> _Chunk:
     """Run the engine on one chunk of draws and keep what the summary needs. Pure: safe in a thread."""
     projection = project(scenario, inputs)
     yearly: dict[tuple[str, str], np.ndarray] = {}
@@ -61,13 +88,8 @@ def _evaluate(scenario: Scenario, inputs: Inputs, sum_and_discount: np.ndarray) 
         real = nominal / projection.price_index
         yearly[(option, "nominal")] = nominal
         yearly[(option, "real")] = real
-        # Sums over years as one small matrix product each: one pass over the draws.
-        real_and_present = real @ sum_and_discount
-        totals[option] = {
-            "nominal": nominal @ sum_and_discount[:, 0],
-            "real": real_and_present[:, 0],
-            "present_value": real_and_present[:, 1],
-        }
+        # Sums over years as small matrix products: one pass over the draws each.
+        totals[option] = {"nominal": nominal @ ones, "present_value": real @ discount}
     achieved: dict[tuple[str, str], np.ndarray] = {}
     met: dict[tuple[str, str], np.ndarray] = {}
     for target in scenario.targets:
@@ -95,35 +117,25 @@ def simulate(
     """
     sampler = Sampler(scenario, seed, sampling)
     sim = Simulation(scenario, draws, seed, sampling)
-    sum_and_discount = np.column_stack([np.ones(scenario.horizon.years), project(scenario).discount_factor])
-    chunks: list[_Chunk] = []
+    ones, discount = np.ones(scenario.horizon.years), project(scenario).discount_factor
+    sim.allocate()
+    filled = 0
     pending: deque[Future[_Chunk]] = deque()
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         for inputs in sampler.chunks(draws):
-            pending.append(pool.submit(_evaluate, scenario, inputs, sum_and_discount))
+            pending.append(pool.submit(_evaluate, scenario, inputs, ones, discount))
             while len(pending) > WORKERS:  # a bounded number in flight keeps memory flat
-                chunks.append(_done(pending.popleft(), on_chunk, chunks))
+                filled = _collect(sim, filled, pending.popleft(), on_chunk)
         while pending:
-            chunks.append(_done(pending.popleft(), on_chunk, chunks))
-    sim.total_cost = {o: {b: np.concatenate([c.totals[o][b] for c in chunks]) for b in BASES} for o in scenario.options}
-    for option in scenario.options:
-        sim.yearly_cost[option] = [c.yearly_nominal[option] for c in chunks]
-    for key in chunks[0].achieved if chunks else []:
-        sim.achieved[key] = [c.achieved[key] for c in chunks]
-        sim.met[key] = [c.met[key] for c in chunks]
+            filled = _collect(sim, filled, pending.popleft(), on_chunk)
     return sim
 
 
-def _done(future: Future[_Chunk], on_chunk: Callable[[int], None] | None, before: list[_Chunk]) -> _Chunk:
-    """A chunk's results, with its yearly flows cut to what the bands still need (memory stays flat)."""
-    chunk = future.result()
-    n = len(next(iter(chunk.totals.values()))["nominal"])
+def _collect(sim: Simulation, start: int, future: Future[_Chunk], on_chunk: Callable[[int], None] | None) -> int:
+    end = sim.put(start, future.result())
     if on_chunk:
-        on_chunk(n)
-    kept = sum(len(next(iter(c.yearly_nominal.values()))) for c in before)
-    for option, flows in chunk.yearly_nominal.items():
-        chunk.yearly_nominal[option] = flows[: max(0, BAND_DRAWS - kept)]
-    return chunk
+        on_chunk(end - start)
+    return end
 
 
 def describe(values: np.ndarray) -> dict[str, float]:
@@ -157,8 +169,8 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
         if option != scenario.baseline:
             samples[("saving_present_value", option)] = sim.saving(option, "present_value")
             samples[("saving_nominal", option)] = sim.saving(option, "nominal")
-    for key, parts in sim.achieved.items():
-        samples[("achieved", *key)] = np.concatenate(parts)
+    for key, achieved in sim.achieved.items():
+        samples[("achieved", *key)] = achieved
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:  # percentiles of large samples, on both cores
         described = dict(zip(samples, pool.map(describe, samples.values()), strict=True))
     options = []
@@ -178,15 +190,15 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
         {
             "target": target,
             "option": option,
-            "probability_met": float(np.mean(np.concatenate(parts))),
+            "probability_met": float(np.mean(met)),
             "achieved": described[("achieved", target, option)],
         }
-        for (target, option), parts in sim.met.items()
+        for (target, option), met in sim.met.items()
     ]
-    baseline_years = np.concatenate(sim.yearly_cost[scenario.baseline])
+    baseline_years = sim.yearly_cost[scenario.baseline]
     band_samples = {}
     for option in names:
-        cost = np.concatenate(sim.yearly_cost[option])
+        cost = sim.yearly_cost[option]
         band_samples[(option, "cost_nominal")] = cost
         band_samples[(option, "cumulative_saving_nominal")] = np.cumsum(baseline_years - cost, axis=1)
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
