@@ -170,10 +170,17 @@ def _line_nominal(
 
 
 def compound(rate: np.ndarray, periods: np.ndarray) -> np.ndarray:
-    """(1 + rate) ** periods, for rates of shape (draws or 1, 1) and periods of shape (years,)."""
+    """(1 + rate) ** periods, for rates of shape (draws or 1, 1) and consecutive whole periods (years,)."""
     if rate.shape[0] == 1:
         return (1.0 + rate) ** periods  # exact powers for the central run
-    return np.exp(np.log1p(rate) * periods)  # far cheaper than a power over a million draws
+    # Many draws: each year's factor is the year before's times (1 + rate), one multiplication per
+    # year over contiguous rows, far cheaper than a power (or exp) of every element.
+    growth = 1.0 + rate[:, 0]
+    by_year = np.empty((len(periods), len(growth)))
+    by_year[0] = growth ** periods[0]
+    for k in range(1, len(periods)):
+        np.multiply(by_year[k - 1], growth, out=by_year[k])
+    return np.ascontiguousarray(by_year.T)
 
 
 def _between(years: np.ndarray, first: int | None, last: int | None) -> np.ndarray:
@@ -225,12 +232,14 @@ def _risk_nominal(
     inside = (since >= 0) & (years <= last)
     p = inputs.get((*path, "probability"), risk.probability)
     u = inputs.events.get(path)
+    cost = inputs.get((*path, "cost"), risk.cost) * (1 - inputs.get((*path, "recovered"), risk.recovered))
     with np.errstate(divide="ignore", invalid="ignore"):
         if u is None:  # expected share of the cost in each year
             if risk.per == "year":
                 weight = 1 - (1 - p) ** (since + 1) if risk.recurring else p * (1 - p) ** since
             else:
                 weight = p * (since + 1) / window if risk.recurring else p / window
+            flow = cost * np.where(inside, weight, 0.0)
         else:  # the year it happens, from one uniform draw per draw (inverse CDF)
             u = np.asarray(u, dtype=float).reshape(-1, 1)
             if risk.per == "year":
@@ -238,8 +247,21 @@ def _risk_nominal(
                 happens_at = np.select([p >= 1, p <= 0], [0.0, np.inf], first_year)
             else:
                 happens_at = np.where(u < p, np.floor(u / p * window), np.inf)
-            weight = (since >= happens_at) if risk.recurring else (since == happens_at)
-    cost = inputs.get((*path, "cost"), risk.cost) * (1 - inputs.get((*path, "recovered"), risk.recovered))
-    flow = cost * np.where(inside, weight, 0.0)
+            flow = _drawn_risk(cost, happens_at[:, 0], since, inside, risk.recurring)
     prices = risk.prices or scenario.money.prices
     return flow * price_index if prices == "real" else flow
+
+
+def _drawn_risk(
+    cost: np.ndarray, happens_at: np.ndarray, since: np.ndarray, inside: np.ndarray, recurring: bool
+) -> np.ndarray:
+    """(draws, years) cost of a risk that happens in year `happens_at` of its window (inf: never)."""
+    if recurring:
+        return cost * ((since >= happens_at[:, None]) & inside)
+    # A one-off cost lands in one year at most: put it there, rather than test every year.
+    flow = np.zeros((len(happens_at), len(since)))
+    column = np.searchsorted(since, happens_at)  # the year whose `since` equals happens_at, if any
+    hit = np.nonzero(np.isfinite(happens_at) & (column < len(since)))[0]
+    hit = hit[(since[column[hit]] == happens_at[hit]) & inside[column[hit]]]
+    flow[hit, column[hit]] = np.broadcast_to(cost[:, 0], len(happens_at))[hit]
+    return flow

@@ -81,26 +81,40 @@ class _Chunk:
 def _evaluate(scenario: Scenario, inputs: Inputs, ones: np.ndarray, discount: np.ndarray) -> _Chunk:
     """Run the engine on one chunk of draws and keep what the summary needs. Pure: safe in a thread."""
     projection = project(scenario, inputs)
+    deflator = 1.0 / projection.price_index
     yearly: dict[tuple[str, str], np.ndarray] = {}
     totals: dict[str, dict[str, np.ndarray]] = {}
     for option in scenario.options:
         nominal = projection.cost(option, "nominal")
-        real = nominal / projection.price_index
         yearly[(option, "nominal")] = nominal
-        yearly[(option, "real")] = real
-        # Sums over years as small matrix products: one pass over the draws each.
-        totals[option] = {"nominal": nominal @ ones, "present_value": real @ discount}
+        # Sums over years as matrix products, and the present value in one pass without a temporary.
+        totals[option] = {
+            "nominal": nominal @ ones,
+            "present_value": np.einsum("dy,dy,y->d", nominal, np.broadcast_to(deflator, nominal.shape), discount),
+        }
     achieved: dict[tuple[str, str], np.ndarray] = {}
     met: dict[tuple[str, str], np.ndarray] = {}
     for target in scenario.targets:
         basis = target.prices or scenario.money.prices
         column = (scenario.horizon.end if target.by is None else target.by) - scenario.horizon.start
+        # The saving counted: in one year, or added up to it, as a weighted sum over the years.
+        weights = (np.arange(len(ones)) == column) if target.measure == "annual" else (np.arange(len(ones)) <= column)
         for option in target_options(scenario, target):
-            saving = yearly[(scenario.baseline, basis)] - yearly[(option, basis)]
-            value = saving[:, column] if target.measure == "annual" else saving[:, : column + 1].sum(axis=1)
-            achieved[(target.name, option)] = value
-            met[(target.name, option)] = value >= projection.target_amount[target.name]
+            saving = _weighted(yearly, scenario.baseline, basis, weights, deflator) - _weighted(
+                yearly, option, basis, weights, deflator
+            )
+            achieved[(target.name, option)] = saving
+            met[(target.name, option)] = saving >= projection.target_amount[target.name]
     return _Chunk(totals, {o: yearly[(o, "nominal")] for o in scenario.options}, achieved, met)
+
+
+def _weighted(
+    yearly: dict[tuple[str, str], np.ndarray], option: str, basis: str, weights: np.ndarray, deflator: np.ndarray
+) -> np.ndarray:
+    nominal = yearly[(option, "nominal")]
+    if basis == "nominal":
+        return nominal @ weights.astype(float)
+    return np.einsum("dy,dy,y->d", nominal, np.broadcast_to(deflator, nominal.shape), weights.astype(float))
 
 
 def simulate(
