@@ -34,6 +34,8 @@ SETTINGS_HELP = (
     '--set options.outsource.lines."CSG contract charge".total=400. Repeatable.'
 )
 Settings = Annotated[list[str] | None, typer.Option("--set", help=SETTINGS_HELP, show_default=False)]
+ScenarioFile = Annotated[str, typer.Argument(help="Scenario file (YAML).", show_default=False)]
+Output = Annotated[str | None, typer.Option("--output", "-o", help="Write to this file (whole or not at all).")]
 
 
 class Format(StrEnum):
@@ -227,11 +229,9 @@ CompareOption = Annotated[
 
 @app.command()
 def run(
-    scenario: Annotated[str, typer.Argument(help="Scenario file (YAML).", show_default=False)],
+    scenario: ScenarioFile,
     format: Annotated[Format, typer.Option("--format", "-f", help="How to show the results.")] = Format.table,
-    output: Annotated[
-        str | None, typer.Option("--output", "-o", help="Write to this file (whole or not at all).")
-    ] = None,
+    output: Output = None,
     draws: Draws = None,
     seed: Seed = None,
     sampling: SamplingOption = None,
@@ -259,7 +259,7 @@ def run(
 
 @app.command()
 def sensitivity(
-    scenario: Annotated[str, typer.Argument(help="Scenario file (YAML).", show_default=False)],
+    scenario: ScenarioFile,
     option: CompareOption = None,
     percent: Annotated[
         float | None,
@@ -267,9 +267,7 @@ def sensitivity(
     ] = None,
     basis: Annotated[Basis, typer.Option("--basis", help="Saving measured as.")] = Basis.present_value,
     format: Annotated[Format, typer.Option("--format", "-f", help="How to show the results.")] = Format.table,
-    output: Annotated[
-        str | None, typer.Option("--output", "-o", help="Write to this file (whole or not at all).")
-    ] = None,
+    output: Output = None,
     settings: Settings = None,
 ) -> None:
     """Tornado of the inputs, switching values and break-even points of an option against the baseline."""
@@ -290,9 +288,7 @@ def compare(
         int | None, typer.Option("--draws", "-n", min=0, help="Monte Carlo draws for every file. Default: each file's.")
     ] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="How to show the results.")] = Format.table,
-    output: Annotated[
-        str | None, typer.Option("--output", "-o", help="Write to this file (whole or not at all).")
-    ] = None,
+    output: Output = None,
     settings: Settings = None,
 ) -> None:
     """The key figures of several scenarios side by side, their differences, and the inputs that differ."""
@@ -324,7 +320,7 @@ class Chart(StrEnum):
 
 @app.command()
 def report(
-    scenario: Annotated[str, typer.Argument(help="Scenario file (YAML).", show_default=False)],
+    scenario: ScenarioFile,
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write the HTML to this file (whole or not at all).")
     ] = None,
@@ -342,7 +338,7 @@ def report(
 
 @app.command()
 def plot(
-    scenario: Annotated[str, typer.Argument(help="Scenario file (YAML).", show_default=False)],
+    scenario: ScenarioFile,
     output: Annotated[str, typer.Option("--output", "-o", help="Image file: .png or .svg.", show_default=False)],
     chart: Annotated[Chart, typer.Option("--chart", "-c", help="Which chart.")] = Chart.saving,
     basis: Annotated[

@@ -164,34 +164,12 @@ def uncertainty(results: dict[str, Any]) -> list[View]:
     titles = {o["name"]: o["title"] for o in results["options"]}
     pv = results["money"]["units"]["present_value"]
     about = f"{mc['draws']:,} draws, {mc['sampling'].replace('_', ' ')}, seed {mc['seed']}"
-    cost_rows = []
-    saving_rows = []
-    for option in mc["options"]:
-        c = option["cost_present_value"]
-        cost_rows.append(
-            [
-                titles[option["name"]],
-                money(c["mean"]),
-                f"±{c['standard_error']:.2f}",
-                money(c["p10"]),
-                money(c["p50"]),
-                money(c["p90"]),
-                f"{option['probability_cheapest']:.1%}",
-            ]
-        )
-        if "saving_present_value" in option:
-            v = option["saving_present_value"]
-            saving_rows.append(
-                [
-                    titles[option["name"]],
-                    money(v["mean"]),
-                    f"±{v['standard_error']:.2f}",
-                    money(v["p10"]),
-                    money(v["p50"]),
-                    money(v["p90"]),
-                    f"{option['probability_cheaper_than_baseline']:.1%}",
-                ]
-            )
+    cost_rows = [_spread(titles[o["name"]], o["cost_present_value"], o["probability_cheapest"]) for o in mc["options"]]
+    saving_rows = [
+        _spread(titles[o["name"]], o["saving_present_value"], o["probability_cheaper_than_baseline"])
+        for o in mc["options"]
+        if "saving_present_value" in o
+    ]
     views = [
         View(
             f"Cost, present value ({about})",
@@ -229,6 +207,12 @@ def uncertainty(results: dict[str, Any]) -> list[View]:
             )
         )
     return views
+
+
+def _spread(title: str, figures: dict[str, float], probability: float) -> list[str]:
+    """A row of a drawn figure: mean, its standard error, P10, P50, P90, and a probability."""
+    spread = [money(figures[k]) for k in ("p10", "p50", "p90")]
+    return [title, money(figures["mean"]), f"±{figures['standard_error']:.2f}", *spread, f"{probability:.1%}"]
 
 
 def all_views(results: dict[str, Any]) -> list[View]:
