@@ -12,6 +12,7 @@ import numpy as np
 
 from barnetmodel.engine import Inputs, project
 from barnetmodel.paths import name_of
+from barnetmodel.percentiles import percentiles
 from barnetmodel.results import target_options
 from barnetmodel.sampling import Sampler
 from barnetmodel.scenario import Scenario
@@ -157,7 +158,7 @@ def describe(values: np.ndarray) -> dict[str, float]:
     n = len(values)
     mean = float(values.mean())
     se = float(values.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
-    quantiles = np.percentile(values, PERCENTILES)
+    quantiles = percentiles(values, PERCENTILES)
     return {
         "mean": mean,
         "standard_error": se if np.isfinite(se) else 0.0,
@@ -166,16 +167,28 @@ def describe(values: np.ndarray) -> dict[str, float]:
 
 
 def _bands(array: np.ndarray) -> dict[str, list[float]]:
-    quantiles = np.percentile(array, PERCENTILES, axis=0)
+    columns = np.ascontiguousarray(array.T)  # each year's draws side by side in memory
+    quantiles = np.column_stack([percentiles(column, PERCENTILES) for column in columns])
     return {f"p{q}": [float(x) for x in row] for q, row in zip(PERCENTILES, quantiles, strict=True)}
+
+
+def _cheapest(sim: Simulation, names: list[str]) -> np.ndarray:
+    """Per draw, the index of the option with the lowest present value (the first on a tie, as argmin):
+    option by option, without stacking a (draws, options) copy."""
+    lowest = sim.total_cost[names[0]]["present_value"].copy()
+    index = np.zeros(sim.draws, dtype=np.intp)
+    for k, option in enumerate(names[1:], start=1):
+        cost = sim.total_cost[option]["present_value"]
+        np.putmask(index, cost < lowest, k)
+        np.minimum(lowest, cost, out=lowest)
+    return index
 
 
 def summarise_simulation(sim: Simulation) -> dict[str, Any]:
     """The distribution of every headline figure, JSON-ready."""
     scenario = sim.scenario
     names = list(scenario.options)
-    present = np.column_stack([sim.total_cost[o]["present_value"] for o in names])
-    cheapest = np.bincount(np.argmin(present, axis=1), minlength=len(names)) / sim.draws
+    cheapest = np.bincount(_cheapest(sim, names), minlength=len(names)) / sim.draws
     samples: dict[tuple[str, ...], np.ndarray] = {}
     for option in names:
         samples[("cost_present_value", option)] = sim.total_cost[option]["present_value"]
