@@ -79,43 +79,50 @@ class _Chunk:
     met: dict[tuple[str, str], np.ndarray]
 
 
-def _evaluate(scenario: Scenario, inputs: Inputs, ones: np.ndarray, discount: np.ndarray) -> _Chunk:
+@dataclass(frozen=True)
+class _Sums:
+    """Weights over the years of every per-draw sum a chunk keeps, one matrix per price basis: each
+    option's yearly costs are then read once per basis (one matrix product), not once per figure."""
+
+    nominal: np.ndarray  # (years, 1 + k): all ones (the nominal total), then nominal targets' weights
+    real: np.ndarray  # (years, 1 + k): discount factors (the present value), then real targets' weights
+    column: dict[str, tuple[str, int]]  # target -> (basis, its column in that basis's matrix)
+
+
+def _sums(scenario: Scenario, discount: np.ndarray) -> _Sums:
+    index = np.arange(scenario.horizon.years)
+    weights: dict[str, list[np.ndarray]] = {"nominal": [np.ones(len(index))], "real": [discount]}
+    column: dict[str, tuple[str, int]] = {}
+    for target in scenario.targets:
+        basis = target.prices or scenario.money.prices
+        last = (scenario.horizon.end if target.by is None else target.by) - scenario.horizon.start
+        # The saving counted: in one year, or added up to it, as a weighted sum over the years.
+        counted = (index == last) if target.measure == "annual" else (index <= last)
+        column[target.name] = (basis, len(weights[basis]))
+        weights[basis].append(counted.astype(float))
+    return _Sums(np.column_stack(weights["nominal"]), np.column_stack(weights["real"]), column)
+
+
+def _evaluate(scenario: Scenario, inputs: Inputs, sums: _Sums) -> _Chunk:
     """Run the engine on one chunk of draws and keep what the summary needs. Pure: safe in a thread."""
     projection = project(scenario, inputs)
     deflator = 1.0 / projection.price_index
-    yearly: dict[tuple[str, str], np.ndarray] = {}
-    totals: dict[str, dict[str, np.ndarray]] = {}
+    yearly: dict[str, np.ndarray] = {}
+    summed: dict[str, dict[str, np.ndarray]] = {}  # option -> basis -> (n, 1 + k)
     for option in scenario.options:
         nominal = projection.cost(option, "nominal")
-        yearly[(option, "nominal")] = nominal
-        # Sums over years as matrix products, and the present value in one pass without a temporary.
-        totals[option] = {
-            "nominal": nominal @ ones,
-            "present_value": np.einsum("dy,dy,y->d", nominal, np.broadcast_to(deflator, nominal.shape), discount),
-        }
+        yearly[option] = nominal
+        summed[option] = {"nominal": nominal @ sums.nominal, "real": (nominal * deflator) @ sums.real}
+    totals = {o: {"nominal": s["nominal"][:, 0], "present_value": s["real"][:, 0]} for o, s in summed.items()}
     achieved: dict[tuple[str, str], np.ndarray] = {}
     met: dict[tuple[str, str], np.ndarray] = {}
     for target in scenario.targets:
-        basis = target.prices or scenario.money.prices
-        column = (scenario.horizon.end if target.by is None else target.by) - scenario.horizon.start
-        # The saving counted: in one year, or added up to it, as a weighted sum over the years.
-        weights = (np.arange(len(ones)) == column) if target.measure == "annual" else (np.arange(len(ones)) <= column)
+        basis, column = sums.column[target.name]
         for option in target_options(scenario, target):
-            saving = _weighted(yearly, scenario.baseline, basis, weights, deflator) - _weighted(
-                yearly, option, basis, weights, deflator
-            )
+            saving = summed[scenario.baseline][basis][:, column] - summed[option][basis][:, column]
             achieved[(target.name, option)] = saving
             met[(target.name, option)] = saving >= projection.target_amount[target.name]
-    return _Chunk(totals, {o: yearly[(o, "nominal")] for o in scenario.options}, achieved, met)
-
-
-def _weighted(
-    yearly: dict[tuple[str, str], np.ndarray], option: str, basis: str, weights: np.ndarray, deflator: np.ndarray
-) -> np.ndarray:
-    nominal = yearly[(option, "nominal")]
-    if basis == "nominal":
-        return nominal @ weights.astype(float)
-    return np.einsum("dy,dy,y->d", nominal, np.broadcast_to(deflator, nominal.shape), weights.astype(float))
+    return _Chunk(totals, yearly, achieved, met)
 
 
 def simulate(
@@ -132,13 +139,13 @@ def simulate(
     """
     sampler = Sampler(scenario, seed, sampling)
     sim = Simulation(scenario, draws, seed, sampling)
-    ones, discount = np.ones(scenario.horizon.years), project(scenario).discount_factor
+    sums = _sums(scenario, project(scenario).discount_factor)
     sim.allocate()
     filled = 0
     pending: deque[Future[_Chunk]] = deque()
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         for inputs in sampler.chunks(draws):
-            pending.append(pool.submit(_evaluate, scenario, inputs, ones, discount))
+            pending.append(pool.submit(_evaluate, scenario, inputs, sums))
             while len(pending) > WORKERS:  # a bounded number in flight keeps memory flat
                 filled = _collect(sim, filled, pending.popleft(), on_chunk)
         while pending:
