@@ -173,9 +173,9 @@ def describe(values: np.ndarray) -> dict[str, float]:
     }
 
 
-def _bands(array: np.ndarray) -> dict[str, list[float]]:
-    columns = np.ascontiguousarray(array.T)  # each year's draws side by side in memory
-    quantiles = np.column_stack([percentiles(column, PERCENTILES) for column in columns])
+def _bands(by_year: np.ndarray) -> dict[str, list[float]]:
+    """Percentiles of each year of a (years, draws) array."""
+    quantiles = np.column_stack([percentiles(year, PERCENTILES) for year in by_year])
     return {f"p{q}": [float(x) for x in row] for q, row in zip(PERCENTILES, quantiles, strict=True)}
 
 
@@ -229,12 +229,15 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
         }
         for (target, option), met in sim.met.items()
     ]
-    baseline_years = sim.yearly_cost[scenario.baseline]
+    # Years as rows, each year's draws side by side in memory: the running sum is then a few adds of whole
+    # rows (the same additions, in the same order, as a cumsum along each draw's years).
+    by_year = {option: np.ascontiguousarray(sim.yearly_cost[option].T) for option in names}
     band_samples = {}
     for option in names:
-        cost = sim.yearly_cost[option]
-        band_samples[(option, "cost_nominal")] = cost
-        band_samples[(option, "cumulative_saving_nominal")] = np.cumsum(baseline_years - cost, axis=1)
+        band_samples[(option, "cost_nominal")] = by_year[option]
+        band_samples[(option, "cumulative_saving_nominal")] = np.cumsum(
+            by_year[scenario.baseline] - by_year[option], axis=0
+        )
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         bands = dict(zip(band_samples, pool.map(_bands, band_samples.values()), strict=True))
     yearly = {option: {measure: bands[(option, measure)] for measure in MEASURES} for option in names}
