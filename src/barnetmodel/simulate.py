@@ -191,6 +191,20 @@ def _cheapest(sim: Simulation, names: list[str]) -> np.ndarray:
     return index
 
 
+def _band_samples(sim: Simulation, names: list[str]) -> dict[tuple[str, str], np.ndarray]:
+    """(option, measure) -> (years, band draws) array of the yearly bands' draws."""
+    # Years as rows, each year's draws side by side in memory: the running sum is then a few adds of whole
+    # rows (the same additions, in the same order, as a cumsum along each draw's years).
+    by_year = {option: np.ascontiguousarray(sim.yearly_cost[option].T) for option in names}
+    band_samples: dict[tuple[str, str], np.ndarray] = {}
+    for option in names:
+        band_samples[(option, "cost_nominal")] = by_year[option]
+        band_samples[(option, "cumulative_saving_nominal")] = np.cumsum(
+            by_year[sim.scenario.baseline] - by_year[option], axis=0
+        )
+    return band_samples
+
+
 def summarise_simulation(sim: Simulation) -> dict[str, Any]:
     """The distribution of every headline figure, JSON-ready."""
     scenario = sim.scenario
@@ -206,7 +220,11 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
     for key, achieved in sim.achieved.items():
         samples[("achieved", *key)] = achieved
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:  # percentiles of large samples, on both cores
-        described = dict(zip(samples, pool.map(describe, samples.values()), strict=True))
+        described_later = pool.map(describe, samples.values())  # under way while the bands' samples are made
+        band_samples = _band_samples(sim, names)
+        bands_later = pool.map(_bands, band_samples.values())
+        described = dict(zip(samples, described_later, strict=True))
+        bands = dict(zip(band_samples, bands_later, strict=True))
     options = []
     for k, option in enumerate(names):
         entry: dict[str, Any] = {
@@ -229,17 +247,6 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
         }
         for (target, option), met in sim.met.items()
     ]
-    # Years as rows, each year's draws side by side in memory: the running sum is then a few adds of whole
-    # rows (the same additions, in the same order, as a cumsum along each draw's years).
-    by_year = {option: np.ascontiguousarray(sim.yearly_cost[option].T) for option in names}
-    band_samples = {}
-    for option in names:
-        band_samples[(option, "cost_nominal")] = by_year[option]
-        band_samples[(option, "cumulative_saving_nominal")] = np.cumsum(
-            by_year[scenario.baseline] - by_year[option], axis=0
-        )
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        bands = dict(zip(band_samples, pool.map(_bands, band_samples.values()), strict=True))
     yearly = {option: {measure: bands[(option, measure)] for measure in MEASURES} for option in names}
     return {
         "draws": sim.draws,
