@@ -12,6 +12,7 @@ import numpy as np
 
 from barnetmodel.engine import Inputs, project
 from barnetmodel.paths import name_of
+from barnetmodel.percentiles import percentiles
 from barnetmodel.results import target_options
 from barnetmodel.sampling import Sampler
 from barnetmodel.scenario import Scenario
@@ -78,43 +79,50 @@ class _Chunk:
     met: dict[tuple[str, str], np.ndarray]
 
 
-def _evaluate(scenario: Scenario, inputs: Inputs, ones: np.ndarray, discount: np.ndarray) -> _Chunk:
+@dataclass(frozen=True)
+class _Sums:
+    """Weights over the years of every per-draw sum a chunk keeps, one matrix per price basis: each
+    option's yearly costs are then read once per basis (one matrix product), not once per figure."""
+
+    nominal: np.ndarray  # (years, 1 + k): all ones (the nominal total), then nominal targets' weights
+    real: np.ndarray  # (years, 1 + k): discount factors (the present value), then real targets' weights
+    column: dict[str, tuple[str, int]]  # target -> (basis, its column in that basis's matrix)
+
+
+def _sums(scenario: Scenario, discount: np.ndarray) -> _Sums:
+    index = np.arange(scenario.horizon.years)
+    weights: dict[str, list[np.ndarray]] = {"nominal": [np.ones(len(index))], "real": [discount]}
+    column: dict[str, tuple[str, int]] = {}
+    for target in scenario.targets:
+        basis = target.prices or scenario.money.prices
+        last = (scenario.horizon.end if target.by is None else target.by) - scenario.horizon.start
+        # The saving counted: in one year, or added up to it, as a weighted sum over the years.
+        counted = (index == last) if target.measure == "annual" else (index <= last)
+        column[target.name] = (basis, len(weights[basis]))
+        weights[basis].append(counted.astype(float))
+    return _Sums(np.column_stack(weights["nominal"]), np.column_stack(weights["real"]), column)
+
+
+def _evaluate(scenario: Scenario, inputs: Inputs, sums: _Sums) -> _Chunk:
     """Run the engine on one chunk of draws and keep what the summary needs. Pure: safe in a thread."""
     projection = project(scenario, inputs)
     deflator = 1.0 / projection.price_index
-    yearly: dict[tuple[str, str], np.ndarray] = {}
-    totals: dict[str, dict[str, np.ndarray]] = {}
+    yearly: dict[str, np.ndarray] = {}
+    summed: dict[str, dict[str, np.ndarray]] = {}  # option -> basis -> (n, 1 + k)
     for option in scenario.options:
         nominal = projection.cost(option, "nominal")
-        yearly[(option, "nominal")] = nominal
-        # Sums over years as matrix products, and the present value in one pass without a temporary.
-        totals[option] = {
-            "nominal": nominal @ ones,
-            "present_value": np.einsum("dy,dy,y->d", nominal, np.broadcast_to(deflator, nominal.shape), discount),
-        }
+        yearly[option] = nominal
+        summed[option] = {"nominal": nominal @ sums.nominal, "real": (nominal * deflator) @ sums.real}
+    totals = {o: {"nominal": s["nominal"][:, 0], "present_value": s["real"][:, 0]} for o, s in summed.items()}
     achieved: dict[tuple[str, str], np.ndarray] = {}
     met: dict[tuple[str, str], np.ndarray] = {}
     for target in scenario.targets:
-        basis = target.prices or scenario.money.prices
-        column = (scenario.horizon.end if target.by is None else target.by) - scenario.horizon.start
-        # The saving counted: in one year, or added up to it, as a weighted sum over the years.
-        weights = (np.arange(len(ones)) == column) if target.measure == "annual" else (np.arange(len(ones)) <= column)
+        basis, column = sums.column[target.name]
         for option in target_options(scenario, target):
-            saving = _weighted(yearly, scenario.baseline, basis, weights, deflator) - _weighted(
-                yearly, option, basis, weights, deflator
-            )
+            saving = summed[scenario.baseline][basis][:, column] - summed[option][basis][:, column]
             achieved[(target.name, option)] = saving
             met[(target.name, option)] = saving >= projection.target_amount[target.name]
-    return _Chunk(totals, {o: yearly[(o, "nominal")] for o in scenario.options}, achieved, met)
-
-
-def _weighted(
-    yearly: dict[tuple[str, str], np.ndarray], option: str, basis: str, weights: np.ndarray, deflator: np.ndarray
-) -> np.ndarray:
-    nominal = yearly[(option, "nominal")]
-    if basis == "nominal":
-        return nominal @ weights.astype(float)
-    return np.einsum("dy,dy,y->d", nominal, np.broadcast_to(deflator, nominal.shape), weights.astype(float))
+    return _Chunk(totals, yearly, achieved, met)
 
 
 def simulate(
@@ -131,13 +139,13 @@ def simulate(
     """
     sampler = Sampler(scenario, seed, sampling)
     sim = Simulation(scenario, draws, seed, sampling)
-    ones, discount = np.ones(scenario.horizon.years), project(scenario).discount_factor
+    sums = _sums(scenario, project(scenario).discount_factor)
     sim.allocate()
     filled = 0
     pending: deque[Future[_Chunk]] = deque()
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         for inputs in sampler.chunks(draws):
-            pending.append(pool.submit(_evaluate, scenario, inputs, ones, discount))
+            pending.append(pool.submit(_evaluate, scenario, inputs, sums))
             while len(pending) > WORKERS:  # a bounded number in flight keeps memory flat
                 filled = _collect(sim, filled, pending.popleft(), on_chunk)
         while pending:
@@ -157,7 +165,7 @@ def describe(values: np.ndarray) -> dict[str, float]:
     n = len(values)
     mean = float(values.mean())
     se = float(values.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
-    quantiles = np.percentile(values, PERCENTILES)
+    quantiles = percentiles(values, PERCENTILES)
     return {
         "mean": mean,
         "standard_error": se if np.isfinite(se) else 0.0,
@@ -165,17 +173,43 @@ def describe(values: np.ndarray) -> dict[str, float]:
     }
 
 
-def _bands(array: np.ndarray) -> dict[str, list[float]]:
-    quantiles = np.percentile(array, PERCENTILES, axis=0)
+def _bands(by_year: np.ndarray) -> dict[str, list[float]]:
+    """Percentiles of each year of a (years, draws) array."""
+    quantiles = np.column_stack([percentiles(year, PERCENTILES) for year in by_year])
     return {f"p{q}": [float(x) for x in row] for q, row in zip(PERCENTILES, quantiles, strict=True)}
+
+
+def _cheapest(sim: Simulation, names: list[str]) -> np.ndarray:
+    """Per draw, the index of the option with the lowest present value (the first on a tie, as argmin):
+    option by option, without stacking a (draws, options) copy."""
+    lowest = sim.total_cost[names[0]]["present_value"].copy()
+    index = np.zeros(sim.draws, dtype=np.intp)
+    for k, option in enumerate(names[1:], start=1):
+        cost = sim.total_cost[option]["present_value"]
+        np.putmask(index, cost < lowest, k)
+        np.minimum(lowest, cost, out=lowest)
+    return index
+
+
+def _band_samples(sim: Simulation, names: list[str]) -> dict[tuple[str, str], np.ndarray]:
+    """(option, measure) -> (years, band draws) array of the yearly bands' draws."""
+    # Years as rows, each year's draws side by side in memory: the running sum is then a few adds of whole
+    # rows (the same additions, in the same order, as a cumsum along each draw's years).
+    by_year = {option: np.ascontiguousarray(sim.yearly_cost[option].T) for option in names}
+    band_samples: dict[tuple[str, str], np.ndarray] = {}
+    for option in names:
+        band_samples[(option, "cost_nominal")] = by_year[option]
+        band_samples[(option, "cumulative_saving_nominal")] = np.cumsum(
+            by_year[sim.scenario.baseline] - by_year[option], axis=0
+        )
+    return band_samples
 
 
 def summarise_simulation(sim: Simulation) -> dict[str, Any]:
     """The distribution of every headline figure, JSON-ready."""
     scenario = sim.scenario
     names = list(scenario.options)
-    present = np.column_stack([sim.total_cost[o]["present_value"] for o in names])
-    cheapest = np.bincount(np.argmin(present, axis=1), minlength=len(names)) / sim.draws
+    cheapest = np.bincount(_cheapest(sim, names), minlength=len(names)) / sim.draws
     samples: dict[tuple[str, ...], np.ndarray] = {}
     for option in names:
         samples[("cost_present_value", option)] = sim.total_cost[option]["present_value"]
@@ -186,7 +220,11 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
     for key, achieved in sim.achieved.items():
         samples[("achieved", *key)] = achieved
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:  # percentiles of large samples, on both cores
-        described = dict(zip(samples, pool.map(describe, samples.values()), strict=True))
+        described_later = pool.map(describe, samples.values())  # under way while the bands' samples are made
+        band_samples = _band_samples(sim, names)
+        bands_later = pool.map(_bands, band_samples.values())
+        described = dict(zip(samples, described_later, strict=True))
+        bands = dict(zip(band_samples, bands_later, strict=True))
     options = []
     for k, option in enumerate(names):
         entry: dict[str, Any] = {
@@ -209,14 +247,6 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
         }
         for (target, option), met in sim.met.items()
     ]
-    baseline_years = sim.yearly_cost[scenario.baseline]
-    band_samples = {}
-    for option in names:
-        cost = sim.yearly_cost[option]
-        band_samples[(option, "cost_nominal")] = cost
-        band_samples[(option, "cumulative_saving_nominal")] = np.cumsum(baseline_years - cost, axis=1)
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        bands = dict(zip(band_samples, pool.map(_bands, band_samples.values()), strict=True))
     yearly = {option: {measure: bands[(option, measure)] for measure in MEASURES} for option in names}
     return {
         "draws": sim.draws,

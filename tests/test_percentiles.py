@@ -1,0 +1,59 @@
+"""The fast exact percentiles give np.percentile's numbers bit for bit, on the fast path and the fallback."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from barnetmodel import percentiles as module
+from barnetmodel.percentiles import percentiles
+
+Q = (5, 10, 50, 90, 95)
+
+
+def _sample(kind: str, n: int, rng: np.random.Generator) -> np.ndarray:
+    if kind == "normal":
+        return rng.normal(100.0, 5.0, n)
+    if kind == "ties":  # few distinct values: order statistics equal to the bracket edges
+        return rng.integers(0, 7, n).astype(float)
+    if kind == "rare":  # almost all one value, as a risk's cost that seldom happens
+        return np.where(rng.random(n) < 0.995, 0.0, 9.0)
+    if kind == "sorted_heavy":
+        return np.sort(rng.lognormal(0.0, 2.0, n))
+    if kind == "cauchy":
+        return rng.standard_cauchy(n)
+    if kind == "infinite":
+        values = rng.normal(0.0, 1.0, n)
+        values[::7] = np.inf
+        return values
+    raise AssertionError(kind)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")  # inf - inf in the interpolation, as numpy
+@pytest.mark.parametrize("kind", ["normal", "ties", "rare", "sorted_heavy", "cauchy", "infinite"])
+@pytest.mark.parametrize("n", [module.DIRECT - 1, module.DIRECT, 100_000, 262_147])
+def test_same_bits_as_numpy(kind: str, n: int) -> None:
+    values = _sample(kind, n, np.random.default_rng(n))
+    before = values.copy()
+    assert np.array_equal(percentiles(values, Q), np.percentile(values, Q), equal_nan=True)
+    assert np.array_equal(values, before, equal_nan=True)  # the sample is left as it was
+
+
+def test_a_missed_bracket_falls_back_to_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The thinned copy sees only the draws at multiples of its stride: make those all zero and the
+    # rest large, so every bracket is [0, 0] and misses; the answer must still be numpy's.
+    n = 200_000
+    values = np.arange(1.0, n + 1.0)
+    values[:: max(16, n // module.THINNED)] = 0.0
+    called = []
+    original = np.percentile
+    monkeypatch.setattr(module.np, "percentile", lambda *a, **k: called.append(1) or original(*a, **k))
+    result = percentiles(values, Q)
+    assert called, "the fallback was not taken"
+    assert np.array_equal(result, original(values, Q))
+
+
+def test_nan_gives_numpy_answer() -> None:
+    values = np.random.default_rng(3).normal(size=100_000)
+    values[10] = np.nan
+    assert np.all(np.isnan(percentiles(values, Q)))
