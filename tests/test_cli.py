@@ -114,3 +114,24 @@ def test_output_to_a_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
 def test_unknown_format_is_a_usage_error() -> None:
     result = runner.invoke(app, ["run", COUNCIL, "-f", "xml"])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run", "{child}", "-f", "csv", "-o", "{parent}"],
+        ["run", "{child}", "-o", "{child}"],
+        ["sensitivity", "{child}", "-o", "{parent}"],
+        ["compare", "{parent}", "{child}", "-o", "{child}"],
+        ["report", "{child}", "-o", "{parent}"],
+    ],
+)
+def test_no_command_writes_over_a_file_it_read(command: list[str], write: Callable[[str], Path]) -> None:
+    parent = write(MINIMAL, "parent.yaml")
+    child = write("extends: parent.yaml\ntitle: Child\n", "child.yaml")
+    before = {p: p.read_bytes() for p in (parent, child)}
+    args = [a.format(parent=parent, child=child) for a in command]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "is an input" in result.stderr and "the output is not written over it" in result.stderr
+    assert {p: p.read_bytes() for p in (parent, child)} == before

@@ -59,6 +59,9 @@ def _root(
     ] = False,
 ) -> None:
     """barnetmodel: outsourcing cost modeller."""
+    from barnetmodel.yaml_source import FILES_READ
+
+    FILES_READ.clear()  # one command, one set of inputs (tests run many commands in one process)
 
 
 def report_problems(problems: list[Problem]) -> NoReturn:
@@ -76,14 +79,21 @@ def user_errors(action: Callable[[], T]) -> T:
         report_problems(error.problems)
 
 
-def emit(text: str | bytes, output: str | None) -> None:
-    """Print, or write whole to a file (never a half-written file). Bytes only go to a file."""
+def emit(text: str | bytes, output: str | None, *, over_input: bool = False) -> None:
+    """Print, or write whole to a file (never a half-written file). Bytes only go to a file. A file
+    the command has read (a scenario, a file it extends) is never written over, unless `over_input`
+    (`test --update`, whose job that is)."""
     if output is None:
         assert isinstance(text, str), "binary output needs a file"
         sys.stdout.write(text)
         return
-    from barnetmodel.output.atomic import write_atomic
+    from barnetmodel.output.atomic import same_file, write_atomic
+    from barnetmodel.yaml_source import FILES_READ
 
+    read = next((file for file in sorted(FILES_READ) if same_file(output, file)), None)
+    if read is not None and not over_input:
+        typer.echo(f"{output}: is an input ({read}); the output is not written over it", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
     try:
         write_atomic(output, text)
     except OSError as error:
@@ -239,11 +249,7 @@ def run(
 ) -> None:
     """Project every option's cash flows and compare them with the baseline (and, with draws, how likely)."""
     from barnetmodel.load import load
-    from barnetmodel.output.atomic import same_file
 
-    if output is not None and same_file(output, scenario):
-        typer.echo(f"{output}: is the scenario file itself; the output is not written over it", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT)
     loaded = user_errors(lambda: load(scenario, settings or ()))
     results = analyse_showing_progress(loaded, draws, seed, sampling)
     if format is Format.xlsx:

@@ -68,9 +68,15 @@ def _fail(file: str, message: str, mark: yaml.Mark | None = None, path: Path = (
     return ScenarioError([Problem(file, message, path, line, column)])
 
 
+# Every file the command in hand has read (scenarios, the files they extend, test files): an
+# output is never written over one of them. The CLI empties it when a command starts.
+FILES_READ: set[str] = set()
+
+
 def read_text(file: str) -> str:
     """The file's text, or a clear error for a missing file, a directory, binary or non-UTF-8 data."""
     path = FilePath(file)
+    FILES_READ.add(str(path))
     try:
         if path.is_dir():
             raise _fail(file, "is a directory, not a scenario file")

@@ -78,7 +78,7 @@ def _update(file: FileOutcome) -> int:
     for reason in refused:
         typer.echo(f"{file.file}: {reason}", err=True)
     if len(refused) < len(changes):
-        emit(text, file.file)
+        emit(text, file.file, over_input=True)
         typer.echo(f"{file.file}: updated {len(changes) - len(refused)} expected values")
     return len(refused)
 
