@@ -81,3 +81,23 @@ def test_every_figure_carries_its_unit_and_price_basis() -> None:
         "real": "£m, real 2013/14 prices",
         "present_value": "£m, present value, 2013/14 prices",
     }
+
+
+def test_a_target_met_exactly_is_met_despite_binary_rounding() -> None:
+    # 0.7 - 0.4 is 0.29999999999999993 in binary floating point; a saving of 0.3 meets a target of 0.3.
+    s = Scenario.model_validate(
+        {
+            "title": "t",
+            "horizon": {"start": 2020, "years": 1},
+            "money": {"inflation": 0.0},
+            "targets": [{"name": "edge", "amount": 0.3}, {"name": "just over", "amount": 0.3000001}],
+            "baseline": "a",
+            "options": {
+                "a": {"title": "A", "lines": [{"name": "x", "annual": 0.7}]},
+                "b": {"title": "B", "lines": [{"name": "x", "annual": 0.4}]},
+            },
+        }
+    )
+    edge, over = summarise(project(s), file_name="t", sha256="0")["targets"]
+    assert edge["results"][0]["met"] is True
+    assert over["results"][0]["met"] is False

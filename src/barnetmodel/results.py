@@ -40,9 +40,19 @@ def target_achieved(projection: Projection, target: Target, option: str) -> np.n
     return saving[:, : column + 1].sum(axis=1)
 
 
+# A target is met when the saving reaches it, give or take the rounding of binary arithmetic:
+# 0.7 - 0.4 is 0.29999999999999993, and a saving of exactly 0.3 meets a target of 0.3.
+MET_TOLERANCE = 1e-9
+
+
+def meets(achieved: Any, amount: Any) -> Any:
+    """Whether savings reach target amounts (numbers or arrays), to a relative 1e-9."""
+    return achieved >= amount - MET_TOLERANCE * np.maximum(1.0, np.abs(amount))
+
+
 def target_met(projection: Projection, target: Target, option: str) -> np.ndarray:
     """(draws,) whether the saving reaches the target (whose amount may itself be uncertain)."""
-    return target_achieved(projection, target, option) >= projection.target_amount[target.name]
+    return meets(target_achieved(projection, target, option), projection.target_amount[target.name])
 
 
 def target_options(scenario: Scenario, target: Target) -> list[str]:
@@ -140,7 +150,7 @@ def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[st
             achieved = float(target_achieved(projection, target, name)[0])
             amount = float(projection.target_amount[target.name][0])
             results.append(
-                {"option": name, "achieved": achieved, "share_met": achieved / amount, "met": achieved >= amount}
+                {"option": name, "achieved": achieved, "share_met": achieved / amount, "met": bool(meets(achieved, amount))}
             )
         targets.append(
             {

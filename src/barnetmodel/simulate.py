@@ -13,7 +13,7 @@ import numpy as np
 from barnetmodel.engine import Inputs, project
 from barnetmodel.paths import name_of
 from barnetmodel.percentiles import percentiles
-from barnetmodel.results import target_options
+from barnetmodel.results import meets, target_options
 from barnetmodel.sampling import Sampler
 from barnetmodel.scenario import Scenario
 
@@ -121,7 +121,7 @@ def _evaluate(scenario: Scenario, inputs: Inputs, sums: _Sums) -> _Chunk:
         for option in target_options(scenario, target):
             saving = summed[scenario.baseline][basis][:, column] - summed[option][basis][:, column]
             achieved[(target.name, option)] = saving
-            met[(target.name, option)] = saving >= projection.target_amount[target.name]
+            met[(target.name, option)] = meets(saving, projection.target_amount[target.name])
     return _Chunk(totals, yearly, achieved, met)
 
 

@@ -48,6 +48,7 @@ from barnetmodel.output.xlsx_cells import (
     ref,
     uncertain_text,
 )
+from barnetmodel.results import MET_TOLERANCE
 from barnetmodel.scenario import Line
 
 BASIS_NAMES = {"nominal": "nominal", "real": "real", "present_value": "present value"}
@@ -468,7 +469,7 @@ class WorkbookBuilder:
                     )
                     values = [target["name"], result["option"], target["measure"], financial_year(target["by"])]
                     values += [target["prices"], f"={self.inputs.target_amount[index]}", f"={saved}"]
-                    values += [f"=G{row}/F{row}", f"=G{row}>=F{row}"]
+                    values += [f"=G{row}/F{row}", f"=G{row}>=F{row}-{MET_TOLERANCE}*MAX(1,ABS(F{row}))"]
                     for column, value in enumerate(values, start=1):
                         sheet.cell(row, column, value)
                     sheet.cell(row, 6).number_format = self.money
