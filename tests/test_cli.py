@@ -135,3 +135,8 @@ def test_no_command_writes_over_a_file_it_read(command: list[str], write: Callab
     assert result.exit_code == 2, result.output
     assert "is an input" in result.stderr and "the output is not written over it" in result.stderr
     assert {p: p.read_bytes() for p in (parent, child)} == before
+
+
+def test_discount_factor_column_names_the_schedule_used(write: Callable[[str], Path]) -> None:
+    result = runner.invoke(app, ["run", str(write(MINIMAL)), "-f", "markdown"])
+    assert "DF: discount factor, Constant real rate of 3.5000% a year." in result.stdout

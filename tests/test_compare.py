@@ -65,3 +65,11 @@ def test_a_workbook_is_made_by_run_only() -> None:
         result = runner.invoke(app, [*args, "-f", "xlsx", "-o", "x.xlsx"])
         assert result.exit_code == 2
         assert "made by `barnetmodel run` only" in result.stderr
+
+
+def test_files_in_different_units_are_not_compared(write: Callable[[str, str], Path]) -> None:
+    a = write(MINIMAL, "a.yaml")
+    b = write(MINIMAL.replace("inflation: 0.02", "inflation: 0.02, unit: '£k'"), "b.yaml")
+    result = runner.invoke(app, ["compare", str(a), str(b)])
+    assert result.exit_code == 2
+    assert "different units (£k, £m)" in result.stderr

@@ -250,3 +250,12 @@ def test_an_existing_output_file_is_left_alone_on_error(write: Callable[[str], P
     result = runner.invoke(app, ["run", str(path), "--format", "json", "--output", str(out)])
     assert result.exit_code == 2
     assert out.read_text() == "previous results"
+
+
+def test_cross_field_problems_come_in_file_order(write: Callable[[str], Path]) -> None:
+    text = MINIMAL.replace(
+        "{name: Contract, annual: 8}", "{name: Contract, total: 24, term: [2013, 2015], from: 2014, ramp: [0.5]}"
+    )
+    message = refuse(write(text), "has no meaning on a line with `total`")
+    columns = [int(line.split(":")[2]) for line in message.splitlines()]
+    assert len(columns) == 2 and columns == sorted(columns)

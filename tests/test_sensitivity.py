@@ -148,3 +148,11 @@ def test_cli_unknown_option() -> None:
     )
     assert result.exit_code == 2
     assert "did you mean 'outsource'?" in result.stderr
+
+
+def test_percent_must_be_above_zero_and_is_labelled_as_given() -> None:
+    path = str(ROOT / "scenarios" / "critics_stress.yaml")
+    zero = runner.invoke(app, ["sensitivity", path, "--percent", "0"])
+    assert zero.exit_code == 2 and "--percent: should be above 0" in zero.stderr
+    five = runner.invoke(app, ["sensitivity", path, "--percent", "2.5", "-f", "markdown"]).stdout
+    assert "moved by ±2.5%" in five

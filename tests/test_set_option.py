@@ -90,3 +90,9 @@ def test_split_setting() -> None:
     assert split_setting('options.x."a=b".total = 4') == ('options.x."a=b".total', "4")
     with pytest.raises(AddressError):
         split_setting("no equals sign")
+
+
+def test_extends_cannot_be_set() -> None:
+    result = runner.invoke(app, ["validate", COUNCIL, "--set", "extends=other.yaml"])
+    assert result.exit_code == 2
+    assert "`extends` is read before any --set" in result.stderr

@@ -281,6 +281,9 @@ def sensitivity(
     from barnetmodel.output import sensitivity_out
     from barnetmodel.sensitivity import analyse_sensitivity
 
+    if percent is not None and percent <= 0:
+        typer.echo(f"--percent: should be above 0, not {percent:g}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
     loaded = user_errors(lambda: load(scenario, settings or ()))
     option = compared_option(loaded, option, scenario)
     result = analyse_sensitivity(loaded.scenario, option, basis.value, percent)
@@ -314,6 +317,12 @@ def compare(
             problems += error.problems
     if problems:
         report_problems(problems)
+    units = {item.scenario.money.unit for item in loaded}
+    if len(units) > 1:
+        typer.echo(
+            f"compare: the files' money is in different units ({', '.join(sorted(units))}): not comparable", err=True
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
     result = compare_scenarios(loaded, lambda item: analyse_showing_progress(item, draws, None, None))
     publish(result, format, output, compare_out.show, compare_out.render_csv, compare_out.render_markdown)
 

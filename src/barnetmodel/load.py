@@ -148,7 +148,8 @@ def validate(source: Source) -> Scenario:
         raise ScenarioError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0))) from None
     findings = check(scenario)
     if findings:
-        raise ScenarioError(source.problem(f.path, f.message, key=f.at_key) for f in findings)
+        problems = [source.problem(f.path, f.message, key=f.at_key) for f in findings]
+        raise ScenarioError(sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0)))
     return scenario
 
 

@@ -117,6 +117,8 @@ def apply_settings(source: Source, settings: list[str]) -> Source:
         where = f"--set {setting}"
         try:
             address, text = split_setting(setting)
+            if parse(address)[:1] == ["extends"]:
+                raise AddressError("`extends` is read before any --set: write it in the file")
             value = parse_yaml(text, where).data if text else None
             data, path = apply_override(source.data, address, value)
         except AddressError as error:

@@ -150,7 +150,12 @@ def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[st
             achieved = float(target_achieved(projection, target, name)[0])
             amount = float(projection.target_amount[target.name][0])
             results.append(
-                {"option": name, "achieved": achieved, "share_met": achieved / amount, "met": bool(meets(achieved, amount))}
+                {
+                    "option": name,
+                    "achieved": achieved,
+                    "share_met": achieved / amount,
+                    "met": bool(meets(achieved, amount)),
+                }
             )
         targets.append(
             {

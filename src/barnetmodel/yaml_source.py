@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Any
@@ -128,6 +129,15 @@ class _LimitedLoader(yaml.SafeLoader):
     def _next_mark(self) -> yaml.Mark | None:
         event = self.peek_event()  # type: ignore[no-untyped-call]
         return getattr(event, "start_mark", None)
+
+
+# YAML 1.1, which PyYAML follows, reads 2.5e6 and 1e9 as text (it wants a dot and a signed
+# exponent: 2.5e+6). Users write them as numbers, as YAML 1.2 and JSON Schema do: so do we.
+_LimitedLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
 
 
 class _Builder:

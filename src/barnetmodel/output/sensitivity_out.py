@@ -31,7 +31,11 @@ def views(result: dict[str, Any]) -> list[View]:
     centre = result["central_saving"]
     rows = result["tornado"]
     scale = max((max(abs(r["saving_at_low"] - centre), abs(r["saving_at_high"] - centre)) for r in rows), default=0)
-    how = "each at its P10 and P90" if result["mode"] == "p10_p90" else f"each moved by ±{result['percent'] or 10:g}%"
+    how = (
+        "each at its P10 and P90"
+        if result["mode"] == "p10_p90"
+        else f"each moved by ±{10 if result['percent'] is None else result['percent']:g}%"
+    )
     tornado = View(
         f"Tornado: saving of {result['option']} against {result['baseline']}, inputs {how}",
         ["Input: low to high", "Saving\nat low", "Saving\nat high", "Swing"],

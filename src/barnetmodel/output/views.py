@@ -102,7 +102,8 @@ def yearly(results: dict[str, Any]) -> View:
         "Year by year",
         columns,
         rows,
-        note=f"Cost and cumulative saving: {results['money']['units']['nominal']}. DF: Green Book discount factor.",
+        note=f"Cost and cumulative saving: {results['money']['units']['nominal']}. "
+        f"DF: discount factor, {results['discounting']['title']}.",
     )
 
 
