@@ -346,9 +346,10 @@ def report(
     settings: Settings = None,
 ) -> None:
     """A self-contained HTML report of a scenario, charts included, to publish or print."""
+    from barnetmodel.commands.common import Request
     from barnetmodel.commands.publish import report as make_report
 
-    make_report(scenario, output, option, draws, seed, sampling, settings=settings or ())
+    make_report(Request(scenario, option, draws, seed, sampling, settings or ()), output)
 
 
 @app.command()
@@ -369,10 +370,11 @@ def plot(
     settings: Settings = None,
 ) -> None:
     """Draw one chart of a scenario to a PNG or SVG file."""
+    from barnetmodel.commands.common import Request
     from barnetmodel.commands.publish import plot as make_plot
 
     make_plot(
-        scenario, output, chart.value, basis.value if basis else None, option, draws, seed, sampling, settings or ()
+        Request(scenario, option, draws, seed, sampling, settings or ()), output, chart.value, basis and basis.value
     )
 
 

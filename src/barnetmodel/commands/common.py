@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -27,25 +28,27 @@ def needs(command: str, *modules: str) -> None:
         raise fail(str(error)) from None
 
 
-def compute(
-    scenario: str,
-    *,
-    draws: int | None = None,
-    seed: int | None = None,
-    sampling: Sampling | None = None,
-    sensitivity: bool = False,
-    option: str | None = None,
-    basis: str = "present_value",
-    settings: Sequence[str] = (),
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Request:
+    """What a publishing command was asked to analyse: the scenario, and how to run it."""
+
+    scenario: str
+    option: str | None = None
+    draws: int | None = None
+    seed: int | None = None
+    sampling: Sampling | None = None
+    settings: Sequence[str] = ()
+
+
+def compute(request: Request, *, sensitivity: bool = False, basis: str = "present_value") -> dict[str, Any]:
     """A scenario file's results as `run` makes them (draws as the file says, unless overridden), with
-    results["sensitivity"] of `option` against the baseline if asked; a user's mistake exits 2."""
+    results["sensitivity"] of the requested option against the baseline if asked; a user's mistake exits 2."""
     from barnetmodel.analysis import add_sensitivity
     from barnetmodel.load import load
 
-    loaded = user_errors(lambda: load(scenario, settings))
-    option = compared_option(loaded, option, scenario, required=False)
-    results = analyse_showing_progress(loaded, draws, seed, sampling)
+    loaded = user_errors(lambda: load(request.scenario, request.settings))
+    option = compared_option(loaded, request.option, request.scenario, required=False)
+    results = analyse_showing_progress(loaded, request.draws, request.seed, request.sampling)
     if sensitivity and option is not None:
         results = add_sensitivity(results, loaded.scenario, option, basis)
     return results
