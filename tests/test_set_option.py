@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -96,3 +97,14 @@ def test_extends_cannot_be_set() -> None:
     result = runner.invoke(app, ["validate", COUNCIL, "--set", "extends=other.yaml"])
     assert result.exit_code == 2
     assert "`extends` is read before any --set" in result.stderr
+
+
+def test_report_and_plot_take_it_too(tmp_path: Path) -> None:
+    report = tmp_path / "report.html"
+    ok = runner.invoke(app, ["report", COUNCIL, "--draws", "0", "--set", f"{CSG_TOTAL}=400", "-o", str(report)])
+    assert ok.exit_code == 0, ok.output
+    assert "£84.1m" in report.read_text(encoding="utf-8")  # the nominal saving with the dearer contract
+    bad = runner.invoke(app, ["plot", COUNCIL, "-o", str(tmp_path / "c.svg"), "--set", "mony.inflation=0"])
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith("--set mony.inflation=0: ")
+    assert not (tmp_path / "c.svg").exists()

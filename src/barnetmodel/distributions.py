@@ -24,28 +24,25 @@ Finite = Annotated[float, Field(allow_inf_nan=False)]
 Z90 = 1.2815515655446004
 
 
-class Triangular(StrictModel):
+class _LowModeHigh(StrictModel):
+    """A range with its most likely value: low <= mode <= high."""
+
     low: Finite
     mode: Finite
     high: Finite
 
     @model_validator(mode="after")
-    def _ordered(self) -> Triangular:
+    def _ordered(self) -> _LowModeHigh:
         _check_ordered(self.low, self.mode, self.high)
         return self
 
 
-class Pert(StrictModel):
+class Triangular(_LowModeHigh):
+    """Straight lines from low up to mode and down to high."""
+
+
+class Pert(_LowModeHigh):
     """Beta-PERT: a smooth distribution on [low, high] with its mode at `mode` (shape 4)."""
-
-    low: Finite
-    mode: Finite
-    high: Finite
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Pert:
-        _check_ordered(self.low, self.mode, self.high)
-        return self
 
 
 class Uniform(StrictModel):
