@@ -2,14 +2,15 @@
 
 Every flow has a leading axis of draws: the central (deterministic) run is one draw, a Monte
 Carlo run a chunk of many, through the same code. Shapes: (draws, years) for flows,
-(years,) for calendar data that no input changes.
+(years,) for calendar data that no input changes. Flows are kept factored (`flows.py`):
+an amount per draw times a yearly profile, made whole only when asked for.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from barnetmodel.checks import evaluation_order
 from barnetmodel.discount import Schedule, constant, discount_factors, schedules
 from barnetmodel.distributions import Distribution
 from barnetmodel.errors import Path
+from barnetmodel.flows import Event, Flow, weigh
 from barnetmodel.numbers import central
 from barnetmodel.paths import INFLATION, bias_path, line_path, risk_path, target_path
 from barnetmodel.scenario import Line, OptimismBias, Risk, Scenario
@@ -58,16 +60,31 @@ class Projection:
     schedule: Schedule
     discount_factor: np.ndarray  # (years,)
     price_index: np.ndarray  # (draws or 1, years): nominal / real, 1 in price_base
-    # Flows are (draws, years), or (1, years) where nothing in them was drawn.
-    line_nominal: dict[str, dict[str, np.ndarray]]  # option -> line -> flow, after optimism bias
-    line_nominal_before_bias: dict[str, dict[str, np.ndarray]]
-    risk_nominal: dict[str, dict[str, np.ndarray]]  # option -> risk -> flow
+    line_flows: dict[str, dict[str, Flow]]  # option -> line -> flow, after optimism bias
+    line_flows_before_bias: dict[str, dict[str, Flow]]
+    risk_flows: dict[str, dict[str, Flow | Event]]  # option -> risk -> flow
     target_amount: dict[str, np.ndarray]  # target name -> (draws,)
+
+    # Whole flows, (draws, years), or (1, years) where nothing in them was drawn.
+    @cached_property
+    def line_nominal(self) -> dict[str, dict[str, np.ndarray]]:
+        return self._nominal(self.line_flows)
+
+    @cached_property
+    def line_nominal_before_bias(self) -> dict[str, dict[str, np.ndarray]]:
+        return self._nominal(self.line_flows_before_bias)
+
+    @cached_property
+    def risk_nominal(self) -> dict[str, dict[str, np.ndarray]]:
+        return self._nominal(self.risk_flows)
+
+    def _nominal(self, flows: Mapping[str, Mapping[str, Flow | Event]]) -> dict[str, dict[str, np.ndarray]]:
+        return {o: {name: f.nominal(self.price_index) for name, f in by_name.items()} for o, by_name in flows.items()}
 
     def cost(self, option: str, basis: str = "nominal", *, before_bias: bool = False) -> np.ndarray:
         """(draws, years) cost of an option: nominal, real (price_base prices) or present value."""
-        lines = self.line_nominal_before_bias if before_bias else self.line_nominal
-        flows = [*lines[option].values(), *self.risk_nominal[option].values()]
+        lines = self.line_flows_before_bias if before_bias else self.line_flows
+        flows = [f.nominal(self.price_index) for f in (*lines[option].values(), *self.risk_flows[option].values())]
         # Add the one-row (undrawn) flows together first: one pass over the draws, not one per line.
         fixed = sum((f for f in flows if f.shape[0] == 1), np.zeros((1, len(self.years))))
         drawn = [f for f in flows if f.shape[0] != 1]
@@ -75,6 +92,26 @@ class Projection:
         for flow in drawn[1:]:
             total += flow
         return self.convert(total, basis)
+
+    def weighted(self, option: str, basis: str, weights: np.ndarray) -> np.ndarray:
+        """(draws, k): the option's yearly cost on a price basis ("nominal" or "real") summed over the
+        years with each column of `weights` (years, k): with the discount factors, its present value.
+        The same figures as cost(option, basis) @ weights, to rounding, without making the whole flows."""
+        flows = [*self.line_flows[option].values(), *self.risk_flows[option].values()]
+        indexed = [f for f in flows if f.indexed]  # amounts in real prices
+        cash = [f for f in flows if not f.indexed]
+        if basis == "nominal":
+            total = weigh(cash, None, weights) + weigh(indexed, self.price_index, weights)
+        elif basis == "real":
+            total = weigh(cash, self.deflator, weights) + weigh(indexed, None, weights)
+        else:
+            raise ValueError(f"unknown basis {basis!r}")
+        return np.broadcast_to(total, (self.draws, weights.shape[1]))
+
+    @cached_property
+    def deflator(self) -> np.ndarray:
+        """(draws or 1, years) real / nominal."""
+        return 1.0 / self.price_index
 
     def convert(self, nominal: np.ndarray, basis: str) -> np.ndarray:
         if basis == "nominal":
@@ -120,33 +157,25 @@ def project(scenario: Scenario, inputs: Inputs | None = None) -> Projection:
     schedule = schedule_of(scenario)
     factors = discount_factors(schedule.rates_for(len(years)))
 
-    before: dict[str, dict[str, np.ndarray]] = {}
-    after: dict[str, dict[str, np.ndarray]] = {}
-    risks: dict[str, dict[str, np.ndarray]] = {}
+    before: dict[str, dict[str, Flow]] = {}
+    after: dict[str, dict[str, Flow]] = {}
+    risks: dict[str, dict[str, Flow | Event]] = {}
     for name, option in scenario.options.items():
-        flows: dict[str, np.ndarray] = {}
+        flows: dict[str, Flow] = {}
         for i in evaluation_order(option.lines):
             line = option.lines[i]
-            flows[line.name] = _line_nominal(scenario, name, line, inputs, years, price_index, flows)
+            flows[line.name] = _line_flow(scenario, name, line, inputs, years, flows)
         before[name] = {line.name: flows[line.name] for line in option.lines}
         after[name] = _with_optimism_bias(name, option.optimism_bias, before[name], inputs)
-        risks[name] = {
-            risk.name: _risk_nominal(scenario, name, risk, inputs, years, price_index) for risk in option.risks
-        }
+        risks[name] = {risk.name: _risk_flow(scenario, name, risk, inputs, years) for risk in option.risks}
     amounts = {t.name: inputs.get((*target_path(t), "amount"), t.amount)[:, 0] for t in scenario.targets}
     return Projection(scenario, inputs.draws, years, schedule, factors, price_index, after, before, risks, amounts)
 
 
-def _line_nominal(
-    scenario: Scenario,
-    option: str,
-    line: Line,
-    inputs: Inputs,
-    years: np.ndarray,
-    price_index: np.ndarray,
-    done: dict[str, np.ndarray],
-) -> np.ndarray:
-    """(draws, years) nominal cash flow of one line, before optimism bias."""
+def _line_flow(
+    scenario: Scenario, option: str, line: Line, inputs: Inputs, years: np.ndarray, done: dict[str, Flow]
+) -> Flow:
+    """The nominal cash flow of one line, before optimism bias."""
     path = line_path(option, line)
 
     def number(key: str, written: float | Distribution | None) -> np.ndarray:
@@ -154,19 +183,26 @@ def _line_nominal(
 
     active = _between(years, line.from_, line.to)
     if line.share_of is not None:
-        return number("rate", line.rate) * (active * _ramp(line, path, inputs, years)) * done[line.share_of]
+        share = done[line.share_of]  # a share of a line's cash flow, in that line's prices
+        return Flow(
+            number("rate", line.rate) * share.amount,
+            active * _ramp(line, path, inputs, years) * share.profile,
+            share.indexed,
+        )
     if line.annual is not None:
         growth = number("growth", line.growth or 0.0)
         profile = compound(growth, years - scenario.price_base) * active * _ramp(line, path, inputs, years)
-        written = number("annual", line.annual) * profile
+        amount = number("annual", line.annual)
     elif line.total is not None:
         assert line.term is not None
         in_term = _between(years, line.term[0], line.term[1])
         weights = compound(number("growth", line.growth or 0.0), years - line.term[0]) * in_term
-        written = number("total", line.total) * weights / weights.sum(axis=1, keepdims=True)
+        profile = weights / weights.sum(axis=1, keepdims=True)
+        amount = number("total", line.total)
     else:
-        written = number("amount", line.amount) * (years == line.once)
-    return written * price_index if scenario.line_prices(line) == "real" else written
+        profile = (years == line.once).astype(float)[None, :]
+        amount = number("amount", line.amount)
+    return Flow(amount, profile, indexed=scenario.line_prices(line) == "real")
 
 
 def compound(rate: np.ndarray, periods: np.ndarray) -> np.ndarray:
@@ -202,8 +238,8 @@ def _ramp(line: Line, path: Path, inputs: Inputs, years: np.ndarray) -> np.ndarr
 
 
 def _with_optimism_bias(
-    option: str, bias: OptimismBias | None, flows: dict[str, np.ndarray], inputs: Inputs
-) -> dict[str, np.ndarray]:
+    option: str, bias: OptimismBias | None, flows: dict[str, Flow], inputs: Inputs
+) -> dict[str, Flow]:
     """Costs uplifted by (1 - mitigated) x uplift; incomes cut by the same share if asked."""
     if bias is None:
         return flows
@@ -214,16 +250,15 @@ def _with_optimism_bias(
     applied = (1.0 - inputs.get((*path, "mitigated"), bias.mitigated)) * uplift
     shortfall = applied if bias.income_shortfall else 0.0
     scope = set(flows) if bias.lines is None else set(bias.lines)
+    # A flow's sign is its amount's (profiles are never negative): costs and incomes are told apart by amount.
     return {
-        name: np.where(flow > 0, flow * (1.0 + applied), flow * (1.0 - shortfall)) if name in scope else flow
+        name: flow.scaled(np.where(flow.amount > 0, 1.0 + applied, 1.0 - shortfall)) if name in scope else flow
         for name, flow in flows.items()
     }
 
 
-def _risk_nominal(
-    scenario: Scenario, option: str, risk: Risk, inputs: Inputs, years: np.ndarray, price_index: np.ndarray
-) -> np.ndarray:
-    """(draws, years) nominal cost of a risk: drawn when the inputs carry its event, else expected."""
+def _risk_flow(scenario: Scenario, option: str, risk: Risk, inputs: Inputs, years: np.ndarray) -> Flow | Event:
+    """The nominal cost of a risk: drawn when the inputs carry its event, else expected."""
     path = risk_path(option, risk)
     first = years[0] if risk.from_ is None else risk.from_
     last = years[-1] if risk.to is None else risk.to
@@ -233,35 +268,25 @@ def _risk_nominal(
     p = inputs.get((*path, "probability"), risk.probability)
     u = inputs.events.get(path)
     cost = inputs.get((*path, "cost"), risk.cost) * (1 - inputs.get((*path, "recovered"), risk.recovered))
+    indexed = (risk.prices or scenario.money.prices) == "real"
     with np.errstate(divide="ignore", invalid="ignore"):
         if u is None:  # expected share of the cost in each year
             if risk.per == "year":
                 weight = 1 - (1 - p) ** (since + 1) if risk.recurring else p * (1 - p) ** since
             else:
                 weight = p * (since + 1) / window if risk.recurring else p / window
-            flow = cost * np.where(inside, weight, 0.0)
-        else:  # the year it happens, from one uniform draw per draw (inverse CDF)
-            u = np.asarray(u, dtype=float).reshape(-1, 1)
-            if risk.per == "year":
-                first_year = np.floor(np.log(u) / np.log1p(-p))  # geometric: P(not before j) = (1-p)^j
-                happens_at = np.select([p >= 1, p <= 0], [0.0, np.inf], first_year)
-            else:
-                happens_at = np.where(u < p, np.floor(u / p * window), np.inf)
-            flow = _drawn_risk(cost, happens_at[:, 0], since, inside, risk.recurring)
-    prices = risk.prices or scenario.money.prices
-    return flow * price_index if prices == "real" else flow
-
-
-def _drawn_risk(
-    cost: np.ndarray, happens_at: np.ndarray, since: np.ndarray, inside: np.ndarray, recurring: bool
-) -> np.ndarray:
-    """(draws, years) cost of a risk that happens in year `happens_at` of its window (inf: never)."""
-    if recurring:
-        return cost * ((since >= happens_at[:, None]) & inside)
-    # A one-off cost lands in one year at most: put it there, rather than test every year.
-    flow = np.zeros((len(happens_at), len(since)))
+            return Flow(cost, np.where(inside, weight, 0.0), indexed)
+        # The year it happens, from one uniform draw per draw (inverse CDF).
+        u = np.asarray(u, dtype=float).reshape(-1, 1)
+        if risk.per == "year":
+            first_year = np.floor(np.log(u) / np.log1p(-p))  # geometric: P(not before j) = (1-p)^j
+            happens_at = np.select([p >= 1, p <= 0], [0.0, np.inf], first_year)[:, 0]
+        else:
+            happens_at = np.where(u < p, np.floor(u / p * window), np.inf)[:, 0]
+    if risk.recurring:
+        return Flow(cost, ((since >= happens_at[:, None]) & inside).astype(float), indexed)
+    # A one-off cost lands in one year at most: find that year, rather than test every year.
     column = np.searchsorted(since, happens_at)  # the year whose `since` equals happens_at, if any
     hit = np.nonzero(np.isfinite(happens_at) & (column < len(since)))[0]
     hit = hit[(since[column[hit]] == happens_at[hit]) & inside[column[hit]]]
-    flow[hit, column[hit]] = np.broadcast_to(cost[:, 0], len(happens_at))[hit]
-    return flow
+    return Event(len(happens_at), cost, hit, column[hit], len(years), indexed)
