@@ -59,7 +59,7 @@ class Projection:
     years: np.ndarray  # (years,) financial years by their start
     schedule: Schedule
     discount_factor: np.ndarray  # (years,)
-    price_index: np.ndarray  # (draws or 1, years): nominal / real, 1 in price_base
+    inflation: np.ndarray  # (draws or 1, 1)
     line_flows: dict[str, dict[str, Flow]]  # option -> line -> flow, after optimism bias
     line_flows_before_bias: dict[str, dict[str, Flow]]
     risk_flows: dict[str, dict[str, Flow | Event]]  # option -> risk -> flow
@@ -93,25 +93,34 @@ class Projection:
             total += flow
         return self.convert(total, basis)
 
-    def weighted(self, option: str, basis: str, weights: np.ndarray) -> np.ndarray:
-        """(draws, k): the option's yearly cost on a price basis ("nominal" or "real") summed over the
-        years with each column of `weights` (years, k): with the discount factors, its present value.
-        The same figures as cost(option, basis) @ weights, to rounding, without making the whole flows."""
-        flows = [*self.line_flows[option].values(), *self.risk_flows[option].values()]
-        indexed = [f for f in flows if f.indexed]  # amounts in real prices
-        cash = [f for f in flows if not f.indexed]
-        if basis == "nominal":
-            total = weigh(cash, None, weights) + weigh(indexed, self.price_index, weights)
-        elif basis == "real":
-            total = weigh(cash, self.deflator, weights) + weigh(indexed, None, weights)
+    def weighted(self, basis: str, weights: np.ndarray) -> dict[str, np.ndarray]:
+        """Option -> (k, draws): the option's yearly cost on a price basis ("nominal" or "real") summed over
+        the years with each column of `weights` (years, k); with the discount factors, its present value.
+        The same figures as (cost(option, basis) @ weights).T, to rounding, without making whole flows:
+        every option's flows go through one product with the price index (or deflator), not one each."""
+        options = list(self.scenario.options)
+        flows = [[*self.line_flows[o].values(), *self.risk_flows[o].values()] for o in options]
+        indexed = [[f for f in option if f.indexed] for option in flows]  # amounts in real prices
+        cash = [[f for f in option if not f.indexed] for option in flows]
+        any_cash, any_indexed = any(map(len, cash)), any(map(len, indexed))  # the factors only where needed
+        if basis == "nominal":  # cash amounts as they are; real ones times the price index
+            cash_factor, indexed_factor = None, self.price_index if any_indexed else None
+        elif basis == "real":  # cash amounts times the deflator; real ones as they are
+            cash_factor, indexed_factor = self.deflator if any_cash else None, None
         else:
             raise ValueError(f"unknown basis {basis!r}")
-        return np.broadcast_to(total, (self.draws, weights.shape[1]))
+        sums = zip(options, weigh(cash, cash_factor, weights), weigh(indexed, indexed_factor, weights), strict=True)
+        return {o: np.broadcast_to(a + b, (weights.shape[1], self.draws)) for o, a, b in sums}
+
+    @cached_property
+    def price_index(self) -> np.ndarray:
+        """(draws or 1, years) nominal / real: 1 in price_base."""
+        return powers(1.0 + self.inflation, self.years - self.scenario.price_base)
 
     @cached_property
     def deflator(self) -> np.ndarray:
-        """(draws or 1, years) real / nominal."""
-        return 1.0 / self.price_index
+        """(draws or 1, years) real / nominal, made as powers itself rather than by a division of every element."""
+        return powers(1.0 / (1.0 + self.inflation), self.years - self.scenario.price_base)
 
     def convert(self, nominal: np.ndarray, basis: str) -> np.ndarray:
         if basis == "nominal":
@@ -153,7 +162,6 @@ def project(scenario: Scenario, inputs: Inputs | None = None) -> Projection:
     inputs = inputs or Inputs()
     years = np.arange(scenario.horizon.start, scenario.horizon.end + 1)
     inflation = inputs.get(INFLATION, scenario.money.inflation)
-    price_index = compound(inflation, years - scenario.price_base)
     schedule = schedule_of(scenario)
     factors = discount_factors(schedule.rates_for(len(years)))
 
@@ -169,7 +177,7 @@ def project(scenario: Scenario, inputs: Inputs | None = None) -> Projection:
         after[name] = _with_optimism_bias(name, option.optimism_bias, before[name], inputs)
         risks[name] = {risk.name: _risk_flow(scenario, name, risk, inputs, years) for risk in option.risks}
     amounts = {t.name: inputs.get((*target_path(t), "amount"), t.amount)[:, 0] for t in scenario.targets}
-    return Projection(scenario, inputs.draws, years, schedule, factors, price_index, after, before, risks, amounts)
+    return Projection(scenario, inputs.draws, years, schedule, factors, inflation, after, before, risks, amounts)
 
 
 def _line_flow(
@@ -207,16 +215,21 @@ def _line_flow(
 
 def compound(rate: np.ndarray, periods: np.ndarray) -> np.ndarray:
     """(1 + rate) ** periods, for rates of shape (draws or 1, 1) and consecutive whole periods (years,)."""
-    if rate.shape[0] == 1:
-        return (1.0 + rate) ** periods  # exact powers for the central run
-    # Many draws: each year's factor is the year before's times (1 + rate), one multiplication per
-    # year over contiguous rows, far cheaper than a power (or exp) of every element.
-    growth = 1.0 + rate[:, 0]
-    by_year = np.empty((len(periods), len(growth)))
-    by_year[0] = growth ** periods[0]
+    return powers(1.0 + rate, periods)
+
+
+def powers(base: np.ndarray, periods: np.ndarray) -> np.ndarray:
+    """base ** periods, for bases of shape (draws or 1, 1) and consecutive whole periods (years,)."""
+    if base.shape[0] == 1:
+        return base**periods  # exact powers for the central run
+    # Many draws: each year's factor is the year before's times the base, one multiplication per year
+    # over contiguous rows, far cheaper than a power (or exp) of every element.
+    base = base[:, 0]
+    by_year = np.empty((len(periods), len(base)))
+    by_year[0] = base ** periods[0]
     for k in range(1, len(periods)):
-        np.multiply(by_year[k - 1], growth, out=by_year[k])
-    return np.ascontiguousarray(by_year.T)
+        np.multiply(by_year[k - 1], base, out=by_year[k])
+    return by_year.T  # (draws, years) in the layout it was made in: each year's draws side by side
 
 
 def _between(years: np.ndarray, first: int | None, last: int | None) -> np.ndarray:
@@ -280,13 +293,18 @@ def _risk_flow(scenario: Scenario, option: str, risk: Risk, inputs: Inputs, year
         u = np.asarray(u, dtype=float).reshape(-1, 1)
         if risk.per == "year":
             first_year = np.floor(np.log(u) / np.log1p(-p))  # geometric: P(not before j) = (1-p)^j
-            happens_at = np.select([p >= 1, p <= 0], [0.0, np.inf], first_year)[:, 0]
+            if p.shape[0] == 1 and 0 < p[0, 0] < 1:  # one probability for all draws, the usual case
+                happens_at = first_year[:, 0]
+            else:
+                happens_at = np.select([p >= 1, p <= 0], [0.0, np.inf], first_year)[:, 0]
         else:
             happens_at = np.where(u < p, np.floor(u / p * window), np.inf)[:, 0]
     if risk.recurring:
         return Flow(cost, ((since >= happens_at[:, None]) & inside).astype(float), indexed)
-    # A one-off cost lands in one year at most: find that year, rather than test every year.
-    column = np.searchsorted(since, happens_at)  # the year whose `since` equals happens_at, if any
-    hit = np.nonzero(np.isfinite(happens_at) & (column < len(since)))[0]
-    hit = hit[(since[column[hit]] == happens_at[hit]) & inside[column[hit]]]
-    return Event(len(happens_at), cost, hit, column[hit], len(years), indexed)
+    # A one-off cost lands in one year at most: find the draws where it lands inside the horizon, and the
+    # year (column) for each. `since` counts whole years up from since[0]; never (inf) is past every year.
+    offset = happens_at - since[0]
+    hit = np.flatnonzero((offset >= 0) & (offset < len(since)))
+    column = offset[hit].astype(np.intp)
+    inside_window = inside[column]
+    return Event(len(happens_at), cost, hit[inside_window], column[inside_window], len(years), indexed)

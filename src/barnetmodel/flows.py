@@ -12,7 +12,6 @@ and indicators are positive), so a flow's sign in any year is its amount's sign.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,39 +55,55 @@ class Event:
         return np.broadcast_to(self.amount[:, 0], self.draws)[self.rows]
 
 
-def weigh(flows: Iterable[Flow | Event], factor: np.ndarray | None, weights: np.ndarray) -> np.ndarray:
-    """(draws or 1, k): the sum of the flows, times `factor` (draws or 1, years) if given, summed over the
-    years with each column of `weights` (years, k). Same figures as (sum of dense flows x factor) @ weights,
-    to rounding, at a cost of a pass over the draws per flow drawn and one matrix product."""
-    total: np.ndarray = np.zeros((1, weights.shape[1]))
-    fixed = np.zeros_like(weights)  # the weights times every flow that no draw changes, added up
-    drawn: list[Flow] = []  # flows whose amount is drawn but whose profile is not
-    for flow in flows:
-        if isinstance(flow, Event):
-            total = total + _weigh_event(flow, factor, weights)
-        elif flow.profile.shape[0] != 1:  # a profile that differs between draws: weigh it whole
-            profile = flow.profile if factor is None else flow.profile * factor
-            total = total + flow.amount * (profile @ weights)
-        elif flow.amount.shape[0] == 1:
-            fixed += flow.amount[0, 0] * (flow.profile.T * weights)
-        else:
-            drawn.append(flow)
-    # One product of the factor with every profile's weighted columns; then each drawn amount scales its own.
-    columns = np.hstack([fixed, *(flow.profile.T * weights for flow in drawn)])
-    weighed = columns.sum(axis=0, keepdims=True) if factor is None else factor @ columns
+def weigh(groups: list[list[Flow | Event]], factor: np.ndarray | None, weights: np.ndarray) -> list[np.ndarray]:
+    """For each group of flows, (k, draws or 1): the sum of its flows, times `factor` (draws or 1, years)
+    if given, summed over the years with each column of `weights` (years, k). The same figures as
+    ((sum of whole flows) x factor) @ weights, to rounding, at the cost of one matrix product for all
+    groups and a pass over the draws per drawn flow. Results are one row per column of weights: each
+    row's draws side by side, for fast passes over them."""
     k = weights.shape[1]
-    total = total + weighed[:, :k]
-    for i, flow in enumerate(drawn, start=1):
-        total = total + flow.amount * weighed[:, i * k : (i + 1) * k]
-    return total
+    totals = [np.zeros((k, 1)) for _ in groups]
+    blocks: list[np.ndarray] = []  # (years, k) weights times a profile (or several, added up), for the product
+    scale: list[tuple[int, np.ndarray | None]] = []  # per block: its group, and the amounts it is scaled by
+    for g, flows in enumerate(groups):
+        fixed = None  # the weights times every flow of the group that no draw changes, added up
+        for flow in flows:
+            if isinstance(flow, Event):
+                totals[g] = totals[g] + _weigh_event(flow, factor, weights)
+            elif flow.profile.shape[0] != 1:  # a profile that differs between draws: weigh it whole
+                profile = flow.profile if factor is None else flow.profile * factor
+                totals[g] = totals[g] + _product(weights.T, profile.T) * flow.amount[:, 0]
+            elif flow.amount.shape[0] == 1:
+                part = flow.amount[0, 0] * (flow.profile.T * weights)
+                fixed = part if fixed is None else fixed + part
+            else:
+                blocks.append(flow.profile.T * weights)
+                scale.append((g, flow.amount[:, 0]))
+        if fixed is not None:
+            blocks.append(fixed)
+            scale.append((g, None))
+    if not blocks:
+        return totals
+    columns = np.hstack(blocks).T  # (k x blocks, years)
+    weighed = columns.sum(axis=1, keepdims=True) if factor is None else _product(columns, factor.T)
+    for i, (g, amount) in enumerate(scale):
+        part = weighed[i * k : (i + 1) * k]
+        totals[g] = totals[g] + (part if amount is None else part * amount)
+    return totals
+
+
+def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a @ b for a short (rows, years) by a long (years, draws): numpy's own loops, not BLAS, whose
+    threads would wait spinning for more work and take the cores the Monte Carlo run works on."""
+    return np.einsum("ij,jn->in", a, b)
 
 
 def _weigh_event(event: Event, factor: np.ndarray | None, weights: np.ndarray) -> np.ndarray:
-    """(draws, k): each draw's event cost times the factor and weights of the year it lands in."""
-    hit = event._hit_amounts()[:, None] * weights[event.columns]
+    """(k, draws): each draw's event cost times the factor and weights of the year it lands in."""
+    hit = weights[event.columns].T * event._hit_amounts()
     if factor is not None:
         rows = event.rows if factor.shape[0] != 1 else np.zeros_like(event.rows)
-        hit = hit * factor[rows, event.columns][:, None]
-    total = np.zeros((event.draws, weights.shape[1]))
-    total[event.rows] = hit
+        hit = hit * factor[rows, event.columns]
+    total = np.zeros((weights.shape[1], event.draws))
+    total[:, event.rows] = hit
     return total

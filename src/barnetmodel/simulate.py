@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -36,9 +38,15 @@ class Simulation:
     seed: int
     sampling: str
     total_cost: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # option -> KEPT basis -> (draws,)
-    yearly_cost: dict[str, np.ndarray] = field(default_factory=dict)  # option -> (band draws, years)
+    yearly_cost: dict[str, np.ndarray] = field(default_factory=dict)  # option -> (years, band draws)
     achieved: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # (target, option) -> (draws,)
     met: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    # (option, measure) -> percentile -> one value a year; worked out as soon as the band draws are in.
+    bands: dict[tuple[str, str], dict[str, list[float]]] = field(default_factory=dict)
+
+    @property
+    def band_draws(self) -> int:
+        return min(self.draws, BAND_DRAWS)
 
     def saving(self, option: str, basis: str) -> np.ndarray:
         return self.total_cost[self.scenario.baseline][basis] - self.total_cost[option][basis]
@@ -47,7 +55,7 @@ class Simulation:
         years = self.scenario.horizon.years
         for option in self.scenario.options:
             self.total_cost[option] = {basis: np.empty(self.draws) for basis in KEPT}
-            self.yearly_cost[option] = np.empty((min(self.draws, BAND_DRAWS), years))
+            self.yearly_cost[option] = np.empty((years, self.band_draws))
         for target in self.scenario.targets:
             for option in target_options(self.scenario, target):
                 self.achieved[(target.name, option)] = np.empty(self.draws)
@@ -55,14 +63,12 @@ class Simulation:
 
     def put(self, start: int, chunk: _Chunk) -> int:
         """Copy a chunk's results to draws start..; returns the next start."""
-        end = start + len(next(iter(chunk.met.values()), chunk.yearly_nominal[self.scenario.baseline]))
+        end = start + chunk.draws
         for option, totals in chunk.totals.items():
             for basis in KEPT:
                 self.total_cost[option][basis][start:end] = totals[basis]
-            if start < BAND_DRAWS:
-                self.yearly_cost[option][start : min(end, BAND_DRAWS)] = chunk.yearly_nominal[option][
-                    : BAND_DRAWS - start
-                ]
+            if chunk.yearly_nominal:
+                self.yearly_cost[option][:, start : min(end, BAND_DRAWS)] = chunk.yearly_nominal[option].T
         for key, value in chunk.achieved.items():
             self.achieved[key][start:end] = value
             self.met[key][start:end] = chunk.met[key]
@@ -73,8 +79,9 @@ class Simulation:
 class _Chunk:
     """What one chunk of draws produced."""
 
+    draws: int
     totals: dict[str, dict[str, np.ndarray]]  # option -> basis -> (n,)
-    yearly_nominal: dict[str, np.ndarray]  # option -> (n, years)
+    yearly_nominal: dict[str, np.ndarray]  # option -> (draws kept for the bands, years); empty past BAND_DRAWS
     achieved: dict[tuple[str, str], np.ndarray]  # (target, option) -> (n,)
     met: dict[tuple[str, str], np.ndarray]
 
@@ -103,26 +110,45 @@ def _sums(scenario: Scenario, discount: np.ndarray) -> _Sums:
     return _Sums(np.column_stack(weights["nominal"]), np.column_stack(weights["real"]), column)
 
 
-def _evaluate(scenario: Scenario, inputs: Inputs, sums: _Sums) -> _Chunk:
-    """Run the engine on one chunk of draws and keep what the summary needs. Pure: safe in a thread."""
+def _evaluate(scenario: Scenario, inputs: Inputs, sums: _Sums, band_draws: int) -> _Chunk:
+    """Run the engine on one chunk of draws and keep what the summary needs: per-draw sums over the years
+    (taken from the factored flows), and whole yearly costs for its first `band_draws` draws only.
+    Pure: safe in a thread."""
     projection = project(scenario, inputs)
-    deflator = 1.0 / projection.price_index
-    yearly: dict[str, np.ndarray] = {}
-    summed: dict[str, dict[str, np.ndarray]] = {}  # option -> basis -> (n, 1 + k)
-    for option in scenario.options:
-        nominal = projection.cost(option, "nominal")
-        yearly[option] = nominal
-        summed[option] = {"nominal": nominal @ sums.nominal, "real": (nominal * deflator) @ sums.real}
-    totals = {o: {"nominal": s["nominal"][:, 0], "present_value": s["real"][:, 0]} for o, s in summed.items()}
+    by_basis = {basis: projection.weighted(basis, getattr(sums, basis)) for basis in ("nominal", "real")}
+    summed = {option: {basis: by_basis[basis][option] for basis in by_basis} for option in scenario.options}
+    yearly = {}
+    if band_draws:
+        yearly = {option: projection.cost(option, "nominal")[:band_draws] for option in scenario.options}
+    totals = {o: {"nominal": s["nominal"][0], "present_value": s["real"][0]} for o, s in summed.items()}
     achieved: dict[tuple[str, str], np.ndarray] = {}
     met: dict[tuple[str, str], np.ndarray] = {}
     for target in scenario.targets:
         basis, column = sums.column[target.name]
         for option in target_options(scenario, target):
-            saving = summed[scenario.baseline][basis][:, column] - summed[option][basis][:, column]
+            saving = summed[scenario.baseline][basis][column] - summed[option][basis][column]
             achieved[(target.name, option)] = saving
             met[(target.name, option)] = meets(saving, projection.target_amount[target.name])
-    return _Chunk(totals, yearly, achieved, met)
+    return _Chunk(inputs.draws, totals, yearly, achieved, met)
+
+
+@cache
+def keep_freed_memory() -> None:
+    """Ask glibc's allocator to keep the memory a run frees, for the next chunk to reuse.
+
+    By default it hands large blocks back to the system as soon as they are freed, so every chunk's
+    arrays are new memory, and on a virtual machine each fresh page costs a fault of several
+    microseconds: more than the arithmetic on it. Kept, the run's memory is faulted in once. This is
+    process-wide and lasts (a Monte Carlo run's process is a short-lived command); the peak memory
+    is unchanged, as memory is kept for reuse, not taken in advance. Elsewhere than glibc: nothing.
+    """
+    try:
+        mallopt = ctypes.CDLL(None).mallopt  # the C library the interpreter runs on
+    except (OSError, AttributeError):
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3  # glibc's malloc.h
+    mallopt(m_mmap_threshold, 32 << 20)  # blocks up to 32 MiB come from the reusable heap, not fresh mappings
+    mallopt(m_trim_threshold, 1 << 30)  # and freed heap memory is kept, up to 1 GiB
 
 
 def simulate(
@@ -137,19 +163,26 @@ def simulate(
     Chunks are drawn in order in this thread (each input's stream is sequential) and evaluated
     on both cores; their results are put back in chunk order, so threads change no figure.
     """
+    keep_freed_memory()
     sampler = Sampler(scenario, seed, sampling)
     sim = Simulation(scenario, draws, seed, sampling)
     sums = _sums(scenario, project(scenario).discount_factor)
     sim.allocate()
-    filled = 0
+    filled = submitted = 0
     pending: deque[Future[_Chunk]] = deque()
+    bands: Future[dict[tuple[str, str], dict[str, list[float]]]] | None = None
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         for inputs in sampler.chunks(draws):
-            pending.append(pool.submit(_evaluate, scenario, inputs, sums))
+            band_draws = min(inputs.draws, max(0, BAND_DRAWS - submitted))
+            pending.append(pool.submit(_evaluate, scenario, inputs, sums, band_draws))
+            submitted += inputs.draws
             while len(pending) > WORKERS:  # a bounded number in flight keeps memory flat
                 filled = _collect(sim, filled, pending.popleft(), on_chunk)
+            if bands is None and filled >= sim.band_draws:  # the bands' draws are all in: work on them now
+                bands = pool.submit(_yearly_bands, sim)
         while pending:
             filled = _collect(sim, filled, pending.popleft(), on_chunk)
+        sim.bands = (bands or pool.submit(_yearly_bands, sim)).result()
     return sim
 
 
@@ -179,6 +212,19 @@ def _bands(by_year: np.ndarray) -> dict[str, list[float]]:
     return {f"p{q}": [float(x) for x in row] for q, row in zip(PERCENTILES, quantiles, strict=True)}
 
 
+def _yearly_bands(sim: Simulation) -> dict[tuple[str, str], dict[str, list[float]]]:
+    """(option, measure) -> the yearly bands of nominal cost and cumulative saving, from the band draws."""
+    baseline = sim.yearly_cost[sim.scenario.baseline]
+    bands = {}
+    for option, by_year in sim.yearly_cost.items():
+        bands[(option, "cost_nominal")] = _bands(by_year)
+        if option == sim.scenario.baseline:  # the baseline saves nothing against itself, in every draw
+            bands[(option, "cumulative_saving_nominal")] = _bands(np.zeros((len(by_year), 1)))
+        else:  # years as rows, each year's draws side by side: the running sum is a few adds of whole rows
+            bands[(option, "cumulative_saving_nominal")] = _bands(np.cumsum(baseline - by_year, axis=0))
+    return bands
+
+
 def _cheapest(sim: Simulation, names: list[str]) -> np.ndarray:
     """Per draw, the index of the option with the lowest present value (the first on a tie, as argmin):
     option by option, without stacking a (draws, options) copy."""
@@ -189,20 +235,6 @@ def _cheapest(sim: Simulation, names: list[str]) -> np.ndarray:
         np.putmask(index, cost < lowest, k)
         np.minimum(lowest, cost, out=lowest)
     return index
-
-
-def _band_samples(sim: Simulation, names: list[str]) -> dict[tuple[str, str], np.ndarray]:
-    """(option, measure) -> (years, band draws) array of the yearly bands' draws."""
-    # Years as rows, each year's draws side by side in memory: the running sum is then a few adds of whole
-    # rows (the same additions, in the same order, as a cumsum along each draw's years).
-    by_year = {option: np.ascontiguousarray(sim.yearly_cost[option].T) for option in names}
-    band_samples: dict[tuple[str, str], np.ndarray] = {}
-    for option in names:
-        band_samples[(option, "cost_nominal")] = by_year[option]
-        band_samples[(option, "cumulative_saving_nominal")] = np.cumsum(
-            by_year[sim.scenario.baseline] - by_year[option], axis=0
-        )
-    return band_samples
 
 
 def summarise_simulation(sim: Simulation) -> dict[str, Any]:
@@ -220,11 +252,7 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
     for key, achieved in sim.achieved.items():
         samples[("achieved", *key)] = achieved
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:  # percentiles of large samples, on both cores
-        described_later = pool.map(describe, samples.values())  # under way while the bands' samples are made
-        band_samples = _band_samples(sim, names)
-        bands_later = pool.map(_bands, band_samples.values())
-        described = dict(zip(samples, described_later, strict=True))
-        bands = dict(zip(band_samples, bands_later, strict=True))
+        described = dict(zip(samples, pool.map(describe, samples.values()), strict=True))
     options = []
     for k, option in enumerate(names):
         entry: dict[str, Any] = {
@@ -247,12 +275,12 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
         }
         for (target, option), met in sim.met.items()
     ]
-    yearly = {option: {measure: bands[(option, measure)] for measure in MEASURES} for option in names}
+    yearly = {option: {measure: sim.bands[(option, measure)] for measure in MEASURES} for option in names}
     return {
         "draws": sim.draws,
         "seed": sim.seed,
         "sampling": sim.sampling,
-        "band_draws": min(sim.draws, BAND_DRAWS),
+        "band_draws": sim.band_draws,
         "inputs": sampled_inputs(scenario),
         "options": options,
         "targets": targets,
