@@ -100,17 +100,17 @@ class Projection:
         every option's flows go through one product with the price index (or deflator), not one each."""
         options = list(self.scenario.options)
         flows = [[*self.line_flows[o].values(), *self.risk_flows[o].values()] for o in options]
-        indexed = [[f for f in option if f.indexed] for option in flows]  # amounts in real prices
-        cash = [[f for f in option if not f.indexed] for option in flows]
-        any_cash, any_indexed = any(map(len, cash)), any(map(len, indexed))  # the factors only where needed
+        indexed = any(f.indexed for option in flows for f in option)  # any amount in real prices
+        cash = any(not f.indexed for option in flows for f in option)
+        factors: tuple[np.ndarray | None, np.ndarray | None]
         if basis == "nominal":  # cash amounts as they are; real ones times the price index
-            cash_factor, indexed_factor = None, self.price_index if any_indexed else None
+            factors = (None, self.price_index if indexed else None)
         elif basis == "real":  # cash amounts times the deflator; real ones as they are
-            cash_factor, indexed_factor = self.deflator if any_cash else None, None
+            factors = (self.deflator if cash else None, None)
         else:
             raise ValueError(f"unknown basis {basis!r}")
-        sums = zip(options, weigh(cash, cash_factor, weights), weigh(indexed, indexed_factor, weights), strict=True)
-        return {o: np.broadcast_to(a + b, (weights.shape[1], self.draws)) for o, a, b in sums}
+        sums = zip(options, weigh(flows, weights, factors), strict=True)
+        return {o: np.broadcast_to(total, (weights.shape[1], self.draws)) for o, total in sums}
 
     @cached_property
     def price_index(self) -> np.ndarray:

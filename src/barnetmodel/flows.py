@@ -55,41 +55,70 @@ class Event:
         return np.broadcast_to(self.amount[:, 0], self.draws)[self.rows]
 
 
-def weigh(groups: list[list[Flow | Event]], factor: np.ndarray | None, weights: np.ndarray) -> list[np.ndarray]:
-    """For each group of flows, (k, draws or 1): the sum of its flows, times `factor` (draws or 1, years)
-    if given, summed over the years with each column of `weights` (years, k). The same figures as
-    ((sum of whole flows) x factor) @ weights, to rounding, at the cost of one matrix product for all
-    groups and a pass over the draws per drawn flow. Results are one row per column of weights: each
-    row's draws side by side, for fast passes over them."""
+def weigh(
+    groups: list[list[Flow | Event]], weights: np.ndarray, factors: tuple[np.ndarray | None, np.ndarray | None]
+) -> list[np.ndarray]:
+    """For each group of flows, (k, draws or 1): the sum of its flows, each year times a factor (draws or 1,
+    years), summed over the years with each column of `weights` (years, k). `factors` holds the factor of
+    flows in cash and of flows `indexed` (in real prices); None is 1. The same figures as ((sum of whole
+    flows) x factor) @ weights, to rounding, for the cost of one product with each factor for all groups
+    and a pass over the draws per drawn flow. Results are one row per column of weights: each row's draws
+    side by side, for fast passes over them."""
     k = weights.shape[1]
-    totals = [np.zeros((k, 1)) for _ in groups]
-    blocks: list[np.ndarray] = []  # (years, k) weights times a profile (or several, added up), for the product
-    scale: list[tuple[int, np.ndarray | None]] = []  # per block: its group, and the amounts it is scaled by
+    parts: list[list[np.ndarray]] = [[] for _ in groups]  # (k, draws or 1) each, to be added up per group
+    events: list[list[Event]] = [[] for _ in groups]
+    blocks: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])  # per factor: (years, k) weights x profiles
+    scale: tuple[list[tuple[int, np.ndarray | None]], ...] = ([], [])  # per block: its group and amounts
     for g, flows in enumerate(groups):
-        fixed = None  # the weights times every flow of the group that no draw changes, added up
+        fixed: list[np.ndarray | None] = [None, None]  # per factor: the flows that no draw changes, added up
         for flow in flows:
+            factor = factors[flow.indexed]
             if isinstance(flow, Event):
-                totals[g] = totals[g] + _weigh_event(flow, factor, weights)
+                events[g].append(flow)
             elif flow.profile.shape[0] != 1:  # a profile that differs between draws: weigh it whole
                 profile = flow.profile if factor is None else flow.profile * factor
-                totals[g] = totals[g] + _product(weights.T, profile.T) * flow.amount[:, 0]
+                parts[g].append(_product(weights.T, profile.T) * flow.amount[:, 0])
             elif flow.amount.shape[0] == 1:
                 part = flow.amount[0, 0] * (flow.profile.T * weights)
-                fixed = part if fixed is None else fixed + part
+                same = fixed[flow.indexed]
+                fixed[flow.indexed] = part if same is None else same + part
             else:
-                blocks.append(flow.profile.T * weights)
-                scale.append((g, flow.amount[:, 0]))
-        if fixed is not None:
-            blocks.append(fixed)
-            scale.append((g, None))
-    if not blocks:
-        return totals
-    columns = np.hstack(blocks).T  # (k x blocks, years)
-    weighed = columns.sum(axis=1, keepdims=True) if factor is None else _product(columns, factor.T)
-    for i, (g, amount) in enumerate(scale):
-        part = weighed[i * k : (i + 1) * k]
-        totals[g] = totals[g] + (part if amount is None else part * amount)
+                blocks[flow.indexed].append(flow.profile.T * weights)
+                scale[flow.indexed].append((g, flow.amount[:, 0]))
+        for indexed, part in enumerate(fixed):
+            if part is not None:
+                blocks[indexed].append(part)
+                scale[indexed].append((g, None))
+    for indexed, factor in enumerate(factors):
+        if not blocks[indexed]:
+            continue
+        columns = np.hstack(blocks[indexed]).T  # (k x blocks, years)
+        weighed = columns.sum(axis=1, keepdims=True) if factor is None else _product(columns, factor.T)
+        for i, (g, amount) in enumerate(scale[indexed]):
+            part = weighed[i * k : (i + 1) * k]
+            parts[g].append(part if amount is None else part * amount)
+    totals = []
+    for g in range(len(groups)):
+        total = _added(parts[g], k)
+        if events[g]:  # an event adds to the few draws it happens in
+            total = np.array(np.broadcast_to(total, (k, events[g][0].draws)))
+            for event in events[g]:
+                _add_event(total, event, factors[event.indexed], weights)
+        totals.append(total)
     return totals
+
+
+def _added(parts: list[np.ndarray], k: int) -> np.ndarray:
+    """The sum of (k, draws or 1) arrays, in place after the first addition."""
+    if not parts:
+        return np.zeros((k, 1))
+    if len(parts) == 1:
+        return parts[0]
+    parts = sorted(parts, key=lambda part: -part.shape[1])  # a whole (k, draws) first: the sum is one
+    total = parts[0] + parts[1]
+    for part in parts[2:]:
+        total += part
+    return total
 
 
 def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -98,12 +127,10 @@ def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.einsum("ij,jn->in", a, b)
 
 
-def _weigh_event(event: Event, factor: np.ndarray | None, weights: np.ndarray) -> np.ndarray:
-    """(k, draws): each draw's event cost times the factor and weights of the year it lands in."""
+def _add_event(total: np.ndarray, event: Event, factor: np.ndarray | None, weights: np.ndarray) -> None:
+    """Adds to `total` (k, draws) each draw's event cost times the factor and weights of the year it lands in."""
     hit = weights[event.columns].T * event._hit_amounts()
     if factor is not None:
         rows = event.rows if factor.shape[0] != 1 else np.zeros_like(event.rows)
         hit = hit * factor[rows, event.columns]
-    total = np.zeros((weights.shape[1], event.draws))
-    total[:, event.rows] = hit
-    return total
+    total[:, event.rows] += hit  # each draw at most once: no repeated index
