@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from barnetmodel.engine import Inputs, project
+from barnetmodel.engine import project
 from barnetmodel.flows import Event, Flow, weigh
 from barnetmodel.load import load
 from barnetmodel.sampling import Sampler
@@ -90,4 +90,3 @@ def test_projection_weighted_equals_the_whole_cost_summed(name: str) -> None:
         for option in scenario.options:
             expected = projection.cost(option, basis) @ weights
             np.testing.assert_allclose(sums[option], expected.T, rtol=1e-12, atol=1e-9)
-    assert isinstance(inputs, Inputs)
