@@ -57,3 +57,41 @@ def test_nan_gives_numpy_answer() -> None:
     values = np.random.default_rng(3).normal(size=100_000)
     values[10] = np.nan
     assert np.all(np.isnan(percentiles(values, Q)))
+
+
+def _runs(values: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The sample cut into chunks of uneven sizes, each sorted, as a Monte Carlo run leaves them."""
+    cuts = np.sort(rng.choice(np.arange(1, len(values)), 40, replace=False))
+    starts = np.concatenate([[0], cuts])
+    runs = np.concatenate([np.sort(part) for part in np.split(values, cuts)])
+    return runs, starts
+
+
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")
+@pytest.mark.parametrize("kind", ["normal", "ties", "rare", "sorted_heavy", "cauchy", "infinite"])
+@pytest.mark.parametrize("n", [1_000, module.SORTED + 1, 700_001])
+def test_sorted_runs_give_the_same_bits_as_numpy(kind: str, n: int) -> None:
+    rng = np.random.default_rng(n + 1)
+    values, starts = _runs(_sample(kind, n, rng), rng)
+    assert np.array_equal(percentiles(values, Q, starts), np.percentile(values, Q), equal_nan=True)
+
+
+def test_sorted_runs_with_a_nan_give_numpy_answer() -> None:
+    rng = np.random.default_rng(5)
+    raw = rng.normal(size=module.SORTED + 10)
+    raw[1234] = np.nan
+    values, starts = _runs(raw, rng)
+    assert np.all(np.isnan(percentiles(values, Q, starts)))
+
+
+def test_sorted_runs_with_a_missed_bracket_fall_back_to_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Brackets far too narrow (no margin at all) miss some order statistics; the answer stays numpy's.
+    rng = np.random.default_rng(8)
+    values, starts = _runs(rng.normal(size=module.SORTED + 50_000), rng)
+    monkeypatch.setattr(module, "MARGIN", 0.0)
+    monkeypatch.setattr(module, "THINNED", 8)
+    called = []
+    original = np.percentile
+    monkeypatch.setattr(module.np, "percentile", lambda *a, **k: called.append(1) or original(*a, **k))
+    assert np.array_equal(percentiles(values, Q, starts), original(values, Q))
+    assert called, "the fallback was not taken"

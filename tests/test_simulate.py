@@ -141,17 +141,33 @@ def test_progress_bar_only_in_a_terminal_and_only_for_long_runs(monkeypatch: pyt
     assert piped.bar is None  # never when standard error is not a terminal
 
 
-def test_threads_and_chunk_sizes_change_no_figure(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Plain Monte Carlo draws each input's stream in order, whatever the chunks (with no correlation, which
-    # is imposed chunk by chunk): one worker and small chunks give the same summary as the defaults.
-    from barnetmodel import sampling as sampling_module
+def test_threads_change_no_figure(monkeypatch: pytest.MonkeyPatch) -> None:
     from barnetmodel import simulate as simulate_module
+
+    s = load(str(ROOT / "scenarios" / "critics_stress.yaml")).scenario
+    default = summarise_simulation(simulate(s, 40_000, 4, "latin_hypercube"))
+    monkeypatch.setattr(simulate_module, "WORKERS", 1)
+    assert summarise_simulation(simulate(s, 40_000, 4, "latin_hypercube")) == default
+
+
+def test_chunk_sizes_change_only_the_rounding_of_means(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Plain Monte Carlo draws each input's stream in order, whatever the chunks (with no correlation,
+    # which is imposed chunk by chunk): the draws are the same, so are the percentiles and shares; means
+    # and standard errors are pooled chunk by chunk, so they agree to rounding.
+    from barnetmodel import sampling as sampling_module
 
     s = load(str(ROOT / "scenarios" / "one_barnet_council_case.yaml")).scenario
     default = summarise_simulation(simulate(s, 5000, 4, "monte_carlo"))
-    monkeypatch.setattr(simulate_module, "WORKERS", 1)
     monkeypatch.setattr(sampling_module, "CHUNK", 777)
-    assert summarise_simulation(simulate(s, 5000, 4, "monte_carlo")) == default
+    small = summarise_simulation(simulate(s, 5000, 4, "monte_carlo"))
+    for a, b in zip(default["options"] + default["targets"], small["options"] + small["targets"], strict=True):
+        for field, value in a.items():
+            if isinstance(value, dict):
+                for stat, x in value.items():
+                    assert b[field][stat] == (pytest.approx(x, rel=1e-9) if stat in ("mean", "standard_error") else x)
+            else:
+                assert b[field] == value
+    assert default["yearly"] == small["yearly"]
 
 
 def test_yearly_bands_are_percentiles_of_the_first_draws_whole_flows(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -176,3 +192,34 @@ def test_yearly_bands_are_percentiles_of_the_first_draws_whole_flows(monkeypatch
             bands = out["yearly"][option]
             np.testing.assert_allclose(bands["cost_nominal"][f"p{p}"], cost[k], rtol=1e-12)
             np.testing.assert_allclose(bands["cumulative_saving_nominal"][f"p{p}"], saving[k], rtol=1e-12, atol=1e-9)
+
+
+def test_a_target_of_the_whole_saving_is_that_saving_and_the_baseline_saves_nothing() -> None:
+    # A target counted over the whole horizon is the option's total saving, draw for draw; the baseline
+    # saves nothing against itself.
+    s = Scenario.model_validate(
+        {
+            "title": "t",
+            "horizon": {"start": 2013, "years": 3},
+            "money": {"inflation": 0.0},
+            "targets": [
+                {"name": "whole", "amount": 10, "measure": "cumulative"},
+                {"name": "baseline", "amount": 1, "measure": "cumulative", "option": "in_house"},
+            ],
+            "baseline": "in_house",
+            "options": {
+                "in_house": {"title": "In", "lines": [{"name": "staff", "annual": 10}]},
+                "outsource": {
+                    "title": "Out",
+                    "lines": [{"name": "fee", "annual": {"uniform": {"low": 5, "high": 15}}}],
+                },
+            },
+        }
+    )
+    out = summarise_simulation(simulate(s, 20_000, 3, "monte_carlo"))
+    whole, baseline = out["targets"]
+    assert whole["achieved"] == out["options"][1]["saving_nominal"]
+    # saving = 3 x (10 - fee), fee ~ U(5, 15): P(saving >= 10) = P(fee <= 10 - 10/3) = (5 - 10/3) / 10.
+    assert abs(whole["probability_met"] - (5 - 10 / 3) / 10) < 5 * math.sqrt(0.25 / 20_000)
+    assert baseline["option"] == "in_house" and baseline["probability_met"] == 0.0
+    assert {baseline["achieved"][k] for k in ("mean", "p5", "p50", "p95")} == {0.0}

@@ -6,7 +6,8 @@ order statistics read off. In a larger one, a thinned copy of the sample bracket
 order statistic; one pass of comparisons counts the values below the bracket and picks out the
 few inside it, and only those are partially sorted. If a bracket misses its order statistic
 (bad luck, or a sample in a telling order) np.percentile does the work instead, so the answer is
-always the exact one.
+always the exact one. A sample made of sorted runs (each chunk of a Monte Carlo run sorted as it
+comes) is bracketed by a binary search in each run, without a pass over the whole sample.
 """
 
 from __future__ import annotations
@@ -23,10 +24,14 @@ THINNED = 32_768  # about this many values of the sample choose the brackets
 MARGIN = 4.0
 
 
-def percentiles(values: np.ndarray, q: Sequence[float]) -> np.ndarray:
-    """np.percentile(values, q) for a 1-D float sample, bit for bit."""
+def percentiles(values: np.ndarray, q: Sequence[float], runs: np.ndarray | None = None) -> np.ndarray:
+    """np.percentile(values, q) for a 1-D float sample, bit for bit.
+
+    `runs`, if given, are the starts of the sample's sorted runs: values[runs[i]:runs[i + 1]] (the last
+    to the end) each in ascending order, as a Monte Carlo run leaves its chunks. Then the brackets are
+    found by a binary search in each run instead of passes over the whole sample."""
     n = len(values)
-    if n == 0 or np.isnan(values).any():
+    if n == 0 or _has_nan(values, runs):
         return np.asarray(np.percentile(values, q), dtype=float)
     fractions = np.true_divide(np.asarray(q, dtype=float), 100)
     virtual = (n - 1) * fractions  # numpy's virtual index for the linear method, computed the same way
@@ -37,22 +42,43 @@ def percentiles(values: np.ndarray, q: Sequence[float]) -> np.ndarray:
     if n <= SORTED:
         ordered = np.sort(values)
         return _lerp(ordered[low_rank], ordered[high_rank], gamma)
-    low = np.empty(len(fractions))
-    high = np.empty(len(fractions))
-    thinned = np.sort(values[:: max(16, n // THINNED)])
+    spans = [(0, n)] if runs is None else list(zip(runs, [*runs[1:], n], strict=True))
+    step = max(16, n // THINNED) if runs is None else max(1, n // THINNED)
+    thinned = np.sort(np.concatenate([values[a:b:step] for a, b in spans]))
     spread = MARGIN * np.sqrt(fractions * (1 - fractions) / len(thinned)) + 2 / len(thinned)
     last = len(thinned) - 1
     below_edges = thinned[np.clip(np.floor((fractions - spread) * last), 0, last).astype(np.intp)]
     above_edges = thinned[np.clip(np.ceil((fractions + spread) * last), 0, last).astype(np.intp)]
-    for i, (below_edge, above_edge) in enumerate(zip(below_edges, above_edges, strict=True)):
-        below = int(np.count_nonzero(values < below_edge))
-        inside = values[(values >= below_edge) & (values <= above_edge)]
-        first, last_inside = low_rank[i] - below, high_rank[i] - below
-        if first < 0 or last_inside >= len(inside):  # the bracket missed: let numpy do it all
+    if runs is None:  # passes of comparisons over the sample
+        below = [int(np.count_nonzero(values < edge)) for edge in below_edges]
+        inside = [values[(values >= lo) & (values <= hi)] for lo, hi in zip(below_edges, above_edges, strict=True)]
+    else:  # a binary search in each sorted run
+        below = [0] * len(fractions)
+        parts: list[list[np.ndarray]] = [[] for _ in fractions]
+        for a, b in spans:
+            run = values[a:b]
+            first_in = run.searchsorted(below_edges, "left")  # the values below the bracket come first
+            past = run.searchsorted(above_edges, "right")
+            for i in range(len(fractions)):
+                below[i] += int(first_in[i])
+                parts[i].append(run[first_in[i] : past[i]])
+        inside = [np.concatenate(part) for part in parts]
+    low = np.empty(len(fractions))
+    high = np.empty(len(fractions))
+    for i in range(len(fractions)):
+        first, last_inside = low_rank[i] - below[i], high_rank[i] - below[i]
+        if first < 0 or last_inside >= len(inside[i]):  # the bracket missed: let numpy do it all
             return np.asarray(np.percentile(values, q), dtype=float)
-        inside.partition([first, last_inside])
-        low[i], high[i] = inside[first], inside[last_inside]
+        inside[i].partition([first, last_inside])
+        low[i], high[i] = inside[i][first], inside[i][last_inside]
     return _lerp(low, high, gamma)
+
+
+def _has_nan(values: np.ndarray, runs: np.ndarray | None) -> bool:
+    """Whether the sample holds a NaN: in sorted runs, a NaN comes last in its run."""
+    if runs is None:
+        return bool(np.isnan(values).any())
+    return bool(np.isnan(values[np.append(runs[1:], len(values)) - 1]).any())
 
 
 def _lerp(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:

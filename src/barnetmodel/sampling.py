@@ -21,7 +21,7 @@ from barnetmodel.paths import name_of, risk_path, uncertain
 from barnetmodel.scenario import Scenario
 
 # Draws are processed in chunks of about this size: memory stays flat however many draws.
-CHUNK = 16_384
+CHUNK = 65_536
 
 
 def stream(seed: int, name: str) -> np.random.Generator:

@@ -1,8 +1,9 @@
-"""Monte Carlo: the engine over chunks of draws, the per-draw results kept, and their summary."""
+"""Monte Carlo: the engine over chunks of draws, each chunk summed up as it comes, and the summary."""
 
 from __future__ import annotations
 
 import ctypes
+import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -16,7 +17,7 @@ from barnetmodel.engine import Inputs, project
 from barnetmodel.paths import name_of
 from barnetmodel.percentiles import percentiles
 from barnetmodel.results import meets, target_options
-from barnetmodel.sampling import Sampler
+from barnetmodel.sampling import Sampler, chunk_sizes
 from barnetmodel.scenario import Scenario
 
 PERCENTILES = (5, 10, 50, 90, 95)
@@ -25,22 +26,29 @@ BAND_DRAWS = 100_000
 # numpy lets go of the GIL in its loops, so two threads use both cores of a small machine.
 WORKERS = 2
 MEASURES = ("cost_nominal", "cumulative_saving_nominal")
-KEPT = ("nominal", "present_value")  # the per-draw totals the summary describes
+
+
+Key = tuple[str, ...]  # a headline figure: (measure, option) or ("achieved", target, option)
 
 
 @dataclass
 class Simulation:
-    """What each draw produced, for every option (money in the scenario's unit). Arrays are filled
-    chunk by chunk in place: no copy of the per-draw results is ever made while drawing."""
+    """What the draws produced, for every option (money in the scenario's unit). Each chunk of draws
+    is put in place by the worker that evaluated it: its per-draw values of each headline figure,
+    sorted (so that percentiles need no pass over all draws), and counts. Chunks never share a place,
+    so the threads change no figure."""
 
     scenario: Scenario
     draws: int
     seed: int
     sampling: str
-    total_cost: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # option -> KEPT basis -> (draws,)
-    yearly_cost: dict[str, np.ndarray] = field(default_factory=dict)  # option -> (years, band draws)
-    achieved: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # (target, option) -> (draws,)
-    met: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))  # (chunks,) first draw
+    runs: dict[Key, np.ndarray] = field(default_factory=dict)  # (draws,), each chunk's values sorted
+    same: dict[Key, Key] = field(default_factory=dict)  # figure -> the figure it equals, kept once
+    cheapest: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (chunks, options) draws cheapest
+    cheaper: dict[str, np.ndarray] = field(default_factory=dict)  # option -> (chunks,) draws below the baseline
+    met: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # (target, option) -> (chunks,)
+    yearly_cost: dict[str, np.ndarray] = field(default_factory=dict)  # option -> (band draws, years)
     # (option, measure) -> percentile -> one value a year; worked out as soon as the band draws are in.
     bands: dict[tuple[str, str], dict[str, list[float]]] = field(default_factory=dict)
 
@@ -48,52 +56,84 @@ class Simulation:
     def band_draws(self) -> int:
         return min(self.draws, BAND_DRAWS)
 
-    def saving(self, option: str, basis: str) -> np.ndarray:
-        return self.total_cost[self.scenario.baseline][basis] - self.total_cost[option][basis]
-
-    def allocate(self) -> None:
-        years = self.scenario.horizon.years
+    def figures(self) -> list[Key]:
+        """The headline figures with a distribution, in the order they are reported."""
+        keys: list[Key] = []
         for option in self.scenario.options:
-            self.total_cost[option] = {basis: np.empty(self.draws) for basis in KEPT}
-            self.yearly_cost[option] = np.empty((years, self.band_draws))
+            keys += [("cost_present_value", option), ("cost_nominal", option)]
+            if option != self.scenario.baseline:
+                keys += [("saving_present_value", option), ("saving_nominal", option)]
+        for target in self.scenario.targets:
+            keys += [("achieved", target.name, option) for option in target_options(self.scenario, target)]
+        return keys
+
+    def same_as(self, sums: _Sums) -> dict[Key, Key]:
+        """Figures that are another figure, draw for draw: a target that counts the whole saving over the
+        horizon, in its price basis, is the option's total saving. Sorted and described once."""
+        same: dict[Key, Key] = {}
+        for target in self.scenario.targets:
+            basis, column = sums.column[target.name]
+            for option in target_options(self.scenario, target):
+                if column == 0 and option != self.scenario.baseline:
+                    same[("achieved", target.name, option)] = (_SAVING[basis], option)
+        return same
+
+    def allocate(self, sizes: list[int], sums: _Sums) -> None:
+        chunks = len(sizes)
+        self.starts = np.cumsum([0, *sizes[:-1]]).astype(np.intp) if sizes else np.zeros(0, dtype=np.intp)
+        self.same = self.same_as(sums)
+        for key in self.figures():
+            if key not in self.same:
+                self.runs[key] = np.empty(self.draws)
+        options = list(self.scenario.options)
+        self.cheapest = np.zeros((chunks, len(options)), dtype=np.int64)
+        self.cheaper = {o: np.zeros(chunks, dtype=np.int64) for o in options if o != self.scenario.baseline}
         for target in self.scenario.targets:
             for option in target_options(self.scenario, target):
-                self.achieved[(target.name, option)] = np.empty(self.draws)
-                self.met[(target.name, option)] = np.empty(self.draws, dtype=bool)
+                self.met[(target.name, option)] = np.zeros(chunks, dtype=np.int64)
+        for option in options:
+            self.yearly_cost[option] = np.empty((self.band_draws, self.scenario.horizon.years))
 
-    def put(self, start: int, chunk: _Chunk) -> int:
-        """Copy a chunk's results to draws start..; returns the next start."""
+    def put(self, index: int, chunk: _Chunk) -> None:
+        """Sum up chunk `index` into its own places. Safe in a thread: no other chunk writes there."""
+        start = int(self.starts[index])
         end = start + chunk.draws
-        for option, totals in chunk.totals.items():
-            for basis in KEPT:
-                self.total_cost[option][basis][start:end] = totals[basis]
-            if chunk.yearly_nominal:
-                self.yearly_cost[option][:, start : min(end, BAND_DRAWS)] = chunk.yearly_nominal[option].T
-        for key, value in chunk.achieved.items():
-            self.achieved[key][start:end] = value
-            self.met[key][start:end] = chunk.met[key]
-        return end
+        for key, values in chunk.values.items():
+            run = self.runs[key][start:end]
+            run[:] = values
+            run.sort()  # in place: the chunk's run
+        pv = {option: chunk.values[("cost_present_value", option)] for option in self.scenario.options}
+        self.cheapest[index] = np.bincount(_cheapest(list(pv.values())), minlength=len(pv))
+        baseline = pv[self.scenario.baseline]
+        for option, counts in self.cheaper.items():
+            counts[index] = np.count_nonzero(pv[option] < baseline)  # b - a > 0 exactly when a < b
+        for key, met in chunk.met.items():
+            self.met[key][index] = np.count_nonzero(met)
+        for option, yearly in chunk.yearly_nominal.items():
+            self.yearly_cost[option][start : start + len(yearly)] = yearly
 
 
 @dataclass(frozen=True)
 class _Chunk:
-    """What one chunk of draws produced."""
+    """What one chunk of draws produced, per draw."""
 
     draws: int
-    totals: dict[str, dict[str, np.ndarray]]  # option -> basis -> (n,)
+    values: dict[Key, np.ndarray]  # headline figure -> (n,)
+    met: dict[tuple[str, str], np.ndarray]  # (target, option) -> (n,) whether the target is met
     yearly_nominal: dict[str, np.ndarray]  # option -> (draws kept for the bands, years); empty past BAND_DRAWS
-    achieved: dict[tuple[str, str], np.ndarray]  # (target, option) -> (n,)
-    met: dict[tuple[str, str], np.ndarray]
 
 
 @dataclass(frozen=True)
 class _Sums:
     """Weights over the years of every per-draw sum a chunk keeps, one matrix per price basis: each
-    option's yearly costs are then read once per basis (one matrix product), not once per figure."""
+    option's yearly costs are then read once per basis, not once per figure."""
 
     nominal: np.ndarray  # (years, 1 + k): all ones (the nominal total), then nominal targets' weights
     real: np.ndarray  # (years, 1 + k): discount factors (the present value), then real targets' weights
     column: dict[str, tuple[str, int]]  # target -> (basis, its column in that basis's matrix)
+
+
+_SAVING = {"nominal": "saving_nominal", "real": "saving_present_value"}  # the total saving per weights basis
 
 
 def _sums(scenario: Scenario, discount: np.ndarray) -> _Sums:
@@ -103,33 +143,71 @@ def _sums(scenario: Scenario, discount: np.ndarray) -> _Sums:
     for target in scenario.targets:
         basis = target.prices or scenario.money.prices
         last = (scenario.horizon.end if target.by is None else target.by) - scenario.horizon.start
-        # The saving counted: in one year, or added up to it, as a weighted sum over the years.
-        counted = (index == last) if target.measure == "annual" else (index <= last)
-        column[target.name] = (basis, len(weights[basis]))
-        weights[basis].append(counted.astype(float))
+        # The saving counted: in one year, or added up to it, as a weighted sum over the years. The same
+        # weights as a column already there (the total, another target's) are that column.
+        counted = ((index == last) if target.measure == "annual" else (index <= last)).astype(float)
+        same = [j for j, w in enumerate(weights[basis]) if np.array_equal(w, counted)]
+        column[target.name] = (basis, same[0] if same else len(weights[basis]))
+        if not same:
+            weights[basis].append(counted)
     return _Sums(np.column_stack(weights["nominal"]), np.column_stack(weights["real"]), column)
 
 
 def _evaluate(scenario: Scenario, inputs: Inputs, sums: _Sums, band_draws: int) -> _Chunk:
     """Run the engine on one chunk of draws and keep what the summary needs: per-draw sums over the years
-    (taken from the factored flows), and whole yearly costs for its first `band_draws` draws only.
-    Pure: safe in a thread."""
+    (taken from the factored flows), and whole yearly costs for its first `band_draws` draws only."""
     projection = project(scenario, inputs)
     by_basis = {basis: projection.weighted(basis, getattr(sums, basis)) for basis in ("nominal", "real")}
-    summed = {option: {basis: by_basis[basis][option] for basis in by_basis} for option in scenario.options}
-    yearly = {}
-    if band_draws:
-        yearly = {option: projection.cost(option, "nominal")[:band_draws] for option in scenario.options}
-    totals = {o: {"nominal": s["nominal"][0], "present_value": s["real"][0]} for o, s in summed.items()}
-    achieved: dict[tuple[str, str], np.ndarray] = {}
+    values: dict[Key, np.ndarray] = {}
+    for option in scenario.options:
+        values[("cost_present_value", option)] = by_basis["real"][option][0]
+        values[("cost_nominal", option)] = by_basis["nominal"][option][0]
+    for option in scenario.options:
+        if option != scenario.baseline:
+            for basis, measure in (("real", "saving_present_value"), ("nominal", "saving_nominal")):
+                values[(measure, option)] = by_basis[basis][scenario.baseline][0] - by_basis[basis][option][0]
     met: dict[tuple[str, str], np.ndarray] = {}
     for target in scenario.targets:
         basis, column = sums.column[target.name]
         for option in target_options(scenario, target):
-            saving = summed[scenario.baseline][basis][column] - summed[option][basis][column]
-            achieved[(target.name, option)] = saving
+            if column == 0 and option != scenario.baseline:  # the whole saving: that figure already
+                saving = values[(_SAVING[basis], option)]
+            else:
+                saving = by_basis[basis][scenario.baseline][column] - by_basis[basis][option][column]
+                values[("achieved", target.name, option)] = saving
             met[(target.name, option)] = meets(saving, projection.target_amount[target.name])
-    return _Chunk(inputs.draws, totals, yearly, achieved, met)
+    yearly = {}
+    if band_draws:
+        yearly = {option: projection.cost(option, "nominal")[:band_draws] for option in scenario.options}
+    return _Chunk(inputs.draws, values, met, yearly)
+
+
+class _Turns:
+    """Chunks draw their inputs one at a time and in chunk order, whichever worker runs them: each
+    input's random stream is one sequence, continued chunk after chunk."""
+
+    def __init__(self, sampler: Sampler):
+        self.sampler = sampler
+        self.next = 0
+        self.turn = threading.Condition()
+
+    def draw(self, index: int, draws: int) -> Inputs:
+        with self.turn:
+            self.turn.wait_for(lambda: self.next == index)
+            try:
+                return self.sampler.draw(draws)
+            finally:
+                self.next += 1
+                self.turn.notify_all()
+
+
+def _run_chunk(sim: Simulation, index: int, turns: _Turns, sums: _Sums, band_draws: int) -> int:
+    """Draw chunk `index` in its turn, evaluate it and put it in place; its number of draws. In a worker:
+    both workers draw and evaluate, so the drawing is shared between the cores like the rest."""
+    size = (int(sim.starts[index + 1]) if index + 1 < len(sim.starts) else sim.draws) - int(sim.starts[index])
+    inputs = turns.draw(index, size)
+    sim.put(index, _evaluate(sim.scenario, inputs, sums, band_draws))
+    return inputs.draws
 
 
 @cache
@@ -158,47 +236,47 @@ def simulate(
     sampling: str,
     on_chunk: Callable[[int], None] | None = None,
 ) -> Simulation:
-    """Draw the uncertain inputs and risks `draws` times and keep each draw's results.
+    """Draw the uncertain inputs and risks `draws` times and sum up what each draw gave.
 
-    Chunks are drawn in order in this thread (each input's stream is sequential) and evaluated
-    on both cores; their results are put back in chunk order, so threads change no figure.
+    Chunks are drawn in order (each input's stream is sequential), evaluated and put in place on both
+    cores, each into its own place, so threads change no figure.
     """
     keep_freed_memory()
-    sampler = Sampler(scenario, seed, sampling)
+    turns = _Turns(Sampler(scenario, seed, sampling))
     sim = Simulation(scenario, draws, seed, sampling)
     sums = _sums(scenario, project(scenario).discount_factor)
-    sim.allocate()
-    filled = submitted = 0
-    pending: deque[Future[_Chunk]] = deque()
+    sim.allocate(chunk_sizes(draws), sums)
+    filled = 0
+    pending: deque[Future[int]] = deque()
     bands: Future[dict[tuple[str, str], dict[str, list[float]]]] | None = None
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        for inputs in sampler.chunks(draws):
-            band_draws = min(inputs.draws, max(0, BAND_DRAWS - submitted))
-            pending.append(pool.submit(_evaluate, scenario, inputs, sums, band_draws))
-            submitted += inputs.draws
+        for index, start in enumerate(sim.starts):
+            band_draws = max(0, BAND_DRAWS - int(start))
+            pending.append(pool.submit(_run_chunk, sim, index, turns, sums, band_draws))
             while len(pending) > WORKERS:  # a bounded number in flight keeps memory flat
-                filled = _collect(sim, filled, pending.popleft(), on_chunk)
+                filled += _collect(pending.popleft(), on_chunk)
             if bands is None and filled >= sim.band_draws:  # the bands' draws are all in: work on them now
                 bands = pool.submit(_yearly_bands, sim)
         while pending:
-            filled = _collect(sim, filled, pending.popleft(), on_chunk)
+            filled += _collect(pending.popleft(), on_chunk)
         sim.bands = (bands or pool.submit(_yearly_bands, sim)).result()
     return sim
 
 
-def _collect(sim: Simulation, start: int, future: Future[_Chunk], on_chunk: Callable[[int], None] | None) -> int:
-    end = sim.put(start, future.result())
+def _collect(future: Future[int], on_chunk: Callable[[int], None] | None) -> int:
+    done = future.result()
     if on_chunk:
-        on_chunk(end - start)
-    return end
+        on_chunk(done)
+    return done
 
 
-def describe(values: np.ndarray) -> dict[str, float]:
-    """Mean, its Monte Carlo standard error, and percentiles of a sample."""
+def describe(values: np.ndarray, runs: np.ndarray | None = None) -> dict[str, float]:
+    """Mean, its Monte Carlo standard error, and percentiles of a sample (made of sorted runs starting
+    at `runs`, if given: see percentiles)."""
     n = len(values)
     mean = float(values.mean())
     se = float(values.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
-    quantiles = percentiles(values, PERCENTILES)
+    quantiles = percentiles(values, PERCENTILES, runs)
     return {
         "mean": mean,
         "standard_error": se if np.isfinite(se) else 0.0,
@@ -206,9 +284,9 @@ def describe(values: np.ndarray) -> dict[str, float]:
     }
 
 
-def _bands(by_year: np.ndarray) -> dict[str, list[float]]:
-    """Percentiles of each year of a (years, draws) array."""
-    quantiles = np.column_stack([percentiles(year, PERCENTILES) for year in by_year])
+def _bands(by_draw: np.ndarray) -> dict[str, list[float]]:
+    """Percentiles of each year (column) of a (draws, years) array."""
+    quantiles = np.column_stack([percentiles(year, PERCENTILES) for year in by_draw.T])
     return {f"p{q}": [float(x) for x in row] for q, row in zip(PERCENTILES, quantiles, strict=True)}
 
 
@@ -216,64 +294,34 @@ def _yearly_bands(sim: Simulation) -> dict[tuple[str, str], dict[str, list[float
     """(option, measure) -> the yearly bands of nominal cost and cumulative saving, from the band draws."""
     baseline = sim.yearly_cost[sim.scenario.baseline]
     bands = {}
-    for option, by_year in sim.yearly_cost.items():
-        bands[(option, "cost_nominal")] = _bands(by_year)
+    for option, by_draw in sim.yearly_cost.items():
+        bands[(option, "cost_nominal")] = _bands(by_draw)
         if option == sim.scenario.baseline:  # the baseline saves nothing against itself, in every draw
-            bands[(option, "cumulative_saving_nominal")] = _bands(np.zeros((len(by_year), 1)))
-        else:  # years as rows, each year's draws side by side: the running sum is a few adds of whole rows
-            bands[(option, "cumulative_saving_nominal")] = _bands(np.cumsum(baseline - by_year, axis=0))
+            bands[(option, "cumulative_saving_nominal")] = _bands(np.zeros((1, by_draw.shape[1])))
+        else:
+            bands[(option, "cumulative_saving_nominal")] = _bands(np.cumsum(baseline - by_draw, axis=1))
     return bands
 
 
-def _cheapest(sim: Simulation, names: list[str]) -> np.ndarray:
-    """Per draw, the index of the option with the lowest present value (the first on a tie, as argmin):
-    option by option, without stacking a (draws, options) copy."""
-    lowest = sim.total_cost[names[0]]["present_value"].copy()
-    index = np.zeros(sim.draws, dtype=np.intp)
-    for k, option in enumerate(names[1:], start=1):
-        cost = sim.total_cost[option]["present_value"]
+def _cheapest(costs: list[np.ndarray]) -> np.ndarray:
+    """Per draw, the index of the option with the lowest present value (the first on a tie, as argmin)."""
+    lowest = costs[0].copy()
+    index = np.zeros(len(lowest), dtype=np.intp)
+    for k, cost in enumerate(costs[1:], start=1):
         np.putmask(index, cost < lowest, k)
         np.minimum(lowest, cost, out=lowest)
     return index
-
-
-def _sample(sim: Simulation, key: tuple[str, ...]) -> np.ndarray:
-    """The per-draw values of one headline figure: made here, in a worker, when it is a saving."""
-    if key[0] == "achieved":
-        return sim.achieved[(key[1], key[2])]
-    measure, option = key
-    if measure.startswith("saving_"):
-        return sim.saving(option, measure.removeprefix("saving_"))
-    return sim.total_cost[option][measure.removeprefix("cost_")]
-
-
-def _shares(sim: Simulation, names: list[str]) -> tuple[np.ndarray, dict[str, float]]:
-    """The share of draws in which each option is the cheapest, and in which it is cheaper than the
-    baseline (its saving above zero: for finite numbers, b - a > 0 exactly when a < b)."""
-    cheapest = np.bincount(_cheapest(sim, names), minlength=len(names)) / sim.draws
-    baseline = sim.total_cost[sim.scenario.baseline]["present_value"]
-    cheaper = {
-        option: float(np.count_nonzero(sim.total_cost[option]["present_value"] < baseline) / sim.draws)
-        for option in names
-        if option != sim.scenario.baseline
-    }
-    return cheapest, cheaper
 
 
 def summarise_simulation(sim: Simulation) -> dict[str, Any]:
     """The distribution of every headline figure, JSON-ready."""
     scenario = sim.scenario
     names = list(scenario.options)
-    keys: list[tuple[str, ...]] = []
-    for option in names:
-        keys += [("cost_present_value", option), ("cost_nominal", option)]
-        if option != scenario.baseline:
-            keys += [("saving_present_value", option), ("saving_nominal", option)]
-    keys += [("achieved", *key) for key in sim.achieved]
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:  # percentiles of large samples, on both cores
-        shares_later = pool.submit(_shares, sim, names)
-        described = dict(zip(keys, pool.map(lambda key: describe(_sample(sim, key)), keys), strict=True))
-        cheapest, cheaper = shares_later.result()
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:  # on both cores
+        kept = list(sim.runs)
+        described = dict(zip(kept, pool.map(lambda key: describe(sim.runs[key], sim.starts), kept), strict=True))
+    described |= {key: described[same] for key, same in sim.same.items()}
+    cheapest = sim.cheapest.sum(axis=0) / sim.draws
     options = []
     for k, option in enumerate(names):
         entry: dict[str, Any] = {
@@ -285,13 +333,13 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
         if option != scenario.baseline:
             entry["saving_present_value"] = described[("saving_present_value", option)]
             entry["saving_nominal"] = described[("saving_nominal", option)]
-            entry["probability_cheaper_than_baseline"] = cheaper[option]
+            entry["probability_cheaper_than_baseline"] = float(sim.cheaper[option].sum() / sim.draws)
         options.append(entry)
     targets = [
         {
             "target": target,
             "option": option,
-            "probability_met": float(np.mean(met)),
+            "probability_met": float(met.sum() / sim.draws),
             "achieved": described[("achieved", target, option)],
         }
         for (target, option), met in sim.met.items()
