@@ -39,6 +39,8 @@ def percentiles(values: np.ndarray, q: Sequence[float], runs: np.ndarray | None 
     gamma = virtual - previous
     low_rank = previous.astype(np.intp)
     high_rank = np.minimum(low_rank + 1, n - 1)
+    if runs is not None and len(runs) == 1:  # one sorted run: the order statistics are where they stand
+        return _lerp(values[low_rank], values[high_rank], gamma)
     if n <= SORTED:
         ordered = np.sort(values)
         return _lerp(ordered[low_rank], ordered[high_rank], gamma)

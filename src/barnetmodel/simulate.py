@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import ctypes
-import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 import numpy as np
@@ -44,6 +43,7 @@ class Simulation:
     sampling: str
     starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))  # (chunks,) first draw
     runs: dict[Key, np.ndarray] = field(default_factory=dict)  # (draws,), each chunk's values sorted
+    moments: dict[Key, np.ndarray] = field(default_factory=dict)  # (chunks, 2): each chunk's mean, squares
     same: dict[Key, Key] = field(default_factory=dict)  # figure -> the figure it equals, kept once
     cheapest: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (chunks, options) draws cheapest
     cheaper: dict[str, np.ndarray] = field(default_factory=dict)  # option -> (chunks,) draws below the baseline
@@ -85,6 +85,7 @@ class Simulation:
         for key in self.figures():
             if key not in self.same:
                 self.runs[key] = np.empty(self.draws)
+                self.moments[key] = np.empty((chunks, 2))
         options = list(self.scenario.options)
         self.cheapest = np.zeros((chunks, len(options)), dtype=np.int64)
         self.cheaper = {o: np.zeros(chunks, dtype=np.int64) for o in options if o != self.scenario.baseline}
@@ -102,6 +103,7 @@ class Simulation:
             run = self.runs[key][start:end]
             run[:] = values
             run.sort()  # in place: the chunk's run
+            self.moments[key][index] = moments(run)
         pv = {option: chunk.values[("cost_present_value", option)] for option in self.scenario.options}
         self.cheapest[index] = np.bincount(_cheapest(list(pv.values())), minlength=len(pv))
         baseline = pv[self.scenario.baseline]
@@ -182,30 +184,8 @@ def _evaluate(scenario: Scenario, inputs: Inputs, sums: _Sums, band_draws: int) 
     return _Chunk(inputs.draws, values, met, yearly)
 
 
-class _Turns:
-    """Chunks draw their inputs one at a time and in chunk order, whichever worker runs them: each
-    input's random stream is one sequence, continued chunk after chunk."""
-
-    def __init__(self, sampler: Sampler):
-        self.sampler = sampler
-        self.next = 0
-        self.turn = threading.Condition()
-
-    def draw(self, index: int, draws: int) -> Inputs:
-        with self.turn:
-            self.turn.wait_for(lambda: self.next == index)
-            try:
-                return self.sampler.draw(draws)
-            finally:
-                self.next += 1
-                self.turn.notify_all()
-
-
-def _run_chunk(sim: Simulation, index: int, turns: _Turns, sums: _Sums, band_draws: int) -> int:
-    """Draw chunk `index` in its turn, evaluate it and put it in place; its number of draws. In a worker:
-    both workers draw and evaluate, so the drawing is shared between the cores like the rest."""
-    size = (int(sim.starts[index + 1]) if index + 1 < len(sim.starts) else sim.draws) - int(sim.starts[index])
-    inputs = turns.draw(index, size)
+def _evaluate_and_put(sim: Simulation, index: int, inputs: Inputs, sums: _Sums, band_draws: int) -> int:
+    """Evaluate chunk `index` and put it in place; its number of draws. In a worker."""
     sim.put(index, _evaluate(sim.scenario, inputs, sums, band_draws))
     return inputs.draws
 
@@ -238,28 +218,36 @@ def simulate(
 ) -> Simulation:
     """Draw the uncertain inputs and risks `draws` times and sum up what each draw gave.
 
-    Chunks are drawn in order (each input's stream is sequential), evaluated and put in place on both
-    cores, each into its own place, so threads change no figure.
+    Chunks are drawn in order in this thread (each input's stream is sequential), and evaluated and put
+    in place on both cores, each into its own place, so threads change no figure.
     """
     keep_freed_memory()
-    turns = _Turns(Sampler(scenario, seed, sampling))
+    sampler = Sampler(scenario, seed, sampling)
     sim = Simulation(scenario, draws, seed, sampling)
     sums = _sums(scenario, project(scenario).discount_factor)
-    sim.allocate(chunk_sizes(draws), sums)
+    sizes = chunk_sizes(draws)
+    sim.allocate(sizes, sums)
     filled = 0
     pending: deque[Future[int]] = deque()
-    bands: Future[dict[tuple[str, str], dict[str, list[float]]]] | None = None
+    band_jobs: deque[tuple[tuple[str, str], Callable[[], dict[str, list[float]]]]] | None = None
+    bands: dict[tuple[str, str], Future[dict[str, list[float]]]] = {}
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        for index, start in enumerate(sim.starts):
+        for index, (start, size) in enumerate(zip(sim.starts, sizes, strict=True)):
             band_draws = max(0, BAND_DRAWS - int(start))
-            pending.append(pool.submit(_run_chunk, sim, index, turns, sums, band_draws))
+            inputs = sampler.draw(size)  # here, in order: each input's random stream is one sequence
+            pending.append(pool.submit(_evaluate_and_put, sim, index, inputs, sums, band_draws))
             while len(pending) > WORKERS:  # a bounded number in flight keeps memory flat
                 filled += _collect(pending.popleft(), on_chunk)
-            if bands is None and filled >= sim.band_draws:  # the bands' draws are all in: work on them now
-                bands = pool.submit(_yearly_bands, sim)
+            if band_jobs is None and filled >= sim.band_draws:  # the bands' draws are all in
+                band_jobs = deque(_band_jobs(sim))
+            if band_jobs:  # one band beside each chunk, so that the chunks keep coming
+                key, job = band_jobs.popleft()
+                bands[key] = pool.submit(job)
         while pending:
             filled += _collect(pending.popleft(), on_chunk)
-        sim.bands = (bands or pool.submit(_yearly_bands, sim)).result()
+        for key, job in band_jobs if band_jobs is not None else _band_jobs(sim):
+            bands[key] = pool.submit(job)
+        sim.bands = {key: band.result() for key, band in bands.items()}
     return sim
 
 
@@ -270,12 +258,39 @@ def _collect(future: Future[int], on_chunk: Callable[[int], None] | None) -> int
     return done
 
 
-def describe(values: np.ndarray, runs: np.ndarray | None = None) -> dict[str, float]:
-    """Mean, its Monte Carlo standard error, and percentiles of a sample (made of sorted runs starting
-    at `runs`, if given: see percentiles)."""
+def moments(values: np.ndarray) -> tuple[float, float]:
+    """The mean of a sample and its sum of squared deviations from the mean. Taken about the first value:
+    more accurate when the spread is small beside the mean, and exact for a sample of one value."""
+    shifted = values - values[0]
+    mean = shifted.mean()
+    deviations = shifted - mean
+    return float(values[0] + mean), float(np.einsum("i,i", deviations, deviations))
+
+
+def pooled(sizes: np.ndarray, chunks: np.ndarray) -> tuple[float, float]:
+    """The mean and sum of squared deviations of a whole sample from those of its chunks (rows of
+    `chunks`, in order; Chan, Golub and LeVeque's update)."""
+    count, mean, squares = int(sizes[0]), float(chunks[0, 0]), float(chunks[0, 1])
+    for size, (chunk_mean, chunk_squares) in zip(sizes[1:], chunks[1:], strict=True):
+        total = count + int(size)
+        delta = chunk_mean - mean  # 0 when the chunks agree: a sample of one value keeps it exactly
+        mean += delta * (size / total)
+        squares += chunk_squares + delta * delta * (count * size / total)
+        count = total
+    return mean, squares
+
+
+def describe(
+    values: np.ndarray, runs: np.ndarray | None = None, chunk_moments: np.ndarray | None = None
+) -> dict[str, float]:
+    """Mean, its Monte Carlo standard error, and percentiles of a sample: made of sorted runs starting
+    at `runs` (see percentiles), whose mean and squares are `chunk_moments`, when given."""
     n = len(values)
-    mean = float(values.mean())
-    se = float(values.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
+    if runs is None or chunk_moments is None:
+        mean, squares = moments(values)
+    else:
+        mean, squares = pooled(np.diff(np.append(runs, n)), chunk_moments)
+    se = float(np.sqrt(squares / (n - 1) / n)) if n > 1 else float("nan")
     quantiles = percentiles(values, PERCENTILES, runs)
     return {
         "mean": mean,
@@ -286,21 +301,29 @@ def describe(values: np.ndarray, runs: np.ndarray | None = None) -> dict[str, fl
 
 def _bands(by_draw: np.ndarray) -> dict[str, list[float]]:
     """Percentiles of each year (column) of a (draws, years) array."""
-    quantiles = np.column_stack([percentiles(year, PERCENTILES) for year in by_draw.T])
+    by_year = np.ascontiguousarray(by_draw.T)  # each year's draws side by side, sorted in place
+    by_year.sort(axis=1)
+    whole = np.zeros(1, dtype=np.intp)  # each row is one sorted run
+    quantiles = np.column_stack([percentiles(year, PERCENTILES, whole) for year in by_year])
     return {f"p{q}": [float(x) for x in row] for q, row in zip(PERCENTILES, quantiles, strict=True)}
 
 
-def _yearly_bands(sim: Simulation) -> dict[tuple[str, str], dict[str, list[float]]]:
-    """(option, measure) -> the yearly bands of nominal cost and cumulative saving, from the band draws."""
+def _band_jobs(sim: Simulation) -> list[tuple[tuple[str, str], Callable[[], dict[str, list[float]]]]]:
+    """(option, measure) and the work that makes its yearly bands, from the band draws: of nominal cost,
+    and of the cumulative nominal saving (none for the baseline, which saves nothing against itself)."""
     baseline = sim.yearly_cost[sim.scenario.baseline]
-    bands = {}
+    jobs: list[tuple[tuple[str, str], Callable[[], dict[str, list[float]]]]] = []
     for option, by_draw in sim.yearly_cost.items():
-        bands[(option, "cost_nominal")] = _bands(by_draw)
-        if option == sim.scenario.baseline:  # the baseline saves nothing against itself, in every draw
-            bands[(option, "cumulative_saving_nominal")] = _bands(np.zeros((1, by_draw.shape[1])))
+        jobs.append(((option, "cost_nominal"), partial(_bands, by_draw)))
+        if option == sim.scenario.baseline:
+            jobs.append(((option, "cumulative_saving_nominal"), partial(_bands, np.zeros((1, by_draw.shape[1])))))
         else:
-            bands[(option, "cumulative_saving_nominal")] = _bands(np.cumsum(baseline - by_draw, axis=1))
-    return bands
+            jobs.append(((option, "cumulative_saving_nominal"), partial(_cumulative_bands, baseline, by_draw)))
+    return jobs
+
+
+def _cumulative_bands(baseline: np.ndarray, cost: np.ndarray) -> dict[str, list[float]]:
+    return _bands(np.cumsum(baseline - cost, axis=1))
 
 
 def _cheapest(costs: list[np.ndarray]) -> np.ndarray:
@@ -319,7 +342,9 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
     names = list(scenario.options)
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:  # on both cores
         kept = list(sim.runs)
-        described = dict(zip(kept, pool.map(lambda key: describe(sim.runs[key], sim.starts), kept), strict=True))
+        described = dict(
+            zip(kept, pool.map(lambda key: describe(sim.runs[key], sim.starts, sim.moments[key]), kept), strict=True)
+        )
     described |= {key: described[same] for key, same in sim.same.items()}
     cheapest = sim.cheapest.sum(axis=0) / sim.draws
     options = []
