@@ -100,8 +100,10 @@ def weigh(
     totals = []
     for g in range(len(groups)):
         total = _added(parts[g], k)
-        if events[g]:  # an event adds to the few draws it happens in
-            total = np.array(np.broadcast_to(total, (k, events[g][0].draws)))
+        if events[g]:  # an event adds to the few draws it happens in: into a whole array of the group's own
+            draws = events[g][0].draws
+            if total.shape != (k, draws) or total.base is not None:  # not whole, or a view of another's
+                total = np.array(np.broadcast_to(total, (k, draws)))
             for event in events[g]:
                 _add_event(total, event, factors[event.indexed], weights)
         totals.append(total)

@@ -41,7 +41,7 @@ def percentiles(values: np.ndarray, q: Sequence[float], runs: np.ndarray | None 
     high_rank = np.minimum(low_rank + 1, n - 1)
     if runs is not None and len(runs) == 1:  # one sorted run: the order statistics are where they stand
         return _lerp(values[low_rank], values[high_rank], gamma)
-    if n <= SORTED:
+    if n <= SORTED and runs is None:
         ordered = np.sort(values)
         return _lerp(ordered[low_rank], ordered[high_rank], gamma)
     spans = [(0, n)] if runs is None else list(zip(runs, [*runs[1:], n], strict=True))
