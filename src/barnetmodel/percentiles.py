@@ -54,17 +54,12 @@ def percentiles(values: np.ndarray, q: Sequence[float], runs: np.ndarray | None 
     if runs is None:  # passes of comparisons over the sample
         below = [int(np.count_nonzero(values < edge)) for edge in below_edges]
         inside = [values[(values >= lo) & (values <= hi)] for lo, hi in zip(below_edges, above_edges, strict=True)]
-    else:  # a binary search in each sorted run
-        below = [0] * len(fractions)
-        parts: list[list[np.ndarray]] = [[] for _ in fractions]
-        for a, b in spans:
-            run = values[a:b]
-            first_in = run.searchsorted(below_edges, "left")  # the values below the bracket come first
-            past = run.searchsorted(above_edges, "right")
-            for i in range(len(fractions)):
-                below[i] += int(first_in[i])
-                parts[i].append(run[first_in[i] : past[i]])
-        inside = [np.concatenate(part) for part in parts]
+    else:  # a binary search in each sorted run, then each bracket's values gathered from all runs at once
+        starts = np.asarray([a for a, _ in spans])[:, None]
+        first_in = starts + np.array([values[a:b].searchsorted(below_edges, "left") for a, b in spans])
+        past = starts + np.array([values[a:b].searchsorted(above_edges, "right") for a, b in spans])  # (runs, q)
+        below = list((first_in - starts).sum(axis=0))
+        inside = [values[_ranges(first_in[:, i], past[:, i])] for i in range(len(fractions))]
     low = np.empty(len(fractions))
     high = np.empty(len(fractions))
     for i in range(len(fractions)):
@@ -74,6 +69,13 @@ def percentiles(values: np.ndarray, q: Sequence[float], runs: np.ndarray | None 
         inside[i].partition([first, last_inside])
         low[i], high[i] = inside[i][first], inside[i][last_inside]
     return _lerp(low, high, gamma)
+
+
+def _ranges(first: np.ndarray, past: np.ndarray) -> np.ndarray:
+    """The indices first[0]..past[0]-1, first[1]..past[1]-1, ... in one array."""
+    lengths = past - first
+    offsets = np.repeat(first - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+    return offsets + np.arange(lengths.sum())
 
 
 def _has_nan(values: np.ndarray, runs: np.ndarray | None) -> bool:

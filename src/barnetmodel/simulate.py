@@ -27,6 +27,9 @@ BAND_DRAWS = 100_000
 SORTED_RUN = 16_384
 # numpy lets go of the GIL in its loops, so two threads use both cores of a small machine.
 WORKERS = 2
+# Chunks drawn and waiting for a worker, at most: enough that drawing never waits on a worker busy with
+# the bands, few enough that memory stays flat (a waiting chunk holds only its inputs).
+IN_FLIGHT = 2 * WORKERS
 MEASURES = ("cost_nominal", "cumulative_saving_nominal")
 
 
@@ -245,7 +248,7 @@ def simulate(
             band_draws = max(0, BAND_DRAWS - int(start))
             inputs = sampler.draw(size)  # here, in order: each input's random stream is one sequence
             pending.append(pool.submit(_evaluate_and_put, sim, index, inputs, sums, band_draws))
-            while len(pending) > WORKERS:  # a bounded number in flight keeps memory flat
+            while len(pending) > IN_FLIGHT:  # a bounded number in flight keeps memory flat
                 filled += _collect(pending.popleft(), on_chunk)
             if band_jobs is None and filled >= sim.band_draws:  # the bands' draws are all in
                 band_jobs = deque(_band_jobs(sim))
