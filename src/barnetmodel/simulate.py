@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -27,8 +28,8 @@ BAND_DRAWS = 100_000
 SORTED_RUN = 16_384
 # numpy lets go of the GIL in its loops, so two threads use both cores of a small machine.
 WORKERS = 2
-# Chunks drawn and waiting for a worker, at most: enough that drawing never waits on a worker busy with
-# the bands, few enough that memory stays flat (a waiting chunk holds only its inputs).
+# Chunks handed to the workers and not yet collected, at most: enough that the workers never wait on
+# the collecting, few enough that memory stays flat.
 IN_FLIGHT = 2 * WORKERS
 MEASURES = ("cost_nominal", "cumulative_saving_nominal")
 
@@ -196,8 +197,29 @@ def _evaluate(scenario: Scenario, inputs: Inputs, sums: _Sums, band_draws: int) 
     return _Chunk(inputs.draws, values, met, yearly)
 
 
-def _evaluate_and_put(sim: Simulation, index: int, inputs: Inputs, sums: _Sums, band_draws: int) -> int:
-    """Evaluate chunk `index` and put it in place; its number of draws. In a worker."""
+class _Turns:
+    """Chunks draw their inputs one at a time and in chunk order, whichever worker runs them: each
+    input's random stream is one sequence, continued chunk after chunk."""
+
+    def __init__(self, sampler: Sampler):
+        self.sampler = sampler
+        self.next = 0
+        self.turn = threading.Condition()
+
+    def draw(self, index: int, draws: int) -> Inputs:
+        with self.turn:
+            self.turn.wait_for(lambda: self.next == index)
+            try:
+                return self.sampler.draw(draws)
+            finally:
+                self.next += 1
+                self.turn.notify_all()
+
+
+def _run_chunk(sim: Simulation, index: int, turns: _Turns, size: int, sums: _Sums, band_draws: int) -> int:
+    """Draw chunk `index` in its turn, evaluate it and put it in place; its number of draws. Both workers
+    draw as well as evaluate, so all the work is shared between the cores."""
+    inputs = turns.draw(index, size)
     sim.put(index, _evaluate(sim.scenario, inputs, sums, band_draws))
     return inputs.draws
 
@@ -230,11 +252,11 @@ def simulate(
 ) -> Simulation:
     """Draw the uncertain inputs and risks `draws` times and sum up what each draw gave.
 
-    Chunks are drawn in order in this thread (each input's stream is sequential), and evaluated and put
-    in place on both cores, each into its own place, so threads change no figure.
+    Each chunk is drawn in its turn (each input's stream is one sequence), evaluated and put in place by
+    a worker, into its own place, so threads change no figure.
     """
     keep_freed_memory()
-    sampler = Sampler(scenario, seed, sampling)
+    turns = _Turns(Sampler(scenario, seed, sampling))
     sim = Simulation(scenario, draws, seed, sampling)
     sums = _sums(scenario, project(scenario).discount_factor)
     sizes = chunk_sizes(draws)
@@ -246,8 +268,7 @@ def simulate(
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         for index, (start, size) in enumerate(zip(sim.starts, sizes, strict=True)):
             band_draws = max(0, BAND_DRAWS - int(start))
-            inputs = sampler.draw(size)  # here, in order: each input's random stream is one sequence
-            pending.append(pool.submit(_evaluate_and_put, sim, index, inputs, sums, band_draws))
+            pending.append(pool.submit(_run_chunk, sim, index, turns, int(size), sums, band_draws))
             while len(pending) > IN_FLIGHT:  # a bounded number in flight keeps memory flat
                 filled += _collect(pending.popleft(), on_chunk)
             if band_jobs is None and filled >= sim.band_draws:  # the bands' draws are all in
