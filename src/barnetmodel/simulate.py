@@ -57,7 +57,7 @@ class Simulation:
     cheapest: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (chunks, options) draws cheapest
     cheaper: dict[str, np.ndarray] = field(default_factory=dict)  # option -> (chunks,) draws below the baseline
     met: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # (target, option) -> (chunks,)
-    yearly_cost: dict[str, np.ndarray] = field(default_factory=dict)  # option -> (band draws, years)
+    yearly_cost: dict[str, np.ndarray] = field(default_factory=dict)  # option -> (years, band draws)
     # (option, measure) -> percentile -> one value a year; worked out as soon as the band draws are in.
     bands: dict[tuple[str, str], dict[str, list[float]]] = field(default_factory=dict)
 
@@ -105,7 +105,7 @@ class Simulation:
             for option in target_options(self.scenario, target):
                 self.met[(target.name, option)] = np.zeros(chunks, dtype=np.int64)
         for option in options:
-            self.yearly_cost[option] = np.empty((self.band_draws, self.scenario.horizon.years))
+            self.yearly_cost[option] = np.empty((self.scenario.horizon.years, self.band_draws))
 
     def put(self, index: int, chunk: _Chunk) -> None:
         """Sum up chunk `index` into its own places. Safe in a thread: no other chunk writes there."""
@@ -125,7 +125,7 @@ class Simulation:
         for key, met in chunk.met.items():
             self.met[key][index] = np.count_nonzero(met)
         for option, yearly in chunk.yearly_nominal.items():
-            self.yearly_cost[option][start : start + len(yearly)] = yearly
+            self.yearly_cost[option][:, start : start + yearly.shape[1]] = yearly
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ class _Chunk:
     draws: int
     values: dict[Key, np.ndarray]  # headline figure -> (n,)
     met: dict[tuple[str, str], np.ndarray]  # (target, option) -> (n,) whether the target is met
-    yearly_nominal: dict[str, np.ndarray]  # option -> (draws kept for the bands, years); empty past BAND_DRAWS
+    yearly_nominal: dict[str, np.ndarray]  # option -> (years, draws kept for the bands); empty past BAND_DRAWS
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,9 @@ def _evaluate(scenario: Scenario, inputs: Inputs, sums: _Sums, band_draws: int) 
             met[(target.name, option)] = meets(saving, projection.target_amount[target.name])
     yearly = {}
     if band_draws:
-        yearly = {option: projection.cost(option, "nominal")[:band_draws] for option in scenario.options}
+        # Each year's cost as a weighted sum, with one weight for that year: years as rows, from the factored flows.
+        by_year = projection.weighted("nominal", np.eye(scenario.horizon.years))
+        yearly = {option: by_year[option][:, :band_draws] for option in scenario.options}
     return _Chunk(inputs.draws, values, met, yearly)
 
 
@@ -331,12 +333,11 @@ def describe(
     }
 
 
-def _bands(by_draw: np.ndarray) -> dict[str, list[float]]:
-    """Percentiles of each year (column) of a (draws, years) array."""
-    by_year = np.ascontiguousarray(by_draw.T)  # each year's draws side by side, sorted in place
-    by_year.sort(axis=1)
+def _bands(by_year: np.ndarray) -> dict[str, list[float]]:
+    """Percentiles of each year (row) of a (years, draws) array."""
+    ordered = np.sort(by_year, axis=1)
     whole = np.zeros(1, dtype=np.intp)  # each row is one sorted run
-    quantiles = np.column_stack([percentiles(year, PERCENTILES, whole) for year in by_year])
+    quantiles = np.column_stack([percentiles(year, PERCENTILES, whole) for year in ordered])
     return {f"p{q}": [float(x) for x in row] for q, row in zip(PERCENTILES, quantiles, strict=True)}
 
 
@@ -345,17 +346,18 @@ def _band_jobs(sim: Simulation) -> list[tuple[tuple[str, str], Callable[[], dict
     and of the cumulative nominal saving (none for the baseline, which saves nothing against itself)."""
     baseline = sim.yearly_cost[sim.scenario.baseline]
     jobs: list[tuple[tuple[str, str], Callable[[], dict[str, list[float]]]]] = []
-    for option, by_draw in sim.yearly_cost.items():
-        jobs.append(((option, "cost_nominal"), partial(_bands, by_draw)))
+    for option, by_year in sim.yearly_cost.items():
+        jobs.append(((option, "cost_nominal"), partial(_bands, by_year)))
         if option == sim.scenario.baseline:
-            jobs.append(((option, "cumulative_saving_nominal"), partial(_bands, np.zeros((1, by_draw.shape[1])))))
+            jobs.append(((option, "cumulative_saving_nominal"), partial(_bands, np.zeros((len(by_year), 1)))))
         else:
-            jobs.append(((option, "cumulative_saving_nominal"), partial(_cumulative_bands, baseline, by_draw)))
+            jobs.append(((option, "cumulative_saving_nominal"), partial(_saving_bands, baseline, by_year)))
     return jobs
 
 
-def _cumulative_bands(baseline: np.ndarray, cost: np.ndarray) -> dict[str, list[float]]:
-    return _bands(np.cumsum(baseline - cost, axis=1))
+def _saving_bands(baseline: np.ndarray, cost: np.ndarray) -> dict[str, list[float]]:
+    """Bands of the cumulative saving: years as rows, so the running sum is a few adds of whole rows."""
+    return _bands(np.cumsum(baseline - cost, axis=0))
 
 
 def _cheapest(costs: list[np.ndarray]) -> np.ndarray:
