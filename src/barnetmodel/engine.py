@@ -157,13 +157,21 @@ def _optimism_bias_table() -> dict[str, float]:
     return {name: float(entry["upper"]) for name, entry in yaml.safe_load(text)["categories"].items()}
 
 
+@cache
+def _discount_factors(schedule: Schedule, years: int) -> np.ndarray:
+    """The schedule's discount factors over the horizon: the same for every chunk of a run, made once."""
+    factors = discount_factors(schedule.rates_for(years))
+    factors.flags.writeable = False  # shared between projections
+    return factors
+
+
 def project(scenario: Scenario, inputs: Inputs | None = None) -> Projection:
     """Project every option's cash flows over the horizon."""
     inputs = inputs or Inputs()
     years = np.arange(scenario.horizon.start, scenario.horizon.end + 1)
     inflation = inputs.get(INFLATION, scenario.money.inflation)
     schedule = schedule_of(scenario)
-    factors = discount_factors(schedule.rates_for(len(years)))
+    factors = _discount_factors(schedule, len(years))
 
     before: dict[str, dict[str, Flow]] = {}
     after: dict[str, dict[str, Flow]] = {}
