@@ -15,7 +15,7 @@ from barnetmodel.engine import project
 from barnetmodel.load import load
 from barnetmodel.results import summarise
 from barnetmodel.scenario import Scenario
-from barnetmodel.simulate import describe, simulate, summarise_simulation
+from barnetmodel.simulate import simulate, summarise_simulation
 from conftest import ROOT
 
 runner = CliRunner()
@@ -75,15 +75,6 @@ def test_zero_width_distributions_reproduce_the_central_run_exactly(sampling: st
     cost = sim["options"][1]["cost_present_value"]
     assert {cost[k] for k in ("mean", "p5", "p10", "p50", "p90", "p95")} == {pv}
     assert cost["standard_error"] == 0.0
-
-
-def test_describe() -> None:
-    values = np.arange(1.0, 101.0)
-    d = describe(values)
-    assert d["mean"] == 50.5
-    assert d["p50"] == 50.5
-    assert d["p10"] == pytest.approx(10.9)  # linear interpolation between the 10th and 11th values
-    assert d["standard_error"] == pytest.approx(np.std(values, ddof=1) / 10)
 
 
 def test_yearly_bands_are_ordered() -> None:
@@ -223,19 +214,3 @@ def test_a_target_of_the_whole_saving_is_that_saving_and_the_baseline_saves_noth
     assert abs(whole["probability_met"] - (5 - 10 / 3) / 10) < 5 * math.sqrt(0.25 / 20_000)
     assert baseline["option"] == "in_house" and baseline["probability_met"] == 0.0
     assert {baseline["achieved"][k] for k in ("mean", "p5", "p50", "p95")} == {0.0}
-
-
-def test_moments_pooled_from_chunks_are_the_whole_sample_s() -> None:
-    from barnetmodel.simulate import moments, pooled
-
-    rng = np.random.default_rng(12)
-    values = rng.lognormal(5.0, 1.0, 100_003)
-    cuts = [0, 10, 65_536, 65_600, 99_999]
-    sizes = np.diff([*cuts, len(values)])
-    chunks = np.array([moments(part) for part in np.split(values, cuts[1:])])
-    mean, squares = pooled(sizes, chunks)
-    assert mean == pytest.approx(np.mean(values), rel=1e-13)
-    assert squares == pytest.approx(np.var(values) * len(values), rel=1e-11)
-    # A sample of one value keeps it exactly, with no spread.
-    constant = np.full(1000, 0.1)
-    assert pooled(np.array([300, 700]), np.array([moments(constant[:300]), moments(constant[300:])])) == (0.1, 0.0)

@@ -15,12 +15,11 @@ import numpy as np
 
 from barnetmodel.engine import Inputs, project
 from barnetmodel.paths import name_of
-from barnetmodel.percentiles import percentiles
 from barnetmodel.results import meets, target_options
+from barnetmodel.sample_stats import bands, describe, moments
 from barnetmodel.sampling import Sampler, chunk_sizes
 from barnetmodel.scenario import Scenario
 
-PERCENTILES = (5, 10, 50, 90, 95)
 # Yearly bands come from the first draws only: enough for a band's precision, and memory stays flat.
 BAND_DRAWS = 100_000
 # Each chunk's values of a figure are sorted in runs of this many draws: small enough to sort in cache
@@ -293,63 +292,15 @@ def _collect(future: Future[int], on_chunk: Callable[[int], None] | None) -> int
     return done
 
 
-def moments(values: np.ndarray) -> tuple[float, float]:
-    """The mean of a sample and its sum of squared deviations from the mean, in three passes. Taken about
-    the first value, a value of the sample: accurate when the spread is small beside the mean (no large
-    squares to cancel), and exact for a sample of one value."""
-    shifted = values - values[0]
-    total = shifted.sum()
-    squares = np.einsum("i,i", shifted, shifted) - total * total / len(values)
-    return float(values[0] + total / len(values)), float(max(squares, 0.0))
-
-
-def pooled(sizes: np.ndarray, chunks: np.ndarray) -> tuple[float, float]:
-    """The mean and sum of squared deviations of a whole sample from those of its chunks (rows of
-    `chunks`, in order; Chan, Golub and LeVeque's update)."""
-    count, mean, squares = int(sizes[0]), float(chunks[0, 0]), float(chunks[0, 1])
-    for size, (chunk_mean, chunk_squares) in zip(sizes[1:], chunks[1:], strict=True):
-        total = count + int(size)
-        delta = chunk_mean - mean  # 0 when the chunks agree: a sample of one value keeps it exactly
-        mean += delta * (size / total)
-        squares += chunk_squares + delta * delta * (count * size / total)
-        count = total
-    return mean, squares
-
-
-def describe(
-    values: np.ndarray, runs: np.ndarray | None = None, chunks: tuple[np.ndarray, np.ndarray] | None = None
-) -> dict[str, float]:
-    """Mean, its Monte Carlo standard error, and percentiles of a sample: made of sorted runs starting
-    at `runs` (see percentiles), and of chunks of the sizes and moments (see `moments`) in `chunks`,
-    when given."""
-    n = len(values)
-    mean, squares = moments(values) if chunks is None else pooled(*chunks)
-    se = float(np.sqrt(squares / (n - 1) / n)) if n > 1 else float("nan")
-    quantiles = percentiles(values, PERCENTILES, runs)
-    return {
-        "mean": mean,
-        "standard_error": se if np.isfinite(se) else 0.0,
-        **{f"p{q}": float(v) for q, v in zip(PERCENTILES, quantiles, strict=True)},
-    }
-
-
-def _bands(by_year: np.ndarray) -> dict[str, list[float]]:
-    """Percentiles of each year (row) of a (years, draws) array."""
-    ordered = np.sort(by_year, axis=1)
-    whole = np.zeros(1, dtype=np.intp)  # each row is one sorted run
-    quantiles = np.column_stack([percentiles(year, PERCENTILES, whole) for year in ordered])
-    return {f"p{q}": [float(x) for x in row] for q, row in zip(PERCENTILES, quantiles, strict=True)}
-
-
 def _band_jobs(sim: Simulation) -> list[tuple[tuple[str, str], Callable[[], dict[str, list[float]]]]]:
     """(option, measure) and the work that makes its yearly bands, from the band draws: of nominal cost,
     and of the cumulative nominal saving (none for the baseline, which saves nothing against itself)."""
     baseline = sim.yearly_cost[sim.scenario.baseline]
     jobs: list[tuple[tuple[str, str], Callable[[], dict[str, list[float]]]]] = []
     for option, by_year in sim.yearly_cost.items():
-        jobs.append(((option, "cost_nominal"), partial(_bands, by_year)))
+        jobs.append(((option, "cost_nominal"), partial(bands, by_year)))
         if option == sim.scenario.baseline:
-            jobs.append(((option, "cumulative_saving_nominal"), partial(_bands, np.zeros((len(by_year), 1)))))
+            jobs.append(((option, "cumulative_saving_nominal"), partial(bands, np.zeros((len(by_year), 1)))))
         else:
             jobs.append(((option, "cumulative_saving_nominal"), partial(_saving_bands, baseline, by_year)))
     return jobs
@@ -357,7 +308,7 @@ def _band_jobs(sim: Simulation) -> list[tuple[tuple[str, str], Callable[[], dict
 
 def _saving_bands(baseline: np.ndarray, cost: np.ndarray) -> dict[str, list[float]]:
     """Bands of the cumulative saving: years as rows, so the running sum is a few adds of whole rows."""
-    return _bands(np.cumsum(baseline - cost, axis=0))
+    return bands(np.cumsum(baseline - cost, axis=0))
 
 
 def _cheapest(costs: list[np.ndarray]) -> np.ndarray:
