@@ -85,13 +85,29 @@ def test_sorted_runs_with_a_nan_give_numpy_answer() -> None:
 
 
 def test_sorted_runs_with_a_missed_bracket_fall_back_to_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Brackets far too narrow (no margin at all) miss some order statistics; the answer stays numpy's.
+    # Brackets that cannot hold the order statistics (all at the median) miss; the answer stays numpy's.
     rng = np.random.default_rng(8)
     values, starts = _runs(rng.normal(size=module.SORTED + 50_000), rng)
-    monkeypatch.setattr(module, "MARGIN", 0.0)
-    monkeypatch.setattr(module, "THINNED", 8)
+    middle = float(np.median(values))
+    monkeypatch.setattr(module, "_run_brackets", lambda *a: (np.full(5, middle), np.full(5, middle)))
     called = []
     original = np.percentile
     monkeypatch.setattr(module.np, "percentile", lambda *a, **k: called.append(1) or original(*a, **k))
     assert np.array_equal(percentiles(values, Q, starts), original(values, Q))
     assert called, "the fallback was not taken"
+
+
+@pytest.mark.parametrize("kind", ["normal", "ties", "rare", "sorted_heavy", "cauchy"])
+def test_brackets_of_sorted_runs_always_hold_the_order_statistics(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The brackets of sorted runs are certain, not likely: no fallback, whatever the sample.
+    rng = np.random.default_rng(99)
+    values, starts = _runs(_sample(kind, module.SORTED + 77_777, rng), rng)
+    monkeypatch.setattr(module.np, "percentile", lambda *a, **k: pytest.fail("fell back to np.percentile"))
+    sorted_values = np.sort(values)
+    ranks = (len(values) - 1) * np.array(Q) / 100
+    got = percentiles(values, Q, starts)
+    low, high = (
+        sorted_values[np.floor(ranks).astype(int)],
+        sorted_values[np.minimum(np.floor(ranks).astype(int) + 1, len(values) - 1)],
+    )
+    assert np.all((got >= low) & (got <= high))

@@ -44,17 +44,17 @@ def percentiles(values: np.ndarray, q: Sequence[float], runs: np.ndarray | None 
     if n <= SORTED and runs is None:
         ordered = np.sort(values)
         return _lerp(ordered[low_rank], ordered[high_rank], gamma)
-    spans = [(0, n)] if runs is None else list(zip(runs, [*runs[1:], n], strict=True))
-    step = max(16, n // THINNED) if runs is None else max(1, n // THINNED)
-    thinned = np.sort(np.concatenate([values[a:b:step] for a, b in spans]))
-    spread = MARGIN * np.sqrt(fractions * (1 - fractions) / len(thinned)) + 2 / len(thinned)
-    last = len(thinned) - 1
-    below_edges = thinned[np.clip(np.floor((fractions - spread) * last), 0, last).astype(np.intp)]
-    above_edges = thinned[np.clip(np.ceil((fractions + spread) * last), 0, last).astype(np.intp)]
-    if runs is None:  # passes of comparisons over the sample
+    if runs is None:  # brackets from a thinned copy, then passes of comparisons over the sample
+        thinned = np.sort(values[:: max(16, n // THINNED)])
+        spread = MARGIN * np.sqrt(fractions * (1 - fractions) / len(thinned)) + 2 / len(thinned)
+        last = len(thinned) - 1
+        below_edges = thinned[np.clip(np.floor((fractions - spread) * last), 0, last).astype(np.intp)]
+        above_edges = thinned[np.clip(np.ceil((fractions + spread) * last), 0, last).astype(np.intp)]
         below = [int(np.count_nonzero(values < edge)) for edge in below_edges]
         inside = [values[(values >= lo) & (values <= hi)] for lo, hi in zip(below_edges, above_edges, strict=True)]
-    else:  # a binary search in each sorted run, then each bracket's values gathered from all runs at once
+    else:  # brackets from every step-th value of each run, a binary search in each run, one gather
+        spans = list(zip(runs, [*runs[1:], n], strict=True))
+        below_edges, above_edges = _run_brackets(values, spans, low_rank, high_rank)
         starts = np.asarray([a for a, _ in spans])[:, None]
         first_in = starts + np.array([values[a:b].searchsorted(below_edges, "left") for a, b in spans])
         past = starts + np.array([values[a:b].searchsorted(above_edges, "right") for a, b in spans])  # (runs, q)
@@ -69,6 +69,25 @@ def percentiles(values: np.ndarray, q: Sequence[float], runs: np.ndarray | None 
         inside[i].partition([first, last_inside])
         low[i], high[i] = inside[i][first], inside[i][last_inside]
     return _lerp(low, high, gamma)
+
+
+def _run_brackets(
+    values: np.ndarray, spans: list[tuple[int, int]], low_rank: np.ndarray, high_rank: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Values certain to bracket each wanted order statistic of a sample of sorted runs, found from every
+    step-th value of each run (the first included). A thinned value that is the j-th smallest of the
+    thinned values has between (j - runs) x step and j x step values of the sample below it (in each run,
+    its thinned values below it account for all but at most step of the values below it), so moving
+    runs + 1 thinned places out from rank / step is enough. Ties can defeat that: then a bracket misses
+    and numpy does the work."""
+    step = max(1, len(values) // THINNED)
+    thinned = np.sort(np.concatenate([values[a:b:step] for a, b in spans]))
+    margin = len(spans) + 1
+    below = thinned[np.maximum(low_rank // step - margin, 0)]  # thinned[0] is the least value of all
+    at = -(-high_rank // step) + margin
+    top = max(float(values[b - 1]) for _, b in spans)  # past the thinned values: the greatest value of all
+    above = np.where(at < len(thinned), thinned[np.minimum(at, len(thinned) - 1)], top)
+    return below, above
 
 
 def _ranges(first: np.ndarray, past: np.ndarray) -> np.ndarray:
