@@ -128,3 +128,27 @@ def test_the_results_carry_each_risk_as_written_and_its_expected_cost_a_year() -
     assert first["nominal"] == pytest.approx([0, 1.125, 1.125, 0], rel=1e-14)
     assert (second["prices"], second["from"], second["to"]) == ("real", 2013, 2016)
     assert second["nominal"] == pytest.approx([10 * 0.2 * 0.8**j for j in range(4)], rel=1e-14)
+
+
+@pytest.mark.parametrize("window", [{}, {"from": 2014, "to": 2015}, {"from": 2015}])
+def test_drawn_one_off_year_is_the_inverse_cdf_in_every_draw(window: dict) -> None:
+    # Draw by draw against the inverse CDF worked here: it happens floor(log u / log(1 - p)) years after
+    # its window opens, and costs 10 in that year if that is inside the window. Values of u right at the
+    # thresholds (1 - p)^k, and either side of them, are included.
+    p = 0.1
+    rng = np.random.default_rng(5)
+    edges = (1 - p) ** np.arange(1, 8)
+    u = np.concatenate([rng.random(20_000), edges, np.nextafter(edges, 0), np.nextafter(edges, 1), [0.0]])
+    years, start = 5, 2013
+    first = window.get("from", start)
+    last = window.get("to", start + years - 1)
+    expected = np.zeros((len(u), years))
+    with np.errstate(divide="ignore"):
+        after = np.floor(np.log(u) / np.log1p(-p))
+    for d, k in enumerate(after):
+        year = first + k
+        if np.isfinite(year) and first <= year <= last:
+            expected[d, int(year) - start] = 10.0
+    inputs = Inputs(draws=len(u), events={("options", "a", "risks", "r"): u})
+    got = project(scenario({"probability": p, "cost": 10, **window}, years), inputs).risk_nominal["a"]["r"]
+    np.testing.assert_array_equal(np.broadcast_to(got, expected.shape), expected)

@@ -299,20 +299,38 @@ def _risk_flow(scenario: Scenario, option: str, risk: Risk, inputs: Inputs, year
             return Flow(cost, np.where(inside, weight, 0.0), indexed)
         # The year it happens, from one uniform draw per draw (inverse CDF).
         u = np.asarray(u, dtype=float).reshape(-1, 1)
+        if risk.per == "year" and not risk.recurring and p.shape[0] == 1 and 0 < p[0, 0] < 1:
+            # The usual case. Only draws with u above (1-p)^window land in the window (u a hair lower is
+            # let through, against rounding): the inverse CDF is worked out for those few alone.
+            maybe = np.flatnonzero(u[:, 0] > (1 - p[0, 0]) ** window * (1 - 1e-12))
+            happens_at = np.floor(np.log(u[maybe, 0]) / np.log1p(-p[0, 0]))
+            return _landing(len(u), cost, happens_at, since, inside, indexed, rows=maybe)
         if risk.per == "year":
             first_year = np.floor(np.log(u) / np.log1p(-p))  # geometric: P(not before j) = (1-p)^j
-            if p.shape[0] == 1 and 0 < p[0, 0] < 1:  # one probability for all draws, the usual case
-                happens_at = first_year[:, 0]
-            else:
-                happens_at = np.select([p >= 1, p <= 0], [0.0, np.inf], first_year)[:, 0]
+            happens_at = np.select([p >= 1, p <= 0], [0.0, np.inf], first_year)[:, 0]
         else:
             happens_at = np.where(u < p, np.floor(u / p * window), np.inf)[:, 0]
     if risk.recurring:
         return Flow(cost, ((since >= happens_at[:, None]) & inside).astype(float), indexed)
-    # A one-off cost lands in one year at most: find the draws where it lands inside the horizon, and the
-    # year (column) for each. `since` counts whole years up from since[0]; never (inf) is past every year.
+    return _landing(len(happens_at), cost, happens_at, since, inside, indexed)
+
+
+def _landing(
+    draws: int,
+    cost: np.ndarray,
+    happens_at: np.ndarray,
+    since: np.ndarray,
+    inside: np.ndarray,
+    indexed: bool,
+    rows: np.ndarray | None = None,
+) -> Event:
+    """A one-off cost in the year it happens, `happens_at` years after its window opens (inf: never), in
+    each draw (or in draws `rows` only, where it may happen at all). It lands in one year at most: find
+    the draws where that year is inside the window and the horizon, and the year (column) for each.
+    `since` counts whole years up from since[0]; never (inf) is past every year."""
     offset = happens_at - since[0]
     hit = np.flatnonzero((offset >= 0) & (offset < len(since)))
     column = offset[hit].astype(np.intp)
-    inside_window = inside[column]
-    return Event(len(happens_at), cost, hit[inside_window], column[inside_window], len(years), indexed)
+    keep = inside[column]
+    landed = hit[keep] if rows is None else rows[hit[keep]]
+    return Event(draws, cost, landed, column[keep], len(since), indexed)
