@@ -7,7 +7,8 @@ order statistic; one pass of comparisons counts the values below the bracket and
 few inside it, and only those are partially sorted. If a bracket misses its order statistic
 (bad luck, or a sample in a telling order) np.percentile does the work instead, so the answer is
 always the exact one. A sample made of sorted runs (each chunk of a Monte Carlo run sorted as it
-comes) is bracketed by a binary search in each run, without a pass over the whole sample.
+comes) is bracketed with certainty from every so many values of each run, and each bracket found
+by a binary search in each run, without a pass over the whole sample.
 """
 
 from __future__ import annotations
@@ -75,11 +76,11 @@ def _run_brackets(
     values: np.ndarray, spans: list[tuple[int, int]], low_rank: np.ndarray, high_rank: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Values certain to bracket each wanted order statistic of a sample of sorted runs, found from every
-    step-th value of each run (the first included). A thinned value that is the j-th smallest of the
-    thinned values has between (j - runs) x step and j x step values of the sample below it (in each run,
-    its thinned values below it account for all but at most step of the values below it), so moving
-    runs + 1 thinned places out from rank / step is enough. Ties can defeat that: then a bracket misses
-    and numpy does the work."""
+    step-th value of each run (the first included). The j-th smallest thinned value t has at most j x step
+    values of the sample below it, and at least (j + 1 - runs) x step at or below it: in each run, the
+    thinned values below t (or at most t) account for all but at most step of the values below t (or at
+    most t). So runs + 1 thinned places out from rank / step is enough, ties or not; the greatest value
+    stands beyond the last thinned one."""
     step = max(1, len(values) // THINNED)
     thinned = np.sort(np.concatenate([values[a:b:step] for a, b in spans]))
     margin = len(spans) + 1
