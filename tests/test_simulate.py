@@ -214,3 +214,38 @@ def test_a_target_of_the_whole_saving_is_that_saving_and_the_baseline_saves_noth
     assert abs(whole["probability_met"] - (5 - 10 / 3) / 10) < 5 * math.sqrt(0.25 / 20_000)
     assert baseline["option"] == "in_house" and baseline["probability_met"] == 0.0
     assert {baseline["achieved"][k] for k in ("mean", "p5", "p50", "p95")} == {0.0}
+
+
+def test_a_chunk_that_fails_to_draw_fails_the_run_without_hanging(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The chunks draw in turn; one that fails still hands the turn on (so the workers finish the chunks
+    # already handed to them), and its error reaches the caller.
+    from barnetmodel import sampling as sampling_module
+    from barnetmodel.sampling import Sampler
+
+    monkeypatch.setattr(sampling_module, "CHUNK", 500)
+    calls = []
+    original = Sampler.draw
+
+    def failing(self: Sampler, n: int) -> object:
+        calls.append(n)
+        if len(calls) == 3:
+            raise RuntimeError("no draws today")
+        return original(self, n)
+
+    monkeypatch.setattr(Sampler, "draw", failing)
+    s = load(str(ROOT / "scenarios" / "one_barnet_council_case.yaml")).scenario
+    with pytest.raises(RuntimeError, match="no draws today"):
+        simulate(s, 5000, 1, "monte_carlo")
+    assert 3 <= len(calls) < 10  # the chunks after it had their turns, and the run stopped soon after
+
+
+def test_without_glibc_the_allocator_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ctypes
+
+    from barnetmodel.simulate import keep_freed_memory
+
+    def no_c_library(name: object) -> object:
+        raise OSError("no such library")
+
+    monkeypatch.setattr(ctypes, "CDLL", no_c_library)
+    assert keep_freed_memory.__wrapped__() is None  # nothing asked, nothing raised
