@@ -152,3 +152,26 @@ def test_drawn_one_off_year_is_the_inverse_cdf_in_every_draw(window: dict) -> No
     inputs = Inputs(draws=len(u), events={("options", "a", "risks", "r"): u})
     got = project(scenario({"probability": p, "cost": 10, **window}, years), inputs).risk_nominal["a"]["r"]
     np.testing.assert_array_equal(np.broadcast_to(got, expected.shape), expected)
+
+
+def test_drawn_one_off_year_with_a_drawn_probability_is_the_inverse_cdf_in_every_draw() -> None:
+    # A probability drawn per draw (0 and 1 among them) takes the general path: each draw against the
+    # inverse CDF worked here, as in the test above.
+    rng = np.random.default_rng(8)
+    n, years = 5_000, 4
+    p = np.concatenate([rng.uniform(0.05, 0.6, n - 2), [0.0, 1.0]])
+    u = rng.random(n)
+    expected = np.zeros((n, years))
+    for d in range(n):
+        if p[d] >= 1:
+            k = 0.0
+        elif p[d] <= 0:
+            k = np.inf
+        else:
+            k = np.floor(np.log(u[d]) / np.log1p(-p[d]))
+        if k < years:
+            expected[d, int(k)] = 10.0
+    path = ("options", "a", "risks", "r")
+    inputs = Inputs(draws=n, values={(*path, "probability"): p}, events={path: u})
+    got = project(scenario({"probability": 0.3, "cost": 10}, years), inputs).risk_nominal["a"]["r"]
+    np.testing.assert_array_equal(np.broadcast_to(got, expected.shape), expected)

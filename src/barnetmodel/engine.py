@@ -207,23 +207,18 @@ def _line_flow(
         )
     if line.annual is not None:
         growth = number("growth", line.growth or 0.0)
-        profile = compound(growth, years - scenario.price_base) * active * _ramp(line, path, inputs, years)
+        profile = powers(1.0 + growth, years - scenario.price_base) * active * _ramp(line, path, inputs, years)
         amount = number("annual", line.annual)
     elif line.total is not None:
         assert line.term is not None
         in_term = _between(years, line.term[0], line.term[1])
-        weights = compound(number("growth", line.growth or 0.0), years - line.term[0]) * in_term
+        weights = powers(1.0 + number("growth", line.growth or 0.0), years - line.term[0]) * in_term
         profile = weights / weights.sum(axis=1, keepdims=True)
         amount = number("total", line.total)
     else:
         profile = (years == line.once).astype(float)[None, :]
         amount = number("amount", line.amount)
     return Flow(amount, profile, indexed=scenario.line_prices(line) == "real")
-
-
-def compound(rate: np.ndarray, periods: np.ndarray) -> np.ndarray:
-    """(1 + rate) ** periods, for rates of shape (draws or 1, 1) and consecutive whole periods (years,)."""
-    return powers(1.0 + rate, periods)
 
 
 def powers(base: np.ndarray, periods: np.ndarray) -> np.ndarray:
