@@ -84,6 +84,9 @@ def parse_date(text: str) -> tuple[int, tuple[int, int] | None]:
     return UNREADABLE, None
 
 
+_Tables = tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]
+
+
 class DateReader:
     """Reads columns of dates, parsing each distinct string once over all the files of a read.
 
@@ -98,7 +101,7 @@ class DateReader:
         self._first_over_12: list[bool] = []
         self._second_over_12: list[bool] = []
         self._texts: list[str] = []
-        self._tables: tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]] | None = None
+        self._tables: _Tables | None = None
 
     def codes(self, column: Sequence[str]) -> npt.NDArray[np.int32]:
         """The code of each date string in a column, parsing the strings not seen before."""
@@ -117,18 +120,25 @@ class DateReader:
         self._tables = None
         return np.fromiter(map(self._codes.__getitem__, column), np.int32, count=len(column))
 
-    def _arrays(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    def _arrays(self) -> _Tables:
+        """The tables as arrays, made again only after new strings were parsed."""
         if self._tables is None:
+            days = np.array(self._days, dtype=np.int64)
             self._tables = (
-                np.array(self._days, dtype=np.int64),
+                days,
                 np.array(self._first_over_12, dtype=bool),
                 np.array(self._second_over_12, dtype=bool),
+                days == UNREADABLE,
             )
         return self._tables
 
     def days(self, codes: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:
         """Day numbers of coded dates (UNREADABLE where a string was not a date)."""
         return self._arrays()[0][codes]
+
+    def unreadable(self, codes: npt.NDArray[np.int32]) -> npt.NDArray[np.bool_]:
+        """Where coded dates are not dates."""
+        return self._arrays()[3][codes]
 
     def text(self, code: int) -> str:
         return self._texts[code]
@@ -140,7 +150,7 @@ class DateReader:
         date has a second field over 12 (the 13th of a month, say) and none has a first field
         over 12: then every date among them would be read wrongly or not at all.
         """
-        _, first_over_12, second_over_12 = self._arrays()
+        _, first_over_12, second_over_12, _ = self._arrays()
         used = np.unique(codes)
         if first_over_12[used].any() or not second_over_12[used].any():
             return None

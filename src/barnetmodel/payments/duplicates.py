@@ -33,21 +33,18 @@ def first_copies(keys: Sequence[npt.NDArray[np.integer]], file: npt.NDArray[np.i
     the most rows with that key in any one file. `keys` are columns (at most four), one entry
     per row; rows are in file order.
 
-    Sorting a million rows by four columns is slow, so rows are first sorted by one mixed
-    number: only rows whose number is shared (true repeats, and the rare row that shares a
+    Sorting a million rows by four columns is slow, so the rows' mixed numbers are sorted
+    first: only rows whose number is shared (true repeats, and the rare row that shares a
     number by chance) are then compared column by column.
     """
     keep = np.ones(len(file), dtype=bool)
     if len(file) == 0 or (file == file[0]).all():
         return keep
     mixed = _mixed(keys)
-    order = np.argsort(mixed)
-    ordered = mixed[order]
-    shared = np.zeros(len(file), dtype=bool)
-    shared[1:] = ordered[1:] == ordered[:-1]
-    shared[:-1] |= shared[1:]
-    rows = np.sort(order[shared])  # in file order again
-    if rows.size:
+    ordered = np.sort(mixed)  # a sort of numbers alone is several times faster than an argsort
+    shared = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    if shared.size:
+        rows = np.flatnonzero(shared[np.minimum(np.searchsorted(shared, mixed), shared.size - 1)] == mixed)
         keep[rows] = _first_copies_exact([column[rows] for column in keys], file[rows])
     return keep
 

@@ -9,10 +9,12 @@ than 32,768.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import itertools
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +28,7 @@ from barnetmodel.payments.duplicates import first_copies
 from barnetmodel.payments.files import payment_files
 from barnetmodel.payments.headers import CATEGORIES, HEADER_SEARCH_ROWS, Header, check_columns, find_header
 from barnetmodel.payments.ledger import Dropped, FileReport, Ledger, Skipped
-from barnetmodel.payments.opening import UTF8_BOM, Refused, check_start, csv_records, open_regular
+from barnetmodel.payments.opening import UTF8_BOM, Refused, check_start, csv_records, odd_quotes, open_regular
 
 if TYPE_CHECKING:
     from _csv import Reader
@@ -101,7 +103,7 @@ def _read_records(
     fd: int, encoding: str, chosen: Mapping[str, str], tables: Tables
 ) -> tuple[Header, FileColumns, npt.NDArray[np.int64]]:
     """One file's header, payments and their days, read in `encoding` (UnicodeDecodeError if it is not)."""
-    with csv_records(fd, encoding) as (records, source):
+    with csv_records(fd, encoding) as records:
         try:
             header, columns, last_row = _read_rows(records, chosen, tables)
         except csv.Error as error:  # a field over the csv module's limit: an unclosed quote, usually
@@ -112,13 +114,11 @@ def _read_records(
                 f"the {run_on.field} runs over several lines: a quote opened here is not closed where it should be"
             )
             raise Refused(message, line=line) from None
-        # An odd number of quotes and a last row running over lines: the file ended inside a quoted field.
-        if source.quotes % 2 and any("\n" in cell or "\r" in cell for cell in last_row):
-            last = columns.rows + len(columns.bad) + columns.blank_rows + header.row
-            line = _start_lines(fd, encoding, [last])[last]
-            raise Refused(
-                "a quote opened here is never closed: the rest of the file would be read as one field", line=line
-            )
+    # A last row running over lines and an odd number of quotes: the file ended inside a quoted field.
+    if any("\n" in cell or "\r" in cell for cell in last_row) and odd_quotes(fd):
+        last = columns.rows + len(columns.bad) + columns.blank_rows + header.row
+        line = _start_lines(fd, encoding, [last])[last]
+        raise Refused("a quote opened here is never closed: the rest of the file would be read as one field", line=line)
     return header, columns, columns.days()
 
 
@@ -128,7 +128,7 @@ def _start_lines(fd: int, encoding: str, records: Sequence[int]) -> dict[int, in
     wanted = set(records)
     last = max(wanted, default=-1)
     found: dict[int, int] = {}
-    with csv_records(fd, encoding) as (reader, _):
+    with csv_records(fd, encoding) as reader:
         previous_end = 0
         for index, _ in enumerate(reader):
             if index in wanted:
@@ -192,6 +192,23 @@ def _read_file(path: Path, chosen: Mapping[str, str], tables: Tables) -> _FileRe
     return _FileRead(report, columns, days, problems)
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """The cyclic garbage collector off while files are read, and back as it was after.
+
+    Reading makes a million short-lived lists (the csv module's rows) and no reference
+    cycles, so the collector finds nothing; left on, it ran about 1,900 times and cost a
+    tenth of the reading time (measured). Memory is still freed as usual, by reference counts.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def read_payments(
     paths: Sequence[Path], columns: Mapping[str, str] | None = None, skip_bad_rows: bool = False
 ) -> Ledger:
@@ -213,15 +230,16 @@ def read_payments(
         problems.append(Problem("PAYMENTS", "name at least one payments file or folder"))
     tables = Tables()
     reads: list[_FileRead] = []
-    for path in files:
-        try:
-            read = _read_file(path, chosen, tables)
-        except Refused as refusal:
-            problems.append(Problem(str(path), str(refusal), line=refusal.line))
-            continue
-        reads.append(read)
-        if not skip_bad_rows:
-            problems += read.problems
+    with _no_cyclic_gc():
+        for path in files:
+            try:
+                read = _read_file(path, chosen, tables)
+            except Refused as refusal:
+                problems.append(Problem(str(path), str(refusal), line=refusal.line))
+                continue
+            reads.append(read)
+            if not skip_bad_rows:
+                problems += read.problems
     if problems:
         raise ScenarioError(problems)
     return _ledger(reads, tables)
