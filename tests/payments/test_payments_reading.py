@@ -146,3 +146,16 @@ def test_the_ledger_is_compact_columns() -> None:
     assert ledger.payee.text(0) == "CAPITA BUSINESS SERVICES LTD"
     assert ledger.financial_year.tolist()[:1] == [2013]
     assert len({int(h) for h in ledger.transaction}) == len(ledger)  # every number distinct, none blank
+
+
+def test_the_illustrative_files_in_scenarios() -> None:
+    """scenarios/payments/: made up, and marked so in every file; totals as its README gives them."""
+    folder = DATA.parent.parent.parent / "scenarios" / "payments"
+    assert "not real payments" in (folder / "README.md").read_text(encoding="utf-8")
+    for path in sorted(folder.glob("*.csv")):
+        assert "Illustrative: not real payments" in path.read_bytes().decode("cp1252").splitlines()[0], path
+    ledger = read_payments([folder])
+    assert len(ledger.files) == 24 and ledger.duplicates.rows == 1
+    both = summarise(ledger, match_supplier(ledger.payee.values, ["Capita", "Regional Enterprise"], []))
+    assert net(both) == {2013: 49_925_000.04, 2014: 55_542_000.00}
+    assert net(capita(ledger)) == {2013: 37_325_000.04, 2014: 42_690_000.00}
