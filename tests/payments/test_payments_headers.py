@@ -78,3 +78,12 @@ def test_unknown_fields_are_an_error_naming_the_option() -> None:
     assert messages[0].startswith("--column cost=Cost: no field 'cost'")
     assert messages[1].startswith("--column date= :")
     assert check_columns({"Expense-Type": "Kind"}) == {"expense_type": "Kind"}
+
+
+def test_docs_list_every_known_name() -> None:
+    from pathlib import Path
+
+    docs = (Path(__file__).parents[2] / "docs" / "audit.md").read_text(encoding="utf-8")
+    for field, names in KNOWN_NAMES.items():
+        row = next(line for line in docs.splitlines() if line.startswith(f"| {field} "))
+        assert row.split("|")[2].strip() == ", ".join(names), field
