@@ -56,7 +56,7 @@ class Interner:
             pass
         new = [text for text in dict.fromkeys(column) if text not in codes]  # in order: the same codes every run
         stripped = list(map(str.strip, new))
-        # Transaction numbers are nearly all new and already tidy: add them in C, not one by one.
+        # A description column can be nearly all new texts, already tidy: add them in C, not one by one.
         # Tidy means nothing to strip (str.strip then returns the very same object) and no
         # whitespace but single spaces (splitting on any whitespace and on " " then agree).
         joined = "\0".join(new)

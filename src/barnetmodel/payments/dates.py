@@ -138,7 +138,8 @@ class DateReader:
 
     def unreadable(self, codes: npt.NDArray[np.int32]) -> npt.NDArray[np.bool_]:
         """Where coded dates are not dates."""
-        return self._arrays()[3][codes]
+        tables = self._tables if self._tables is not None else self._arrays()
+        return tables[3][codes]
 
     def text(self, code: int) -> str:
         return self._texts[code]

@@ -30,10 +30,13 @@ class FileReport:
     encoding: str  # "UTF-8", "UTF-8 with BOM" or "Windows-1252"
     header_line: int  # 1-based; the lines above it (titles, notes) were skipped
     columns: dict[str, str]  # field -> the file's name for that column
-    rows: int  # payments read from it, before repeats of other files' rows were dropped
+    rows: int  # payments read from it, to any payee
+    kept: (
+        int  # of them, to the payees chosen (all, unless read_payments was given `payees`), before repeats were dropped
+    )
     blank_rows: int  # rows with nothing in them, skipped without a word
     bad_rows: int  # rows whose date or amount could not be read, skipped (only with skip_bad_rows)
-    repeated_rows: int = 0  # of `rows`, repeats of an earlier file's rows, dropped
+    repeated_rows: int = 0  # of `kept`, repeats of an earlier file's rows, dropped
 
 
 @dataclass(frozen=True, eq=False)

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from barnetmodel.errors import Problem, ScenarioError
-from barnetmodel.payments.columns import FileColumns, Tables
+from barnetmodel.payments.columns import BadRow, FileColumns, FileRows, PayeeChoice, Tables
 from barnetmodel.payments.duplicates import first_copies
 from barnetmodel.payments.files import payment_files
 from barnetmodel.payments.headers import CATEGORIES, HEADER_SEARCH_ROWS, Header, check_columns, find_header
@@ -33,15 +33,15 @@ from barnetmodel.payments.opening import UTF8_BOM, Refused, check_start, csv_rec
 if TYPE_CHECKING:
     from _csv import Reader
 
-CHUNK_ROWS = 1024
+CHUNK_ROWS = 256
 MAX_LISTED_BAD_ROWS = 50  # per file; the rest are counted
 
 
 @dataclass
 class _FileRead:
     report: FileReport
-    columns: FileColumns
-    days: npt.NDArray[np.int64]
+    rows: FileRows
+    bad: list[BadRow]
     problems: list[Problem]  # its unreadable rows, the first MAX_LISTED_BAD_ROWS of them, and how many more
 
 
@@ -101,8 +101,8 @@ def _read_rows(records: Reader, chosen: Mapping[str, str], tables: Tables) -> tu
 
 def _read_records(
     fd: int, encoding: str, chosen: Mapping[str, str], tables: Tables
-) -> tuple[Header, FileColumns, npt.NDArray[np.int64]]:
-    """One file's header, payments and their days, read in `encoding` (UnicodeDecodeError if it is not)."""
+) -> tuple[Header, FileColumns, FileRows]:
+    """One file's header, how its rows were read and its payments, in `encoding` (UnicodeDecodeError if it is not)."""
     with csv_records(fd, encoding) as records:
         try:
             header, columns, last_row = _read_rows(records, chosen, tables)
@@ -119,7 +119,7 @@ def _read_records(
         last = columns.rows + len(columns.bad) + columns.blank_rows + header.row
         line = _start_lines(fd, encoding, [last])[last]
         raise Refused("a quote opened here is never closed: the rest of the file would be read as one field", line=line)
-    return header, columns, columns.days()
+    return header, columns, columns.finish()
 
 
 def _start_lines(fd: int, encoding: str, records: Sequence[int]) -> dict[int, int]:
@@ -147,16 +147,15 @@ def _encoding_name(encoding: str, start: bytes) -> str:
 
 def _decoded(
     fd: int, start: bytes, chosen: Mapping[str, str], tables: Tables
-) -> tuple[str, Header, FileColumns, npt.NDArray[np.int64]]:
-    """The file read in UTF-8, or else in Windows-1252: the encoding, its header, payments and their days."""
+) -> tuple[str, Header, FileColumns, FileRows]:
+    """The file read in UTF-8, or else in Windows-1252: the encoding, its header, how its rows were read, its payments."""
     for encoding in ("utf-8-sig", "cp1252"):
-        marks = [interner.mark() for interner in tables.interners()]
+        marks = tables.mark()
         try:
             return (encoding, *_read_records(fd, encoding, chosen, tables))
         except (UnicodeDecodeError, Refused) as error:
             # What this attempt added to the tables belongs to no payment.
-            for interner, mark in zip(tables.interners(), marks, strict=True):
-                interner.rollback(mark)
+            tables.rollback(marks)
             if isinstance(error, Refused):
                 raise
             byte = error.object[error.start]
@@ -171,7 +170,7 @@ def _read_file(path: Path, chosen: Mapping[str, str], tables: Tables) -> _FileRe
     fd = open_regular(path)
     try:
         start = check_start(fd)
-        encoding, header, columns, days = _decoded(fd, start, chosen, tables)
+        encoding, header, columns, rows = _decoded(fd, start, chosen, tables)
         listed = columns.bad[:MAX_LISTED_BAD_ROWS]
         lines = _start_lines(fd, encoding, [bad.record for bad in listed]) if listed else {}
     finally:
@@ -186,10 +185,11 @@ def _read_file(path: Path, chosen: Mapping[str, str], tables: Tables) -> _FileRe
         header_line=header.line,
         columns=header.names,
         rows=columns.rows,
+        kept=columns.kept,
         blank_rows=columns.blank_rows,
         bad_rows=len(columns.bad),
     )
-    return _FileRead(report, columns, days, problems)
+    return _FileRead(report, rows, columns.bad, problems)
 
 
 @contextlib.contextmanager
@@ -210,7 +210,10 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def read_payments(
-    paths: Sequence[Path], columns: Mapping[str, str] | None = None, skip_bad_rows: bool = False
+    paths: Sequence[Path],
+    columns: Mapping[str, str] | None = None,
+    skip_bad_rows: bool = False,
+    payees: PayeeChoice | None = None,
 ) -> Ledger:
     """Read councils' payments files into one Ledger.
 
@@ -218,7 +221,11 @@ def read_payments(
     `columns`: field -> header, for a column the list of known names does not have, as
     `{"amount": "Net Value"}`; fields: date, payee, amount, transaction, expense_type,
     service_area, description. `skip_bad_rows`: leave out rows whose date or amount cannot
-    be read, counting them in `Ledger.skipped`, instead of raising.
+    be read, counting them in `Ledger.skipped`, instead of raising. `payees`: keep only the
+    payments to the payees it chooses, given each new batch of distinct payee names and
+    returning a flag for each (as `lambda names: match_supplier(names, ["Capita"], [])`):
+    every row is still read and checked, but the categories and transaction numbers of the
+    others are not, and the ledger holds only the payments an audit of one supplier needs.
 
     Raises ScenarioError listing every problem of every file at once: files that cannot be
     read as payments, and (unless skip_bad_rows) every row whose date or amount cannot be
@@ -228,7 +235,7 @@ def read_payments(
     files, problems = payment_files(list(paths))
     if not paths:
         problems.append(Problem("PAYMENTS", "name at least one payments file or folder"))
-    tables = Tables()
+    tables = Tables(choose=payees)
     reads: list[_FileRead] = []
     with _no_cyclic_gc():
         for path in files:
@@ -250,17 +257,17 @@ def _joined(parts: list[npt.NDArray[Any]], dtype: type[np.generic]) -> npt.NDArr
 
 
 def _ledger(reads: list[_FileRead], tables: Tables) -> Ledger:
-    """The files' columns as one ledger, repeats across files dropped."""
-    day = _joined([read.days for read in reads], np.int64)
-    pence = _joined([part for read in reads for part in read.columns.pence], np.int64)
-    payee = _joined([part for read in reads for part in read.columns.payee], np.int32)
-    transaction = _joined([part for read in reads for part in read.columns.transaction], np.int64)
+    """The files' payments as one ledger, repeats across files dropped."""
+    day = _joined([read.rows.day for read in reads], np.int64)
+    pence = _joined([read.rows.pence for read in reads], np.int64)
+    payee = _joined([read.rows.payee for read in reads], np.int32)
+    transaction = _joined([read.rows.transaction for read in reads], np.int64)
     categories = {
-        name: _joined([part for read in reads for part in read.columns.categories[name]], np.int32)
+        name: _joined([read.rows.categories[name] for read in reads], np.int32)
         for name in CATEGORIES
         if any(name in read.report.columns for read in reads)
     }
-    file = _joined([np.full(read.report.rows, index, dtype=np.int32) for index, read in enumerate(reads)], np.int32)
+    file = _joined([np.full(len(read.rows.pence), index, dtype=np.int32) for index, read in enumerate(reads)], np.int32)
 
     keep = first_copies([day, payee, pence, transaction], file)
     duplicates = Dropped(payee=payee[~keep], pence=pence[~keep])
@@ -269,7 +276,7 @@ def _ledger(reads: list[_FileRead], tables: Tables) -> Ledger:
         day, pence, payee, transaction, file = day[keep], pence[keep], payee[keep], transaction[keep], file[keep]
         categories = {name: codes[keep] for name, codes in categories.items()}
 
-    bad = [row for read in reads for row in read.columns.bad]
+    bad = [row for read in reads for row in read.bad]
     skipped = Skipped(
         payee=np.array([row.payee for row in bad], dtype=np.int32),
         pence=np.array([row.pence or 0 for row in bad], dtype=np.int64),
