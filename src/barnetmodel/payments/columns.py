@@ -74,7 +74,7 @@ def transaction_hashes(texts: Sequence[str]) -> npt.NDArray[np.int64]:
     """Each transaction number's hash, as written (0 for none: Python's hash of "" is 0).
 
     Only repeats across files are looked for with them, and a hash is cheap where keeping a
-    million numbers as text slowed reading by half again (measured): two different numbers
+    million numbers as text roughly doubled the reading time (measured): two different numbers
     share a 64-bit hash with odds of about 1 in 10^19, and would also need the same date,
     payee and amount to be taken for one payment.
     """

@@ -78,7 +78,7 @@ class Ledger:
     day: npt.NDArray[np.datetime64]  # datetime64[D]
     pence: npt.NDArray[np.int64]
     payee: TextColumn
-    transaction: npt.NDArray[np.int64]  # hash of the transaction number as written; 0 for none
+    transaction: npt.NDArray[np.int64]  # hash of the transaction number as written, 0 for none: this run's only
     categories: dict[str, TextColumn]
     file: npt.NDArray[np.int32]  # index into `files`
     files: tuple[FileReport, ...]
