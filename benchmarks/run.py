@@ -31,7 +31,7 @@ FLAGSHIP = ROOT / "scenarios" / "one_barnet_council_case.yaml"
 # ru_maxrss of a child can start at the (large) peak of the benchmark process that forked it.
 MEASURED = """
 import resource, sys
-from barnetmodel.cli import app
+from barnetmodel.cli.app import app
 try:
     app(sys.argv[1:])
 except SystemExit:
@@ -59,8 +59,8 @@ def run_command(draws: int) -> tuple[float, float]:
 
 def floor(draws: int) -> float:
     """Seconds numpy needs to draw the flagship's inputs: its own samplers, one array each."""
-    from barnetmodel.load import load
-    from barnetmodel.paths import uncertain
+    from barnetmodel.scenario.load import load
+    from barnetmodel.scenario.paths import uncertain
 
     scenario = load(str(FLAGSHIP)).scenario
     rng = np.random.default_rng(0)
@@ -75,8 +75,8 @@ def floor(draws: int) -> float:
 
 def engine(draws: int) -> tuple[float, float, float]:
     """Seconds of the in-process analysis; the mean PV saving of outsourcing and its standard error."""
-    from barnetmodel.analysis import analyse
-    from barnetmodel.load import load
+    from barnetmodel.analysis.analyse import analyse
+    from barnetmodel.scenario.load import load
 
     loaded = load(str(FLAGSHIP))
     started = time.perf_counter()

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from barnetmodel.cli import app
-from barnetmodel.load import load
+from barnetmodel.cli.app import app
+from barnetmodel.scenario.load import load
 from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -1,7 +1,11 @@
-"""The one exception type for a user's mistake, and how it is printed."""
+"""The one exception type for a user's mistake, how it is printed, and 'did you mean' hints for it.
+
+Every layer raises it; only the command line turns it into a message and exit code 2.
+"""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -45,3 +49,15 @@ class ScenarioError(Exception):
     def __init__(self, problems: Iterable[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def did_you_mean(word: object, candidates: Iterable[str]) -> str:
+    """`; did you mean 'x'?` when a candidate is close to `word`, else an empty string."""
+    close = closest(word, candidates)
+    return f"; did you mean '{close}'?" if close else ""
+
+
+def closest(word: object, candidates: Iterable[str]) -> str | None:
+    """The candidate most like `word`, if any is close enough to be a likely misspelling."""
+    close = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=0.6)
+    return close[0] if close else None

@@ -21,9 +21,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from barnetmodel.labels import financial_year
 from barnetmodel.output.headline import money_text, target_period
 from barnetmodel.output.optional_sections import Band, TornadoBar, bands, moved_by, tornado_bars
+from barnetmodel.scenario.models import financial_year
 
 FORMATS = ("png", "svg")
 CHARTS = ("cost", "saving", "tornado")

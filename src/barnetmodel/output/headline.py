@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from barnetmodel.labels import financial_year
 from barnetmodel.output.optional_sections import probability_met, saving_percentiles
 from barnetmodel.output.views import money
+from barnetmodel.scenario.models import financial_year
 
 CURRENCY_SIGNS = "£$€"
 

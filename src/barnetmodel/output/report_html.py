@@ -14,12 +14,12 @@ from typing import Any
 
 import jinja2
 
-from barnetmodel.labels import financial_year
 from barnetmodel.output import charts
 from barnetmodel.output.headline import headline, money_text, share_text, target_period
 from barnetmodel.output.optional_sections import distribution_text, moved_by
 from barnetmodel.output.sensitivity_out import statements
 from barnetmodel.output.views import money
+from barnetmodel.scenario.models import financial_year
 
 BASES = ("nominal", "real", "present_value")
 BASIS_NAMES = {"nominal": "nominal", "real": "real", "present_value": "present value"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from barnetmodel.labels import financial_year
+from barnetmodel.scenario.models import financial_year
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from typing import Any
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from barnetmodel.distributions import Distribution
-from barnetmodel.numbers import central
 from barnetmodel.output.optional_sections import distribution_text
+from barnetmodel.scenario.distributions import Distribution
+from barnetmodel.scenario.numbers import central
 
 FIRST_YEAR_COLUMN = 4  # D: year columns line up on every sheet, so column X of a sheet refers to Inputs!X
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from barnetmodel.scenario import Line
+from barnetmodel.scenario.models import Line
 
 Cell = Callable[[str], str]
 

@@ -23,9 +23,9 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from barnetmodel.engine import BASES, Projection, optimism_bias_upper
-from barnetmodel.labels import financial_year
-from barnetmodel.numbers import central
+from barnetmodel.data.reference import optimism_bias_upper
+from barnetmodel.engine.projection import BASES, Projection
+from barnetmodel.engine.targets import MET_TOLERANCE
 from barnetmodel.output import xlsx_option, xlsx_uncertainty
 from barnetmodel.output.xlsx_cells import (
     BOLD,
@@ -48,8 +48,8 @@ from barnetmodel.output.xlsx_cells import (
     ref,
     uncertain_text,
 )
-from barnetmodel.results import MET_TOLERANCE
-from barnetmodel.scenario import Line
+from barnetmodel.scenario.models import Line, financial_year
+from barnetmodel.scenario.numbers import central
 
 BASIS_NAMES = {"nominal": "nominal", "real": "real", "present_value": "present value"}
 LINE_COLUMNS = [

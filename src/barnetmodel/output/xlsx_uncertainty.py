@@ -7,9 +7,9 @@ from typing import Any
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from barnetmodel.labels import financial_year
 from barnetmodel.output.optional_sections import distribution_text
 from barnetmodel.output.xlsx_cells import BOLD, FIRST_YEAR_COLUMN, HEADING_FILL, NOTE, SHARE_FORMAT, TITLE, WRAP
+from barnetmodel.scenario.models import financial_year
 
 STATISTICS = {
     "mean": "Mean",

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path as FilePath
 from typing import Any
 
-from barnetmodel import yaml_source
-from barnetmodel.address import AddressError
 from barnetmodel.errors import Path, Problem, ScenarioError
-from barnetmodel.extends import resolve
+from barnetmodel.scenario import yaml_source
+from barnetmodel.scenario.address import AddressError
+from barnetmodel.scenario.extends import resolve
 from barnetmodel.scenario_tests.spec import ScenarioTest, read
 
 
@@ -129,7 +129,7 @@ def _read_scenario(file: str, cache: dict[str, yaml_source.Source | ScenarioErro
 def _run_test(
     test: ScenarioTest, base: Path, source: yaml_source.Source, cache: dict[str, yaml_source.Source | ScenarioError]
 ) -> list[Failure]:
-    from barnetmodel.overrides import apply_override
+    from barnetmodel.scenario.overrides import apply_override
 
     try:
         scenario_source = _read_scenario(scenario_file(source.file, test), cache)
@@ -159,9 +159,9 @@ def _results(
     only, whatever the file says); a problem an override caused is put at the override."""
     import numpy as np
 
-    from barnetmodel.analysis import analyse
-    from barnetmodel.finite import check_finite
-    from barnetmodel.load import Loaded, validate
+    from barnetmodel.analysis.analyse import analyse
+    from barnetmodel.analysis.results import check_finite
+    from barnetmodel.scenario.load import Loaded, validate
 
     try:
         scenario = validate(scenario_source)
@@ -191,7 +191,7 @@ def _blame_overrides(
 
 
 def _compare_all(test: ScenarioTest, base: Path, source: yaml_source.Source, results: dict[str, Any]) -> list[Failure]:
-    from barnetmodel.result_address import resolve
+    from barnetmodel.analysis.result_address import resolve
 
     failures = []
     problems = []

@@ -1,0 +1,269 @@
+"""Sensitivity analysis: a tornado over the inputs, switching values and break-even points.
+
+Everything runs through the one engine, many candidate values at once: each row of the draws
+axis moves one input and holds the others at their central values.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from barnetmodel.analysis.results import basis_label
+from barnetmodel.engine.projection import Inputs, project
+from barnetmodel.errors import Path
+from barnetmodel.scenario.distributions import Distribution
+from barnetmodel.scenario.models import Scenario
+from barnetmodel.scenario.numbers import central
+from barnetmodel.scenario.paths import label_of, name_of, numbers
+
+# Where a fixed number may plausibly go when looking for a switching value (see the README).
+SHARE_FIELDS = {"ramp", "probability", "recovered", "mitigated"}
+RATE_FIELDS = {"growth", "inflation"}
+RATE_RANGE = (-0.2, 0.3)
+AMOUNT_FACTOR = 10.0
+GRID = 65  # candidate values per input when bracketing a switching value
+
+
+@dataclass(frozen=True)
+class Swing:
+    """One bar of the tornado: the saving with the input at its low and at its high value."""
+
+    path: Path
+    central_value: float
+    low: float
+    high: float
+    saving_low: float
+    saving_high: float
+
+    @property
+    def swing(self) -> float:
+        return abs(self.saving_high - self.saving_low)
+
+
+@dataclass(frozen=True)
+class Switch:
+    """Where the saving crosses zero as one input moves, if it does within its plausible range."""
+
+    path: Path
+    central_value: float
+    value: float | None
+    search_range: tuple[float, float]
+    rising: bool  # the saving grows as the input grows (near the switching value, or over the range)
+
+
+def field_of(path: Path) -> str:
+    """The kind of number at a path: 'annual', 'rate', 'ramp', 'inflation', ..."""
+    return str(path[-2]) if isinstance(path[-1], int) else str(path[-1])
+
+
+def _savings(scenario: Scenario, option: str, basis: str, values: dict[Path, np.ndarray], draws: int) -> np.ndarray:
+    """(draws,) the option's total saving against the baseline, one engine call for all rows."""
+    projection = project(scenario, Inputs(draws=draws, values=values))
+    return projection.saving(option, basis).sum(axis=1)
+
+
+def _rows(scenario: Scenario, moved: list[Path], candidates: np.ndarray) -> dict[Path, np.ndarray]:
+    """Input values for len(moved) x candidates.shape[1] rows: input i takes its candidates in block i."""
+    per_input = candidates.shape[1]
+    central_values = {path: central(value) for path, value in numbers(scenario).items()}
+    values = {path: np.full(len(moved) * per_input, central_values[path]) for path in moved}
+    for i, path in enumerate(moved):
+        values[path][i * per_input : (i + 1) * per_input] = candidates[i]
+    return values
+
+
+def central_saving(scenario: Scenario, option: str, basis: str) -> float:
+    return float(project(scenario).saving(option, basis).sum())
+
+
+def tornado(scenario: Scenario, option: str, basis: str, percent: float | None) -> list[Swing]:
+    """Each input at its low and high (P10 and P90 if uncertain, else central -/+ percent), ranked by swing."""
+    inputs = numbers(scenario)
+    moved: list[Path] = []
+    bounds = []
+    for path, value in inputs.items():
+        centre = central(value)
+        if percent is None and isinstance(value, Distribution):
+            low, high = (float(x) for x in value.from_uniform(np.array([0.1, 0.9])))
+        elif percent is not None:
+            low, high = centre * (1 - percent / 100), centre * (1 + percent / 100)
+        else:
+            continue
+        if low == high:
+            continue
+        moved.append(path)
+        bounds.append((low, high))
+    if not moved:
+        return []
+    candidates = np.asarray(bounds)
+    savings = _savings(scenario, option, basis, _rows(scenario, moved, candidates), 2 * len(moved)).reshape(-1, 2)
+    swings = [
+        Swing(path, central(inputs[path]), low, high, float(s[0]), float(s[1]))
+        for path, (low, high), s in zip(moved, bounds, savings, strict=True)
+        if s[0] != s[1]  # inputs of other options do not move this comparison
+    ]
+    return sorted(swings, key=lambda s: (-s.swing, name_of(s.path)))
+
+
+def plausible_range(path: Path, value: float | Distribution) -> tuple[float, float] | None:
+    """The range searched for a switching value (None when there is none to search)."""
+    field = field_of(path)
+    if isinstance(value, Distribution):
+        low, high = value.support()
+        if math.isinf(low) or math.isinf(high):
+            low, high = (float(x) for x in value.from_uniform(np.array([0.001, 0.999])))
+        return (low, high) if low < high else None
+    if field in SHARE_FIELDS:
+        return (0.0, 1.0)
+    if field in RATE_FIELDS:
+        return RATE_RANGE
+    if field == "uplift":
+        return (0.0, 2.0)
+    if value == 0:
+        return None
+    ends = sorted((value / AMOUNT_FACTOR, value * AMOUNT_FACTOR))
+    return (ends[0], ends[1])
+
+
+def switching_values(scenario: Scenario, option: str, basis: str) -> list[Switch]:
+    """For each input, the value at which the saving is zero, nearest its central value."""
+    from scipy.optimize.elementwise import find_root
+
+    inputs = numbers(scenario)
+    searchable = {path: r for path, v in inputs.items() if (r := plausible_range(path, v)) is not None}
+    moved = list(searchable)
+    if not moved:
+        return []
+    centres = np.array([central(inputs[p]) for p in moved])
+    # One engine call: every input over a grid of its range, to find where the saving changes sign.
+    grid = np.array([np.linspace(low, high, GRID) for low, high in searchable.values()])
+    grid = np.sort(np.column_stack([grid, centres]), axis=1)
+    savings = _savings(scenario, option, basis, _rows(scenario, moved, grid), grid.size).reshape(grid.shape)
+    brackets: list[tuple[int, float, float] | None] = []
+    for i in range(len(moved)):
+        crossings = np.nonzero(np.sign(savings[i, :-1]) * np.sign(savings[i, 1:]) <= 0)[0]
+        if len(crossings) == 0:
+            brackets.append(None)
+            continue
+        nearest = crossings[np.argmin(np.abs(grid[i, crossings] - centres[i]))]
+        brackets.append((int(nearest), float(grid[i, nearest]), float(grid[i, nearest + 1])))
+    found = [i for i, b in enumerate(brackets) if b is not None]
+    roots: dict[int, float] = {}
+    if found:
+        base = {path: np.full(len(found), central(inputs[path])) for path in moved}
+
+        def saving_at(x: np.ndarray, which: np.ndarray) -> np.ndarray:
+            # Called by the root finder with the values still being refined and the inputs they belong to.
+            x, which = np.atleast_1d(x), np.atleast_1d(which).astype(int)
+            values = {path: np.resize(v, len(x)).copy() for path, v in base.items()}
+            for row, (value, k) in enumerate(zip(x, which, strict=True)):
+                values[moved[found[k]]][row] = value
+            return _savings(scenario, option, basis, values, len(x))
+
+        lows = np.array([b[1] for b in brackets if b is not None])
+        highs = np.array([b[2] for b in brackets if b is not None])
+        result = find_root(saving_at, (lows, highs), args=(np.arange(len(found)),), tolerances={"xrtol": 1e-12})
+        roots = {i: float(x) for i, x in zip(found, np.atleast_1d(result.x), strict=True)}
+    switches = []
+    for i, path in enumerate(moved):
+        if np.all(savings[i] == savings[i, 0]):
+            continue  # an input of another option: it cannot change this comparison
+        bracket = brackets[i]
+        if bracket is not None:
+            j = bracket[0]
+            rising = bool(savings[i, j + 1] > savings[i, j])
+        else:
+            rising = bool(savings[i, -1] > savings[i, 0])
+        switches.append(Switch(path, float(centres[i]), roots.get(i), searchable[path], rising))
+    return switches
+
+
+def describe_value(path: Path, value: float, unit: str) -> str:
+    """A value as a reader wants it: shares and rates as percentages, amounts with their unit."""
+    field = field_of(path)
+    if field in SHARE_FIELDS | RATE_FIELDS | {"rate", "uplift"}:
+        return f"{value:.1%}"
+    sign = "-" if value < 0 else ""
+    amount = f"{sign}£{abs(value):,.2f}m" if unit == "£m" else f"{value:,.2f} {unit}"
+    return amount + (" a year" if field == "annual" else "")
+
+
+def statement(switch: Switch, option_title: str, baseline_title: str, central_saving: float, unit: str) -> str:
+    """The switching value in words: 'X stays cheaper than Y only while Z stays above V'."""
+    name = label_of(switch.path)
+    if switch.value is None:
+        low, high = (describe_value(switch.path, v, unit) for v in switch.search_range)
+        cheaper = "cheaper" if central_saving > 0 else "dearer"
+        return f"{option_title} stays {cheaper} than {baseline_title} whatever {name} is between {low} and {high}"
+    value = describe_value(switch.path, switch.value, unit)
+    if central_saving > 0:
+        side = "above" if switch.rising else "below"
+        return f"{option_title} stays cheaper than {baseline_title} only while {name} stays {side} {value}"
+    side = "above" if switch.rising else "below"
+    return f"{option_title} becomes cheaper than {baseline_title} only if {name} goes {side} {value}"
+
+
+def analyse_sensitivity(
+    scenario: Scenario, option: str | None = None, basis: str = "present_value", percent: float | None = None
+) -> dict[str, Any]:
+    """Tornado, switching values and break-even points for one option against the baseline, as plain data."""
+    option = option or next(name for name in scenario.options if name != scenario.baseline)
+    unit = scenario.money.unit
+    saving = central_saving(scenario, option, basis)
+    option_title = scenario.options[option].title
+    baseline_title = scenario.options[scenario.baseline].title
+    swings = tornado(scenario, option, basis, percent if percent is not None or _has_uncertainty(scenario) else 10.0)
+    switches = switching_values(scenario, option, basis)
+    mode = "percent" if percent is not None or not _has_uncertainty(scenario) else "p10_p90"
+    own_lines = ("options", option, "lines")
+    return {
+        "scenario": scenario.title,
+        "unit": unit,
+        "option": option,
+        "option_title": option_title,
+        "baseline_title": baseline_title,
+        "baseline": scenario.baseline,
+        "basis": basis,
+        "units": basis_label(scenario, basis),
+        "central_saving": saving,
+        "mode": mode,
+        "percent": percent if mode == "percent" else None,
+        "tornado": [
+            {
+                "input": name_of(s.path),
+                "label": label_of(s.path),
+                "central_value": s.central_value,
+                "low_value": s.low,
+                "high_value": s.high,
+                "low_text": describe_value(s.path, s.low, unit),
+                "high_text": describe_value(s.path, s.high, unit),
+                "saving_at_low": s.saving_low,
+                "saving_at_high": s.saving_high,
+                "swing": s.swing,
+            }
+            for s in swings
+        ],
+        "switching_values": [
+            {
+                "input": name_of(s.path),
+                "label": label_of(s.path),
+                "central_value": s.central_value,
+                "switching_value": s.value,
+                "central_text": describe_value(s.path, s.central_value, unit),
+                "switching_text": None if s.value is None else describe_value(s.path, s.value, unit),
+                "search_range": list(s.search_range),
+                "search_range_text": [describe_value(s.path, v, unit) for v in s.search_range],
+                "break_even": s.path[:3] == own_lines,
+                "statement": statement(s, option_title, baseline_title, saving, unit),
+            }
+            for s in switches
+        ],
+    }
+
+
+def _has_uncertainty(scenario: Scenario) -> bool:
+    return any(isinstance(v, Distribution) for v in numbers(scenario).values())

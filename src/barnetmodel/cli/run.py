@@ -1,0 +1,45 @@
+"""`barnetmodel run FILE`: every option's cash flows, totals, savings and targets; with draws, how likely."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from barnetmodel.cli.shared import (
+    Draws,
+    Format,
+    Output,
+    SamplingOption,
+    ScenarioFile,
+    Seed,
+    Settings,
+    analyse_showing_progress,
+    publish,
+    user_errors,
+)
+
+
+def run(
+    scenario: ScenarioFile,
+    format: Annotated[Format, typer.Option("--format", "-f", help="How to show the results.")] = Format.table,
+    output: Output = None,
+    draws: Draws = None,
+    seed: Seed = None,
+    sampling: SamplingOption = None,
+    settings: Settings = None,
+) -> None:
+    """Project every option's cash flows and compare them with the baseline (and, with draws, how likely)."""
+    from barnetmodel.scenario.load import load
+
+    loaded = user_errors(lambda: load(scenario, settings or ()))
+    results = analyse_showing_progress(loaded, draws, seed, sampling)
+    if format is Format.xlsx:
+        from barnetmodel.cli.publish import workbook
+        from barnetmodel.engine.projection import project
+
+        workbook(project(loaded.scenario), results, output)
+        return
+    from barnetmodel.output import csv_out, markdown_out, table_out
+
+    publish(results, format, output, table_out.show, csv_out.render, markdown_out.render)

@@ -1,0 +1,276 @@
+"""What every command shares: exit codes, option types, printing and writing results, and the one
+place that turns a user's mistake into a message and exit code 2. Commands import this; it imports no
+command, so the command line has no import circle. Like every command module it imports only typer at
+module level: the rest is imported when a command runs, so start-up stays quick."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+
+import typer
+
+from barnetmodel.errors import Problem, ScenarioError
+
+if TYPE_CHECKING:
+    from barnetmodel.scenario.load import Loaded
+
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+T = TypeVar("T")
+
+
+SETTINGS_HELP = (
+    "Change a value of the scenario before it is run: ADDRESS=VALUE, e.g. --set money.inflation=0.025 or "
+    '--set options.outsource.lines."CSG contract charge".total=400. Repeatable.'
+)
+Settings = Annotated[list[str] | None, typer.Option("--set", help=SETTINGS_HELP, show_default=False)]
+ScenarioFile = Annotated[str, typer.Argument(help="Scenario file (YAML).", show_default=False)]
+Output = Annotated[str | None, typer.Option("--output", "-o", help="Write to this file (whole or not at all).")]
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    xlsx = "xlsx"
+
+
+def report_problems(problems: list[Problem]) -> NoReturn:
+    """Print a user's mistakes as `file:line:col: field.path: message` and exit 2."""
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def user_errors(action: Callable[[], T]) -> T:
+    """Run `action`; a user's mistake is printed as `file:line:col: field.path: message`, exit 2."""
+    try:
+        return action()
+    except ScenarioError as error:
+        report_problems(error.problems)
+
+
+def emit(text: str | bytes, output: str | None, *, over_input: bool = False) -> None:
+    """Print, or write whole to a file (never a half-written file). Bytes only go to a file. A file
+    the command has read (a scenario, a file it extends) is never written over, unless `over_input`
+    (`test --update`, whose job that is)."""
+    if output is None:
+        assert isinstance(text, str), "binary output needs a file"
+        sys.stdout.write(text)
+        return
+    from barnetmodel.output.atomic import same_file, write_atomic
+    from barnetmodel.scenario.yaml_source import FILES_READ
+
+    read = next((file for file in sorted(FILES_READ) if same_file(output, file)), None)
+    if read is not None and not over_input:
+        typer.echo(f"{output}: is an input ({read}); the output is not written over it", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    try:
+        write_atomic(output, text)
+    except OSError as error:
+        typer.echo(f"{output}: cannot write: {error.strerror or error}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def publish(
+    result: dict[str, Any],
+    fmt: Format,
+    output: str | None,
+    show: Callable[[dict[str, Any], Any], None],
+    to_csv: Callable[[dict[str, Any]], str],
+    to_markdown: Callable[[dict[str, Any]], str],
+) -> None:
+    """Show a command's result in the terminal, or write it in a format (JSON, CSV, Markdown, plain
+    text tables) to standard output or a file, whole or not at all. Colour only ever goes to a terminal."""
+    import io
+
+    from rich.console import Console
+
+    if fmt is Format.xlsx:
+        typer.echo("--format xlsx: a workbook is made by `barnetmodel run` only", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if fmt is Format.table and output is None:
+        show(result, Console())
+        return
+    if fmt is Format.json:
+        from barnetmodel.output import json_out
+
+        text = json_out.render(result)
+    elif fmt is Format.csv:
+        text = to_csv(result)
+    elif fmt is Format.markdown:
+        text = to_markdown(result)
+    else:
+        buffer = io.StringIO()
+        show(result, Console(file=buffer, width=100, no_color=True, highlight=False))
+        text = buffer.getvalue()
+    emit(text, output)
+
+
+class Basis(StrEnum):
+    nominal = "nominal"
+    real = "real"
+    present_value = "present_value"
+
+
+class Sampling(StrEnum):
+    monte_carlo = "monte_carlo"
+    latin_hypercube = "latin_hypercube"
+
+
+class ProgressReporter:
+    """A progress bar on standard error, shown only in a terminal and once a run looks to take over a second."""
+
+    def __init__(self, total: int, console: Any = None):
+        import time
+
+        from rich.console import Console
+
+        self.total = total
+        self.done = 0
+        self.console = console or Console(stderr=True)
+        self.started = time.perf_counter()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def advance(self, n: int) -> None:
+        import time
+
+        self.done += n
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.done)
+            return
+        elapsed = time.perf_counter() - self.started
+        if self.console.is_terminal and self.done < self.total and elapsed / self.done * self.total > 1.0:
+            from rich.progress import Progress
+
+            self.bar = Progress(console=self.console, transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("Drawing", total=self.total, completed=self.done)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def analyse_showing_progress(
+    loaded: Loaded, draws: int | None, seed: int | None, sampling: Sampling | None
+) -> dict[str, Any]:
+    """analysis.analyse with a progress bar on standard error while the draws run; figures that
+    overflow are a clear error (exit 2), not inf in the output."""
+    import numpy as np
+
+    from barnetmodel.analysis.analyse import analyse
+    from barnetmodel.analysis.results import check_finite
+
+    total = loaded.scenario.uncertainty.draws if draws is None else draws
+    progress = ProgressReporter(total)
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):  # reported by check_finite, clearly
+            results = analyse(
+                loaded, draws=draws, seed=seed, sampling=sampling.value if sampling else None, on_chunk=progress.advance
+            )
+    finally:
+        progress.finish()
+    user_errors(lambda: check_finite(results, loaded.source.file))
+    return results
+
+
+def compared_option(loaded: Loaded, option: str | None, scenario: str, required: bool = True) -> str | None:
+    """The option to compare with the baseline: `option` if it is one, else the first; exit 2 on a wrong
+    name, or (if `required`) when there is none. None when there is none and it is not required."""
+    options = [name for name in loaded.scenario.options if name != loaded.scenario.baseline]
+    if option is not None and option not in options:
+        from barnetmodel.errors import did_you_mean
+
+        known = ", ".join(options) or "none"
+        typer.echo(
+            f"--option: '{option}' is not an option to compare{did_you_mean(option, options)} (options: {known})",
+            err=True,
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if not options and required:
+        typer.echo(f"{scenario}: options: there is no option to compare with the baseline", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    return option or next(iter(options), None)
+
+
+Draws = Annotated[
+    int | None,
+    typer.Option("--draws", "-n", min=0, help="Monte Carlo draws (0: central case only). Default: the file's."),
+]
+Seed = Annotated[int | None, typer.Option("--seed", min=0, help="Random seed. Default: the file's.")]
+SamplingOption = Annotated[
+    Sampling | None, typer.Option("--sampling", help="monte_carlo or latin_hypercube. Default: the file's.")
+]
+CompareOption = Annotated[
+    str | None, typer.Option("--option", help="Option compared with the baseline. Default: the first other.")
+]
+
+
+INSTALL_HINT = "pip install 'barnetmodel[report]'"
+
+
+class MissingExtra(Exception):
+    """A command needs a package of an optional extra that is not installed."""
+
+
+def require(command: str, *modules: str) -> None:
+    """Import `modules`, or raise MissingExtra naming the ones missing and how to install them."""
+    missing = []
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(module)
+    if missing:
+        names = " and ".join(missing)
+        verb = "is" if len(missing) == 1 else "are"
+        raise MissingExtra(
+            f"{command} needs {names}, which {verb} not installed; install the report extra: {INSTALL_HINT}"
+        )
+
+
+def fail(message: str) -> typer.Exit:
+    """Print a usage problem and give the exit to raise: code 2, no traceback."""
+    typer.echo(message, err=True)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+def needs(command: str, *modules: str) -> None:
+    try:
+        require(command, *modules)
+    except MissingExtra as error:
+        raise fail(str(error)) from None
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a publishing command was asked to analyse: the scenario, and how to run it."""
+
+    scenario: str
+    option: str | None = None
+    draws: int | None = None
+    seed: int | None = None
+    sampling: Sampling | None = None
+    settings: Sequence[str] = ()
+
+
+def compute(request: Request, *, sensitivity: bool = False, basis: str = "present_value") -> dict[str, Any]:
+    """A scenario file's results as `run` makes them (draws as the file says, unless overridden), with
+    results["sensitivity"] of the requested option against the baseline if asked; a user's mistake exits 2."""
+    from barnetmodel.analysis.analyse import add_sensitivity
+    from barnetmodel.scenario.load import load
+
+    loaded = user_errors(lambda: load(request.scenario, request.settings))
+    option = compared_option(loaded, request.option, request.scenario, required=False)
+    results = analyse_showing_progress(loaded, request.draws, request.seed, request.sampling)
+    if sensitivity and option is not None:
+        results = add_sensitivity(results, loaded.scenario, option, basis)
+    return results
