@@ -14,6 +14,7 @@ from barnetmodel.cli.shared import (
     analyse_showing_progress,
     publish,
     report_problems,
+    warn,
 )
 
 
@@ -38,7 +39,7 @@ def compare(
     loaded, problems = [], []
     for path in scenarios:  # every file's problems, not just the first file's
         try:
-            loaded.append(load(path, settings or ()))
+            loaded.append(warn(load(path, settings or ())))
         except ScenarioError as error:
             problems += error.problems
     if problems:

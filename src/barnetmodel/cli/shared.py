@@ -56,6 +56,28 @@ def user_errors(action: Callable[[], T]) -> T:
         report_problems(error.problems)
 
 
+def warn(loaded: Loaded) -> Loaded:
+    """Print what is allowed in a scenario but probably a slip (an input used nowhere) on standard error;
+    the exit code is unchanged."""
+    for problem in loaded.warnings:
+        typer.echo(str(problem), err=True)
+    return loaded
+
+
+def load_scenario(file: str, settings: Sequence[str] = ()) -> Loaded:
+    """A scenario file read and validated, its warnings printed; a user's mistake exits 2."""
+    from barnetmodel.scenario.load import load
+
+    return warn(user_errors(lambda: load(file, settings)))
+
+
+def located(loaded: Loaded, action: Callable[[], T]) -> T:
+    """Run the engine on a loaded scenario: a formula it cannot work out is a located problem, exit 2."""
+    from barnetmodel.scenario import load
+
+    return user_errors(lambda: load.located(loaded, action))
+
+
 def emit(text: str | bytes, output: str | None, *, over_input: bool = False) -> None:
     """Print, or write whole to a file (never a half-written file). Bytes only go to a file. A file
     the command has read (a scenario, a file it extends) is never written over, unless `over_input`
@@ -173,8 +195,14 @@ def analyse_showing_progress(
     progress = ProgressReporter(total)
     try:
         with np.errstate(over="ignore", invalid="ignore"):  # reported by check_finite, clearly
-            results = analyse(
-                loaded, draws=draws, seed=seed, sampling=sampling.value if sampling else None, on_chunk=progress.advance
+            results = user_errors(
+                lambda: analyse(
+                    loaded,
+                    draws=draws,
+                    seed=seed,
+                    sampling=sampling.value if sampling else None,
+                    on_chunk=progress.advance,
+                )
             )
     finally:
         progress.finish()
@@ -266,11 +294,11 @@ def compute(request: Request, *, sensitivity: bool = False, basis: str = "presen
     """A scenario file's results as `run` makes them (draws as the file says, unless overridden), with
     results["sensitivity"] of the requested option against the baseline if asked; a user's mistake exits 2."""
     from barnetmodel.analysis.analyse import add_sensitivity
-    from barnetmodel.scenario.load import load
 
-    loaded = user_errors(lambda: load(request.scenario, request.settings))
+    loaded = load_scenario(request.scenario, request.settings)
     option = compared_option(loaded, request.option, request.scenario, required=False)
     results = analyse_showing_progress(loaded, request.draws, request.seed, request.sampling)
     if sensitivity and option is not None:
-        results = add_sensitivity(results, loaded.scenario, option, basis)
+        with_results = results
+        results = located(loaded, lambda: add_sensitivity(with_results, loaded.scenario, option, basis))
     return results
