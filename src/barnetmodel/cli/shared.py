@@ -217,12 +217,14 @@ CompareOption = Annotated[
 INSTALL_HINT = "pip install 'barnetmodel[report]'"
 
 
-class MissingExtra(Exception):
-    """A command needs a package of an optional extra that is not installed."""
+def fail(message: str) -> typer.Exit:
+    """Print a usage problem and give the exit to raise: code 2, no traceback."""
+    typer.echo(message, err=True)
+    return typer.Exit(EXIT_BAD_INPUT)
 
 
-def require(command: str, *modules: str) -> None:
-    """Import `modules`, or raise MissingExtra naming the ones missing and how to install them."""
+def needs(command: str, *modules: str) -> None:
+    """Import `modules` of the `report` extra, or exit 2 naming the ones missing and how to install them."""
     missing = []
     for module in modules:
         try:
@@ -232,22 +234,7 @@ def require(command: str, *modules: str) -> None:
     if missing:
         names = " and ".join(missing)
         verb = "is" if len(missing) == 1 else "are"
-        raise MissingExtra(
-            f"{command} needs {names}, which {verb} not installed; install the report extra: {INSTALL_HINT}"
-        )
-
-
-def fail(message: str) -> typer.Exit:
-    """Print a usage problem and give the exit to raise: code 2, no traceback."""
-    typer.echo(message, err=True)
-    return typer.Exit(EXIT_BAD_INPUT)
-
-
-def needs(command: str, *modules: str) -> None:
-    try:
-        require(command, *modules)
-    except MissingExtra as error:
-        raise fail(str(error)) from None
+        raise fail(f"{command} needs {names}, which {verb} not installed; install the report extra: {INSTALL_HINT}")
 
 
 @dataclass(frozen=True)
