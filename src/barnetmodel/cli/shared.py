@@ -57,25 +57,23 @@ def user_errors(action: Callable[[], T]) -> T:
 
 
 def emit(text: str | bytes, output: str | None, *, over_input: bool = False) -> None:
-    """Print, or write whole to a file (never a half-written file). Bytes only go to a file. A file
-    the command has read (a scenario, a file it extends) is never written over, unless `over_input`
-    (`test --update`, whose job that is)."""
+    """Print, or write to `output` (output.atomic: a file whole or not at all; a device, a FIFO or `-`,
+    standard output, directly). A file the command has read (a scenario, a file it extends) is never
+    written over, unless `over_input` (`test --update`, whose job that is)."""
     if output is None:
         assert isinstance(text, str), "binary output needs a file"
         sys.stdout.write(text)
         return
-    from barnetmodel.output.atomic import same_file, write_atomic
+    from barnetmodel.output.atomic import OutputError, same_file, write_output
     from barnetmodel.scenario.yaml_source import FILES_READ
 
     read = next((file for file in sorted(FILES_READ) if same_file(output, file)), None)
     if read is not None and not over_input:
-        typer.echo(f"{output}: is an input ({read}); the output is not written over it", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT)
+        raise fail(f"{output}: is an input ({read}); the output is not written over it")
     try:
-        write_atomic(output, text)
-    except OSError as error:
-        typer.echo(f"{output}: cannot write: {error.strerror or error}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        write_output(output, text)
+    except OutputError as error:
+        raise fail(str(error)) from None
 
 
 def publish(
