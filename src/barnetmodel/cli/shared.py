@@ -41,10 +41,18 @@ class Format(StrEnum):
     xlsx = "xlsx"
 
 
+def say(message: str, err: bool = False) -> None:
+    """Print a line; whatever text of a user's it quotes (a file name, a key) is shown, never obeyed: control
+    characters as visible escapes, on one line."""
+    from barnetmodel.errors import printable
+
+    typer.echo(printable(message, one_line=True), err=err)
+
+
 def report_problems(problems: list[Problem]) -> NoReturn:
     """Print a user's mistakes as `file:line:col: field.path: message` and exit 2."""
     for problem in problems:
-        typer.echo(str(problem), err=True)
+        say(str(problem), err=True)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -91,7 +99,7 @@ def publish(
     from rich.console import Console
 
     if fmt is Format.xlsx:
-        typer.echo("--format xlsx: a workbook is made by `barnetmodel run` only", err=True)
+        say("--format xlsx: a workbook is made by `barnetmodel run` only", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     if fmt is Format.table and output is None:
         show(result, Console())
@@ -188,13 +196,13 @@ def compared_option(loaded: Loaded, option: str | None, scenario: str, required:
         from barnetmodel.errors import did_you_mean
 
         known = ", ".join(options) or "none"
-        typer.echo(
+        say(
             f"--option: '{option}' is not an option to compare{did_you_mean(option, options)} (options: {known})",
             err=True,
         )
         raise typer.Exit(EXIT_BAD_INPUT)
     if not options and required:
-        typer.echo(f"{scenario}: options: there is no option to compare with the baseline", err=True)
+        say(f"{scenario}: options: there is no option to compare with the baseline", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     return option or next(iter(options), None)
 
@@ -237,7 +245,7 @@ def require(command: str, *modules: str) -> None:
 
 def fail(message: str) -> typer.Exit:
     """Print a usage problem and give the exit to raise: code 2, no traceback."""
-    typer.echo(message, err=True)
+    say(message, err=True)
     return typer.Exit(EXIT_BAD_INPUT)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from barnetmodel.errors import Path, Problem, ScenarioError
+from barnetmodel.errors import NOT_TEXT, Path, Problem, ScenarioError
 
 # Limits that keep hostile files (alias bombs, deep nesting, huge files) cheap to refuse. A real
 # scenario has a few hundred values in 10 kB. PyYAML is pure Python: it scans about 1 MB a second
@@ -186,6 +186,13 @@ _LimitedLoader.add_implicit_resolver(
 )
 
 
+def _not_text(character: str) -> str:
+    code = ord(character)
+    if 0xD800 <= code <= 0xDFFF:
+        return f"a lone surrogate (U+{code:04X}) is not text: write the character it stands for"
+    return f"the control character U+{code:04X} is not allowed in text (tab and newline are)"
+
+
 class _Builder:
     """Turns a composed YAML node tree into dicts, lists and scalars, with positions."""
 
@@ -223,13 +230,16 @@ class _Builder:
         if node.tag not in self.loader.yaml_constructors:
             raise _fail(self.file, f"the tag '{node.tag}' is not allowed: plain data only", node.start_mark, path)
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as error:
             problem = getattr(error, "problem", None) or str(error)
             raise _fail(self.file, f"invalid YAML: {problem}", node.start_mark, path) from None
         except ValueError:
             # Python refuses to convert integers of more than 4,300 digits (sys.int_info).
             raise _fail(self.file, "this number is too long to read", node.start_mark, path) from None
+        if isinstance(value, str) and (found := NOT_TEXT.search(value)):
+            raise _fail(self.file, _not_text(found.group()), node.start_mark, path)
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
