@@ -16,6 +16,7 @@ from barnetmodel.cli.shared import (
     Settings,
     compared_option,
     publish,
+    say,
     user_errors,
 )
 
@@ -38,7 +39,7 @@ def sensitivity(
     from barnetmodel.scenario.load import load
 
     if percent is not None and percent <= 0:
-        typer.echo(f"--percent: should be above 0, not {percent:g}", err=True)
+        say(f"--percent: should be above 0, not {percent:g}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     loaded = user_errors(lambda: load(scenario, settings or ()))
     option = compared_option(loaded, option, scenario)

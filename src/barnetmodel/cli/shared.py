@@ -41,10 +41,18 @@ class Format(StrEnum):
     xlsx = "xlsx"
 
 
+def say(message: str, err: bool = False) -> None:
+    """Print a line; whatever text of a user's it quotes (a file name, a key) is shown, never obeyed: control
+    characters as visible escapes, on one line."""
+    from barnetmodel.errors import printable
+
+    typer.echo(printable(message, one_line=True), err=err)
+
+
 def report_problems(problems: list[Problem]) -> NoReturn:
     """Print a user's mistakes as `file:line:col: field.path: message` and exit 2."""
     for problem in problems:
-        typer.echo(str(problem), err=True)
+        say(str(problem), err=True)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -57,25 +65,23 @@ def user_errors(action: Callable[[], T]) -> T:
 
 
 def emit(text: str | bytes, output: str | None, *, over_input: bool = False) -> None:
-    """Print, or write whole to a file (never a half-written file). Bytes only go to a file. A file
-    the command has read (a scenario, a file it extends) is never written over, unless `over_input`
-    (`test --update`, whose job that is)."""
+    """Print, or write to `output` (output.atomic: a file whole or not at all; a device, a FIFO or `-`,
+    standard output, directly). A file the command has read (a scenario, a file it extends) is never
+    written over, unless `over_input` (`test --update`, whose job that is)."""
     if output is None:
         assert isinstance(text, str), "binary output needs a file"
         sys.stdout.write(text)
         return
-    from barnetmodel.output.atomic import same_file, write_atomic
+    from barnetmodel.output.atomic import OutputError, same_file, write_output
     from barnetmodel.scenario.yaml_source import FILES_READ
 
     read = next((file for file in sorted(FILES_READ) if same_file(output, file)), None)
     if read is not None and not over_input:
-        typer.echo(f"{output}: is an input ({read}); the output is not written over it", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT)
+        raise fail(f"{output}: is an input ({read}); the output is not written over it")
     try:
-        write_atomic(output, text)
-    except OSError as error:
-        typer.echo(f"{output}: cannot write: {error.strerror or error}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        write_output(output, text)
+    except OutputError as error:
+        raise fail(str(error)) from None
 
 
 def publish(
@@ -93,7 +99,7 @@ def publish(
     from rich.console import Console
 
     if fmt is Format.xlsx:
-        typer.echo("--format xlsx: a workbook is made by `barnetmodel run` only", err=True)
+        say("--format xlsx: a workbook is made by `barnetmodel run` only", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     if fmt is Format.table and output is None:
         show(result, Console())
@@ -190,13 +196,13 @@ def compared_option(loaded: Loaded, option: str | None, scenario: str, required:
         from barnetmodel.errors import did_you_mean
 
         known = ", ".join(options) or "none"
-        typer.echo(
+        say(
             f"--option: '{option}' is not an option to compare{did_you_mean(option, options)} (options: {known})",
             err=True,
         )
         raise typer.Exit(EXIT_BAD_INPUT)
     if not options and required:
-        typer.echo(f"{scenario}: options: there is no option to compare with the baseline", err=True)
+        say(f"{scenario}: options: there is no option to compare with the baseline", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     return option or next(iter(options), None)
 
@@ -219,7 +225,7 @@ INSTALL_HINT = "pip install 'barnetmodel[report]'"
 
 def fail(message: str) -> typer.Exit:
     """Print a usage problem and give the exit to raise: code 2, no traceback."""
-    typer.echo(message, err=True)
+    say(message, err=True)
     return typer.Exit(EXIT_BAD_INPUT)
 
 
