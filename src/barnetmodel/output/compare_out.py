@@ -78,10 +78,10 @@ def render_csv(result: dict[str, Any]) -> str:
 
 
 def show(result: dict[str, Any], console: Any) -> None:
-    from barnetmodel.output.table_out import table
+    from barnetmodel.output.table_out import print_view
 
     for s in result["scenarios"]:
         console.print(Text.assemble((s["file"], "bold"), f": {s['title']}"))
     for view in views(result):
         console.print()
-        console.print(table(view))
+        print_view(console, view)

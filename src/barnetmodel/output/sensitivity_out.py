@@ -113,12 +113,12 @@ def render_markdown(result: dict[str, Any]) -> str:
 
 
 def show(result: dict[str, Any], console: Any) -> None:
-    from barnetmodel.output.table_out import table
+    from barnetmodel.output.table_out import print_view
 
     console.print(Text(f"Sensitivity: {result['scenario']}", style="bold"))
     for view in views(result):
         console.print()
-        console.print(table(view))
+        print_view(console, view)
     console.print()
     for line in statements(result):
         console.print(Text(f"- {line}"))
