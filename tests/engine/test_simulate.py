@@ -249,3 +249,24 @@ def test_without_glibc_the_allocator_is_left_alone(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(ctypes, "CDLL", no_c_library)
     assert keep_freed_memory.__wrapped__() is None  # nothing asked, nothing raised
+
+
+def test_latin_hypercube_bands_take_whole_replicates(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 2,000 Latin Hypercube draws are 20 replicates of 100; with room for 750 band draws, the bands take
+    # the first seven replicates whole (700 draws), never part of one, which would not be stratified.
+    # Plain Monte Carlo draws are independent, so its bands take the first 750 draws.
+    from barnetmodel.engine import simulate as simulate_module
+    from barnetmodel.engine.sampling import Sampler
+
+    monkeypatch.setattr(simulate_module, "BAND_DRAWS", 750)
+    s = load(str(ROOT / "scenarios" / "one_barnet_council_case.yaml")).scenario
+    assert summarise_simulation(simulate(s, 2000, 9, "monte_carlo"))["band_draws"] == 750
+    out = summarise_simulation(simulate(s, 2000, 9, "latin_hypercube"))
+    assert out["band_draws"] == 700
+    sampler = Sampler(s, 9, "latin_hypercube")
+    replicates = [project(s, sampler.draw(100)) for _ in range(7)]
+    for option in s.options:
+        cost = np.concatenate([r.cost(option, "nominal") for r in replicates])
+        expected = np.percentile(cost, [5, 50, 95], axis=0)
+        for k, p in enumerate([5, 50, 95]):
+            np.testing.assert_allclose(out["yearly"][option]["cost_nominal"][f"p{p}"], expected[k], rtol=1e-12)

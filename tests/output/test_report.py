@@ -14,6 +14,7 @@ import pytest
 
 from barnetmodel.output import report_html
 from barnetmodel.output.headline import headline
+from barnetmodel.output.views import standard_error_text
 from conftest import ROOT, SCENARIOS, computed
 
 BASES = ("nominal", "real", "present_value")
@@ -176,7 +177,9 @@ def expected_text(path: tuple, value: float, results: dict[str, Any]) -> str | N
         if path[1] == "yearly":
             return None
         if key == "standard_error":
-            return f"±{value:.2f}"
+            return standard_error_text(value)
+        if str(key).startswith("probability") and str(key).endswith("_standard_error"):
+            return f"{standard_error_text(value * 100)} pts"  # in percentage points
         if str(key).startswith("probability"):
             return f"{value:.1%}"
         if path[1] == "inputs":
@@ -217,6 +220,7 @@ def test_every_figure_of_the_risks_bias_uncertainty_and_sensitivity() -> None:
         ("uncertainty", "draws"): f"drawn {results['uncertainty']['draws']:,} times",
         ("uncertainty", "seed"): f"seed {results['uncertainty']['seed']})",
         ("uncertainty", "band_draws"): f"from the first {results['uncertainty']['band_draws']:,} draws",
+        ("uncertainty", "replicates"): f"{results['uncertainty']['replicates']} independent Latin Hypercube samples",
     }
     checked = 0
     for path, value in figures:

@@ -433,6 +433,15 @@ def test_monte_carlo_percentiles_as_values() -> None:
     assert list(p10) == pytest.approx(band["p10"], rel=1e-14)
     (target,) = [r for r in rows if r[:2] == ("Savings needed before 2015", "outsource")]
     assert target[2] == drawn["uncertainty"]["targets"][0]["probability_met"]
+    assert target[3] == drawn["uncertainty"]["targets"][0]["probability_met_standard_error"]
+    heading = next(i for i, r in enumerate(rows) if r[1] == "Chance it is the cheapest (PV)")
+    (chances,) = [r for r in rows[heading + 1 : heading + 3] if r[0] == title]
+    assert chances[1:5] == (
+        outsource["probability_cheapest"],
+        outsource["probability_cheapest_standard_error"],
+        outsource["probability_cheaper_than_baseline"],
+        outsource["probability_cheaper_than_baseline_standard_error"],
+    )
     (inflation,) = [r for r in rows if r[0] == "money.inflation"]
     assert inflation[1:3] == ("triangular: low 0.01, mode 0.02, high 0.03", pytest.approx(0.02))
 
