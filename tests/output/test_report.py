@@ -193,9 +193,9 @@ def expected_text(path: tuple, value: float, results: dict[str, Any]) -> str | N
         if key == "switching_value":
             assert row is not None
             return str(row["switching_text"])
-        if path[-2] == "search_range":  # shown where the input never switches the answer
+        if path[-2] == "search_range":  # shown where the input never switches the answer, or only outside it
             assert row is not None
-            return str(row["search_range_text"][key]) if row["switching_value"] is None else None
+            return str(row["search_range_text"][key]) if not row["within_range"] else None
         if key == "central_saving":  # in a sentence: £10.7m saved, or £4.1m more
             return f"£{abs(value):,.1f}m"
         return money(value)
