@@ -45,3 +45,17 @@ def test_tables_give_the_probabilities_standard_errors() -> None:
     p, se = option["probability_cheaper_than_baseline"], option["probability_cheaper_than_baseline_standard_error"]
     markdown = runner.invoke(app, ["run", COUNCIL, "--draws", "10000", "-f", "markdown"]).stdout
     assert probability_text(p, se) in markdown
+
+
+def test_a_risk_s_chance_says_what_it_is_a_chance_of() -> None:
+    # critics_stress: provider failure 25% over its window (2013/14 to 2022/23), fraud 10% a year.
+    from barnetmodel.output.views import risks
+
+    results = json.loads(runner.invoke(app, ["run", str(ROOT / "scenarios" / "critics_stress.yaml"), "-f", "json"]).stdout)
+    view = risks(results)
+    assert view is not None
+    chances = {row[0]: row[1] for row in view.rows}
+    assert chances["Provider failure (outsource)"] == "25.0% once in 2013/14-2022/23"
+    assert chances["Fraud (outsource)"] == "10.0% each year"
+    assert "in all" not in " ".join(chances.values())
+    assert "happens at most once" in view.note

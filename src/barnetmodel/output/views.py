@@ -156,7 +156,8 @@ def risks(results: dict[str, Any]) -> View | None:
     rows = []
     for option in results["options"]:
         for risk in option["risks"]:
-            chance = f"{risk['probability']:.1%}" + (" a year" if risk["per"] == "year" else " in all")
+            window = f"{financial_year(risk['from'])}-{financial_year(risk['to'])}"
+            chance = f"{risk['probability']:.1%}" + (" each year" if risk["per"] == "year" else f" once in {window}")
             rows.append(
                 [
                     f"{risk['name']} ({option['name']})",
@@ -172,7 +173,9 @@ def risks(results: dict[str, Any]) -> View | None:
         "Risks, at their expected cost",
         ["Risk", "Chance", "Recurs", "Recovered", "Expected\ncost PV"],
         rows,
-        note=f"Expected cost net of recoveries: {results['money']['units']['present_value']}. "
+        note="A risk happens at most once: 'each year', the chance in each year of its window until it happens; "
+        "'once in', the chance it happens at all in that window, in a year equally likely within it. "
+        f"Expected cost net of recoveries: {results['money']['units']['present_value']}. "
         "The central run carries each risk at this value; Monte Carlo draws it.",
     )
 
