@@ -51,7 +51,9 @@ def test_a_risk_s_chance_says_what_it_is_a_chance_of() -> None:
     # critics_stress: provider failure 25% over its window (2013/14 to 2022/23), fraud 10% a year.
     from barnetmodel.output.views import risks
 
-    results = json.loads(runner.invoke(app, ["run", str(ROOT / "scenarios" / "critics_stress.yaml"), "-f", "json"]).stdout)
+    results = json.loads(
+        runner.invoke(app, ["run", str(ROOT / "scenarios" / "critics_stress.yaml"), "-f", "json"]).stdout
+    )
     view = risks(results)
     assert view is not None
     chances = {row[0]: row[1] for row in view.rows}
