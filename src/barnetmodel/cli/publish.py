@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from barnetmodel.cli.shared import (
+    BASES,
     Basis,
+    Choice,
     CompareOption,
     Draws,
     Request,
@@ -19,6 +21,7 @@ from barnetmodel.cli.shared import (
     ScenarioFile,
     Seed,
     Settings,
+    Strict,
     compute,
     emit,
     fail,
@@ -37,19 +40,24 @@ class Chart(StrEnum):
     tornado = "tornado"
 
 
+CHARTS = Choice(Chart)
+
+
 def report(
     scenario: ScenarioFile,
     output: Annotated[
-        str | None, typer.Option("--output", "-o", help="Write the HTML to this file (whole or not at all).")
+        str | None,
+        typer.Option("--output", "-o", help="Write the HTML to this file (whole or not at all).", metavar="FILE"),
     ] = None,
     option: CompareOption = None,
     draws: Draws = None,
     seed: Seed = None,
     sampling: SamplingOption = None,
     settings: Settings = None,
+    strict: Strict = False,
 ) -> None:
     """A self-contained HTML report of a scenario, charts included, to publish or print."""
-    request = Request(scenario, option, draws, seed, sampling, settings or ())
+    request = Request(scenario, option, draws, seed, sampling, settings or (), strict)
     needs("barnetmodel report", "jinja2", "matplotlib")
     from barnetmodel.output import report_html
 
@@ -58,12 +66,29 @@ def report(
 
 def plot(
     scenario: ScenarioFile,
-    output: Annotated[str, typer.Option("--output", "-o", help="Image file: .png or .svg.", show_default=False)],
-    chart: Annotated[Chart, typer.Option("--chart", "-c", help="Which chart.")] = Chart.saving,
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="Image file: .png or .svg.", show_default=False, metavar="FILE")
+    ],
+    chart: Annotated[
+        Chart,
+        typer.Option(
+            "--chart",
+            "-c",
+            help="Which chart.",
+            parser=CHARTS.parse,
+            metavar=CHARTS.metavar,
+            autocompletion=CHARTS.complete,
+        ),
+    ] = Chart.saving,
     basis: Annotated[
         Basis | None,
         typer.Option(
-            "--basis", "-b", help="Price basis. Default: nominal for cost and saving, present_value for the tornado."
+            "--basis",
+            "-b",
+            help="Price basis. Default: nominal for cost and saving, present_value for the tornado.",
+            parser=BASES.parse,
+            metavar=BASES.metavar,
+            autocompletion=BASES.complete,
         ),
     ] = None,
     option: CompareOption = None,
@@ -71,9 +96,10 @@ def plot(
     seed: Seed = None,
     sampling: SamplingOption = None,
     settings: Settings = None,
+    strict: Strict = False,
 ) -> None:
     """Draw one chart of a scenario to a PNG or SVG file."""
-    request = Request(scenario, option, draws, seed, sampling, settings or ())
+    request = Request(scenario, option, draws, seed, sampling, settings or (), strict)
     fmt = IMAGE_FORMATS.get(Path(output).suffix.lower())
     if fmt is None:
         raise fail(f"{output}: the chart's format is chosen by the file name: end it in .png or .svg")

@@ -10,10 +10,11 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, NoReturn, TypeVar
 
 import typer
 
+from barnetmodel.cli import completion
 from barnetmodel.errors import Problem, ScenarioError
 
 if TYPE_CHECKING:
@@ -25,12 +26,44 @@ T = TypeVar("T")
 
 
 SETTINGS_HELP = (
-    "Change a value of the scenario before it is run: ADDRESS=VALUE, e.g. --set money.inflation=0.025 or "
-    '--set options.outsource.lines."CSG contract charge".total=400. Repeatable.'
+    "Change a value of the scenario before it is run, e.g. --set money.inflation=0.025 or "
+    """--set 'options.outsource.lines."CSG contract charge".total=400' (in a shell, quote an address holding """
+    "spaces or quotes). Repeatable."
 )
-Settings = Annotated[list[str] | None, typer.Option("--set", help=SETTINGS_HELP, show_default=False)]
-ScenarioFile = Annotated[str, typer.Argument(help="Scenario file (YAML).", show_default=False)]
-Output = Annotated[str | None, typer.Option("--output", "-o", help="Write to this file (whole or not at all).")]
+Settings = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set", help=SETTINGS_HELP, show_default=False, metavar="ADDRESS=VALUE", autocompletion=completion.settings
+    ),
+]
+ScenarioFile = Annotated[str, typer.Argument(help="Scenario file (YAML).", show_default=False, metavar="FILE")]
+Output = Annotated[
+    str | None, typer.Option("--output", "-o", help="Write to this file (whole or not at all).", metavar="FILE")
+]
+E = TypeVar("E", bound=StrEnum)
+
+
+class Choice(Generic[E]):
+    """How an option offers a choice among an enumeration's values: shown as a|b|c in --help, a wrong value
+    refused naming the choices (and the one meant, if close: not pydantic's "Value error, ..."), the
+    choices offered to shell completion."""
+
+    def __init__(self, kind: type[E]):
+        self.kind = kind
+        self.names = [member.value for member in kind]
+        self.metavar = "|".join(self.names)
+
+    def parse(self, text: str | E) -> E:
+        if isinstance(text, self.kind):
+            return text
+        if text in self.names:
+            return self.kind(text)
+        from barnetmodel.errors import did_you_mean
+
+        raise typer.BadParameter(f"'{text}' is not one of {', '.join(self.names)}{did_you_mean(text, self.names)}")
+
+    def complete(self, incomplete: str) -> list[str]:
+        return [name for name in self.names if name.startswith(incomplete)]
 
 
 class Format(StrEnum):
@@ -39,6 +72,20 @@ class Format(StrEnum):
     csv = "csv"
     markdown = "markdown"
     xlsx = "xlsx"
+
+
+FORMATS = Choice(Format)
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        help="How to show the results.",
+        parser=FORMATS.parse,
+        metavar=FORMATS.metavar,
+        autocompletion=FORMATS.complete,
+    ),
+]
 
 
 def report_problems(problems: list[Problem]) -> NoReturn:
@@ -54,6 +101,38 @@ def user_errors(action: Callable[[], T]) -> T:
         return action()
     except ScenarioError as error:
         report_problems(error.problems)
+
+
+Strict = Annotated[
+    bool,
+    typer.Option("--strict", help="Treat warnings (figures that are probably a mistake) as errors: exit 2. For CI."),
+]
+
+
+def show_warnings(loaded: Loaded) -> int:
+    """Print what a --set left out and every warning of a loaded scenario (standard error); their number."""
+    for note in loaded.notes:
+        typer.echo(note, err=True)
+    for warning in loaded.warnings:
+        typer.echo(str(warning), err=True)
+    return len(loaded.warnings)
+
+
+def strict_failure(warnings: int) -> NoReturn:
+    typer.echo(f"--strict: {warnings} warning{'s' if warnings != 1 else ''}, treated as errors", err=True)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def load_scenario(file: str, settings: Sequence[str] | None, strict: bool = False) -> Loaded:
+    """A scenario as every command loads it: a user's mistake printed and exit 2; its notes and warnings
+    on standard error; with `strict`, a warning is an error (exit 2)."""
+    from barnetmodel.scenario.load import load
+
+    loaded = user_errors(lambda: load(file, settings or ()))
+    warnings = show_warnings(loaded)
+    if strict and warnings:
+        strict_failure(warnings)
+    return loaded
 
 
 def emit(text: str | bytes, output: str | None, *, over_input: bool = False) -> None:
@@ -122,6 +201,10 @@ class Basis(StrEnum):
 class Sampling(StrEnum):
     monte_carlo = "monte_carlo"
     latin_hypercube = "latin_hypercube"
+
+
+BASES = Choice(Basis)
+SAMPLINGS = Choice(Sampling)
 
 
 class ProgressReporter:
@@ -203,14 +286,29 @@ def compared_option(loaded: Loaded, option: str | None, scenario: str, required:
 
 Draws = Annotated[
     int | None,
-    typer.Option("--draws", "-n", min=0, help="Monte Carlo draws (0: central case only). Default: the file's."),
+    typer.Option(
+        "--draws", "-n", min=0, metavar="N", help="Monte Carlo draws (0: central case only). Default: the file's."
+    ),
 ]
-Seed = Annotated[int | None, typer.Option("--seed", min=0, help="Random seed. Default: the file's.")]
+Seed = Annotated[int | None, typer.Option("--seed", min=0, metavar="SEED", help="Random seed. Default: the file's.")]
 SamplingOption = Annotated[
-    Sampling | None, typer.Option("--sampling", help="monte_carlo or latin_hypercube. Default: the file's.")
+    Sampling | None,
+    typer.Option(
+        "--sampling",
+        help="How the draws are made. Default: the file's.",
+        parser=SAMPLINGS.parse,
+        metavar=SAMPLINGS.metavar,
+        autocompletion=SAMPLINGS.complete,
+    ),
 ]
 CompareOption = Annotated[
-    str | None, typer.Option("--option", help="Option compared with the baseline. Default: the first other.")
+    str | None,
+    typer.Option(
+        "--option",
+        metavar="OPTION",
+        help="Option compared with the baseline. Default: the first other.",
+        autocompletion=completion.options,
+    ),
 ]
 
 
@@ -260,15 +358,15 @@ class Request:
     seed: int | None = None
     sampling: Sampling | None = None
     settings: Sequence[str] = ()
+    strict: bool = False
 
 
 def compute(request: Request, *, sensitivity: bool = False, basis: str = "present_value") -> dict[str, Any]:
     """A scenario file's results as `run` makes them (draws as the file says, unless overridden), with
     results["sensitivity"] of the requested option against the baseline if asked; a user's mistake exits 2."""
     from barnetmodel.analysis.analyse import add_sensitivity
-    from barnetmodel.scenario.load import load
 
-    loaded = user_errors(lambda: load(request.scenario, request.settings))
+    loaded = load_scenario(request.scenario, request.settings, request.strict)
     option = compared_option(loaded, request.option, request.scenario, required=False)
     results = analyse_showing_progress(loaded, request.draws, request.seed, request.sampling)
     if sensitivity and option is not None:

@@ -14,13 +14,17 @@ if TYPE_CHECKING:
 
 def test(
     paths: Annotated[
-        list[str], typer.Argument(help="Test files, or folders of them (*.yaml, *.yml).", show_default=False)
+        list[str],
+        typer.Argument(help="Test files, or folders of them (*.yaml, *.yml).", show_default=False, metavar="PATH..."),
     ],
     update: Annotated[
         bool, typer.Option("--update", help="Write the new figures into the test files, for an intended change.")
     ] = False,
     junit_xml: Annotated[
-        str | None, typer.Option("--junit-xml", help="Also write a JUnit XML report to this file.", show_default=False)
+        str | None,
+        typer.Option(
+            "--junit-xml", help="Also write a JUnit XML report to this file.", show_default=False, metavar="FILE"
+        ),
     ] = None,
 ) -> None:
     """Run scenario tests: exit 0 when all pass, 1 when a figure is off, 2 for a bad test or scenario."""
