@@ -117,17 +117,19 @@ def test_progress_bar_only_in_a_terminal_and_only_for_long_runs(monkeypatch: pyt
 
     from rich.console import Console
 
-    from barnetmodel.cli.shared import ProgressReporter
+    from barnetmodel.cli.shared import Stages
 
     clock = iter(float(t) for t in range(100))
     monkeypatch.setattr("time.perf_counter", lambda: next(clock))  # each chunk "takes" a second
     screen = io.StringIO()
-    slow = ProgressReporter(10, Console(file=screen, force_terminal=True))
+    slow = Stages(Console(file=screen, force_terminal=True), delay=1.0)
+    slow.stage("Drawing", 10)
     slow.advance(1)  # 1 s for a tenth: the run looks to take 10 s, so the bar appears
     assert slow.bar is not None
     slow.advance(9)
-    slow.finish()
-    piped = ProgressReporter(10, Console(file=io.StringIO(), force_terminal=False))
+    slow.close()
+    piped = Stages(Console(file=io.StringIO(), force_terminal=False), delay=1.0)
+    piped.stage("Drawing", 10)
     piped.advance(1)
     assert piped.bar is None  # never when standard error is not a terminal
 

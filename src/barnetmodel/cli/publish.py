@@ -21,6 +21,7 @@ from barnetmodel.cli.shared import (
     ScenarioFile,
     Seed,
     Settings,
+    Stages,
     Strict,
     compute,
     emit,
@@ -61,7 +62,14 @@ def report(
     needs("barnetmodel report", "jinja2", "matplotlib")
     from barnetmodel.output import report_html
 
-    emit(report_html.render(compute(request, sensitivity=True)), output)
+    stages = Stages()
+    try:
+        results = compute(request, stages, sensitivity=True)
+        stages.stage("Charts and the report")
+        page = report_html.render(results)
+    finally:
+        stages.close()
+    emit(page, output)
 
 
 def plot(
@@ -109,12 +117,19 @@ def plot(
     tornado = chart is Chart.tornado
     basis_name = basis.value if basis else ("present_value" if tornado else "nominal")
     # The tornado moves one input at a time and needs no draws; the other charts draw their bands from them.
-    results = compute(replace(request, draws=0) if tornado else request, sensitivity=tornado, basis=basis_name)
+    stages = Stages()
     try:
+        results = compute(
+            replace(request, draws=0) if tornado else request, stages, sensitivity=tornado, basis=basis_name
+        )
+        stages.stage("The chart")
         figure = charts.chart(results, chart.value, basis_name)
+        image = charts.to_bytes(figure, fmt)
     except charts.NoChartData as error:
         raise fail(f"barnetmodel plot: {error}") from None
-    emit(charts.to_bytes(figure, fmt), output)
+    finally:
+        stages.close()
+    emit(image, output)
 
 
 def workbook(projection: Projection, results: dict[str, Any], output: str | None) -> None:

@@ -207,60 +207,101 @@ BASES = Choice(Basis)
 SAMPLINGS = Choice(Sampling)
 
 
-class ProgressReporter:
-    """A progress bar on standard error, shown only in a terminal and once a run looks to take over a second."""
+class Stages:
+    """What a long command is doing, on standard error: each stage's name (and, for the draws, a bar), shown
+    only in a terminal, and only once the command has taken `delay` seconds or its draws look to take that
+    long. Nothing is printed that stays: the display goes when the command is done."""
 
-    def __init__(self, total: int, console: Any = None):
+    def __init__(self, console: Any = None, delay: float = 1.0):
+        import threading
         import time
 
         from rich.console import Console
 
-        self.total = total
-        self.done = 0
         self.console = console or Console(stderr=True)
+        self.delay = delay
         self.started = time.perf_counter()
+        self.lock = threading.Lock()
         self.bar: Any = None
         self.task: Any = None
+        self.name = ""
+        self.total: int | None = None
+        self.done = 0
+        self.closed = False
+        self.timer: Any = None
+        if self.console.is_terminal:
+            self.timer = threading.Timer(delay, self._show)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        """A new stage begins: `total` steps (draws) when it counts them, else it just runs."""
+        with self.lock:
+            self.name, self.total, self.done = name, total, 0
+            if self.bar is not None:  # a new task: a stage without steps shows a pulsing bar, no percentage
+                self.bar.remove_task(self.task)
+                self.task = self.bar.add_task(name, total=total)
 
     def advance(self, n: int) -> None:
         import time
 
-        self.done += n
-        if self.bar is not None:
-            self.bar.update(self.task, completed=self.done)
-            return
-        elapsed = time.perf_counter() - self.started
-        if self.console.is_terminal and self.done < self.total and elapsed / self.done * self.total > 1.0:
-            from rich.progress import Progress
+        with self.lock:
+            self.done += n
+            if self.bar is not None:
+                self.bar.update(self.task, completed=self.done)
+                return
+            elapsed = time.perf_counter() - self.started
+            total = self.total or 0
+            if self.console.is_terminal and 0 < self.done < total and elapsed / self.done * total > self.delay:
+                self._start()
 
-            self.bar = Progress(console=self.console, transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task("Drawing", total=self.total, completed=self.done)
+    def _show(self) -> None:
+        with self.lock:
+            if not self.closed and self.bar is None:
+                self._start()
 
-    def finish(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+    def _start(self) -> None:
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn
+
+        columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TaskProgressColumn())
+        self.bar = Progress(*columns, console=self.console, transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task(self.name, total=self.total, completed=self.done)
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
+            if self.timer is not None:
+                self.timer.cancel()
+            if self.bar is not None:
+                self.bar.stop()
 
 
 def analyse_showing_progress(
-    loaded: Loaded, draws: int | None, seed: int | None, sampling: Sampling | None
+    loaded: Loaded,
+    draws: int | None,
+    seed: int | None,
+    sampling: Sampling | None,
+    stages: Stages | None = None,
 ) -> dict[str, Any]:
-    """analysis.analyse with a progress bar on standard error while the draws run; figures that
-    overflow are a clear error (exit 2), not inf in the output."""
+    """analysis.analyse with what it is doing on standard error (see Stages); figures that overflow are a
+    clear error (exit 2), not inf in the output."""
     import numpy as np
 
     from barnetmodel.analysis.analyse import analyse
     from barnetmodel.analysis.results import check_finite
 
     total = loaded.scenario.uncertainty.draws if draws is None else draws
-    progress = ProgressReporter(total)
+    progress = stages or Stages()
+    progress.stage(f"Drawing {total:,} times" if total else "The central case", total or None)
     try:
         with np.errstate(over="ignore", invalid="ignore"):  # reported by check_finite, clearly
             results = analyse(
                 loaded, draws=draws, seed=seed, sampling=sampling.value if sampling else None, on_chunk=progress.advance
             )
     finally:
-        progress.finish()
+        if stages is None:
+            progress.close()
     user_errors(lambda: check_finite(results, loaded.source.file))
     return results
 
@@ -361,14 +402,18 @@ class Request:
     strict: bool = False
 
 
-def compute(request: Request, *, sensitivity: bool = False, basis: str = "present_value") -> dict[str, Any]:
+def compute(
+    request: Request, stages: Stages, *, sensitivity: bool = False, basis: str = "present_value"
+) -> dict[str, Any]:
     """A scenario file's results as `run` makes them (draws as the file says, unless overridden), with
-    results["sensitivity"] of the requested option against the baseline if asked; a user's mistake exits 2."""
+    results["sensitivity"] of the requested option against the baseline if asked; a user's mistake exits 2.
+    Each stage is shown on `stages`."""
     from barnetmodel.analysis.analyse import add_sensitivity
 
     loaded = load_scenario(request.scenario, request.settings, request.strict)
     option = compared_option(loaded, request.option, request.scenario, required=False)
-    results = analyse_showing_progress(loaded, request.draws, request.seed, request.sampling)
+    results = analyse_showing_progress(loaded, request.draws, request.seed, request.sampling, stages)
     if sensitivity and option is not None:
+        stages.stage("Sensitivity: tornado and switching values")
         results = add_sensitivity(results, loaded.scenario, option, basis)
     return results
