@@ -1,4 +1,4 @@
-"""The README's examples are run, so they never go stale."""
+"""The examples of the README and of every page in docs/ are run, so they never go stale."""
 
 from __future__ import annotations
 
@@ -17,11 +17,14 @@ from barnetmodel.scenario.load import load
 from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+PAGES = {path.name: path.read_text(encoding="utf-8") for path in sorted((ROOT / "docs").glob("*.md"))}
+# Everything a user reads: the README first, then each page of docs/.
+DOCUMENTS = "\n".join([README, *PAGES.values()])
 runner = CliRunner()
 
 
 def blocks(language: str) -> list[str]:
-    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.DOTALL)
+    return re.findall(rf"```{language}\n(.*?)```", DOCUMENTS, flags=re.DOTALL)
 
 
 def console_examples() -> list[tuple[str, list[str]]]:
@@ -48,7 +51,7 @@ def test_console_example(command: str, expected: list[str], monkeypatch: pytest.
     assert result.exit_code == 0, result.output
     lines = [line.rstrip() for line in result.stdout.splitlines()]
     for line in expected:
-        assert line.rstrip() in lines, f"README line not in output: {line}"
+        assert line.rstrip() in lines, f"documented line not in output: {line}"
 
 
 def test_walkthrough_scenario_runs_and_its_typo_gives_the_error_shown(tmp_path: Path) -> None:
@@ -73,7 +76,7 @@ def test_walkthrough_scenario_runs_and_its_typo_gives_the_error_shown(tmp_path: 
 
 def test_growth_example_in_conventions(tmp_path: Path) -> None:
     # "annual: 10, growth: 0.05 with price_base: 2013 is 10 in 2013/14 and 10.5 in 2014/15"
-    assert "10 in 2013/14 and\n  10.5 in 2014/15" in README
+    assert "10 in 2013/14 and\n  10.5 in 2014/15" in PAGES["conventions.md"]
 
 
 def test_extends_example_runs_beside_the_council_case(tmp_path: Path) -> None:
@@ -107,7 +110,7 @@ def test_the_scenario_test_example_passes_and_its_failure_reads_as_shown(
 
 def ci_commands() -> list[str]:
     """Every `barnetmodel ...` command of the CI section's shell and YAML snippets."""
-    section = README.split("## Using barnetmodel in CI")[1].split("\n## ")[0]
+    section = PAGES["ci-and-tests.md"].split("## Using barnetmodel in CI")[1].split("\n## ")[0]
     snippets = re.findall(r"```(?:sh|yaml)\n(.*?)```", section, flags=re.DOTALL)
     found = re.findall(r"^\s*(?:- (?:run: )?)?(barnetmodel .*)$", "\n".join(snippets), flags=re.MULTILINE)
     return list(dict.fromkeys(found))

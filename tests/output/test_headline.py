@@ -144,8 +144,8 @@ def test_a_share_short_of_a_target_never_reads_as_100_percent(share: float, met:
     assert share_text(share, met) == text
 
 
-def test_the_readme_quotes_the_critics_answer_as_the_report_gives_it() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_docs_quote_the_critics_answer_as_the_report_gives_it() -> None:
+    readme = (ROOT / "docs" / "outputs.md").read_text(encoding="utf-8")
     (quoted,) = [b.strip() for b in re.findall(r"```text\n(.*?)```", readme, flags=re.DOTALL) if "P10-P90 " in b]
     _, results = computed(ROOT / "scenarios" / "critics_stress.yaml")
     assert headline(results) == quoted

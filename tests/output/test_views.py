@@ -56,7 +56,7 @@ def test_a_risk_s_chance_says_what_it_is_a_chance_of() -> None:
     )
     view = risks(results)
     assert view is not None
-    chances = {row[0]: row[1] for row in view.rows}
+    chances = {row[0]: " ".join(row[1].split()) for row in view.rows}  # the window on a line of its own
     assert chances["Provider failure (outsource)"] == "25.0% once in 2013/14-2022/23"
     assert chances["Fraud (outsource)"] == "10.0% each year"
     assert "in all" not in " ".join(chances.values())

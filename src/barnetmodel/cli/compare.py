@@ -16,6 +16,7 @@ from barnetmodel.cli.shared import (
     analyse_showing_progress,
     publish,
     report_problems,
+    say,
     show_warnings,
     strict_failure,
 )
@@ -43,7 +44,7 @@ def compare(
     from barnetmodel.scenario.load import load
 
     if len(scenarios) < 2:
-        typer.echo("compare: give two or more scenario files", err=True)
+        say("compare: give two or more scenario files", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     loaded, problems = [], []
     for path in scenarios:  # every file's problems, not just the first file's
@@ -58,9 +59,7 @@ def compare(
         strict_failure(warnings)
     units = {item.scenario.money.unit for item in loaded}
     if len(units) > 1:
-        typer.echo(
-            f"compare: the files' money is in different units ({', '.join(sorted(units))}): not comparable", err=True
-        )
+        say(f"compare: the files' money is in different units ({', '.join(sorted(units))}): not comparable", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     result = compare_scenarios(loaded, lambda item: analyse_showing_progress(item, draws, None, None))
     publish(result, format, output, compare_out.show, compare_out.render_csv, compare_out.render_markdown)

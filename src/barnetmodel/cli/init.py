@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from barnetmodel.cli.shared import Choice, emit, fail
+from barnetmodel.cli.shared import Choice, emit, fail, say
 
 
 class Template(StrEnum):
@@ -44,5 +44,6 @@ def init(
         raise fail(f"{file}: there is a file there already; choose another name, or --force to replace it")
     text = (files("barnetmodel") / "templates" / f"{template.value.replace('-', '_')}.yaml").read_text("utf-8")
     emit(text, file)
-    typer.echo(f"{file}: a starter scenario ({template.value}). Check it with `barnetmodel validate {file}`,")
-    typer.echo(f"then `barnetmodel run {file}`.")
+    if file != "-":  # written to standard output, the scenario is all it prints
+        say(f"{file}: a starter scenario ({template.value}). Check it with `barnetmodel validate {file}`,")
+        say(f"then `barnetmodel run {file}`.")

@@ -20,6 +20,7 @@ from barnetmodel.cli.shared import (
     compared_option,
     load_scenario,
     publish,
+    say,
 )
 
 
@@ -50,7 +51,7 @@ def sensitivity(
     from barnetmodel.output import sensitivity_out
 
     if percent is not None and percent <= 0:
-        typer.echo(f"--percent: should be above 0, not {percent:g}", err=True)
+        say(f"--percent: should be above 0, not {percent:g}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     loaded = load_scenario(scenario, settings, strict)
     option = compared_option(loaded, option, scenario)

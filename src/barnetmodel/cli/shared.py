@@ -58,9 +58,10 @@ class Choice(Generic[E]):
             return text
         if text in self.names:
             return self.kind(text)
-        from barnetmodel.errors import did_you_mean
+        from barnetmodel.errors import did_you_mean, printable
 
-        raise typer.BadParameter(f"'{text}' is not one of {', '.join(self.names)}{did_you_mean(text, self.names)}")
+        hint = did_you_mean(text, self.names)
+        raise typer.BadParameter(printable(f"'{text}' is not one of {', '.join(self.names)}{hint}", one_line=True))
 
     def complete(self, incomplete: str) -> list[str]:
         return [name for name in self.names if name.startswith(incomplete)]
@@ -88,10 +89,18 @@ FormatOption = Annotated[
 ]
 
 
+def say(message: str, err: bool = False) -> None:
+    """Print a line; whatever text of a user's it quotes (a file name, a key) is shown, never obeyed: control
+    characters as visible escapes, on one line."""
+    from barnetmodel.errors import printable
+
+    typer.echo(printable(message, one_line=True), err=err)
+
+
 def report_problems(problems: list[Problem]) -> NoReturn:
     """Print a user's mistakes as `file:line:col: field.path: message` and exit 2."""
     for problem in problems:
-        typer.echo(str(problem), err=True)
+        say(str(problem), err=True)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -112,14 +121,14 @@ Strict = Annotated[
 def show_warnings(loaded: Loaded) -> int:
     """Print what a --set left out and every warning of a loaded scenario (standard error); their number."""
     for note in loaded.notes:
-        typer.echo(note, err=True)
+        say(note, err=True)
     for warning in loaded.warnings:
-        typer.echo(str(warning), err=True)
+        say(str(warning), err=True)
     return len(loaded.warnings)
 
 
 def strict_failure(warnings: int) -> NoReturn:
-    typer.echo(f"--strict: {warnings} warning{'s' if warnings != 1 else ''}, treated as errors", err=True)
+    say(f"--strict: {warnings} warning{'s' if warnings != 1 else ''}, treated as errors", err=True)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -136,25 +145,23 @@ def load_scenario(file: str, settings: Sequence[str] | None, strict: bool = Fals
 
 
 def emit(text: str | bytes, output: str | None, *, over_input: bool = False) -> None:
-    """Print, or write whole to a file (never a half-written file). Bytes only go to a file. A file
-    the command has read (a scenario, a file it extends) is never written over, unless `over_input`
-    (`test --update`, whose job that is)."""
+    """Print, or write to `output` (output.atomic: a file whole or not at all; a device, a FIFO or `-`,
+    standard output, directly). A file the command has read (a scenario, a file it extends) is never
+    written over, unless `over_input` (`test --update`, whose job that is)."""
     if output is None:
         assert isinstance(text, str), "binary output needs a file"
         sys.stdout.write(text)
         return
-    from barnetmodel.output.atomic import same_file, write_atomic
+    from barnetmodel.output.atomic import OutputError, same_file, write_output
     from barnetmodel.scenario.yaml_source import FILES_READ
 
     read = next((file for file in sorted(FILES_READ) if same_file(output, file)), None)
     if read is not None and not over_input:
-        typer.echo(f"{output}: is an input ({read}); the output is not written over it", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT)
+        raise fail(f"{output}: is an input ({read}); the output is not written over it")
     try:
-        write_atomic(output, text)
-    except OSError as error:
-        typer.echo(f"{output}: cannot write: {error.strerror or error}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        write_output(output, text)
+    except OutputError as error:
+        raise fail(str(error)) from None
 
 
 def publish(
@@ -172,7 +179,7 @@ def publish(
     from rich.console import Console
 
     if fmt is Format.xlsx:
-        typer.echo("--format xlsx: a workbook is made by `barnetmodel run` only", err=True)
+        say("--format xlsx: a workbook is made by `barnetmodel run` only", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     if fmt is Format.table and output is None:
         show(result, Console())
@@ -314,13 +321,13 @@ def compared_option(loaded: Loaded, option: str | None, scenario: str, required:
         from barnetmodel.errors import did_you_mean
 
         known = ", ".join(options) or "none"
-        typer.echo(
+        say(
             f"--option: '{option}' is not an option to compare{did_you_mean(option, options)} (options: {known})",
             err=True,
         )
         raise typer.Exit(EXIT_BAD_INPUT)
     if not options and required:
-        typer.echo(f"{scenario}: options: there is no option to compare with the baseline", err=True)
+        say(f"{scenario}: options: there is no option to compare with the baseline", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     return option or next(iter(options), None)
 
@@ -356,12 +363,14 @@ CompareOption = Annotated[
 INSTALL_HINT = "pip install 'barnetmodel[report]'"
 
 
-class MissingExtra(Exception):
-    """A command needs a package of an optional extra that is not installed."""
+def fail(message: str) -> typer.Exit:
+    """Print a usage problem and give the exit to raise: code 2, no traceback."""
+    say(message, err=True)
+    return typer.Exit(EXIT_BAD_INPUT)
 
 
-def require(command: str, *modules: str) -> None:
-    """Import `modules`, or raise MissingExtra naming the ones missing and how to install them."""
+def needs(command: str, *modules: str) -> None:
+    """Import `modules` of the `report` extra, or exit 2 naming the ones missing and how to install them."""
     missing = []
     for module in modules:
         try:
@@ -371,22 +380,7 @@ def require(command: str, *modules: str) -> None:
     if missing:
         names = " and ".join(missing)
         verb = "is" if len(missing) == 1 else "are"
-        raise MissingExtra(
-            f"{command} needs {names}, which {verb} not installed; install the report extra: {INSTALL_HINT}"
-        )
-
-
-def fail(message: str) -> typer.Exit:
-    """Print a usage problem and give the exit to raise: code 2, no traceback."""
-    typer.echo(message, err=True)
-    return typer.Exit(EXIT_BAD_INPUT)
-
-
-def needs(command: str, *modules: str) -> None:
-    try:
-        require(command, *modules)
-    except MissingExtra as error:
-        raise fail(str(error)) from None
+        raise fail(f"{command} needs {names}, which {verb} not installed; install the report extra: {INSTALL_HINT}")
 
 
 @dataclass(frozen=True)

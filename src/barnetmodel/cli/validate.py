@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from barnetmodel.cli import completion
-from barnetmodel.cli.shared import EXIT_BAD_INPUT, Strict, show_warnings, strict_failure
+from barnetmodel.cli.shared import EXIT_BAD_INPUT, Strict, say, show_warnings, strict_failure
 
 
 def validate(
@@ -35,15 +35,13 @@ def validate(
         except ScenarioError as error:
             with_problems += 1
             for problem in error.problems:
-                typer.echo(str(problem), err=True)
+                say(str(problem), err=True)
         else:
             warnings = show_warnings(loaded)
             warned += warnings
-            typer.echo(
-                f"{file}: valid" + (f", with {warnings} warning{'s' if warnings != 1 else ''}" if warnings else "")
-            )
+            say(f"{file}: valid" + (f", with {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""))
     if with_problems:
-        typer.echo(f"problems in {with_problems} of {len(files)} files", err=True)
+        say(f"problems in {with_problems} of {len(files)} files", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     if strict and warned:
         strict_failure(warned)

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from barnetmodel.output import terminal_chart
-from barnetmodel.output.views import View, all_views, header
+from barnetmodel.output.views import View, all_views, header, terminal_safe
 
 # The narrowest a column of text gets before the table is split (longer words fold): the first
 # column, the labels, a little wider, so that a label wraps over a few lines rather than many.
@@ -104,6 +104,7 @@ def print_view(console: Console, view: View) -> None:
 
 
 def show(results: dict[str, Any], console: Console) -> None:
+    results = terminal_safe(results)
     lines = header(results)
     console.print(Text(lines[0], style="bold"))
     for line in lines[1:]:

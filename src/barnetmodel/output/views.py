@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from barnetmodel.errors import printable
 from barnetmodel.scenario.models import financial_year
 
 
@@ -16,6 +17,18 @@ class View:
     rows: list[list[str]]
     note: str = ""
     wrap_all: bool = False  # text in every column (not figures that must stay whole)
+
+
+def terminal_safe(data: Any) -> Any:
+    """Results with every text (keys too, so lookups still match) made safe for a terminal: control characters
+    shown as escapes, never obeyed. Tables are built of rich Text, never markup, so '[bold]' stays as written."""
+    if isinstance(data, str):
+        return printable(data)
+    if isinstance(data, dict):
+        return {terminal_safe(key): terminal_safe(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [terminal_safe(value) for value in data]
+    return data
 
 
 def money(value: float) -> str:
@@ -157,7 +170,7 @@ def risks(results: dict[str, Any]) -> View | None:
     for option in results["options"]:
         for risk in option["risks"]:
             window = f"{financial_year(risk['from'])}-{financial_year(risk['to'])}"
-            chance = f"{risk['probability']:.1%}" + (" each year" if risk["per"] == "year" else f" once in {window}")
+            chance = f"{risk['probability']:.1%}" + (" each year" if risk["per"] == "year" else f" once in\n{window}")
             rows.append(
                 [
                     f"{risk['name']} ({option['name']})",
