@@ -3,7 +3,6 @@ rates written as whole numbers; plausibility warnings (and --strict); a dotted n
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -210,5 +209,16 @@ def test_a_setting_without_a_value_suggests_quoting() -> None:
         split_setting("options.outsource.lines.Re")
 
 
-def dedent(text: str) -> str:
-    return textwrap.dedent(text)
+def test_inflation_is_bounded_as_the_docs_say(write: Write) -> None:
+    # docs/scenario-format.md: above -0.5 and below 1, both ends excluded.
+    from conftest import ROOT
+
+    row = next(
+        line
+        for line in (ROOT / "docs" / "scenario-format.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `money.inflation`")
+    )
+    assert "above -0.5 and below 1" in row
+    for value, code in [(-0.5, 2), (-0.49, 0), (0.99, 0), (1, 2)]:
+        text = PLAIN.replace("inflation: 0.02", f"inflation: {value}")
+        assert runner.invoke(app, ["validate", str(write(text))]).exit_code == code, value

@@ -109,9 +109,11 @@ def long_keys(count: int) -> str:
 @pytest.mark.parametrize("count", [1, 2], ids=["two options", "three options"])
 def test_long_option_keys_keep_every_column(write: Callable[[str], Path], count: int, width: int) -> None:
     path = str(write(long_keys(count)))
-    for args in (["run", path], ["run", path, "--draws", "200"]):
+    for args in (["run", path], ["run", path, "--draws", "200"], ["sensitivity", path]):
         table = invoke(args, width)
         assert_whole(table, invoke([*args, "-f", "markdown"]), width)
+        if args[0] == "sensitivity":
+            continue
         # The discount factors whole (3.5%: 1, 1/1.035, 1/1.035^2), never "1.00…"
         assert all(f"{1 / 1.035**t:.4f}" in table for t in range(3)) and "…" not in table
         assert "2013/14" in table and "2015/16" in table
