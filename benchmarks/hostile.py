@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "cli"))
 
-from hostile import CASES  # noqa: E402
+from hostile_cases import CASES  # noqa: E402
 
 # Run the command in a child that reports its own peak resident memory on the way out. VmHWM,
 # not getrusage's ru_maxrss: on Linux a child's ru_maxrss starts from its parent's at fork.
@@ -28,7 +28,7 @@ def peak():
         if line.startswith("VmHWM:"):
             print("PEAK", line.split()[1], file=sys.stderr)
 atexit.register(peak)
-from barnetmodel.cli import main
+from barnetmodel.cli.app import main
 sys.argv = ["barnetmodel", *sys.argv[1:]]
 main()
 """

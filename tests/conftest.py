@@ -47,9 +47,9 @@ def write(tmp_path: Path) -> Callable[[str], Path]:
 def computed(path: Path, draws: int | None = None, sensitivity: bool = False) -> tuple[Any, dict[str, Any]]:
     """(projection, results) of a scenario file, as the commands compute them: the Monte Carlo draws the
     file asks for (or `draws`), and with `sensitivity` the section `report` and `plot` add."""
-    from barnetmodel.analysis import add_sensitivity, analyse
-    from barnetmodel.engine import project
-    from barnetmodel.load import load
+    from barnetmodel.analysis.analyse import add_sensitivity, analyse
+    from barnetmodel.engine.projection import project
+    from barnetmodel.scenario.load import load
 
     loaded = load(str(path))
     results = analyse(loaded, draws=draws)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from barnetmodel.cli import app
-from barnetmodel.load import load
+from barnetmodel.cli.app import app
+from barnetmodel.scenario.load import load
 from conftest import SCENARIOS
 
 runner = CliRunner()

@@ -1,6 +1,6 @@
 """`python -m barnetmodel`."""
 
-from barnetmodel.cli import main
+from barnetmodel.cli.app import main
 
 if __name__ == "__main__":
     main()

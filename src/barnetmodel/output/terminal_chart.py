@@ -13,9 +13,9 @@ from typing import Any
 from rich.console import Group
 from rich.text import Text
 
-from barnetmodel.labels import financial_year
 from barnetmodel.output.optional_sections import Band, bands
 from barnetmodel.output.views import money
+from barnetmodel.scenario.models import financial_year
 
 SAVING, EXTRA_COST, BAND, AXIS = "█", "▒", "─", "│"
 YEAR_WIDTH = 7  # '2013/14'

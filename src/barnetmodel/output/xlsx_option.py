@@ -13,8 +13,7 @@ from collections.abc import Callable
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from barnetmodel.engine import BASES
-from barnetmodel.labels import financial_year
+from barnetmodel.engine.projection import BASES
 from barnetmodel.output import xlsx_formulas
 from barnetmodel.output.xlsx_cells import (
     BOLD,
@@ -28,7 +27,7 @@ from barnetmodel.output.xlsx_cells import (
     ref,
     sum_of,
 )
-from barnetmodel.scenario import Option, Scenario
+from barnetmodel.scenario.models import Option, Scenario, financial_year
 
 RISK_PREFIX = "Risk: "  # a risk's rows are labelled so, apart from a line of the same name
 

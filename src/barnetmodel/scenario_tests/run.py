@@ -7,10 +7,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path as FilePath
 from typing import Any
 
-from barnetmodel import yaml_source
-from barnetmodel.address import AddressError
 from barnetmodel.errors import Path, Problem, ScenarioError
-from barnetmodel.extends import resolve
+from barnetmodel.scenario import yaml_source
+from barnetmodel.scenario.address import AddressError
+from barnetmodel.scenario.extends import resolve
 from barnetmodel.scenario_tests.spec import ScenarioTest, read
 
 
@@ -62,10 +62,13 @@ def show(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else repr(value)
 
 
-def find_test_files(paths: list[str]) -> tuple[list[str], list[Problem]]:
-    """The test files named, and every .yaml/.yml file under the folders named, in a stable order."""
+def find_test_files(paths: list[str]) -> tuple[list[str], list[Problem], list[str]]:
+    """The test files named, and every .yaml/.yml file under the folders named, in a stable order; and the
+    scenario files found in those folders, skipped (as pytest skips files that are not tests). A file named
+    on its own is always taken for a test file."""
     files: list[str] = []
     problems = []
+    skipped: list[str] = []
     for given in paths:
         path = FilePath(given)
         if path.is_dir():
@@ -75,15 +78,37 @@ def find_test_files(paths: list[str]) -> tuple[list[str], list[Problem]]:
                 for p in path.rglob(pattern)
                 if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
+            scenarios = [file for file in found if is_scenario_file(file)]
+            found = [file for file in found if file not in scenarios]
+            skipped += scenarios
             if not found:
-                problems.append(Problem(given, "no test files (*.yaml, *.yml) in this folder"))
+                also = f"; {count(len(scenarios), 'scenario file')} skipped" if scenarios else ""
+                problems.append(Problem(given, f"no test files (*.yaml, *.yml) in this folder{also}"))
             files += found
         else:
             files.append(given)  # a missing file is reported when it is read
     unique: dict[str, str] = {}  # a file named twice (a.yaml, ./a.yaml) is run once
     for file in files:
         unique.setdefault(os.path.realpath(file), file)
-    return list(unique.values()), problems
+    return list(unique.values()), problems, list(dict.fromkeys(skipped))
+
+
+# A scenario file has these at its top (`extends` alone may stand for the rest); a test file never does.
+SCENARIO_KEYS = {"options", "baseline", "horizon", "extends"}
+
+
+def is_scenario_file(file: str) -> bool:
+    """Whether a file is a scenario rather than a test file: a mapping with a scenario's keys and no test's
+    `scenario` and `outputs`. A file that cannot be read is not: it is reported as the test file it may be."""
+    try:
+        data = yaml_source.load(file).data
+    except ScenarioError:
+        return False
+    return isinstance(data, dict) and bool(SCENARIO_KEYS & set(data)) and not {"scenario", "outputs"} & set(data)
+
+
+def count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def run_file(file: str) -> FileOutcome:
@@ -129,7 +154,7 @@ def _read_scenario(file: str, cache: dict[str, yaml_source.Source | ScenarioErro
 def _run_test(
     test: ScenarioTest, base: Path, source: yaml_source.Source, cache: dict[str, yaml_source.Source | ScenarioError]
 ) -> list[Failure]:
-    from barnetmodel.overrides import apply_override
+    from barnetmodel.scenario.overrides import apply_override
 
     try:
         scenario_source = _read_scenario(scenario_file(source.file, test), cache)
@@ -159,9 +184,9 @@ def _results(
     only, whatever the file says); a problem an override caused is put at the override."""
     import numpy as np
 
-    from barnetmodel.analysis import analyse
-    from barnetmodel.finite import check_finite
-    from barnetmodel.load import Loaded, validate
+    from barnetmodel.analysis.analyse import analyse
+    from barnetmodel.analysis.results import check_finite
+    from barnetmodel.scenario.load import Loaded, validate
 
     try:
         scenario = validate(scenario_source)
@@ -191,7 +216,7 @@ def _blame_overrides(
 
 
 def _compare_all(test: ScenarioTest, base: Path, source: yaml_source.Source, results: dict[str, Any]) -> list[Failure]:
-    from barnetmodel.result_address import resolve
+    from barnetmodel.analysis.result_address import resolve
 
     failures = []
     problems = []

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 
 from pydantic import Field, PlainValidator, ValidationError, WithJsonSchema
 
-from barnetmodel import yaml_source
 from barnetmodel.errors import Path, Problem, ScenarioError
-from barnetmodel.strict import StrictModel
+from barnetmodel.scenario import yaml_source
+from barnetmodel.scenario.strict import StrictModel
 
 DEFAULT = "default"
 
@@ -47,7 +47,7 @@ def _margin(value: object) -> float | dict[str, float]:
 
 
 def _describe(value: object) -> str:
-    from barnetmodel.load import _describe as describe
+    from barnetmodel.scenario.load import _describe as describe
 
     return describe(value)
 
@@ -125,7 +125,7 @@ class Entry:
 
 def read(file: str) -> tuple[yaml_source.Source, list[Entry]]:
     """A test file's source and its tests; a test with problems does not stop the others."""
-    from barnetmodel.load import pydantic_problems
+    from barnetmodel.scenario.load import pydantic_problems
 
     source = yaml_source.load(file)
     data = source.data
@@ -180,3 +180,12 @@ def _names_unique(source: yaml_source.Source, entries: list[Entry]) -> list[Entr
         seen.setdefault(entry.name, number)
         checked.append(replace(entry, problems=problems))
     return checked
+
+
+def scenario_test_schema() -> dict[str, Any]:
+    from pydantic import TypeAdapter
+
+    from barnetmodel.scenario.schema import framed
+
+    schema = TypeAdapter(TestFile).json_schema(by_alias=True)
+    return framed(schema, "barnetmodel scenario tests", "A test file of `barnetmodel test`: a list of tests, or one.")

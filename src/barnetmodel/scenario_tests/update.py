@@ -11,8 +11,8 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
-from barnetmodel import yaml_source
 from barnetmodel.errors import Path
+from barnetmodel.scenario import yaml_source
 from barnetmodel.scenario_tests.run import Failure
 
 

@@ -1,0 +1,123 @@
+"""Several scenarios side by side: their key figures, the differences, and the inputs that differ."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from barnetmodel.scenario.load import Loaded
+
+# Keys that describe rather than model: left out of "which inputs differ".
+PROSE = {"description", "note", "source", "sources", "title"}
+CORRELATIONS = "uncertainty.correlations"
+
+
+def _flatten(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    """Every modelling setting of a scenario as (path, text), lines, risks and targets by name."""
+    if isinstance(value, dict):
+        if len(value) == 1 and next(iter(value)) in {"triangular", "pert", "uniform", "normal", "lognormal", "choice"}:
+            yield path, _describe(value)
+            return
+        for key, item in value.items():
+            if key in PROSE or item is None:
+                continue
+            yield from _flatten(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list) and not value:
+        return  # an empty list is nothing to compare, as a list left out
+    elif path == CORRELATIONS:
+        for item in value:  # by the pair of inputs, as a line by its name: the order they are listed in is no matter
+            pair = " ~ ".join(sorted(item["between"]))
+            yield f"{path}.{pair}", _text(item["rank"])
+    elif isinstance(value, list) and all(isinstance(item, dict) and "name" in item for item in value):
+        for item in value:
+            name = item["name"]
+            yield from _flatten({k: v for k, v in item.items() if k != "name"}, f"{path}.{name}")
+    elif isinstance(value, list) and all(not isinstance(item, (dict, list)) for item in value):
+        yield path, _text(value)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _flatten(item, f"{path}[{i}]")
+    else:
+        yield path, _text(value)
+
+
+def _describe(distribution: dict[str, Any]) -> str:
+    kind, params = next(iter(distribution.items()))
+    return f"{kind}(" + ", ".join(f"{k}={_text(v)}" for k, v in params.items() if v is not None) + ")"
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_text(v) for v in value) + "]"
+    return str(value)
+
+
+def settings(loaded: Loaded) -> dict[str, str]:
+    return dict(_flatten(loaded.scenario.model_dump(by_alias=True, exclude_none=True), ""))
+
+
+def _figures(results: dict[str, Any]) -> dict[str, tuple[str, float, str]]:
+    """key -> (label, value, unit) of the figures compared."""
+    units = results["money"]["units"]
+    out: dict[str, tuple[str, float, str]] = {}
+    for option in results["options"]:
+        name = option["name"]
+        out[f"{name}.cost.present_value"] = (
+            f"{name}: cost, PV",
+            option["total_cost"]["present_value"],
+            units["present_value"],
+        )
+        out[f"{name}.cost.nominal"] = (f"{name}: cost, nominal", option["total_cost"]["nominal"], units["nominal"])
+        if not option["is_baseline"]:
+            out[f"{name}.saving.present_value"] = (
+                f"{name}: saving, PV",
+                option["total_saving"]["present_value"],
+                units["present_value"],
+            )
+    for target in results["targets"]:
+        for result in target["results"]:
+            key = f"targets.{target['name']}.{result['option']}.share_met"
+            out[key] = (f"{target['name']} ({result['option']}): share met", result["share_met"], "share")
+    for option in results.get("uncertainty", {}).get("options", []):
+        if "probability_cheaper_than_baseline" in option:
+            out[f"{option['name']}.probability_cheaper"] = (
+                f"{option['name']}: P(cheaper than baseline)",
+                option["probability_cheaper_than_baseline"],
+                "probability",
+            )
+    return out
+
+
+def compare(loaded: list[Loaded], analyse: Callable[[Loaded], dict[str, Any]]) -> dict[str, Any]:
+    """Key figures of each scenario, their differences from the first, and the settings that differ."""
+    results = [analyse(item) for item in loaded]
+    figures = [_figures(r) for r in results]
+    keys = list(dict.fromkeys(key for f in figures for key in f))
+    rows = []
+    for key in keys:
+        found = [f.get(key) for f in figures]
+        label, _, unit = next(x for x in found if x is not None)
+        values = [None if x is None else x[1] for x in found]
+        first = values[0]
+        differences = [None if first is None or v is None else v - first for v in values[1:]]
+        rows.append({"key": key, "label": label, "unit": unit, "values": values, "differences": differences})
+    all_settings = [settings(item) for item in loaded]
+    names = list(dict.fromkeys(name for s in all_settings for name in s))
+    differing = [
+        {"name": name, "values": [s.get(name) for s in all_settings]}
+        for name in names
+        if len({s.get(name) for s in all_settings}) > 1
+    ]
+    return {
+        "scenarios": [
+            {"file": Path(item.source.file).name, "title": item.scenario.title, "sha256": item.sha256}
+            for item in loaded
+        ],
+        "figures": rows,
+        "inputs_that_differ": differing,
+    }

@@ -1,0 +1,382 @@
+"""Sensitivity analysis: a tornado over the inputs, switching values and break-even points.
+
+Everything runs through the one engine, many candidate values at once: each row of the draws
+axis moves one input and holds the others at their central values. A named input is moved by
+its name, and every place that names it moves with it; a formula is derived, not moved: its
+parts are.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from barnetmodel.analysis.results import basis_label
+from barnetmodel.engine.projection import Inputs, project
+from barnetmodel.errors import Path, ValueProblem
+from barnetmodel.scenario.distributions import Distribution
+from barnetmodel.scenario.formula import Formula
+from barnetmodel.scenario.models import Scenario
+from barnetmodel.scenario.numbers import central
+from barnetmodel.scenario.paths import display_name, is_named, label_of, name_of, named_input, numbers, places
+
+# Where a fixed number may plausibly go when looking for a switching value (see the README).
+SHARE_FIELDS = {"ramp", "probability", "recovered", "mitigated"}
+RATE_FIELDS = {"growth", "inflation"}
+RATE_RANGE = (-0.2, 0.3)
+AMOUNT_FACTOR = 10.0
+GRID = 65  # candidate values per input when bracketing a switching value
+
+
+@dataclass(frozen=True)
+class Swing:
+    """One bar of the tornado: the saving with the input at its low and at its high value."""
+
+    path: Path
+    central_value: float
+    low: float
+    high: float
+    saving_low: float
+    saving_high: float
+
+    @property
+    def swing(self) -> float:
+        return abs(self.saving_high - self.saving_low)
+
+
+@dataclass(frozen=True)
+class Switch:
+    """Where the saving crosses zero as one input moves, if it does within its plausible range."""
+
+    path: Path
+    central_value: float
+    value: float | None
+    search_range: tuple[float, float]
+    rising: bool  # the saving grows as the input grows (near the switching value, or over the range)
+
+    @property
+    def within_range(self) -> bool | None:
+        """Whether the switching value is inside the input's range (None when there is none)."""
+        if self.value is None:
+            return None
+        return self.search_range[0] <= self.value <= self.search_range[1]
+
+
+def field_of(path: Path) -> str:
+    """The kind of number at a path: 'annual', 'rate', 'ramp', 'inflation', ..."""
+    return str(path[-2]) if isinstance(path[-1], int) else str(path[-1])
+
+
+NAMED = "input"  # the kind of a named input used in formulas: a figure in its own unit
+
+
+def kind_of(scenario: Scenario, path: Path) -> str:
+    """The kind of number an input is, for its range and how it reads: a place's field; for a named input,
+    that of the places that name it alone (`growth: pay_award`) if they are all of one kind, else NAMED."""
+    if not is_named(path):
+        return field_of(path)
+    kinds = {field_of(place) for place, value in places(scenario).items() if _alias(value) == path[1]}
+    return kinds.pop() if len(kinds) == 1 else NAMED
+
+
+def _alias(value: object) -> str | None:
+    return value.alias() if isinstance(value, Formula) else None
+
+
+def movable(scenario: Scenario) -> dict[Path, float | Distribution]:
+    """The inputs a sensitivity analysis moves: every number and distribution, named or in place; not formulas."""
+    return {path: value for path, value in numbers(scenario).items() if not isinstance(value, Formula)}
+
+
+def _savings(
+    scenario: Scenario, option: str, basis: str, values: dict[Path, np.ndarray], draws: int, lenient: bool = False
+) -> np.ndarray:
+    """(draws,) the option's total saving against the baseline, one engine call for all rows. With
+    `lenient`, a row whose formulas cannot be worked out (not finite, out of bounds) gives nan."""
+    with np.errstate(invalid="ignore"):
+        projection = project(scenario, Inputs(draws=draws, values=values, lenient=lenient))
+        return projection.saving(option, basis).sum(axis=1)
+
+
+def _rows(scenario: Scenario, moved: list[Path], candidates: np.ndarray) -> dict[Path, np.ndarray]:
+    """Input values for len(moved) x candidates.shape[1] rows: input i takes its candidates in block i."""
+    per_input = candidates.shape[1]
+    central_values = {path: central(value) for path, value in movable(scenario).items()}
+    values = {path: np.full(len(moved) * per_input, central_values[path]) for path in moved}
+    for i, path in enumerate(moved):
+        values[path][i * per_input : (i + 1) * per_input] = candidates[i]
+    return values
+
+
+def central_saving(scenario: Scenario, option: str, basis: str) -> float:
+    return float(project(scenario).saving(option, basis).sum())
+
+
+def tornado(scenario: Scenario, option: str, basis: str, percent: float | None) -> list[Swing]:
+    """Each input at its low and high (P10 and P90 if uncertain, else central -/+ percent), ranked by swing."""
+    inputs = movable(scenario)
+    moved: list[Path] = []
+    bounds = []
+    for path, value in inputs.items():
+        centre = central(value)
+        if percent is None and isinstance(value, Distribution):
+            low, high = (float(x) for x in value.from_uniform(np.array([0.1, 0.9])))
+        elif percent is not None:
+            low, high = centre * (1 - percent / 100), centre * (1 + percent / 100)
+        else:
+            continue
+        if low == high:
+            continue
+        moved.append(path)
+        bounds.append((low, high))
+    if not moved:
+        return []
+    candidates = np.asarray(bounds)
+    try:
+        savings = _savings(scenario, option, basis, _rows(scenario, moved, candidates), 2 * len(moved))
+    except ValueProblem as problem:
+        assert problem.row is not None  # the central values were checked when the file was read
+        path, end = moved[problem.row // 2], ("low", "high")[problem.row % 2]
+        value = candidates[problem.row // 2, problem.row % 2]
+        moves = f"its {'P10' if end == 'low' else 'P90'}" if percent is None else f"{percent:g}% {end}er"
+        context = f"when the tornado moves {display_name(path)} to {moves}, {value:g}"
+        raise ValueProblem(problem.path, problem.text(context)) from None
+    savings = savings.reshape(-1, 2)
+    swings = [
+        Swing(path, central(inputs[path]), low, high, float(s[0]), float(s[1]))
+        for path, (low, high), s in zip(moved, bounds, savings, strict=True)
+        if s[0] != s[1]  # inputs of other options do not move this comparison
+    ]
+    return sorted(swings, key=lambda s: (-s.swing, name_of(s.path)))
+
+
+def plausible_range(field: str, value: float | Distribution) -> tuple[float, float] | None:
+    """The range searched for a switching value of an input of a kind (None when there is none to search)."""
+    if isinstance(value, Distribution):
+        low, high = value.support()
+        if math.isinf(low) or math.isinf(high):
+            low, high = (float(x) for x in value.from_uniform(np.array([0.001, 0.999])))
+        return (low, high) if low < high else None
+    if field in SHARE_FIELDS:
+        return (0.0, 1.0)
+    if field in RATE_FIELDS:
+        return RATE_RANGE
+    if field == "uplift":
+        return (0.0, 2.0)
+    if value == 0:
+        return None
+    ends = sorted((value / AMOUNT_FACTOR, value * AMOUNT_FACTOR))
+    return (ends[0], ends[1])
+
+
+def wider_range(field: str, value: float | Distribution, searched: tuple[float, float]) -> tuple[float, float] | None:
+    """Where to look on when an input's own range holds no switching value: the range a fixed number of its
+    kind would be searched over (about its central value), with its own; None when that is no wider."""
+    centre = central(value)
+    if field in SHARE_FIELDS:
+        plausible: tuple[float, float] | None = (0.0, 1.0)
+    elif field in RATE_FIELDS:
+        plausible = RATE_RANGE
+    elif field == "uplift":
+        plausible = (0.0, 2.0)
+    elif centre != 0:
+        ends = sorted((centre / AMOUNT_FACTOR, centre * AMOUNT_FACTOR))
+        plausible = (ends[0], ends[1])
+    else:
+        plausible = None
+    if plausible is None:
+        return None
+    wider = (min(plausible[0], searched[0]), max(plausible[1], searched[1]))
+    return None if wider == searched else wider
+
+
+def switching_values(scenario: Scenario, option: str, basis: str) -> list[Switch]:
+    """For each input, the value at which the saving is zero, nearest its central value: in the input's
+    range, or failing that in a wider one (see `wider_range`), where the Switch says it is outside."""
+    inputs = movable(scenario)
+    kinds = {path: kind_of(scenario, path) for path in inputs}
+    searchable = {path: r for path, v in inputs.items() if (r := plausible_range(kinds[path], v)) is not None}
+    moved = list(searchable)
+    if not moved:
+        return []
+    centres = np.array([central(inputs[p]) for p in moved])
+    savings, brackets, roots = _crossings(scenario, option, basis, moved, list(searchable.values()))
+    wider = {
+        i: r
+        for i, path in enumerate(moved)
+        if brackets[i] is None and (r := wider_range(kinds[path], inputs[path], searchable[path])) is not None
+    }
+    if wider:
+        _, further, beyond = _crossings(scenario, option, basis, [moved[i] for i in wider], list(wider.values()))
+        for k, i in enumerate(wider):
+            brackets[i] = further[k]
+            if k in beyond:
+                roots[i] = beyond[k]
+    switches = []
+    for i, path in enumerate(moved):
+        finite = savings[i][np.isfinite(savings[i])]  # a candidate a formula cannot take gives nan
+        if np.all(finite == finite[0]):
+            continue  # an input of another option: it cannot change this comparison
+        bracket = brackets[i]
+        rising = bracket[3] if bracket is not None else bool(finite[-1] > finite[0])
+        switches.append(Switch(path, float(centres[i]), roots.get(i), searchable[path], rising))
+    return switches
+
+
+Bracket = tuple[int, float, float, bool]  # grid step, its ends, whether the saving rises across it
+
+
+def _crossings(
+    scenario: Scenario, option: str, basis: str, moved: list[Path], ranges: list[tuple[float, float]]
+) -> tuple[np.ndarray, list[Bracket | None], dict[int, float]]:
+    """For each input of `moved` over its range: the saving over a grid, the step of the grid where the
+    saving changes sign nearest the input's central value (None if it never does), and the root there.
+    A candidate at which a formula cannot be worked out (beyond what it allows) gives nan: no crossing there."""
+    from scipy.optimize.elementwise import find_root
+
+    inputs = movable(scenario)
+    centres = np.array([central(inputs[p]) for p in moved])
+    # One engine call: every input over a grid of its range, to find where the saving changes sign.
+    grid = np.array([np.linspace(low, high, GRID) for low, high in ranges])
+    grid = np.sort(np.column_stack([grid, centres]), axis=1)
+    rows = _rows(scenario, moved, grid)
+    savings = _savings(scenario, option, basis, rows, grid.size, lenient=True).reshape(grid.shape)
+    brackets: list[Bracket | None] = []
+    for i in range(len(moved)):
+        crossings = np.nonzero(np.sign(savings[i, :-1]) * np.sign(savings[i, 1:]) <= 0)[0]
+        if len(crossings) == 0:
+            brackets.append(None)
+            continue
+        nearest = int(crossings[np.argmin(np.abs(grid[i, crossings] - centres[i]))])
+        rising = bool(savings[i, nearest + 1] > savings[i, nearest])
+        brackets.append((nearest, float(grid[i, nearest]), float(grid[i, nearest + 1]), rising))
+    found = [i for i, b in enumerate(brackets) if b is not None]
+    roots: dict[int, float] = {}
+    if found:
+        base = {path: np.full(len(found), central(inputs[path])) for path in moved}
+
+        def saving_at(x: np.ndarray, which: np.ndarray) -> np.ndarray:
+            # Called by the root finder with the values still being refined and the inputs they belong to.
+            x, which = np.atleast_1d(x), np.atleast_1d(which).astype(int)
+            values = {path: np.resize(v, len(x)).copy() for path, v in base.items()}
+            for row, (value, k) in enumerate(zip(x, which, strict=True)):
+                values[moved[found[k]]][row] = value
+            return _savings(scenario, option, basis, values, len(x), lenient=True)
+
+        lows = np.array([b[1] for b in brackets if b is not None])
+        highs = np.array([b[2] for b in brackets if b is not None])
+        result = find_root(saving_at, (lows, highs), args=(np.arange(len(found)),), tolerances={"xrtol": 1e-12})
+        roots = {i: float(x) for i, x in zip(found, np.atleast_1d(result.x), strict=True)}
+    return savings, brackets, roots
+
+
+def describe_value(field: str, value: float, unit: str, own_unit: str | None = None) -> str:
+    """A value as a reader wants it: shares and rates as percentages, amounts with their unit, a named
+    input's figure with its own unit, if it says."""
+    if field in SHARE_FIELDS | RATE_FIELDS | {"rate", "uplift"}:
+        return f"{value:.1%}"
+    if field == NAMED:
+        return f"{value:,.4g}" + (f" {own_unit}" if own_unit else "")
+    sign = "-" if value < 0 else ""
+    amount = f"{sign}£{abs(value):,.2f}m" if unit == "£m" else f"{value:,.2f} {unit}"
+    return amount + (" a year" if field == "annual" else "")
+
+
+def statement(
+    switch: Switch, option_title: str, baseline_title: str, central_saving: float, text: Callable[[float], str]
+) -> str:
+    """The switching value in words: 'X stays cheaper than Y only while Z stays above V'; `text` writes a value."""
+    name = label_of(switch.path)
+    if switch.value is None:
+        low, high = (text(v) for v in switch.search_range)
+        cheaper = "cheaper" if central_saving > 0 else "dearer"
+        return f"{option_title} stays {cheaper} than {baseline_title} whatever {name} is between {low} and {high}"
+    value = text(switch.value)
+    if not switch.within_range:
+        low, high = (text(v) for v in switch.search_range)
+        value += f" (outside its range, {low} to {high})"
+    if central_saving > 0:
+        side = "above" if switch.rising else "below"
+        return f"{option_title} stays cheaper than {baseline_title} only while {name} stays {side} {value}"
+    side = "above" if switch.rising else "below"
+    return f"{option_title} becomes cheaper than {baseline_title} only if {name} goes {side} {value}"
+
+
+def analyse_sensitivity(
+    scenario: Scenario, option: str | None = None, basis: str = "present_value", percent: float | None = None
+) -> dict[str, Any]:
+    """Tornado, switching values and break-even points for one option against the baseline, as plain data."""
+    option = option or next(name for name in scenario.options if name != scenario.baseline)
+    unit = scenario.money.unit
+    saving = central_saving(scenario, option, basis)
+    option_title = scenario.options[option].title
+    baseline_title = scenario.options[scenario.baseline].title
+    swings = tornado(scenario, option, basis, percent if percent is not None or _has_uncertainty(scenario) else 10.0)
+    switches = switching_values(scenario, option, basis)
+    mode = "percent" if percent is not None or not _has_uncertainty(scenario) else "p10_p90"
+    own_lines = ("options", option, "lines")
+
+    def text(path: Path) -> Callable[[float], str]:
+        named = named_input(scenario, path)
+        kind = kind_of(scenario, path)
+        return lambda value: describe_value(kind, value, unit, named.unit if named else None)
+
+    def about(path: Path) -> dict[str, Any]:
+        """A named input's source and note (nothing for a number in place, whose outputs stay as they were)."""
+        named = named_input(scenario, path)
+        return {} if named is None else {"source": named.source, "note": named.note, "unit": named.unit}
+
+    return {
+        "scenario": scenario.title,
+        "unit": unit,
+        "option": option,
+        "option_title": option_title,
+        "baseline_title": baseline_title,
+        "baseline": scenario.baseline,
+        "basis": basis,
+        "units": basis_label(scenario, basis),
+        "central_saving": saving,
+        "mode": mode,
+        "percent": percent if mode == "percent" else None,
+        "tornado": [
+            {
+                "input": display_name(s.path),
+                "label": label_of(s.path),
+                **about(s.path),
+                "central_value": s.central_value,
+                "low_value": s.low,
+                "high_value": s.high,
+                "low_text": text(s.path)(s.low),
+                "high_text": text(s.path)(s.high),
+                "saving_at_low": s.saving_low,
+                "saving_at_high": s.saving_high,
+                "swing": s.swing,
+            }
+            for s in swings
+        ],
+        "switching_values": [
+            {
+                "input": display_name(s.path),
+                "label": label_of(s.path),
+                **about(s.path),
+                "central_value": s.central_value,
+                "switching_value": s.value,
+                "central_text": text(s.path)(s.central_value),
+                "switching_text": None if s.value is None else text(s.path)(s.value),
+                "within_range": s.within_range,
+                "search_range": list(s.search_range),
+                "search_range_text": [text(s.path)(v) for v in s.search_range],
+                "break_even": s.path[:3] == own_lines,
+                "statement": statement(s, option_title, baseline_title, saving, text(s.path)),
+            }
+            for s in switches
+        ],
+    }
+
+
+def _has_uncertainty(scenario: Scenario) -> bool:
+    return any(isinstance(v, Distribution) for v in numbers(scenario).values())

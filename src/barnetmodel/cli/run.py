@@ -1,0 +1,42 @@
+"""`barnetmodel run FILE`: every option's cash flows, totals, savings and targets; with draws, how likely."""
+
+from __future__ import annotations
+
+from barnetmodel.cli.shared import (
+    Draws,
+    Format,
+    FormatOption,
+    Output,
+    SamplingOption,
+    ScenarioFile,
+    Seed,
+    Settings,
+    Strict,
+    analyse_showing_progress,
+    load_scenario,
+    publish,
+)
+
+
+def run(
+    scenario: ScenarioFile,
+    format: FormatOption = Format.table,
+    output: Output = None,
+    draws: Draws = None,
+    seed: Seed = None,
+    sampling: SamplingOption = None,
+    settings: Settings = None,
+    strict: Strict = False,
+) -> None:
+    """Project every option's cash flows and compare them with the baseline (and, with draws, how likely)."""
+    loaded = load_scenario(scenario, settings, strict)
+    results = analyse_showing_progress(loaded, draws, seed, sampling)
+    if format is Format.xlsx:
+        from barnetmodel.cli.publish import workbook
+        from barnetmodel.engine.projection import project
+
+        workbook(project(loaded.scenario), results, output)
+        return
+    from barnetmodel.output import csv_out, markdown_out, table_out
+
+    publish(results, format, output, table_out.show, csv_out.render, markdown_out.render)

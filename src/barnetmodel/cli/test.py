@@ -1,0 +1,98 @@
+"""`barnetmodel test PATHS...`: run scenario test files; report, update or write JUnit XML."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from barnetmodel.cli.shared import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, emit, say
+
+if TYPE_CHECKING:
+    from barnetmodel.scenario_tests.run import FileOutcome
+
+
+def test(
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Test files, or folders of them (*.yaml, *.yml).", show_default=False, metavar="PATH..."),
+    ],
+    update: Annotated[
+        bool, typer.Option("--update", help="Write the new figures into the test files, for an intended change.")
+    ] = False,
+    junit_xml: Annotated[
+        str | None,
+        typer.Option(
+            "--junit-xml", help="Also write a JUnit XML report to this file.", show_default=False, metavar="FILE"
+        ),
+    ] = None,
+) -> None:
+    """Run scenario tests: exit 0 when all pass, 1 when a figure is off, 2 for a bad test or scenario."""
+    from barnetmodel.scenario_tests.run import count, find_test_files, run_file
+
+    files, problems, skipped = find_test_files(paths)
+    for problem in problems:
+        say(str(problem), err=True)
+    outcomes = [run_file(file) for file in files]
+    bad_input = bool(problems) or _report(outcomes)
+    still_failing = sum(o.failures for o in outcomes)
+    if update:
+        still_failing = sum(_update(o) for o in outcomes)
+    if junit_xml is not None:
+        _refuse_overwriting_inputs(junit_xml, outcomes)
+        from barnetmodel.scenario_tests import junit
+
+        emit(junit.render(outcomes), junit_xml)
+    tests = [t for o in outcomes for t in o.outcomes]
+    counts = {status: sum(t.status == status for t in tests) for status in ("passed", "failed", "error")}
+    errors = f", {counts['error']} could not be run" if counts["error"] else ""
+    scenarios = f"; {count(len(skipped), 'scenario file')} skipped" if skipped else ""
+    say(f"{counts['passed']} passed, {counts['failed']} failed{errors}{scenarios}")
+    if bad_input:
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if still_failing:
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+def _report(outcomes: list[FileOutcome]) -> bool:
+    """Print failures (standard output) and problems (standard error); True if there was any problem."""
+    any_problem = False
+    for file in outcomes:
+        for problem in file.problems:
+            say(str(problem), err=True)
+            any_problem = True
+        for outcome in file.outcomes:
+            if outcome.problems:
+                any_problem = True
+                say(f"{file.file}: test '{outcome.name}' could not be run:", err=True)
+                for problem in outcome.problems:
+                    say(str(problem), err=True)
+            for failure in outcome.failures:
+                say(f"{file.file}: test '{outcome.name}': {failure}")
+    return any_problem
+
+
+def _update(file: FileOutcome) -> int:
+    """Write the failing figures of one file into it; the number of failures that could not be written."""
+    from barnetmodel.scenario_tests.update import Change, updated_text
+
+    changes = [Change(t.base + ("outputs", f.address), f) for t in file.outcomes for f in t.failures]
+    if not changes or file.source is None:
+        return 0
+    text, refused = updated_text(file.source, changes)
+    for reason in refused:
+        say(f"{file.file}: {reason}", err=True)
+    if len(refused) < len(changes):
+        emit(text, file.file, over_input=True)
+        say(f"{file.file}: updated {len(changes) - len(refused)} expected values")
+    return len(refused)
+
+
+def _refuse_overwriting_inputs(report: str, outcomes: list[FileOutcome]) -> None:
+    from barnetmodel.output.atomic import same_file
+
+    for file in outcomes:
+        for read in [file.file, *file.scenario_files]:
+            if same_file(report, read):
+                say(f"{report}: is an input ({read}); the report is not written over it", err=True)
+                raise typer.Exit(EXIT_BAD_INPUT)

@@ -1,1 +1,0 @@
-"""Commands beyond `run`, one module each; like cli.py they import only typer at module level."""

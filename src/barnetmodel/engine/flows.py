@@ -1,0 +1,145 @@
+"""Cash flows kept in factored form: a per-draw amount times a yearly profile.
+
+A line's flow over draws and years is, in every case the engine builds, an amount per draw
+(or one for all draws) times a profile over the years (usually the same for every draw), and
+times the price index when the amount is in real prices. Kept that way, a weighted sum over
+the years (a total, a present value, a target's saving) of a million draws is a pass over the
+amounts, not over draws x years; the full (draws, years) array is made only when asked for.
+
+Profiles are never negative (growth is above -100%, ramps are shares from 0 to 1, spreads
+and indicators are positive), so a flow's sign in any year is its amount's sign; except for
+a line drawn afresh each year (draw: yearly), whose amount is 1 and whose profile carries the
+draws, signs and all (`signed`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Flow:
+    """amount x profile (x price index if `indexed`): a nominal cash flow over (draws, years)."""
+
+    amount: np.ndarray  # (draws or 1, 1)
+    profile: np.ndarray  # (draws or 1, years), never negative unless `signed`
+    indexed: bool = False  # the amount is in real prices: the nominal flow is also times the price index
+    signed: bool = False  # the profile holds values drawn each year, which may be negative
+
+    def nominal(self, price_index: np.ndarray) -> np.ndarray:
+        """(draws or 1, years) the flow in cash."""
+        written = self.amount * self.profile
+        return written * price_index if self.indexed else written
+
+    def scaled(self, factor: np.ndarray | float) -> Flow:
+        """The flow with its amount times `factor` (a number, or one per draw)."""
+        return Flow(self.amount * factor, self.profile, self.indexed, self.signed)
+
+    def reshaped(self, factor: np.ndarray) -> Flow:
+        """The flow with its profile times `factor` (one a year, or one a draw and year)."""
+        return Flow(self.amount, self.profile * factor, self.indexed, self.signed)
+
+
+@dataclass(frozen=True)
+class Event:
+    """A cost that lands in one year of some draws: `amount` of draw `rows[i]` in year `columns[i]`."""
+
+    draws: int
+    amount: np.ndarray  # (draws or 1, 1)
+    rows: np.ndarray  # (hits,) the draws in which it happens
+    columns: np.ndarray  # (hits,) the year (index) it happens in, in each of those draws
+    years: int
+    indexed: bool = False
+
+    def nominal(self, price_index: np.ndarray) -> np.ndarray:
+        flow = np.zeros((self.draws, self.years))
+        flow[self.rows, self.columns] = self._hit_amounts()
+        return flow * price_index if self.indexed else flow
+
+    def _hit_amounts(self) -> np.ndarray:
+        return np.broadcast_to(self.amount[:, 0], self.draws)[self.rows]
+
+
+def weigh(
+    groups: list[list[Flow | Event]], weights: np.ndarray, factors: tuple[np.ndarray | None, np.ndarray | None]
+) -> list[np.ndarray]:
+    """For each group of flows, (k, draws or 1): the sum of its flows, each year times a factor (draws or 1,
+    years), summed over the years with each column of `weights` (years, k). `factors` holds the factor of
+    flows in cash and of flows `indexed` (in real prices); None is 1. The same figures as ((sum of whole
+    flows) x factor) @ weights, to rounding, for the cost of one product with each factor for all groups
+    and a pass over the draws per drawn flow. Results are one row per column of weights: each row's draws
+    side by side, for fast passes over them."""
+    k = weights.shape[1]
+    parts: list[list[np.ndarray]] = [[] for _ in groups]  # (k, draws or 1) each, to be added up per group
+    events: list[list[Event]] = [[] for _ in groups]
+    blocks: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])  # per factor: (years, k) weights x profiles
+    scale: tuple[list[tuple[int, np.ndarray | None]], ...] = ([], [])  # per block: its group and amounts
+    for g, flows in enumerate(groups):
+        fixed: list[np.ndarray | None] = [None, None]  # per factor: the flows that no draw changes, added up
+        for flow in flows:
+            factor = factors[flow.indexed]
+            if isinstance(flow, Event):
+                events[g].append(flow)
+            elif flow.profile.shape[0] != 1:  # a profile that differs between draws: weigh it whole
+                profile = flow.profile if factor is None else flow.profile * factor
+                parts[g].append(_product(weights.T, profile.T) * flow.amount[:, 0])
+            elif flow.amount.shape[0] == 1:
+                part = flow.amount[0, 0] * (flow.profile.T * weights)
+                same = fixed[flow.indexed]
+                fixed[flow.indexed] = part if same is None else same + part
+            else:
+                blocks[flow.indexed].append(flow.profile.T * weights)
+                scale[flow.indexed].append((g, flow.amount[:, 0]))
+        for indexed, part in enumerate(fixed):
+            if part is not None:
+                blocks[indexed].append(part)
+                scale[indexed].append((g, None))
+    for indexed, factor in enumerate(factors):
+        if not blocks[indexed]:
+            continue
+        columns = np.hstack(blocks[indexed]).T  # (k x blocks, years)
+        weighed = columns.sum(axis=1, keepdims=True) if factor is None else _product(columns, factor.T)
+        for i, (g, amount) in enumerate(scale[indexed]):
+            part = weighed[i * k : (i + 1) * k]
+            parts[g].append(part if amount is None else part * amount)
+    totals = []
+    for g in range(len(groups)):
+        total = _added(parts[g], k)
+        if events[g]:  # an event adds to the few draws it happens in: into a whole array of the group's own
+            draws = events[g][0].draws
+            if total.shape != (k, draws) or total.base is not None:  # not whole, or a view of another's
+                total = np.array(np.broadcast_to(total, (k, draws)))
+            for event in events[g]:
+                _add_event(total, event, factors[event.indexed], weights)
+        totals.append(total)
+    return totals
+
+
+def _added(parts: list[np.ndarray], k: int) -> np.ndarray:
+    """The sum of (k, draws or 1) arrays, in place after the first addition."""
+    if not parts:
+        return np.zeros((k, 1))
+    if len(parts) == 1:
+        return parts[0]
+    parts = sorted(parts, key=lambda part: -part.shape[1])  # a whole (k, draws) first: the sum is one
+    total = parts[0] + parts[1]
+    for part in parts[2:]:
+        total += part
+    return total
+
+
+def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a @ b for a short (rows, years) by a long (years, draws): numpy's own loops, not BLAS, whose
+    threads would wait spinning for more work and take the cores the Monte Carlo run works on."""
+    return np.einsum("ij,jn->in", a, b)
+
+
+def _add_event(total: np.ndarray, event: Event, factor: np.ndarray | None, weights: np.ndarray) -> None:
+    """Adds to `total` (k, draws) each draw's event cost times the factor and weights of the year it lands in."""
+    hit = weights[event.columns].T * event._hit_amounts()
+    if factor is not None:
+        rows = event.rows if factor.shape[0] != 1 else np.zeros_like(event.rows)
+        hit = hit * factor[rows, event.columns]
+    total[:, event.rows] += hit  # each draw at most once: no repeated index

@@ -1,0 +1,426 @@
+"""Monte Carlo: the engine over chunks of draws, each chunk summed up as it comes, and the summary."""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache, partial
+from typing import Any
+
+import numpy as np
+
+from barnetmodel.engine.projection import Inputs, project
+from barnetmodel.engine.sample_stats import bands, describe, moments, proportion_error
+from barnetmodel.engine.sampling import Sampler, chunk_sizes
+from barnetmodel.engine.targets import meets, target_options
+from barnetmodel.errors import ValueProblem
+from barnetmodel.scenario.models import Scenario
+
+# Yearly bands come from the first draws only: enough for a band's precision, and memory stays flat.
+BAND_DRAWS = 100_000
+LATIN_HYPERCUBE = "latin_hypercube"
+# Each chunk's values of a figure are sorted in runs of this many draws: small enough to sort in cache
+# (3 ns a value; 5 ns in runs of 65,536), and the percentiles then search each run.
+SORTED_RUN = 16_384
+# numpy lets go of the GIL in its loops, so two threads use both cores of a small machine.
+WORKERS = 2
+# Chunks handed to the workers and not yet collected, at most: enough that the workers never wait on
+# the collecting, few enough that memory stays flat.
+IN_FLIGHT = 2 * WORKERS
+MEASURES = ("cost_nominal", "cumulative_saving_nominal")
+
+
+Key = tuple[str, ...]  # a headline figure: (measure, option) or ("achieved", target, option)
+
+
+@dataclass
+class Simulation:
+    """What the draws produced, for every option (money in the scenario's unit). Each chunk of draws
+    is put in place by the worker that evaluated it: its per-draw values of each headline figure,
+    sorted (so that percentiles need no pass over all draws), and counts. Chunks never share a place,
+    so the threads change no figure."""
+
+    scenario: Scenario
+    draws: int
+    seed: int
+    sampling: str
+    sizes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))  # (chunks,) draws in each
+    starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))  # (chunks,) first draw
+    run_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))  # first draw of each run
+    runs: dict[Key, np.ndarray] = field(default_factory=dict)  # (draws,), each chunk's values sorted
+    moments: dict[Key, np.ndarray] = field(default_factory=dict)  # (chunks, 2): each chunk's mean, squares
+    same: dict[Key, Key] = field(default_factory=dict)  # figure -> the figure it equals, kept once
+    cheapest: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (chunks, options) draws cheapest
+    cheaper: dict[str, np.ndarray] = field(default_factory=dict)  # option -> (chunks,) draws below the baseline
+    met: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # (target, option) -> (chunks,)
+    yearly_cost: dict[str, np.ndarray] = field(default_factory=dict)  # option -> (years, band draws)
+    band_sizes: list[int] = field(default_factory=list)  # each chunk's draws that go into the bands
+    # (option, measure) -> percentile -> one value a year; worked out as soon as the band draws are in.
+    bands: dict[tuple[str, str], dict[str, list[float]]] = field(default_factory=dict)
+
+    @property
+    def band_draws(self) -> int:
+        return sum(self.band_sizes)
+
+    @property
+    def replicated(self) -> bool:
+        """Whether the chunks are independent Latin Hypercube samples, whose spread gives the errors."""
+        return self.sampling == LATIN_HYPERCUBE
+
+    def figures(self) -> list[Key]:
+        """The headline figures with a distribution, in the order they are reported."""
+        keys: list[Key] = []
+        for option in self.scenario.options:
+            keys += [("cost_present_value", option), ("cost_nominal", option)]
+            if option != self.scenario.baseline:
+                keys += [("saving_present_value", option), ("saving_nominal", option)]
+        for target in self.scenario.targets:
+            keys += [("achieved", target.name, option) for option in target_options(self.scenario, target)]
+        return keys
+
+    def same_as(self, sums: _Sums) -> dict[Key, Key]:
+        """Figures that are another figure, draw for draw: a target that counts the whole saving over the
+        horizon, in its price basis, is the option's total saving. Sorted and described once."""
+        same: dict[Key, Key] = {}
+        for target in self.scenario.targets:
+            basis, column = sums.column[target.name]
+            for option in target_options(self.scenario, target):
+                if column == 0 and option != self.scenario.baseline:
+                    same[("achieved", target.name, option)] = (_SAVING[basis], option)
+        return same
+
+    def allocate(self, sizes: list[int], sums: _Sums) -> None:
+        chunks = len(sizes)
+        self.sizes = np.asarray(sizes, dtype=np.intp)
+        self.starts = np.cumsum([0, *sizes])[:-1].astype(np.intp)
+        self.band_sizes = band_sizes(sizes, self.sampling)
+        runs = [np.arange(start, start + size, SORTED_RUN) for start, size in zip(self.starts, self.sizes, strict=True)]
+        self.run_starts = np.concatenate([np.zeros(0), *runs]).astype(np.intp)
+        self.same = self.same_as(sums)
+        for key in self.figures():
+            if key not in self.same:
+                self.runs[key] = np.empty(self.draws)
+                self.moments[key] = np.empty((chunks, 2))
+        options = list(self.scenario.options)
+        self.cheapest = np.zeros((chunks, len(options)), dtype=np.int64)
+        self.cheaper = {o: np.zeros(chunks, dtype=np.int64) for o in options if o != self.scenario.baseline}
+        for target in self.scenario.targets:
+            for option in target_options(self.scenario, target):
+                self.met[(target.name, option)] = np.zeros(chunks, dtype=np.int64)
+        for option in options:
+            self.yearly_cost[option] = np.empty((self.scenario.horizon.years, self.band_draws))
+
+    def put(self, index: int, chunk: _Chunk) -> None:
+        """Sum up chunk `index` into its own places. Safe in a thread: no other chunk writes there."""
+        start = int(self.starts[index])
+        end = start + chunk.draws
+        for key, values in chunk.values.items():
+            chunk_values = self.runs[key][start:end]
+            chunk_values[:] = values
+            for first in range(0, chunk.draws, SORTED_RUN):  # sorted in place, in runs that fit in cache
+                chunk_values[first : first + SORTED_RUN].sort()
+            self.moments[key][index] = moments(chunk_values)
+        pv = {option: chunk.values[("cost_present_value", option)] for option in self.scenario.options}
+        self.cheapest[index] = np.bincount(_cheapest(list(pv.values())), minlength=len(pv))
+        baseline = pv[self.scenario.baseline]
+        for option, counts in self.cheaper.items():
+            counts[index] = np.count_nonzero(pv[option] < baseline)  # b - a > 0 exactly when a < b
+        for key, met in chunk.met.items():
+            self.met[key][index] = np.count_nonzero(met)
+        for option, yearly in chunk.yearly_nominal.items():
+            self.yearly_cost[option][:, start : start + yearly.shape[1]] = yearly
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """What one chunk of draws produced, per draw."""
+
+    draws: int
+    values: dict[Key, np.ndarray]  # headline figure -> (n,)
+    met: dict[tuple[str, str], np.ndarray]  # (target, option) -> (n,) whether the target is met
+    yearly_nominal: dict[str, np.ndarray]  # option -> (years, draws kept for the bands); empty past BAND_DRAWS
+
+
+@dataclass(frozen=True)
+class _Sums:
+    """Weights over the years of every per-draw sum a chunk keeps, one matrix per price basis: each
+    option's yearly costs are then read once per basis, not once per figure."""
+
+    nominal: np.ndarray  # (years, 1 + k): all ones (the nominal total), then nominal targets' weights
+    real: np.ndarray  # (years, 1 + k): discount factors (the present value), then real targets' weights
+    column: dict[str, tuple[str, int]]  # target -> (basis, its column in that basis's matrix)
+
+
+_SAVING = {"nominal": "saving_nominal", "real": "saving_present_value"}  # the total saving per weights basis
+
+
+def _sums(scenario: Scenario, discount: np.ndarray) -> _Sums:
+    index = np.arange(scenario.horizon.years)
+    weights: dict[str, list[np.ndarray]] = {"nominal": [np.ones(len(index))], "real": [discount]}
+    column: dict[str, tuple[str, int]] = {}
+    for target in scenario.targets:
+        basis = target.prices or scenario.money.prices
+        last = (scenario.horizon.end if target.by is None else target.by) - scenario.horizon.start
+        # The saving counted: in one year, or added up to it, as a weighted sum over the years. The same
+        # weights as a column already there (the total, another target's) are that column.
+        counted = ((index == last) if target.measure == "annual" else (index <= last)).astype(float)
+        same = [j for j, w in enumerate(weights[basis]) if np.array_equal(w, counted)]
+        column[target.name] = (basis, same[0] if same else len(weights[basis]))
+        if not same:
+            weights[basis].append(counted)
+    return _Sums(np.column_stack(weights["nominal"]), np.column_stack(weights["real"]), column)
+
+
+def _evaluate(scenario: Scenario, inputs: Inputs, sums: _Sums, band_draws: int) -> _Chunk:
+    """Run the engine on one chunk of draws and keep what the summary needs: per-draw sums over the years
+    (taken from the factored flows), and whole yearly costs for its first `band_draws` draws only."""
+    projection = project(scenario, inputs)
+    by_basis = {basis: projection.weighted(basis, getattr(sums, basis)) for basis in ("nominal", "real")}
+    values: dict[Key, np.ndarray] = {}
+    for option in scenario.options:
+        values[("cost_present_value", option)] = by_basis["real"][option][0]
+        values[("cost_nominal", option)] = by_basis["nominal"][option][0]
+    for option in scenario.options:
+        if option != scenario.baseline:
+            for basis, measure in (("real", "saving_present_value"), ("nominal", "saving_nominal")):
+                values[(measure, option)] = by_basis[basis][scenario.baseline][0] - by_basis[basis][option][0]
+    met: dict[tuple[str, str], np.ndarray] = {}
+    for target in scenario.targets:
+        basis, column = sums.column[target.name]
+        for option in target_options(scenario, target):
+            if column == 0 and option != scenario.baseline:  # the whole saving: that figure already
+                saving = values[(_SAVING[basis], option)]
+            else:
+                saving = by_basis[basis][scenario.baseline][column] - by_basis[basis][option][column]
+                values[("achieved", target.name, option)] = saving
+            met[(target.name, option)] = meets(saving, projection.target_amount[target.name])
+    yearly = {}
+    if band_draws:
+        # Each year's cost as a weighted sum, with one weight for that year: years as rows, from the factored flows.
+        by_year = projection.weighted("nominal", np.eye(scenario.horizon.years))
+        yearly = {option: by_year[option][:, :band_draws] for option in scenario.options}
+    return _Chunk(inputs.draws, values, met, yearly)
+
+
+class _Turns:
+    """Chunks draw their inputs one at a time and in chunk order, whichever worker runs them: each
+    input's random stream is one sequence, continued chunk after chunk."""
+
+    def __init__(self, sampler: Sampler):
+        self.sampler = sampler
+        self.next = 0
+        self.turn = threading.Condition()
+
+    def draw(self, index: int, draws: int) -> Inputs:
+        with self.turn:
+            self.turn.wait_for(lambda: self.next == index)
+            try:
+                return self.sampler.draw(draws)
+            finally:
+                self.next += 1
+                self.turn.notify_all()
+
+
+def _run_chunk(sim: Simulation, index: int, turns: _Turns, size: int, sums: _Sums, band_draws: int) -> int:
+    """Draw chunk `index` in its turn, evaluate it and put it in place; its number of draws. Both workers
+    draw as well as evaluate, so all the work is shared between the cores."""
+    inputs = turns.draw(index, size)
+    try:
+        chunk = _evaluate(sim.scenario, inputs, sums, band_draws)
+    except ValueProblem as problem:  # the row is a draw of this chunk: say which of all the draws it is
+        context = "" if problem.row is None else f"in draw {int(sim.starts[index]) + problem.row + 1:,}"
+        raise ValueProblem(problem.path, problem.text(context)) from None
+    sim.put(index, chunk)
+    return inputs.draws
+
+
+@cache
+def keep_freed_memory() -> None:
+    """Ask glibc's allocator to keep the memory a run frees, for the next chunk to reuse.
+
+    By default it hands large blocks back to the system as soon as they are freed, so every chunk's
+    arrays are new memory, and on a virtual machine each fresh page costs a fault of several
+    microseconds: more than the arithmetic on it. Kept, the run's memory is faulted in once. This is
+    process-wide and lasts (a Monte Carlo run's process is a short-lived command); the peak memory
+    is unchanged, as memory is kept for reuse, not taken in advance. Elsewhere than glibc: nothing.
+    """
+    try:
+        mallopt = ctypes.CDLL(None).mallopt  # the C library the interpreter runs on
+    except (OSError, AttributeError):
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3  # glibc's malloc.h
+    mallopt(m_mmap_threshold, 32 << 20)  # blocks up to 32 MiB come from the reusable heap, not fresh mappings
+    mallopt(m_trim_threshold, 1 << 30)  # and freed heap memory is kept, up to 1 GiB
+
+
+def simulate(
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    sampling: str,
+    on_chunk: Callable[[int], None] | None = None,
+) -> Simulation:
+    """Draw the uncertain inputs and risks `draws` times and sum up what each draw gave.
+
+    Each chunk is drawn in its turn (each input's stream is one sequence), evaluated and put in place by
+    a worker, into its own place, so threads change no figure.
+    """
+    keep_freed_memory()
+    turns = _Turns(Sampler(scenario, seed, sampling))
+    sim = Simulation(scenario, draws, seed, sampling)
+    sums = _sums(scenario, project(scenario).discount_factor)
+    sizes = chunk_sizes(draws, sampling)
+    sim.allocate(sizes, sums)
+    filled = 0
+    pending: deque[Future[int]] = deque()
+    band_jobs: deque[tuple[tuple[str, str], Callable[[], dict[str, list[float]]]]] | None = None
+    bands: dict[tuple[str, str], Future[dict[str, list[float]]]] = {}
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        for index, (size, band_draws) in enumerate(zip(sizes, sim.band_sizes, strict=True)):
+            pending.append(pool.submit(_run_chunk, sim, index, turns, int(size), sums, band_draws))
+            while len(pending) > IN_FLIGHT:  # a bounded number in flight keeps memory flat
+                filled += _collect(pending.popleft(), on_chunk)
+            if band_jobs is None and filled >= sim.band_draws:  # the bands' draws are all in
+                band_jobs = deque(_band_jobs(sim))
+            if band_jobs:  # one band beside each chunk, so that the chunks keep coming
+                key, job = band_jobs.popleft()
+                bands[key] = pool.submit(job)
+        while pending:
+            filled += _collect(pending.popleft(), on_chunk)
+        for key, job in band_jobs if band_jobs is not None else _band_jobs(sim):
+            bands[key] = pool.submit(job)
+        sim.bands = {key: band.result() for key, band in bands.items()}
+    return sim
+
+
+def band_sizes(sizes: list[int], sampling: str) -> list[int]:
+    """How many draws of each chunk go into the yearly bands: the first BAND_DRAWS draws. Under Latin
+    Hypercube whole chunks only, as many as BAND_DRAWS holds (at least one): a part of a chunk is not a
+    stratified sample."""
+    kept: list[int] = []
+    room = BAND_DRAWS
+    for size in sizes:
+        take = min(size, room)
+        if sampling == LATIN_HYPERCUBE and take < size:
+            take = 0 if sum(kept) else size
+        kept.append(take)
+        room -= take
+    return kept
+
+
+def _collect(future: Future[int], on_chunk: Callable[[int], None] | None) -> int:
+    done = future.result()
+    if on_chunk:
+        on_chunk(done)
+    return done
+
+
+def _band_jobs(sim: Simulation) -> list[tuple[tuple[str, str], Callable[[], dict[str, list[float]]]]]:
+    """(option, measure) and the work that makes its yearly bands, from the band draws: of nominal cost,
+    and of the cumulative nominal saving (none for the baseline, which saves nothing against itself)."""
+    baseline = sim.yearly_cost[sim.scenario.baseline]
+    jobs: list[tuple[tuple[str, str], Callable[[], dict[str, list[float]]]]] = []
+    for option, by_year in sim.yearly_cost.items():
+        jobs.append(((option, "cost_nominal"), partial(bands, by_year)))
+        if option == sim.scenario.baseline:
+            jobs.append(((option, "cumulative_saving_nominal"), partial(bands, np.zeros((len(by_year), 1)))))
+        else:
+            jobs.append(((option, "cumulative_saving_nominal"), partial(_saving_bands, baseline, by_year)))
+    return jobs
+
+
+def _saving_bands(baseline: np.ndarray, cost: np.ndarray) -> dict[str, list[float]]:
+    """Bands of the cumulative saving: years as rows, so the running sum is a few adds of whole rows."""
+    return bands(np.cumsum(baseline - cost, axis=0))
+
+
+def _cheapest(costs: list[np.ndarray]) -> np.ndarray:
+    """Per draw, the index of the option with the lowest present value (the first on a tie, as argmin)."""
+    lowest = costs[0].copy()
+    index = np.zeros(len(lowest), dtype=np.intp)
+    for k, cost in enumerate(costs[1:], start=1):
+        np.putmask(index, cost < lowest, k)
+        np.minimum(lowest, cost, out=lowest)
+    return index
+
+
+def summarise_simulation(sim: Simulation) -> dict[str, Any]:
+    """The distribution of every headline figure, JSON-ready."""
+    scenario = sim.scenario
+    names = list(scenario.options)
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:  # on both cores
+        kept = list(sim.runs)
+        described = dict(
+            zip(
+                kept,
+                pool.map(
+                    lambda key: describe(sim.runs[key], sim.run_starts, (sim.sizes, sim.moments[key]), sim.replicated),
+                    kept,
+                ),
+                strict=True,
+            )
+        )
+    described |= {key: described[same] for key, same in sim.same.items()}
+    cheapest = sim.cheapest.sum(axis=0) / sim.draws
+    options = []
+    for k, option in enumerate(names):
+        entry: dict[str, Any] = {
+            "name": option,
+            "cost_present_value": described[("cost_present_value", option)],
+            "cost_nominal": described[("cost_nominal", option)],
+            "probability_cheapest": float(cheapest[k]),
+            "probability_cheapest_standard_error": proportion_error(sim.cheapest[:, k], sim.sizes, sim.replicated),
+        }
+        if option != scenario.baseline:
+            entry["saving_present_value"] = described[("saving_present_value", option)]
+            entry["saving_nominal"] = described[("saving_nominal", option)]
+            entry["probability_cheaper_than_baseline"] = float(sim.cheaper[option].sum() / sim.draws)
+            entry["probability_cheaper_than_baseline_standard_error"] = proportion_error(
+                sim.cheaper[option], sim.sizes, sim.replicated
+            )
+        options.append(entry)
+    targets = [
+        {
+            "target": target,
+            "option": option,
+            "probability_met": float(met.sum() / sim.draws),
+            "probability_met_standard_error": proportion_error(met, sim.sizes, sim.replicated),
+            "achieved": described[("achieved", target, option)],
+        }
+        for (target, option), met in sim.met.items()
+    ]
+    yearly = {option: {measure: sim.bands[(option, measure)] for measure in MEASURES} for option in names}
+    return {
+        "draws": sim.draws,
+        "seed": sim.seed,
+        "sampling": sim.sampling,
+        "replicates": len(sim.sizes) if sim.replicated else None,
+        "band_draws": sim.band_draws,
+        "inputs": sampled_inputs(scenario),
+        "options": options,
+        "targets": targets,
+        "yearly": yearly,
+    }
+
+
+def sampled_inputs(scenario: Scenario) -> list[dict[str, Any]]:
+    """Each uncertain input: its name (a named input's own, with its source and note), its distribution as
+    written, and its mean; a line drawn afresh each year says so, with its persistence."""
+    from barnetmodel.scenario.paths import display_name, line_of, named_input, uncertain
+
+    entries = []
+    for path, distribution in uncertain(scenario).items():
+        entry: dict[str, Any] = {"name": display_name(path), "distribution": distribution.describe()}
+        entry["mean"] = distribution.mean()
+        named = named_input(scenario, path)
+        if named is not None:
+            entry |= {"source": named.source, "note": named.note, "unit": named.unit}
+        line = line_of(scenario, path)
+        if line is not None and line.draw == "yearly":
+            entry |= {"draw": "yearly", "persistence": line.persistence or 0.0}
+        entries.append(entry)
+    return entries

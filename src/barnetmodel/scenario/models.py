@@ -1,0 +1,255 @@
+"""The scenario file format: pydantic models of every key a user may write."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal
+
+from pydantic import Discriminator, Field, Tag, field_validator
+
+from barnetmodel.scenario.numbers import Growth, Inflation, NonNegative, Number, Positive, Share
+from barnetmodel.scenario.strict import StrictModel
+
+Year = Annotated[int, Field(ge=1800, le=2300, description="A financial year by its start: 2013 means 2013/14.")]
+Prices = Literal["nominal", "real"]
+
+
+def financial_year(year: int) -> str:
+    """2013 -> '2013/14': a financial year is named by the year it starts in."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+class Horizon(StrictModel):
+    start: Year = Field(description="First financial year of the appraisal (year 0, not discounted).")
+    years: int = Field(10, ge=1, le=200, description="Number of years projected.")
+
+    @property
+    def end(self) -> int:
+        return self.start + self.years - 1
+
+
+class Money(StrictModel):
+    unit: str = Field("£m", min_length=1, description="Unit every amount in the file is written in.")
+    prices: Prices = Field(
+        "nominal", description="How amounts are written unless a line says otherwise: nominal or real."
+    )
+    price_base: Year | None = Field(
+        None,
+        description="Year whose prices real figures are in, and from which growth compounds. "
+        "Defaults to horizon.start.",
+    )
+    inflation: Inflation = Field(description="GDP deflator, a year, that turns nominal amounts into real ones.")
+    discount: str | float = Field(
+        "green_book",
+        description="A named discount schedule (green_book, green_book_reduced, green_book_health) "
+        "or a constant real rate such as 0.035.",
+    )
+
+    @field_validator("discount", mode="before")
+    @classmethod
+    def _known_schedule_or_rate(cls, value: object) -> object:
+        from barnetmodel.data.reference import schedules
+        from barnetmodel.errors import did_you_mean
+
+        names = sorted(schedules())
+        if isinstance(value, str):
+            if value not in names:
+                raise ValueError(f"unknown discount schedule '{value}'{did_you_mean(value, names)}")
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not math.isfinite(value) or not 0 <= value < 1:
+                raise ValueError(f"a discount rate must be a fraction from 0 to below 1, such as 0.035, not {value}")
+            return float(value)
+        raise ValueError(f"must be a schedule name ({', '.join(names)}) or a rate such as 0.035")
+
+
+class Target(StrictModel):
+    name: str = Field(min_length=1, description="What the target is, e.g. 'Savings needed before 2015'.")
+    amount: Positive = Field(description="The saving needed, in money.unit.")
+    measure: Literal["annual", "cumulative"] = Field(
+        "annual",
+        description="annual: the saving in the year `by`; cumulative: the savings from horizon.start "
+        "to `by`, added up.",
+    )
+    by: Year | None = Field(None, description="Year by which it is needed. Defaults to the last year.")
+    prices: Prices | None = Field(None, description="Price basis of `amount`. Defaults to money.prices.")
+    option: str | None = Field(None, description="Option it applies to. Defaults to every option but the baseline.")
+    source: str | None = Field(None, description="Key in `sources` the figure comes from.")
+
+
+class Line(StrictModel):
+    """One cost (or, negative, income) of an option; exactly one of annual, total, once, share_of."""
+
+    name: str = Field(min_length=1, description="Unique within its option; what share_of refers to.")
+    annual: Number | None = Field(None, description="Recurring amount a year, in price_base money.")
+    growth: Growth | None = Field(
+        None, description="Yearly growth of an annual line (from price_base) or the profile of a total."
+    )
+    from_: Year | None = Field(None, alias="from", description="First year an annual or share_of line applies.")
+    to: Year | None = Field(None, description="Last year an annual or share_of line applies.")
+    total: Number | None = Field(None, description="An amount spread over `term`.")
+    term: list[Year] | None = Field(
+        None, min_length=2, max_length=2, description="[first year, last year] a total is spread over."
+    )
+    once: Year | None = Field(None, description="Year of a one-off amount.")
+    amount: Number | None = Field(None, description="The one-off amount, with `once`.")
+    share_of: str | None = Field(None, description="Name of another line of the same option this is a share of.")
+    rate: Number | None = Field(None, description="The share, with share_of: 0.04 is 4%.")
+    draw: Literal["once", "yearly"] | None = Field(
+        None,
+        description="How an uncertain `annual` is drawn: once (the default), one value used every year; "
+        "yearly, a value drawn afresh each year.",
+    )
+    persistence: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="With draw: yearly, how much each year's draw follows the year before's: the correlation "
+        "of their normal scores (0, the default: independent years; 1: the same value every year).",
+    )
+    ramp: list[Share] | None = Field(
+        None,
+        min_length=1,
+        description="Fraction of the full effect in the first, second, ... year the line applies; "
+        "full effect after the list ends.",
+    )
+    prices: Prices | None = Field(None, description="Price basis of this line's amounts. Defaults to money.prices.")
+    source: str | None = Field(None, description="Key in `sources` the figure comes from.")
+    note: str | None = Field(None, description="Free text: how the figure was worked out.")
+
+    @property
+    def kind(self) -> str:
+        for kind in KINDS:
+            if getattr(self, kind) is not None:
+                return kind
+        return ""
+
+
+KINDS = ("annual", "total", "once", "share_of")
+
+
+class Risk(StrictModel):
+    """An event that may happen, at most once, and costs money when it does."""
+
+    name: str = Field(min_length=1, description="Unique within its option.")
+    probability: Share = Field(description="Chance it happens: in any one year (per: year) or over the horizon.")
+    per: Literal["year", "horizon"] = Field(
+        "year",
+        description="year: each year it has not yet happened, it happens with `probability`; "
+        "horizon: it happens with `probability` over the window, in a year equally likely within it.",
+    )
+    cost: Number = Field(description="Cost when it happens, in money.unit.")
+    recurring: bool = Field(False, description="The cost recurs every year from the year it happens.")
+    recovered: Share = Field(0.0, description="Share of the cost recovered, e.g. under contract clauses.")
+    from_: Year | None = Field(None, alias="from", description="First year it can happen.")
+    to: Year | None = Field(None, description="Last year it can happen (and a recurring cost last runs).")
+    prices: Prices | None = Field(None, description="Price basis of `cost`. Defaults to money.prices.")
+    source: str | None = Field(None, description="Key in `sources` the figure comes from.")
+    note: str | None = None
+
+
+class OptimismBias(StrictModel):
+    """Green Book optimism bias: an uplift on costs, shrunk by the share of risk mitigated."""
+
+    category: Literal["outsourcing", "equipment_development", "standard_buildings", "non_standard_buildings"] | None = (
+        Field(None, description="Green Book category whose upper bound is the uplift (outsourcing: 41%).")
+    )
+    uplift: NonNegative | None = Field(None, description="A stated uplift instead of a category: 0.2 is 20%.")
+    mitigated: Share = Field(0.0, description="Share of the risk mitigated: applied = (1 - mitigated) x uplift.")
+    lines: list[str] | None = Field(None, description="Names of the lines it applies to. Defaults to every line.")
+    income_shortfall: bool = Field(
+        False, description="Also cut incomes and savings (negative lines) by the same share."
+    )
+    source: str | None = Field(None, description="Key in `sources` the figure comes from.")
+
+
+class Option(StrictModel):
+    title: str = Field(min_length=1, description="Name shown in tables.")
+    kind: Literal["in_house", "outsourced", "joint_venture", "shared_service", "other"] | None = Field(
+        None, description="Delivery model, for readers."
+    )
+    description: str | None = None
+    lines: list[Line] = Field(min_length=1, description="The option's costs and incomes.")
+    risks: list[Risk] = Field(default_factory=list, description="The option's risk register.")
+    optimism_bias: OptimismBias | None = Field(None, description="Green Book optimism bias on the option's costs.")
+
+
+class Correlation(StrictModel):
+    between: list[str] = Field(
+        min_length=2,
+        max_length=2,
+        description="Two uncertain inputs: a named input by its name (pay), or a number by its path "
+        "(options.outsource.lines.Contract charge.annual).",
+    )
+    rank: float = Field(ge=-1, le=1, description="Rank (Spearman) correlation between them.")
+    source: str | None = Field(None, description="Key in `sources` the figure comes from.")
+
+
+class Uncertainty(StrictModel):
+    draws: int = Field(0, ge=0, le=100_000_000, description="Monte Carlo draws; 0 runs the central case only.")
+    seed: int = Field(20121206, ge=0, description="Seed of every random stream.")
+    sampling: Literal["monte_carlo", "latin_hypercube"] = Field("monte_carlo", description="How draws are made.")
+    correlations: list[Correlation] = Field(default_factory=list)
+
+
+class NamedInput(StrictModel):
+    """A figure named once in `inputs` and used by name wherever a number goes, with where it came from."""
+
+    value: Number = Field(description="A number, a distribution, or a formula of other inputs.")
+    source: str | None = Field(None, description="Key in `sources` the figure comes from.")
+    note: str | None = Field(None, description="Free text: what the figure is, how it was worked out.")
+    unit: str | None = Field(None, description="What the figure counts, e.g. '£m a post', 'posts', 'a share'.")
+
+
+LONG_FORM, SHORT_FORM = "<long form>", "<short form>"
+
+
+def _input_form(value: object) -> str:
+    """The long form has `value` (or says where a value came from); any other mapping is a distribution."""
+    if isinstance(value, NamedInput):
+        return LONG_FORM
+    if isinstance(value, dict) and {"value", "source", "note", "unit"} & set(value):
+        return LONG_FORM
+    return SHORT_FORM
+
+
+InputValue = Annotated[
+    Annotated[NamedInput, Tag(LONG_FORM)] | Annotated[Number, Tag(SHORT_FORM)], Discriminator(_input_form)
+]
+
+
+class Scenario(StrictModel):
+    extends: str | None = Field(
+        None, description="Another scenario file (relative to this one) to start from; this file changes what it lists."
+    )
+    title: str = Field(min_length=1)
+    description: str = ""
+    sources: dict[str, str] = Field(
+        default_factory=dict, description="Every source the file cites, by a short key lines refer to."
+    )
+    inputs: dict[str, InputValue] = Field(
+        default_factory=dict,
+        description="Named figures, used by name wherever a number goes: a number, a distribution or a formula "
+        "(short form), or {value, source, note, unit} (long form).",
+    )
+    horizon: Horizon
+    money: Money
+    targets: list[Target] = Field(default_factory=list)
+    baseline: str = Field(description="Option every saving is measured against.")
+    options: dict[str, Option] = Field(min_length=1)
+    uncertainty: Uncertainty = Field(default_factory=Uncertainty)
+
+    @property
+    def named_inputs(self) -> dict[str, NamedInput]:
+        """Every named input in its long form (a short form is a value with no source or note)."""
+        return {
+            name: value if isinstance(value, NamedInput) else NamedInput.model_construct(value=value)
+            for name, value in self.inputs.items()
+        }
+
+    @property
+    def price_base(self) -> int:
+        return self.money.price_base if self.money.price_base is not None else self.horizon.start
+
+    def line_prices(self, line: Line) -> Prices:
+        return line.prices or self.money.prices

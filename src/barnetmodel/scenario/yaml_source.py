@@ -1,0 +1,293 @@
+"""Read a YAML file safely into plain data, remembering where every key and value was written."""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path as FilePath
+from typing import Any
+
+import yaml
+
+from barnetmodel.errors import NOT_TEXT, Path, Problem, ScenarioError
+
+# Limits that keep hostile files (alias bombs, deep nesting, huge files) cheap to refuse. A real
+# scenario has a few hundred values in 10 kB. PyYAML is pure Python: it scans about 1 MB a second
+# and composes a value in about 25 µs and 0.7 kB, so each limit is reached within about a second.
+MAX_FILE_BYTES = 1024 * 1024
+MAX_NODES = 50_000
+MAX_DEPTH = 64
+# Byte order marks of encodings other than UTF-8, longest first (UTF-32 LE starts like UTF-16 LE).
+OTHER_ENCODINGS = (
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xfe\xff", "UTF-16"),
+    (b"\xff\xfe", "UTF-16"),
+)
+
+
+@dataclass
+class Source:
+    """A parsed YAML document and the position (1-based line, column) of each part of it."""
+
+    file: str
+    data: Any
+    text: str
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    # The file each position is in, where it is not `file` (a value from a file it extends, or
+    # from the command line, which has no line: (0, 0)).
+    origins: dict[Path, str] = field(default_factory=dict)
+    # Where each value's text starts and ends in `text` (character offsets), to rewrite it in place.
+    spans: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Path, *, key: bool = False) -> tuple[Path, tuple[int, int]] | None:
+        """The path and position of the value at `path`, or of its key; else of the nearest enclosing value."""
+        if key and path in self.keys:
+            return path, self.keys[path]
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.values:
+                return path[:end], self.values[path[:end]]
+        return None
+
+    def problem(self, path: Path, message: str, *, key: bool = False) -> Problem:
+        found = self.locate(path, key=key)
+        if found is None:
+            return Problem(self.file, message, path)
+        where, (line, column) = found
+        file = self.origins.get(where, self.file)
+        return Problem(file, message, path, line or None, column or None)
+
+
+def _position(mark: yaml.Mark | None) -> tuple[int, int] | None:
+    return (mark.line + 1, mark.column + 1) if mark is not None else None
+
+
+def _fail(file: str, message: str, mark: yaml.Mark | None = None, path: Path = ()) -> ScenarioError:
+    where = _position(mark)
+    line, column = where if where else (None, None)
+    return ScenarioError([Problem(file, message, path, line, column)])
+
+
+# Every file the command in hand has read (scenarios, the files they extend, test files): an
+# output is never written over one of them. The CLI empties it when a command starts.
+FILES_READ: set[str] = set()
+
+
+# What a path is when it is not a regular file: a scenario or test file is read from regular files only,
+# so a device (/dev/zero), a FIFO or standard input (/dev/stdin) is never read without end.
+NOT_A_FILE = (
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def read_bytes(file: str, limit: int) -> bytes:
+    """At most `limit` bytes of a regular file; a clear error for anything else or anything longer.
+
+    The file is opened without blocking (a FIFO with no writer would wait for ever) and its kind checked
+    on the open file, and what is read is counted: the size a file reports is not trusted (files under
+    /proc say 0 bytes), so no read goes past limit + 1 bytes."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        handle = os.open(file, flags)
+    except FileNotFoundError:
+        raise _fail(file, "no such file") from None
+    except PermissionError:
+        raise _fail(file, "permission denied") from None
+    except OSError as error:
+        if error.errno == errno.ENXIO:  # a socket cannot be opened as a file
+            raise _fail(file, "is a socket, not a file: scenario files are read from regular files only") from None
+        raise _fail(file, f"cannot read: {error.strerror or error}") from None
+    try:
+        status = os.fstat(handle)
+        mode = status.st_mode
+        if stat.S_ISDIR(mode):
+            raise _fail(file, "is a directory, not a scenario file")
+        kind = next((name for test, name in NOT_A_FILE if test(mode)), None)
+        if kind is not None or not stat.S_ISREG(mode):
+            what = kind or "not a regular file"
+            raise _fail(file, f"is {what}, not a file: scenario files are read from regular files only")
+        if status.st_size > limit:
+            raise _fail(file, f"file is {status.st_size:,} bytes; scenario files are limited to {limit:,}")
+        os.set_blocking(handle, True)
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(handle, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as error:
+        raise _fail(file, f"cannot read: {error.strerror or error}") from None
+    finally:
+        os.close(handle)
+    if size > limit:
+        raise _fail(file, f"file is over {limit:,} bytes; scenario files are limited to {limit:,}")
+    return b"".join(chunks)
+
+
+def read_text(file: str) -> str:
+    """The file's text, or a clear error for a missing file, a directory, a device or FIFO, a file over
+    the size limit, binary or non-UTF-8 data."""
+    FILES_READ.add(str(FilePath(file)))
+    raw = read_bytes(file, MAX_FILE_BYTES)
+    for mark, encoding in OTHER_ENCODINGS:
+        if raw.startswith(mark):
+            raise _fail(file, f"is {encoding} text: save the file as UTF-8")
+    if b"\x00" in raw:
+        raise _fail(file, "not a text file (it contains NUL bytes)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ScenarioError([Problem(file, "not UTF-8 text: save the file as UTF-8", (), line, 1)]) from None
+
+
+class _LimitedLoader(yaml.SafeLoader):
+    """A safe loader that enforces MAX_NODES and MAX_DEPTH while it composes, so a file with a
+    million values or 100,000 nested brackets is refused before the node tree is in memory and
+    before Python's recursion limit is reached."""
+
+    def __init__(self, text: str, file: str):
+        super().__init__(text)
+        self.file = file
+        self.composed = 0
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        self.composed += 1
+        if self.composed > MAX_NODES:
+            raise _fail(self.file, f"too many values (over {MAX_NODES:,})", self._next_mark())
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH + 1:  # the root is depth 1 here, depth 0 in _Builder
+                raise _fail(self.file, f"nested more than {MAX_DEPTH} levels deep", self._next_mark())
+            return super().compose_node(parent, index)  # type: ignore[arg-type]
+        finally:
+            self.depth -= 1
+
+    def _next_mark(self) -> yaml.Mark | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        return getattr(event, "start_mark", None)
+
+
+# YAML 1.1, which PyYAML follows, reads 2.5e6 and 1e9 as text (it wants a dot and a signed
+# exponent: 2.5e+6). Users write them as numbers, as YAML 1.2 and JSON Schema do: so do we.
+_LimitedLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
+
+
+def _not_text(character: str) -> str:
+    code = ord(character)
+    if 0xD800 <= code <= 0xDFFF:
+        return f"a lone surrogate (U+{code:04X}) is not text: write the character it stands for"
+    return f"the control character U+{code:04X} is not allowed in text (tab and newline are)"
+
+
+class _Builder:
+    """Turns a composed YAML node tree into dicts, lists and scalars, with positions."""
+
+    def __init__(self, file: str, loader: yaml.SafeLoader, source: Source):
+        self.file = file
+        self.loader = loader
+        self.source = source
+        self.nodes = 0
+
+    def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _fail(self.file, f"too many values once aliases are expanded (over {MAX_NODES:,})")
+        if depth > MAX_DEPTH:
+            raise _fail(self.file, f"nested more than {MAX_DEPTH} levels deep", node.start_mark, path)
+        where = _position(node.start_mark)
+        if where:
+            self.source.values.setdefault(path, where)
+        if node.start_mark is not None and node.end_mark is not None:
+            self.source.spans.setdefault(path, (node.start_mark.index, node.end_mark.index))
+        if isinstance(node, yaml.MappingNode):
+            self._plain(node, "tag:yaml.org,2002:map", path)
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            self._plain(node, "tag:yaml.org,2002:seq", path)
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _plain(self, node: yaml.Node, tag: str, path: Path) -> None:
+        """Refuse tags such as !!python/object: a scenario holds plain data only."""
+        if node.tag != tag:
+            raise _fail(self.file, f"the tag '{node.tag}' is not allowed: plain data only", node.start_mark, path)
+
+    def _scalar(self, node: yaml.Node, path: Path) -> Any:
+        if node.tag not in self.loader.yaml_constructors:
+            raise _fail(self.file, f"the tag '{node.tag}' is not allowed: plain data only", node.start_mark, path)
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError as error:
+            problem = getattr(error, "problem", None) or str(error)
+            raise _fail(self.file, f"invalid YAML: {problem}", node.start_mark, path) from None
+        except ValueError:
+            # Python refuses to convert integers of more than 4,300 digits (sys.int_info).
+            raise _fail(self.file, "this number is too long to read", node.start_mark, path) from None
+        if isinstance(value, str) and (found := NOT_TEXT.search(value)):
+            raise _fail(self.file, _not_text(found.group()), node.start_mark, path)
+        return value
+
+    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _fail(self.file, "YAML merge keys (<<) are not supported", key_node.start_mark, path)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _fail(self.file, "a key must be a plain name", key_node.start_mark, path)
+            key = self._scalar(key_node, path)
+            if key in result:
+                first = self.source.keys.get(path + (key,))
+                at = f" (first written at line {first[0]})" if first else ""
+                raise _fail(self.file, f"duplicate key '{key}'{at}", key_node.start_mark, path + (key,))
+            key_at = _position(key_node.start_mark)
+            if key_at:
+                self.source.keys[path + (key,)] = key_at
+            result[key] = self.build(value_node, path + (key,), depth + 1)
+        return result
+
+
+def parse(text: str, file: str) -> Source:
+    """Parse one YAML document; errors carry `file:line:col`."""
+    source = Source(file=file, data=None, text=text)
+    try:
+        loader = _LimitedLoader(text, file)  # reads the whole text, and refuses control characters
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - text.rfind("\n", 0, error.position)
+        message = f"the control character U+{error.character:04X} is not allowed in a YAML file"
+        raise ScenarioError([Problem(file, message, (), line, column)]) from None
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            raise _fail(file, "the file is empty")
+        source.data = _Builder(file, loader, source).build(root, (), 0)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = " ".join(str(part) for part in (error.context, error.problem) if part)
+        raise _fail(file, f"invalid YAML: {message}", mark) from None
+    except yaml.YAMLError as error:
+        raise _fail(file, f"invalid YAML: {error}") from None
+    except RecursionError:
+        raise _fail(file, "nested too deeply to read") from None
+    finally:
+        loader.dispose()
+    return source
+
+
+def load(file: str) -> Source:
+    """Read and parse a YAML file."""
+    return parse(read_text(file), file)

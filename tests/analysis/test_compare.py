@@ -1,0 +1,104 @@
+"""compare: key figures side by side, differences from the first file, and the inputs that differ."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from barnetmodel.cli.app import app
+from conftest import MINIMAL, ROOT
+
+runner = CliRunner()
+
+
+def test_differences_and_inputs(write: Callable[[str, str], Path]) -> None:
+    a = write(MINIMAL, "a.yaml")
+    b = write(MINIMAL.replace("annual: 8}", "annual: 9}").replace("inflation: 0.02", "inflation: 0.03"), "b.yaml")
+    data = json.loads(runner.invoke(app, ["compare", str(a), str(b), "-f", "json"]).stdout)
+    figures = {f["key"]: f for f in data["figures"]}
+    nominal = figures["outsource.cost.nominal"]
+    assert nominal["values"] == pytest.approx([24.0, 27.0])  # 8 and 9 a year for three years
+    assert nominal["differences"] == pytest.approx([3.0])
+    saving = figures["outsource.saving.present_value"]
+    # (10 - 8) and (10 - 9) a year, deflated and discounted at 3.5%.
+    assert saving["values"][0] == pytest.approx(sum(2 / (1.02 * 1.035) ** t for t in range(3)))
+    assert saving["values"][1] == pytest.approx(sum(1 / (1.03 * 1.035) ** t for t in range(3)))
+    differ = {row["name"]: row["values"] for row in data["inputs_that_differ"]}
+    assert differ == {"money.inflation": ["0.02", "0.03"], "options.outsource.lines.Contract.annual": ["8", "9"]}
+
+
+def test_council_against_critics() -> None:
+    council = str(ROOT / "scenarios" / "one_barnet_council_case.yaml")
+    critics = str(ROOT / "scenarios" / "critics_stress.yaml")
+    result = runner.invoke(app, ["compare", council, critics, "--draws", "500"])
+    assert result.exit_code == 0
+    assert "Key figures" in result.stdout and "Inputs that differ" in result.stdout
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(app, ["compare", council, critics, "-f", "csv"]).stdout)))
+    saving = next(r for r in rows if r["figure"] == "outsource.saving.present_value")
+    assert float(saving["critics_stress.yaml minus one_barnet_council_case.yaml"]) == pytest.approx(
+        float(saving["critics_stress.yaml"]) - float(saving["one_barnet_council_case.yaml"])
+    )
+    markdown = runner.invoke(app, ["compare", council, critics, "-f", "markdown"]).stdout
+    assert "## Inputs that differ" in markdown
+
+
+def test_needs_two_files_and_reports_every_bad_one(write: Callable[[str, str], Path]) -> None:
+    one = runner.invoke(app, ["compare", str(ROOT / "scenarios" / "critics_stress.yaml")])
+    assert one.exit_code == 2 and "two or more" in one.stderr
+    bad_a = write("title: [\n", "bad_a.yaml")
+    bad_b = write(MINIMAL.replace("inflation", "inflaton"), "bad_b.yaml")
+    both = runner.invoke(app, ["compare", str(bad_a), str(bad_b)])
+    assert both.exit_code == 2
+    assert "bad_a.yaml:2:1: invalid YAML" in both.stderr and "bad_b.yaml:3:9: money.inflaton" in both.stderr
+
+
+def test_a_workbook_is_made_by_run_only() -> None:
+    council = str(ROOT / "scenarios" / "one_barnet_council_case.yaml")
+    critics = str(ROOT / "scenarios" / "critics_stress.yaml")
+    for args in (["compare", council, critics], ["sensitivity", council]):
+        result = runner.invoke(app, [*args, "-f", "xlsx", "-o", "x.xlsx"])
+        assert result.exit_code == 2
+        assert "made by `barnetmodel run` only" in result.stderr
+
+
+def test_files_in_different_units_are_not_compared(write: Callable[[str, str], Path]) -> None:
+    a = write(MINIMAL, "a.yaml")
+    b = write(MINIMAL.replace("inflation: 0.02", "inflation: 0.02, unit: '£k'"), "b.yaml")
+    result = runner.invoke(app, ["compare", str(a), str(b)])
+    assert result.exit_code == 2
+    assert "different units (£k, £m)" in result.stderr
+
+
+def test_correlations_are_listed_by_the_inputs_they_join() -> None:
+    # The council case has no correlation (an empty list: nothing to list), the critics' one: its rank is
+    # listed under the pair of inputs it joins, not as "[]" against "-" nor by position.
+    council = str(ROOT / "scenarios" / "one_barnet_council_case.yaml")
+    critics = str(ROOT / "scenarios" / "critics_stress.yaml")
+    data = json.loads(runner.invoke(app, ["compare", council, critics, "-f", "json"]).stdout)
+    differ = {row["name"]: row["values"] for row in data["inputs_that_differ"]}
+    pair = (
+        "options.outsource.lines.Client-side contract management (CSG).rate"
+        " ~ options.outsource.lines.Extra charges and variations.annual"
+    )
+    assert differ[f"uncertainty.correlations.{pair}"] == [None, "0.5"]
+    assert not [name for name in differ if name.startswith("uncertainty.correlations") and "~" not in name]
+
+
+def test_a_changed_rank_is_one_row(write: Callable[[str, str], Path]) -> None:
+    text = MINIMAL.replace("annual: 8}", "annual: {uniform: {low: 7, high: 9}}}").replace(
+        "annual: 10}", "annual: {uniform: {low: 9, high: 11}}}"
+    )
+    correlated = text + (
+        "uncertainty:\n  correlations:\n    - between: [options.outsource.lines.Contract.annual,"
+        " options.in_house.lines.Staff.annual]\n      rank: RANK\n"
+    )
+    a, b = write(correlated.replace("RANK", "0.3"), "a.yaml"), write(correlated.replace("RANK", "0.6"), "b.yaml")
+    data = json.loads(runner.invoke(app, ["compare", str(a), str(b), "-f", "json"]).stdout)
+    pair = "options.in_house.lines.Staff.annual ~ options.outsource.lines.Contract.annual"
+    assert data["inputs_that_differ"] == [{"name": f"uncertainty.correlations.{pair}", "values": ["0.3", "0.6"]}]

@@ -1,0 +1,298 @@
+"""Fuzzing: random and mutated scenario and test files through the loader and the command line.
+
+The only outcomes allowed are success or a clear error with exit code 2 (1 as well for
+`test`, when a figure is off): never a traceback, never another exit code, never a hang.
+Bounded (max_examples, an alarm per example) so the whole file takes well under a minute.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import signal
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner, Result
+
+from barnetmodel.cli.app import app
+from barnetmodel.errors import ScenarioError
+from barnetmodel.scenario.load import load
+from conftest import ROOT, SCENARIO_TESTS, SCENARIOS
+
+runner = CliRunner()
+TEXTS = {path.name: path.read_text(encoding="utf-8") for path in SCENARIOS}
+SCHEMA = jsonschema.Draft202012Validator(
+    json.loads((ROOT / "schema" / "scenario.schema.json").read_text(encoding="utf-8"))
+)
+# 80 examples a test in `make test`; BARNETMODEL_FUZZ_EXAMPLES=5000 for a deeper search.
+EXAMPLES = int(os.environ.get("BARNETMODEL_FUZZ_EXAMPLES", "80"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SECONDS_PER_EXAMPLE = 30  # a hang guard, not a performance figure
+
+
+class Hang(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def no_hang() -> Iterator[None]:
+    """Fail an example that runs for longer than SECONDS_PER_EXAMPLE, rather than stall the suite."""
+
+    def _raise(signum: int, frame: object) -> None:
+        raise Hang(f"an example ran for more than {SECONDS_PER_EXAMPLE} s")
+
+    previous = signal.signal(signal.SIGALRM, _raise)
+    signal.alarm(SECONDS_PER_EXAMPLE)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("fuzz")
+
+
+def invoke(*args: str) -> Result:
+    with no_hang():
+        result = runner.invoke(app, list(args))
+    # A command ends by returning or by typer.Exit (SystemExit); anything else escaped it.
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    return result
+
+
+def check_clean(result: Result, allowed: tuple[int, ...] = (0, 2)) -> None:
+    assert result.exit_code in allowed, result.output
+    if result.exit_code == 2:
+        assert result.stderr.strip(), "exit 2 without saying why"
+
+
+def run_and_validate(path: Path) -> None:
+    """Both commands on one file: validate and run agree, and a run that succeeds gives finite JSON."""
+    validated = invoke("validate", str(path))
+    check_clean(validated)
+    ran = invoke("run", str(path), "-f", "json")
+    check_clean(ran)
+    if validated.exit_code == 2:
+        assert ran.exit_code == 2  # what validate refuses, run refuses too
+    if ran.exit_code == 0:
+        assert validated.exit_code == 0
+        figures = json.loads(ran.stdout)
+        assert all(math.isfinite(x) for x in figures["options"][0]["total_cost"].values())
+    elif validated.exit_code == 0:
+        assert "the figures overflow" in ran.stderr  # the one way a valid file can still be refused
+
+
+# Random input to the loader.
+
+yaml_alphabet = st.sampled_from(list("abcxyz019 :-.,[]{}&*!|>'\"#%@`?\n\t\\~") + ["\u00a3", "\u00e9", "\ufeff"])
+
+
+@FUZZ
+@given(st.binary(max_size=3000))
+def test_random_bytes(folder: Path, data: bytes) -> None:
+    path = folder / "bytes.yaml"
+    path.write_bytes(data)
+    with no_hang(), contextlib.suppress(ScenarioError):
+        load(str(path))
+
+
+@FUZZ
+@given(st.text(yaml_alphabet, max_size=400))
+def test_random_yaml_like_text(folder: Path, text: str) -> None:
+    path = folder / "text.yaml"
+    path.write_text(text, encoding="utf-8")
+    with no_hang(), contextlib.suppress(ScenarioError):
+        load(str(path))
+
+
+# Published scenarios, mutated as text: the typos and slips people make.
+
+TOKENS = [
+    ": ",
+    ":",
+    "- ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "&a ",
+    "*a",
+    "!!python/object:os.system ",
+    "<<: ",
+    "#",
+    "'",
+    '"',
+    "\t",
+    "  ",
+    "\n",
+    "~",
+    "null",
+    ".nan",
+    "-.inf",
+    "1e999",
+    "0x1F",
+    "2013-04-01",
+    "yes",
+    "99999999999999999999999",
+    "-1",
+    "0",
+    "1.0e+308",
+    "é",
+    "\u00a3",
+    "\x85",
+    "|",
+    ">",
+    "?",
+    "%",
+    "@",
+]
+
+
+@st.composite
+def mutated_text(draw: st.DrawFn) -> str:
+    text = draw(st.sampled_from(sorted(TEXTS)))
+    text = TEXTS[text]
+    for _ in range(draw(st.integers(1, 4))):
+        lines = text.splitlines(keepends=True)
+        kind = draw(st.sampled_from(["insert", "delete", "duplicate line", "drop line", "swap lines", "indent"]))
+        at = draw(st.integers(0, len(text)))
+        line = draw(st.integers(0, len(lines) - 1))
+        if kind == "insert":
+            text = text[:at] + draw(st.sampled_from(TOKENS)) + text[at:]
+        elif kind == "delete":
+            text = text[:at] + text[at + draw(st.integers(1, 20)) :]
+        elif kind == "duplicate line":
+            text = "".join(lines[: line + 1] + lines[line:])
+        elif kind == "drop line":
+            text = "".join(lines[:line] + lines[line + 1 :])
+        elif kind == "swap lines":
+            other = draw(st.integers(0, len(lines) - 1))
+            lines[line], lines[other] = lines[other], lines[line]
+            text = "".join(lines)
+        else:
+            lines[line] = draw(st.sampled_from(["  ", " ", "\t"])) + lines[line]
+            text = "".join(lines)
+    return text
+
+
+@FUZZ
+@given(mutated_text())
+def test_mutated_scenario_text_through_the_cli(folder: Path, text: str) -> None:
+    path = folder / "mutated.yaml"
+    path.write_text(text, encoding="utf-8")
+    run_and_validate(path)
+
+
+# Published scenarios, mutated as data: any value replaced, any key dropped or added.
+
+values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(10**30), 10**30),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.sampled_from([0, 1, -1, 2013, 2022, 2300, 0.5, 0.999, -0.999, 1e308, -1e308, 5e-324]),
+        st.text(max_size=12),
+        st.sampled_from(["in_house", "outsource", "green_book", "nominal", "real", "annual", "cumulative", "seed-000"]),
+    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
+    max_leaves=6,
+)
+
+
+def paths(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += paths(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            found += paths(value, path + (i,))
+    return found
+
+
+def changed(data: Any, path: tuple[Any, ...], action: str, value: Any, key: str) -> Any:
+    if not path:
+        return value if action == "replace" else data
+    head, rest = path[0], path[1:]
+    copy = dict(data) if isinstance(data, dict) else list(data)
+    if not rest and action == "drop":
+        del copy[head]
+    elif not rest and action == "add" and isinstance(copy[head], dict):
+        copy[head] = {**copy[head], key: value}
+    else:
+        copy[head] = changed(data[head], rest, action, value, key)
+    return copy
+
+
+@st.composite
+def mutated_data(draw: st.DrawFn) -> Any:
+    data = yaml.safe_load(TEXTS[draw(st.sampled_from(sorted(TEXTS)))])
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from(paths(data)))
+        action = draw(st.sampled_from(["replace", "replace", "drop", "add"]))
+        key = draw(st.sampled_from(["annual", "from", "to", "growth", "ramp", "by", "option", "measure", "x"]))
+        data = changed(data, path, action, draw(values), key)
+    return data
+
+
+@FUZZ
+@given(mutated_data())
+def test_mutated_scenario_data_through_the_cli(folder: Path, data: Any) -> None:
+    path = folder / "data.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    run_and_validate(path)
+    if invoke("validate", str(path)).exit_code == 0:
+        # The published JSON Schema accepts every file barnetmodel accepts.
+        assert list(SCHEMA.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8")))) == []
+
+
+# Test files, mutated as data: outputs, margins, overrides and all.
+
+TEST_DATA = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in SCENARIO_TESTS]
+ADDRESSES = st.one_of(
+    st.lists(st.sampled_from([*'ab.[]"0 \\', "options", "outsource", "lines", "annual"]), max_size=12).map("".join),
+    st.sampled_from(["money.inflation", "options.outsource.lines[0].annual", 'options.in_house.lines."x".annual']),
+)
+
+
+@st.composite
+def mutated_tests(draw: st.DrawFn) -> Any:
+    data = draw(st.sampled_from(TEST_DATA))
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from(paths(data)))
+        action = draw(st.sampled_from(["replace", "drop", "add"]))
+        key = draw(st.one_of(ADDRESSES, st.sampled_from(["overrides", "draws", "seed", "default"])))
+        data = changed(data, path, action, draw(st.one_of(values, st.dictionaries(ADDRESSES, values, max_size=2))), key)
+    return data
+
+
+@FUZZ
+@given(mutated_tests(), st.booleans())
+def test_mutated_test_files_through_the_cli(folder: Path, data: Any, update: bool) -> None:
+    tests = folder / "tests"
+    tests.mkdir(exist_ok=True)
+    path = tests / "case.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    for scenario in SCENARIOS:  # the test files name ../<scenario>.yaml
+        (folder / scenario.name).write_text(TEXTS[scenario.name], encoding="utf-8")
+    report = folder / "report.xml"
+    report.unlink(missing_ok=True)
+    result = invoke("test", str(path), "--junit-xml", str(report), *(["--update"] if update else []))
+    check_clean(result, (0, 1, 2))
+    ET.parse(report)  # written every time, and well-formed whatever the names and messages hold

@@ -1,0 +1,113 @@
+"""The fast exact percentiles give np.percentile's numbers bit for bit, on the fast path and the fallback."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from barnetmodel.engine import percentiles as module
+from barnetmodel.engine.percentiles import percentiles
+
+Q = (5, 10, 50, 90, 95)
+
+
+def _sample(kind: str, n: int, rng: np.random.Generator) -> np.ndarray:
+    if kind == "normal":
+        return rng.normal(100.0, 5.0, n)
+    if kind == "ties":  # few distinct values: order statistics equal to the bracket edges
+        return rng.integers(0, 7, n).astype(float)
+    if kind == "rare":  # almost all one value, as a risk's cost that seldom happens
+        return np.where(rng.random(n) < 0.995, 0.0, 9.0)
+    if kind == "sorted_heavy":
+        return np.sort(rng.lognormal(0.0, 2.0, n))
+    if kind == "cauchy":
+        return rng.standard_cauchy(n)
+    if kind == "infinite":
+        values = rng.normal(0.0, 1.0, n)
+        values[::7] = np.inf
+        return values
+    raise AssertionError(kind)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")  # inf - inf in the interpolation, as numpy
+@pytest.mark.parametrize("kind", ["normal", "ties", "rare", "sorted_heavy", "cauchy", "infinite"])
+@pytest.mark.parametrize("n", [1, 2, 1_000, 100_000, module.SORTED, module.SORTED + 1, 500_003])
+def test_same_bits_as_numpy(kind: str, n: int) -> None:
+    values = _sample(kind, n, np.random.default_rng(n))
+    before = values.copy()
+    assert np.array_equal(percentiles(values, Q), np.percentile(values, Q), equal_nan=True)
+    assert np.array_equal(values, before, equal_nan=True)  # the sample is left as it was
+
+
+def test_a_missed_bracket_falls_back_to_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The thinned copy sees only the draws at multiples of its stride: make those all zero and the
+    # rest large, so every bracket is [0, 0] and misses; the answer must still be numpy's.
+    n = module.SORTED + 200_000  # large enough to be bracketed, not sorted
+    values = np.arange(1.0, n + 1.0)
+    values[:: max(16, n // module.THINNED)] = 0.0
+    called = []
+    original = np.percentile
+    monkeypatch.setattr(module.np, "percentile", lambda *a, **k: called.append(1) or original(*a, **k))
+    result = percentiles(values, Q)
+    assert called, "the fallback was not taken"
+    assert np.array_equal(result, original(values, Q))
+
+
+def test_nan_gives_numpy_answer() -> None:
+    values = np.random.default_rng(3).normal(size=100_000)
+    values[10] = np.nan
+    assert np.all(np.isnan(percentiles(values, Q)))
+
+
+def _runs(values: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The sample cut into chunks of uneven sizes, each sorted, as a Monte Carlo run leaves them."""
+    cuts = np.sort(rng.choice(np.arange(1, len(values)), 40, replace=False))
+    starts = np.concatenate([[0], cuts])
+    runs = np.concatenate([np.sort(part) for part in np.split(values, cuts)])
+    return runs, starts
+
+
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")
+@pytest.mark.parametrize("kind", ["normal", "ties", "rare", "sorted_heavy", "cauchy", "infinite"])
+@pytest.mark.parametrize("n", [1_000, module.SORTED + 1, 700_001])
+def test_sorted_runs_give_the_same_bits_as_numpy(kind: str, n: int) -> None:
+    rng = np.random.default_rng(n + 1)
+    values, starts = _runs(_sample(kind, n, rng), rng)
+    assert np.array_equal(percentiles(values, Q, starts), np.percentile(values, Q), equal_nan=True)
+
+
+def test_sorted_runs_with_a_nan_give_numpy_answer() -> None:
+    rng = np.random.default_rng(5)
+    raw = rng.normal(size=module.SORTED + 10)
+    raw[1234] = np.nan
+    values, starts = _runs(raw, rng)
+    assert np.all(np.isnan(percentiles(values, Q, starts)))
+
+
+def test_sorted_runs_with_a_missed_bracket_fall_back_to_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Brackets that cannot hold the order statistics (all at the median) miss; the answer stays numpy's.
+    rng = np.random.default_rng(8)
+    values, starts = _runs(rng.normal(size=module.SORTED + 50_000), rng)
+    middle = float(np.median(values))
+    monkeypatch.setattr(module, "_run_brackets", lambda *a: (np.full(5, middle), np.full(5, middle)))
+    called = []
+    original = np.percentile
+    monkeypatch.setattr(module.np, "percentile", lambda *a, **k: called.append(1) or original(*a, **k))
+    assert np.array_equal(percentiles(values, Q, starts), original(values, Q))
+    assert called, "the fallback was not taken"
+
+
+@pytest.mark.parametrize("kind", ["normal", "ties", "rare", "sorted_heavy", "cauchy"])
+def test_brackets_of_sorted_runs_always_hold_the_order_statistics(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The brackets of sorted runs are certain, not likely: no fallback, whatever the sample.
+    rng = np.random.default_rng(99)
+    values, starts = _runs(_sample(kind, module.SORTED + 77_777, rng), rng)
+    monkeypatch.setattr(module.np, "percentile", lambda *a, **k: pytest.fail("fell back to np.percentile"))
+    sorted_values = np.sort(values)
+    ranks = (len(values) - 1) * np.array(Q) / 100
+    got = percentiles(values, Q, starts)
+    low, high = (
+        sorted_values[np.floor(ranks).astype(int)],
+        sorted_values[np.minimum(np.floor(ranks).astype(int) + 1, len(values) - 1)],
+    )
+    assert np.all((got >= low) & (got <= high))

@@ -1,0 +1,124 @@
+"""extends: a scenario that changes only what it lists; errors point at the file that wrote the value."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from barnetmodel.cli.app import app
+from barnetmodel.engine.projection import project
+from barnetmodel.scenario.load import load
+from conftest import MINIMAL, ROOT
+
+runner = CliRunner()
+Write = Callable[..., Path]
+
+
+def test_changes_only_what_it_lists(write: Write) -> None:
+    write(MINIMAL, "parent.yaml")
+    child = write(
+        """\
+        extends: parent.yaml
+        title: Child
+        options:
+          outsource:
+            lines:
+              - {name: Contract, annual: 9}
+              - {name: Client side, share_of: Contract, rate: 0.1}
+        """,
+        "child.yaml",
+    )
+    scenario = load(str(child)).scenario
+    assert scenario.title == "Child"
+    assert scenario.money.inflation == 0.02  # from the parent
+    lines = scenario.options["outsource"].lines
+    assert [(line.name, line.annual) for line in lines] == [("Contract", 9), ("Client side", None)]
+    assert project(scenario).cost("outsource")[0].tolist() == [9.9, 9.9, 9.9]
+
+
+def test_remove_a_line_and_switch_a_line_kind(write: Write) -> None:
+    write(
+        MINIMAL.replace("{name: Contract, annual: 8}", "{name: Contract, annual: 8}\n      - {name: Extra, annual: 1}"),
+        "parent.yaml",
+    )
+    child = write(
+        """\
+        extends: parent.yaml
+        options:
+          outsource:
+            lines:
+              - {name: Extra, remove: true}
+              - {name: Contract, annual: null, total: 30, term: [2013, 2015]}
+        """,
+        "child.yaml",
+    )
+    lines = load(str(child)).scenario.options["outsource"].lines
+    assert [(line.name, line.annual, line.total) for line in lines] == [("Contract", None, 30)]
+
+
+def test_a_chain_of_three(write: Write) -> None:
+    write(MINIMAL, "a.yaml")
+    write("extends: a.yaml\nmoney: {inflation: 0.03}\n", "b.yaml")
+    c = write("extends: b.yaml\ntitle: C\n", "c.yaml")
+    scenario = load(str(c)).scenario
+    assert (scenario.title, scenario.money.inflation, scenario.money.discount) == ("C", 0.03, 0.035)
+
+
+def test_errors_point_to_the_file_that_wrote_the_value(write: Write) -> None:
+    write(MINIMAL.replace("inflation: 0.02", "inflation: 0.02, unit: '£m'"), "parent.yaml")
+    child = write(
+        "extends: parent.yaml\noptions:\n  outsource:\n    lines:\n      - {name: Contract, annual: x}\n", "child.yaml"
+    )
+    result = runner.invoke(app, ["run", str(child)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{child}:5:34: options.outsource.lines[0].annual: should be a number")
+    bad_parent = write(MINIMAL.replace("annual: 10", "annual: .nan"), "parent.yaml")
+    result = runner.invoke(app, ["run", str(child).replace("child", "child")])
+    assert str(bad_parent) + ":9:31: options.in_house.lines[0].annual: should be a finite number" in result.stderr
+
+
+def test_bad_extends(write: Write, tmp_path: Path) -> None:
+    missing = write("extends: nowhere.yaml\n", "m.yaml")
+    assert "m.yaml:1:10: extends: no such file" in runner.invoke(app, ["run", str(missing)]).stderr
+    write("extends: b.yaml\ntitle: A\n", "a.yaml")
+    b = write("extends: a.yaml\n", "b.yaml")
+    result = runner.invoke(app, ["run", str(b)])
+    assert result.exit_code == 2
+    assert "extends: extends goes round in a circle: b.yaml -> a.yaml -> b.yaml" in result.stderr
+    itself = write("extends: self.yaml\n", "self.yaml")
+    assert "round in a circle" in runner.invoke(app, ["run", str(itself)]).stderr
+    wrong = write("extends: [a.yaml]\n", "w.yaml")
+    assert (
+        "w.yaml:1:10: extends: should be the path of another scenario file"
+        in runner.invoke(app, ["run", str(wrong)]).stderr
+    )
+    write(MINIMAL, "p.yaml")
+    gone = write(
+        "extends: p.yaml\noptions:\n  outsource:\n    lines:\n      - {name: Contrac, remove: true}\n", "g.yaml"
+    )
+    message = runner.invoke(app, ["run", str(gone)]).stderr
+    assert (
+        "g.yaml:5:16: options.outsource.lines[0].name: there is no 'Contrac' in the file extended; did you mean 'Contract'?"
+        in message
+    )
+
+
+def test_hash_covers_the_parent(write: Write) -> None:
+    write(MINIMAL, "parent.yaml")
+    child = write("extends: parent.yaml\n", "child.yaml")
+    before = json.loads(runner.invoke(app, ["run", str(child), "-f", "json"]).stdout)["scenario"]["sha256"]
+    write(MINIMAL.replace("annual: 8", "annual: 7"), "parent.yaml")
+    after = json.loads(runner.invoke(app, ["run", str(child), "-f", "json"]).stdout)["scenario"]["sha256"]
+    assert before != after
+
+
+def test_the_critics_case_extends_the_council_case() -> None:
+    critics = load(str(ROOT / "scenarios" / "critics_stress.yaml")).scenario
+    council = load(str(ROOT / "scenarios" / "one_barnet_council_case.yaml")).scenario
+    assert critics.options["in_house"] == council.options["in_house"]
+    assert critics.targets == council.targets
+    risk = {r.name: r for r in critics.options["outsource"].risks}["Provider failure"]
+    assert (risk.probability, risk.per, risk.cost, risk.recovered) == (0.25, "horizon", 18, 0.2)
