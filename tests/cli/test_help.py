@@ -13,7 +13,7 @@ from barnetmodel.cli.app import app
 from conftest import ROOT
 
 runner = CliRunner()
-COMMANDS = ["run", "sensitivity", "compare", "report", "plot", "validate", "test", "schema", "init"]
+COMMANDS = ["run", "sensitivity", "compare", "audit", "report", "plot", "validate", "test", "schema", "init"]
 CRITICS = str(ROOT / "scenarios" / "critics_stress.yaml")
 COUNCIL = str(ROOT / "scenarios" / "one_barnet_council_case.yaml")
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from barnetmodel import __version__
+from barnetmodel.cli.audit import audit
 from barnetmodel.cli.compare import compare
 from barnetmodel.cli.init import init
 from barnetmodel.cli.publish import plot, report
@@ -62,7 +63,7 @@ def _root(
     FILES_READ.clear()  # one command, one set of inputs (tests run many commands in one process)
 
 
-for command in (init, run, sensitivity, compare, report, plot, validate, test, schema):
+for command in (init, run, sensitivity, compare, audit, report, plot, validate, test, schema):
     app.command()(command)
 
 

@@ -56,17 +56,48 @@ def report(
     sampling: SamplingOption = None,
     settings: Settings = None,
     strict: Strict = False,
+    payments: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--payments",
+            metavar="FILE",
+            help="Payment files (CSV) or folders: adds a 'Promised and paid' section, as `audit`. Repeatable.",
+        ),
+    ] = None,
+    supplier: Annotated[
+        list[str] | None,
+        typer.Option("--supplier", metavar="NAME", help="With --payments: whose payments, as `audit`. Repeatable."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", metavar="NAME", help="With --payments: payees left out, as `audit`. Repeatable."),
+    ] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option("--column", metavar="FIELD=HEADER", help="With --payments: as `audit`. Repeatable."),
+    ] = None,
 ) -> None:
     """A self-contained HTML report of a scenario, charts included, to publish or print."""
     request = Request(scenario, option, draws, seed, sampling, settings or (), strict)
+    if bool(payments) != bool(supplier):
+        raise fail("report: --payments and --supplier go together: give both, or neither")
     needs("barnetmodel report", "jinja2", "matplotlib")
     from barnetmodel.output import report_html
 
     stages = Stages()
     try:
         results = compute(request, stages, sensitivity=True)
+        audit = None
+        if payments and supplier:
+            from barnetmodel.cli.audit import audited
+            from barnetmodel.cli.shared import user_errors
+            from barnetmodel.scenario.load import load
+
+            stages.stage("Reading the payments")
+            loaded = user_errors(lambda: load(scenario, settings or ()))  # its warnings were shown by compute
+            audit = audited(loaded, payments, supplier, exclude or (), option, column or (), False)
         stages.stage("Charts and the report")
-        page = report_html.render(results)
+        page = report_html.render(results, audit)
     finally:
         stages.close()
     emit(page, output)

@@ -119,6 +119,30 @@ def cost_chart(results: dict[str, Any], basis: str = "nominal") -> Figure:
     return figure
 
 
+def promised_and_paid_chart(audit: dict[str, Any]) -> Figure:
+    """Running totals of what was paid to a supplier and what the option promised, over the horizon
+    (barnetmodel audit's results), nominal; the baseline's running total dashed, for scale."""
+    with matplotlib.rc_context(STYLE):
+        figure, axes = _figure()
+        rows = audit["years"]
+        years = [row["year"] for row in rows]
+        promised, baseline = audit["promised"], audit["baseline"]
+        series = (
+            (f"Paid ({', '.join(audit['suppliers'])})", "paid_to_date", COLOURS[1], "-"),
+            (f"Promised: {promised['title']}", "promised_to_date", COLOURS[0], "-"),
+        )
+        for label, key, colour, style in series:
+            axes.plot(years, [row["nominal"][key] for row in rows], style, marker="o", color=colour, label=label)
+        running = [sum(row["nominal"]["baseline"] for row in rows[: i + 1]) for i in range(len(rows))]
+        axes.plot(years, running, "--", color=BASELINE_COLOUR, label=f"Baseline: {baseline['title']}")
+        axes.set_ylim(bottom=0.0)
+        axes.set_title("Promised and paid, added up")
+        axes.set_ylabel(_wrap(f"To date ({audit['money']['units']['nominal']})", 30))
+        _year_axis(axes, years)
+        _legend(figure, axes)
+    return figure
+
+
 def saving_chart(results: dict[str, Any], basis: str = "nominal", extra_bands: dict[str, Band] | None = None) -> Figure:
     """Cumulative saving of each option against the baseline, its P10-P90 band when there are draws,
     and every target marked.

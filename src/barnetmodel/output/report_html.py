@@ -93,7 +93,7 @@ def _image(figure: Any, description: str) -> dict[str, str]:
     return {"src": "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii"), "alt": description}
 
 
-def _charts(results: dict[str, Any]) -> dict[str, dict[str, str]]:
+def _charts(results: dict[str, Any], audit: dict[str, Any] | None = None) -> dict[str, dict[str, str]]:
     span = f"{financial_year(results['years'][0])} to {financial_year(results['years'][-1])}"
     units = results["money"]["units"]
     bands = ", with the P10-P90 band of the draws" if results.get("uncertainty") else ""
@@ -107,6 +107,12 @@ def _charts(results: dict[str, Any]) -> dict[str, dict[str, str]]:
             charts.saving_chart(results),
             f"Line chart: cumulative saving of each option against the baseline, {span}, {units['nominal']}"
             f"{bands}, with the targets marked.",
+        )
+    if audit is not None:
+        found["promised_and_paid"] = _image(
+            charts.promised_and_paid_chart(audit),
+            f"Line chart: payments to {', '.join(audit['suppliers'])} and the promise of {audit['promised']['title']}, "
+            f"added up year by year, {span}, {audit['money']['units']['nominal']}.",
         )
     sensitivity = results.get("sensitivity")
     if sensitivity and sensitivity["tornado"]:
@@ -133,8 +139,9 @@ def _sensitivity(results: dict[str, Any]) -> dict[str, Any] | None:
     return {"s": sensitivity, "low": low, "high": high, "statements": statements(sensitivity)}
 
 
-def context(results: dict[str, Any]) -> dict[str, Any]:
-    """Everything the template shows, beyond the results themselves."""
+def context(results: dict[str, Any], audit: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything the template shows, beyond the results themselves; `audit`: `barnetmodel audit`'s results,
+    for the "Promised and paid" section, or None."""
     options = results["options"]
     return {
         "r": results,
@@ -143,7 +150,8 @@ def context(results: dict[str, Any]) -> dict[str, Any]:
         "others": [o for o in options if not o["is_baseline"]],
         "titles": {o["name"]: o["title"] for o in options},
         "source_numbers": _source_numbers(results),
-        "charts": _charts(results),
+        "charts": _charts(results, audit),
+        "audit": audit,
         "bases": BASES,
         "basis_names": BASIS_NAMES,
         "yearly_savings": YEARLY_SAVINGS,
@@ -159,6 +167,7 @@ def context(results: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def render(results: dict[str, Any]) -> str:
-    """The report as one HTML page: no network needed to view it, printable on A4."""
-    return _environment().get_template("report.html.j2").render(context(results))
+def render(results: dict[str, Any], audit: dict[str, Any] | None = None) -> str:
+    """The report as one HTML page: no network needed to view it, printable on A4; with a "Promised and
+    paid" section when given `barnetmodel audit`'s results."""
+    return _environment().get_template("report.html.j2").render(context(results, audit))
