@@ -35,6 +35,7 @@ test: $(TEST_STAMP) lint
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/payments.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

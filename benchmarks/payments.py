@@ -24,6 +24,7 @@ import argparse
 import csv
 import datetime
 import functools
+import os
 import platform
 import random
 import statistics
@@ -229,14 +230,42 @@ def peak_memory(folder: Path) -> tuple[float, float]:
     return float(before), float(peak)
 
 
+# `barnetmodel audit` itself in a fresh process, reporting that process's peak resident memory (VmHWM).
+COMMAND = """
+import sys
+from barnetmodel.cli.app import app
+try:
+    app(sys.argv[1:])
+except SystemExit as exit:
+    code = exit.code
+else:
+    code = 0
+status = open("/proc/self/status").read()
+print(code, int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024, file=sys.stderr)
+"""
+SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "actually_paid.yaml"
+
+
+def audit_command(folder: Path) -> tuple[float, float]:
+    """Wall seconds and peak MiB of `barnetmodel audit SCENARIO FOLDER --supplier Capita -f json -o FILE`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        command = [sys.executable, "-c", COMMAND, "audit", str(SCENARIO), str(folder), "--supplier", "Capita"]
+        command += ["-f", "json", "-o", str(Path(tmp) / "audit.json")]
+        started = time.perf_counter()
+        done = subprocess.run(command, check=True, capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+    code, peak = done.stderr.strip().splitlines()[-1].split()
+    if code != "0":
+        raise SystemExit(f"audit failed: {done.stderr}")
+    return seconds, float(peak)
+
+
 def machine() -> str:
     try:
         cpuinfo = Path("/proc/cpuinfo").read_text()
         model = next(line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name"))
     except (OSError, StopIteration):
         model = platform.processor() or "unknown CPU"
-    import os
-
     return (
         f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, numpy {np.__version__}, "
         f"{platform.system()} {platform.release()}"
@@ -254,6 +283,7 @@ def main() -> None:
         help="also count instructions with valgrind, on a tenth of the rows in a tenth of the files",
     )
     args = parser.parse_args()
+    load_before = os.getloadavg()
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -278,13 +308,20 @@ def main() -> None:
                     jobs[which].append((wall, cpu))
         rows, net_pence = whole_job(folder)
         before, peak = peak_memory(folder)
+        commands = [audit_command(folder) for _ in range(3)]
+        command_seconds, command_peak = min(c[0] for c in commands), max(c[1] for c in commands)
     counted = {}
     if args.instructions:
         with tempfile.TemporaryDirectory() as tmp:
             small = write_files(Path(tmp), max(1, args.files // 10), args.rows // 10)
             counted = instructions(Path(tmp), small)
 
+    load_after = os.getloadavg()
     print(f"machine: {machine()}")
+    print(
+        f"load average (1, 5, 15 min): before {', '.join(f'{x:.2f}' for x in load_before)}; "
+        f"after {', '.join(f'{x:.2f}' for x in load_after)} (a busy machine: re-take the figures on a quiet one)"
+    )
     print(f"files: {args.files} ({size:.0f} MiB), rows read: {rows:,}; Capita, net: £{net_pence / 100:,.2f}")
     for index, clock in enumerate(("wall", "CPU")):
         floor_times = [times[index] for times in floors]
@@ -300,6 +337,10 @@ def main() -> None:
                 f" rounds ({min(ratios):.2f}-{max(ratios):.2f}x, {args.rounds} rounds)"
             )
     print(f"peak memory, whole ledger, fresh process: {peak:.0f} MiB ({before:.0f} MiB after imports, before reading)")
+    print(
+        f"barnetmodel audit (fresh process, Capita, JSON to a file): {command_seconds:.2f} s wall (best of 3), "
+        f"peak {command_peak:.0f} MiB"
+    )
     if counted:
         floor_count, job_count = counted["floor"] - counted["imports"], counted["job"] - counted["imports"]
         print(

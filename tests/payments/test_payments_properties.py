@@ -118,3 +118,47 @@ def test_both_ways_of_finding_shared_numbers_agree(monkeypatch: pytest.MonkeyPat
     fast = duplicates._sharing_a_number(mixed)
     monkeypatch.setattr(duplicates, "_ROW_BITS", 4)  # 5,000 rows are too many for 4 bits: the argsort way
     assert fast.tolist() == duplicates._sharing_a_number(mixed).tolist() == [3, 17, 100, 2500, 4000, 4999]
+
+
+AUDITED = """\
+title: Property
+horizon: {start: 2013, years: 5}
+money: {unit: £k, prices: nominal, price_base: 2013, inflation: 0.02, discount: 0.035}
+baseline: in_house
+options:
+  in_house: {title: In-house, lines: [{name: Staff, annual: 10}]}
+  outsource: {title: Outsourced, lines: [{name: Contract, annual: 8}]}
+"""
+
+
+@settings(max_examples=25, deadline=None)
+@given(payments=st.lists(payment, min_size=1, max_size=40), splits=st.data())
+def test_the_audits_figures_do_not_depend_on_how_payments_are_split_across_files(
+    payments: list[tuple[datetime.date, str, int]], splits: st.DataObject
+) -> None:
+    """The whole of `audit`'s results but the list of files read: the same, split into one file or many,
+    in any layout; and its paid figures are the payments' own sums (in £k: pence / 100,000)."""
+    from barnetmodel.analysis.audit import audit
+    from barnetmodel.scenario.load import load
+
+    found = []
+    for files in (1, splits.draw(st.integers(2, 6))):
+        file_of = splits.draw(st.lists(st.integers(0, files - 1), min_size=len(payments), max_size=len(payments)))
+        layout_of = splits.draw(st.lists(st.integers(0, len(LAYOUTS) - 1), min_size=files, max_size=files))
+        with tempfile.TemporaryDirectory() as folder:
+            (Path(folder) / "scenario.yaml").write_text(AUDITED, encoding="utf-8")
+            (payments_folder := Path(folder) / "payments").mkdir()
+            write_files(payments_folder, payments, file_of, layout_of)
+            result = audit(load(str(Path(folder) / "scenario.yaml")), read_payments([payments_folder]), ["Capita"])
+        found.append({key: value for key, value in result.items() if key not in {"files", "scenario"}})
+    assert found[0] == found[1]
+
+    years: Counter[int] = Counter()
+    for day, payee, pence in payments:
+        if payee in CAPITA:
+            years[int(financial_year(np.array([day], dtype="datetime64[D]"))[0])] += pence
+    shown = {row["year"]: row["nominal"]["paid"] for row in found[0]["years"]}
+    shown |= {row["year"]: row["nominal"]["net"] for row in found[0]["outside_horizon"]["years"]}
+    assert {year: value for year, value in shown.items() if value} == {
+        year: pence / 100_000 for year, pence in years.items() if pence
+    }
