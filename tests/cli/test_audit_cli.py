@@ -233,3 +233,17 @@ def test_the_illustrative_files_against_the_actually_paid_scenario() -> None:
     years = json.loads(out)["years"]
     assert years[0]["nominal"]["paid"] == pytest.approx(49.92500004)
     assert years[1]["nominal"]["paid"] == pytest.approx(55.542)
+    # The promise (README): CSG 320 / 10 + Re 126 / 10 - Re new income 3.38 = 41.22 a year, in £m
+    assert [year["nominal"]["promised"] for year in years] == pytest.approx([41.22] * 10)
+    # Capita alone (scenarios/payments/README.md): 49,925,000.04 - Re's 12,600,000 = 37,325,000.04 and
+    # 55,542,000.00 - 12,852,000 = 42,690,000.00
+    code, out, _ = audit(
+        str(ROOT / "scenarios" / "actually_paid.yaml"),
+        str(ROOT / "scenarios" / "payments"),
+        "--supplier",
+        "Capita",
+        "-f",
+        "json",
+    )
+    years = json.loads(out)["years"]
+    assert [years[0]["nominal"]["paid"], years[1]["nominal"]["paid"]] == pytest.approx([37.32500004, 42.69])
