@@ -247,3 +247,11 @@ def test_the_illustrative_files_against_the_actually_paid_scenario() -> None:
     )
     years = json.loads(out)["years"]
     assert [years[0]["nominal"]["paid"], years[1]["nominal"]["paid"]] == pytest.approx([37.32500004, 42.69])
+
+
+def test_the_output_is_never_written_over_a_payments_file(tmp_path: Path) -> None:
+    scenario, files = _fixture(tmp_path)
+    before = files[0].read_bytes()
+    code, _, err = audit(scenario, str(tmp_path / "payments"), "--supplier", "Capita", "-f", "csv", "-o", str(files[0]))
+    assert code == 2 and "is a payments file read" in err
+    assert files[0].read_bytes() == before

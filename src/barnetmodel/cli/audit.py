@@ -17,6 +17,7 @@ from barnetmodel.cli.shared import (
     Settings,
     Strict,
     emit,
+    fail,
     load_scenario,
     publish,
     user_errors,
@@ -131,6 +132,11 @@ def audit(
     loaded = load_scenario(scenario, settings, strict)
     result = audited(loaded, payments, supplier, exclude or (), option, column or (), skip_bad_rows)
     from barnetmodel.output import audit_out
+    from barnetmodel.output.atomic import same_file
+
+    read = [file["path"] for file in result["files"]["read"]]
+    if output is not None and any(same_file(output, path) for path in read):
+        raise fail(f"{output}: is a payments file read; the output is not written over it")
 
     if format is Format.table and output is not None:
         import io
