@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from barnetmodel.output.optional_sections import distribution_text
 from barnetmodel.scenario.distributions import Distribution
@@ -25,6 +27,21 @@ FACTOR_FORMAT = "0.0000"
 RATE_FORMAT = "0.0%"
 SHARE_FORMAT = "0.0%"
 YEAR_FORMAT = "0"
+
+
+class Formula(str):
+    """A formula the workbook's own code wrote, marked so where formulas and text share a row: the one
+    kind of text `put` writes live."""
+
+
+def put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """Write a value into a cell: a number as a number, a Formula live, and any other text as text (a string
+    cell), even when it starts with '=': text from a scenario (a title, a name, a source) never becomes a
+    formula, which could fetch or run something when the workbook is opened (OWASP)."""
+    cell = sheet.cell(row, column, value)
+    if isinstance(value, str) and not isinstance(value, Formula):
+        cell.data_type = "s"
+    return cell
 
 
 # results.basis_label as a formula on the Unit and PriceBase inputs, so labels follow a changed price base.

@@ -8,7 +8,7 @@ from typing import Any
 from openpyxl.worksheet.worksheet import Worksheet
 
 from barnetmodel.output.optional_sections import distribution_text
-from barnetmodel.output.xlsx_cells import BOLD, FIRST_YEAR_COLUMN, HEADING_FILL, NOTE, SHARE_FORMAT, TITLE, WRAP
+from barnetmodel.output.xlsx_cells import BOLD, FIRST_YEAR_COLUMN, HEADING_FILL, NOTE, SHARE_FORMAT, TITLE, WRAP, put
 from barnetmodel.scenario.models import financial_year
 
 STATISTICS = {
@@ -66,8 +66,8 @@ def write(sheet: Worksheet, results: dict[str, Any], money: str) -> None:
             if key not in entry:
                 continue
             row += 1
-            sheet.cell(row, 1, titles[entry["name"]])
-            sheet.cell(row, 2, f"{measure} ({units[basis]})")
+            put(sheet, row, 1, titles[entry["name"]])
+            put(sheet, row, 2, f"{measure} ({units[basis]})")
             for column, statistic in enumerate(STATISTICS, start=3):
                 sheet.cell(row, column, entry[key][statistic]).number_format = money
 
@@ -75,21 +75,21 @@ def write(sheet: Worksheet, results: dict[str, Any], money: str) -> None:
     _headings(sheet, row, ["Option", "Chance it is the cheapest (PV)", "Chance it is cheaper than the baseline (PV)"])
     for entry in uncertainty["options"]:
         row += 1
-        sheet.cell(row, 1, titles[entry["name"]])
+        put(sheet, row, 1, titles[entry["name"]])
         sheet.cell(row, 2, entry["probability_cheapest"]).number_format = SHARE_FORMAT
         if "probability_cheaper_than_baseline" in entry:
             sheet.cell(row, 3, entry["probability_cheaper_than_baseline"]).number_format = SHARE_FORMAT
 
     if uncertainty["targets"]:
         row += 2
-        sheet.cell(row, 1, f"Targets: the saving counted against each ({results['money']['unit']}, its price basis)")
+        put(sheet, row, 1, f"Targets: the saving counted against each ({results['money']['unit']}, its price basis)")
         sheet.cell(row, 1).font = BOLD
         row += 1
         _headings(sheet, row, ["Target", "Option", "Chance it is met", *STATISTICS.values()])
         for entry in uncertainty["targets"]:
             row += 1
-            sheet.cell(row, 1, entry["target"])
-            sheet.cell(row, 2, entry["option"])
+            put(sheet, row, 1, entry["target"])
+            put(sheet, row, 2, entry["option"])
             sheet.cell(row, 3, entry["probability_met"]).number_format = SHARE_FORMAT
             for column, statistic in enumerate(STATISTICS, start=4):
                 sheet.cell(row, column, entry["achieved"][statistic]).number_format = money
@@ -99,7 +99,7 @@ def write(sheet: Worksheet, results: dict[str, Any], money: str) -> None:
             if measure.startswith("cumulative_saving") and option == baseline:
                 continue  # the baseline saves nothing against itself
             row += 2
-            sheet.cell(row, 1, f"{name} of {titles[option]} ({units['nominal']})").font = BOLD
+            put(sheet, row, 1, f"{name} of {titles[option]} ({units['nominal']})").font = BOLD
             _headings(sheet, row, [financial_year(y) for y in results["years"]], FIRST_YEAR_COLUMN)
             for statistic, values in measures[measure].items():
                 row += 1
@@ -113,8 +113,8 @@ def write(sheet: Worksheet, results: dict[str, Any], money: str) -> None:
     _headings(sheet, row, ["Input", "Distribution", "Mean (what the central run uses)"])
     for entry in uncertainty["inputs"]:
         row += 1
-        sheet.cell(row, 1, entry["name"])
-        sheet.cell(row, 2, distribution_text(entry["distribution"]))
+        put(sheet, row, 1, entry["name"])
+        put(sheet, row, 2, distribution_text(entry["distribution"]))
         sheet.cell(row, 3, entry["mean"])
     sheet.column_dimensions["A"].width = 44
     sheet.column_dimensions["B"].width = 40
