@@ -8,6 +8,7 @@ import typer
 
 from barnetmodel.cli.shared import (
     EXIT_BAD_INPUT,
+    AllowExtendsOutside,
     Format,
     Output,
     Settings,
@@ -26,6 +27,7 @@ def compare(
     format: Annotated[Format, typer.Option("--format", "-f", help="How to show the results.")] = Format.table,
     output: Output = None,
     settings: Settings = None,
+    allow_extends_outside: AllowExtendsOutside = False,
 ) -> None:
     """The key figures of several scenarios side by side, their differences, and the inputs that differ."""
     from barnetmodel.analysis.compare import compare as compare_scenarios
@@ -39,7 +41,7 @@ def compare(
     loaded, problems = [], []
     for path in scenarios:  # every file's problems, not just the first file's
         try:
-            loaded.append(load(path, settings or ()))
+            loaded.append(load(path, settings or (), allow_extends_outside=allow_extends_outside))
         except ScenarioError as error:
             problems += error.problems
     if problems:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from barnetmodel.cli.shared import (
+    AllowExtendsOutside,
     Basis,
     CompareOption,
     Draws,
@@ -47,9 +48,10 @@ def report(
     seed: Seed = None,
     sampling: SamplingOption = None,
     settings: Settings = None,
+    allow_extends_outside: AllowExtendsOutside = False,
 ) -> None:
     """A self-contained HTML report of a scenario, charts included, to publish or print."""
-    request = Request(scenario, option, draws, seed, sampling, settings or ())
+    request = Request(scenario, option, draws, seed, sampling, settings or (), allow_extends_outside)
     needs("barnetmodel report", "jinja2", "matplotlib")
     from barnetmodel.output import report_html
 
@@ -71,9 +73,10 @@ def plot(
     seed: Seed = None,
     sampling: SamplingOption = None,
     settings: Settings = None,
+    allow_extends_outside: AllowExtendsOutside = False,
 ) -> None:
     """Draw one chart of a scenario to a PNG or SVG file."""
-    request = Request(scenario, option, draws, seed, sampling, settings or ())
+    request = Request(scenario, option, draws, seed, sampling, settings or (), allow_extends_outside)
     fmt = IMAGE_FORMATS.get(Path(output).suffix.lower())
     if fmt is None:
         raise fail(f"{output}: the chart's format is chosen by the file name: end it in .png or .svg")

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from barnetmodel.cli.shared import (
+    AllowExtendsOutside,
     Draws,
     Format,
     Output,
@@ -28,11 +29,12 @@ def run(
     seed: Seed = None,
     sampling: SamplingOption = None,
     settings: Settings = None,
+    allow_extends_outside: AllowExtendsOutside = False,
 ) -> None:
     """Project every option's cash flows and compare them with the baseline (and, with draws, how likely)."""
     from barnetmodel.scenario.load import load
 
-    loaded = user_errors(lambda: load(scenario, settings or ()))
+    loaded = user_errors(lambda: load(scenario, settings or (), allow_extends_outside=allow_extends_outside))
     results = analyse_showing_progress(loaded, draws, seed, sampling)
     if format is Format.xlsx:
         from barnetmodel.cli.publish import workbook

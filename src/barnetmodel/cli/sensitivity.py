@@ -8,6 +8,7 @@ import typer
 
 from barnetmodel.cli.shared import (
     EXIT_BAD_INPUT,
+    AllowExtendsOutside,
     Basis,
     CompareOption,
     Format,
@@ -32,6 +33,7 @@ def sensitivity(
     format: Annotated[Format, typer.Option("--format", "-f", help="How to show the results.")] = Format.table,
     output: Output = None,
     settings: Settings = None,
+    allow_extends_outside: AllowExtendsOutside = False,
 ) -> None:
     """Tornado of the inputs, switching values and break-even points of an option against the baseline."""
     from barnetmodel.analysis.sensitivity import analyse_sensitivity
@@ -41,7 +43,7 @@ def sensitivity(
     if percent is not None and percent <= 0:
         say(f"--percent: should be above 0, not {percent:g}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
-    loaded = user_errors(lambda: load(scenario, settings or ()))
+    loaded = user_errors(lambda: load(scenario, settings or (), allow_extends_outside=allow_extends_outside))
     option = compared_option(loaded, option, scenario)
     result = analyse_sensitivity(loaded.scenario, option, basis.value, percent)
     publish(result, format, output, sensitivity_out.show, sensitivity_out.render_csv, sensitivity_out.render_markdown)

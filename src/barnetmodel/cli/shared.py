@@ -31,6 +31,13 @@ SETTINGS_HELP = (
 Settings = Annotated[list[str] | None, typer.Option("--set", help=SETTINGS_HELP, show_default=False)]
 ScenarioFile = Annotated[str, typer.Argument(help="Scenario file (YAML).", show_default=False)]
 Output = Annotated[str | None, typer.Option("--output", "-o", help="Write to this file (whole or not at all).")]
+AllowExtendsOutside = Annotated[
+    bool,
+    typer.Option(
+        "--allow-extends-outside",
+        help="Let a scenario extend files outside its own folder (and its subfolders).",
+    ),
+]
 
 
 class Format(StrEnum):
@@ -266,6 +273,7 @@ class Request:
     seed: int | None = None
     sampling: Sampling | None = None
     settings: Sequence[str] = ()
+    allow_extends_outside: bool = False
 
 
 def compute(request: Request, *, sensitivity: bool = False, basis: str = "present_value") -> dict[str, Any]:
@@ -274,7 +282,9 @@ def compute(request: Request, *, sensitivity: bool = False, basis: str = "presen
     from barnetmodel.analysis.analyse import add_sensitivity
     from barnetmodel.scenario.load import load
 
-    loaded = user_errors(lambda: load(request.scenario, request.settings))
+    loaded = user_errors(
+        lambda: load(request.scenario, request.settings, allow_extends_outside=request.allow_extends_outside)
+    )
     option = compared_option(loaded, request.option, request.scenario, required=False)
     results = analyse_showing_progress(loaded, request.draws, request.seed, request.sampling)
     if sensitivity and option is not None:

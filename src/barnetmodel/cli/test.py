@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from barnetmodel.cli.shared import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, emit, say
+from barnetmodel.cli.shared import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, AllowExtendsOutside, emit, say
 
 if TYPE_CHECKING:
     from barnetmodel.scenario_tests.run import FileOutcome
@@ -22,6 +22,7 @@ def test(
     junit_xml: Annotated[
         str | None, typer.Option("--junit-xml", help="Also write a JUnit XML report to this file.", show_default=False)
     ] = None,
+    allow_extends_outside: AllowExtendsOutside = False,
 ) -> None:
     """Run scenario tests: exit 0 when all pass, 1 when a figure is off, 2 for a bad test or scenario."""
     from barnetmodel.scenario_tests.run import find_test_files, run_file
@@ -29,7 +30,7 @@ def test(
     files, problems = find_test_files(paths)
     for problem in problems:
         say(str(problem), err=True)
-    outcomes = [run_file(file) for file in files]
+    outcomes = [run_file(file, allow_extends_outside=allow_extends_outside) for file in files]
     bad_input = bool(problems) or _report(outcomes)
     still_failing = sum(o.failures for o in outcomes)
     if update:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from barnetmodel.cli.shared import EXIT_BAD_INPUT, say
+from barnetmodel.cli.shared import EXIT_BAD_INPUT, AllowExtendsOutside, say
 
 
 def validate(
@@ -15,6 +15,7 @@ def validate(
         list[str] | None,
         typer.Option("--set", help="Change a value before checking: ADDRESS=VALUE. Repeatable.", show_default=False),
     ] = None,
+    allow_extends_outside: AllowExtendsOutside = False,
 ) -> None:
     """Check scenario files: every problem in each, as file:line:col. Exit 0 when all are valid, 2 if not."""
     from barnetmodel.errors import ScenarioError
@@ -23,7 +24,7 @@ def validate(
     with_problems = 0
     for file in files:
         try:
-            load(file, settings or ())
+            load(file, settings or (), allow_extends_outside=allow_extends_outside)
         except ScenarioError as error:
             with_problems += 1
             for problem in error.problems:

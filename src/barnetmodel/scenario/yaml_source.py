@@ -43,6 +43,7 @@ class Source:
     origins: dict[Path, str] = field(default_factory=dict)
     # Where each value's text starts and ends in `text` (character offsets), to rewrite it in place.
     spans: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    size: int = 0  # values read, aliases expanded: a chain of extends counts them together
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[Path, tuple[int, int]] | None:
         """The path and position of the value at `path`, or of its key; else of the nearest enclosing value."""
@@ -274,7 +275,9 @@ def parse(text: str, file: str) -> Source:
         root = loader.get_single_node()
         if root is None:
             raise _fail(file, "the file is empty")
-        source.data = _Builder(file, loader, source).build(root, (), 0)
+        builder = _Builder(file, loader, source)
+        source.data = builder.build(root, (), 0)
+        source.size = builder.nodes
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(str(part) for part in (error.context, error.problem) if part)

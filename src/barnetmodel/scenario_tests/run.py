@@ -86,8 +86,9 @@ def find_test_files(paths: list[str]) -> tuple[list[str], list[Problem]]:
     return list(unique.values()), problems
 
 
-def run_file(file: str) -> FileOutcome:
-    """Every test of one file; a test that cannot be run does not stop the others."""
+def run_file(file: str, *, allow_extends_outside: bool = False) -> FileOutcome:
+    """Every test of one file; a test that cannot be run does not stop the others. A scenario extends files in
+    its own folder or below it only, unless `allow_extends_outside`."""
     outcome = FileOutcome(file)
     try:
         outcome.source, entries = read(file)
@@ -102,7 +103,7 @@ def run_file(file: str) -> FileOutcome:
             continue
         outcome.scenario_files.append(scenario_file(file, entry.test))
         try:
-            result.failures = _run_test(entry.test, entry.base, outcome.source, scenarios)
+            result.failures = _run_test(entry.test, entry.base, outcome.source, scenarios, allow_extends_outside)
         except ScenarioError as error:
             result.problems = error.problems
     return outcome
@@ -113,11 +114,13 @@ def scenario_file(test_file: str, test: ScenarioTest) -> str:
     return os.path.normpath(os.path.join(os.path.dirname(test_file), test.scenario))
 
 
-def _read_scenario(file: str, cache: dict[str, yaml_source.Source | ScenarioError]) -> yaml_source.Source:
+def _read_scenario(
+    file: str, cache: dict[str, yaml_source.Source | ScenarioError], allow_outside: bool
+) -> yaml_source.Source:
     """Each scenario file is read once per run, however many tests use it."""
     if file not in cache:
         try:
-            cache[file] = resolve(file)[0]  # with any file it `extends` merged in
+            cache[file] = resolve(file, allow_outside=allow_outside)[0]  # with any file it `extends` merged in
         except ScenarioError as error:
             cache[file] = error
     found = cache[file]
@@ -127,12 +130,16 @@ def _read_scenario(file: str, cache: dict[str, yaml_source.Source | ScenarioErro
 
 
 def _run_test(
-    test: ScenarioTest, base: Path, source: yaml_source.Source, cache: dict[str, yaml_source.Source | ScenarioError]
+    test: ScenarioTest,
+    base: Path,
+    source: yaml_source.Source,
+    cache: dict[str, yaml_source.Source | ScenarioError],
+    allow_extends_outside: bool,
 ) -> list[Failure]:
     from barnetmodel.scenario.overrides import apply_override
 
     try:
-        scenario_source = _read_scenario(scenario_file(source.file, test), cache)
+        scenario_source = _read_scenario(scenario_file(source.file, test), cache, allow_extends_outside)
     except ScenarioError as error:
         where = source.problem(base + ("scenario",), "the scenario cannot be read; its problems follow")
         raise ScenarioError([where, *error.problems]) from None
