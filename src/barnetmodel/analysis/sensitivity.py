@@ -14,7 +14,7 @@ import numpy as np
 
 from barnetmodel.analysis.results import basis_label
 from barnetmodel.engine.projection import Inputs, project
-from barnetmodel.errors import Path
+from barnetmodel.errors import Path, Problem, ScenarioError
 from barnetmodel.scenario.distributions import Distribution
 from barnetmodel.scenario.models import Scenario
 from barnetmodel.scenario.numbers import central
@@ -263,6 +263,27 @@ def analyse_sensitivity(
             for s in switches
         ],
     }
+
+
+def check_finite(result: dict[str, Any], file: str) -> None:
+    """A user error (exit 2) naming the input when moving it made a figure overflow, rather than inf or NaN in
+    the tornado, the switching values, their JSON or their chart."""
+    from barnetmodel.analysis.results import figure_at, first_non_finite, out_of_range
+    from barnetmodel.errors import format_path
+
+    path = first_non_finite(result)
+    if path is None:
+        return
+    where = f"{format_path(path)} {out_of_range(figure_at(result, path))}"
+    if len(path) >= 2 and path[0] in ("tornado", "switching_values") and isinstance(path[1], int):
+        row = result[path[0]][path[1]]
+        message = (
+            f"the sensitivity cannot be worked out: moving {row['label']} ({row['input']}) over its range makes "
+            f"the figures overflow ({where}); choose figures far smaller"
+        )
+    else:
+        message = f"the sensitivity cannot be worked out: the figures overflow ({where})"
+    raise ScenarioError([Problem(file, message)])
 
 
 def _has_uncertainty(scenario: Scenario) -> bool:

@@ -15,6 +15,7 @@ from barnetmodel.cli.shared import (
     Output,
     ScenarioFile,
     Settings,
+    analyse_showing_progress,
     compared_option,
     publish,
     say,
@@ -36,7 +37,9 @@ def sensitivity(
     allow_extends_outside: AllowExtendsOutside = False,
 ) -> None:
     """Tornado of the inputs, switching values and break-even points of an option against the baseline."""
-    from barnetmodel.analysis.sensitivity import analyse_sensitivity
+    import numpy as np
+
+    from barnetmodel.analysis.sensitivity import analyse_sensitivity, check_finite
     from barnetmodel.output import sensitivity_out
     from barnetmodel.scenario.load import load
 
@@ -45,5 +48,8 @@ def sensitivity(
         raise typer.Exit(EXIT_BAD_INPUT)
     loaded = user_errors(lambda: load(scenario, settings or (), allow_extends_outside=allow_extends_outside))
     option = compared_option(loaded, option, scenario)
-    result = analyse_sensitivity(loaded.scenario, option, basis.value, percent)
+    analyse_showing_progress(loaded, 0, None, None)  # the central run first: an overflow there names its line
+    with np.errstate(all="ignore"):  # an overflow is reported by check_finite, clearly
+        result = analyse_sensitivity(loaded.scenario, option, basis.value, percent)
+    user_errors(lambda: check_finite(result, scenario))
     publish(result, format, output, sensitivity_out.show, sensitivity_out.render_csv, sensitivity_out.render_markdown)

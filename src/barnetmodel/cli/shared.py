@@ -288,5 +288,11 @@ def compute(request: Request, *, sensitivity: bool = False, basis: str = "presen
     option = compared_option(loaded, request.option, request.scenario, required=False)
     results = analyse_showing_progress(loaded, request.draws, request.seed, request.sampling)
     if sensitivity and option is not None:
-        results = add_sensitivity(results, loaded.scenario, option, basis)
+        import numpy as np
+
+        from barnetmodel.analysis.sensitivity import check_finite
+
+        with np.errstate(all="ignore"):  # an overflow is reported by check_finite, clearly
+            results = add_sensitivity(results, loaded.scenario, option, basis)
+        user_errors(lambda: check_finite(results["sensitivity"], request.scenario))
     return results

@@ -225,7 +225,11 @@ def _ramp(line: Line, path: Path, inputs: Inputs, years: np.ndarray) -> np.ndarr
     if not line.ramp:
         return np.ones((1, len(years)))
     first = int(years[0] if line.from_ is None else line.from_)
-    steps = np.hstack([inputs.get((*path, "ramp", j), value) for j, value in enumerate(line.ramp)])
+    # Each step is (draws, 1) when drawn and (1, 1) when not: a ramp may mix them, so each is widened to the
+    # rows of the widest before they are put side by side.
+    each = [inputs.get((*path, "ramp", j), value) for j, value in enumerate(line.ramp)]
+    rows = max(step.shape[0] for step in each)
+    steps = np.hstack([np.broadcast_to(step, (rows, 1)) for step in each])
     since_first = years - first
     ramped = steps[:, np.clip(since_first, 0, len(line.ramp) - 1)]
     return np.where(since_first < len(line.ramp), ramped, 1.0)

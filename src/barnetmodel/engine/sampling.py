@@ -16,6 +16,7 @@ import numpy as np
 
 from barnetmodel.engine.projection import Inputs
 from barnetmodel.errors import Path
+from barnetmodel.scenario.checks import rank_to_pearson
 from barnetmodel.scenario.distributions import Distribution
 from barnetmodel.scenario.models import Scenario
 from barnetmodel.scenario.paths import name_of, risk_path, uncertain
@@ -35,11 +36,6 @@ def chunk_sizes(draws: int) -> list[int]:
     """Draws split into near-equal chunks of at most CHUNK (so no chunk is tiny)."""
     count = max(1, math.ceil(draws / CHUNK))
     return [len(part) for part in np.array_split(np.arange(draws), count)] if draws else []
-
-
-def rank_to_pearson(rank: np.ndarray) -> np.ndarray:
-    """The normal-score (Pearson) correlation that gives a rank (Spearman) correlation: 2 sin(pi r / 6)."""
-    return 2 * np.sin(np.pi * rank / 6)
 
 
 def impose_rank_correlation(samples: np.ndarray, target: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from barnetmodel.errors import Path, did_you_mean
 from barnetmodel.scenario.models import KINDS, Line, OptimismBias, Risk, Scenario, Target
@@ -143,12 +144,14 @@ class _Checks:
         for correlation in correlations:
             a, b = (index[name] for name in correlation.between)
             matrix[a, b] = matrix[b, a] = correlation.rank
-        smallest = float(np.linalg.eigvalsh(matrix).min())
+        # The matrix the sampler factorises: the normal scores' correlations that give these rank correlations.
+        smallest = float(np.linalg.eigvalsh(rank_to_pearson(matrix)).min())
         if smallest <= 1e-10:
             self.add(
                 ("uncertainty", "correlations"),
                 "these correlations do not make a valid correlation matrix (it is not positive definite: "
-                f"smallest eigenvalue {smallest:.3g}); some of them contradict each other",
+                f"smallest eigenvalue {smallest:.3g} of the normal scores' correlations, 2 sin(pi r / 6) of each "
+                "rank correlation r, which the sampler draws from); some of them contradict each other",
             )
 
     def lines(self, base: Path, lines: list[Line]) -> None:
@@ -186,6 +189,14 @@ class _Checks:
                     hint = did_you_mean(line.share_of, names)
                     self.add((*path, "share_of"), f"no line of this option is called '{line.share_of}'{hint}")
         self.found += _circles(base, lines)
+
+
+def rank_to_pearson(rank: Any) -> Any:
+    """The normal-score (Pearson) correlation that gives a rank (Spearman) correlation: 2 sin(pi r / 6), for
+    an array of them (numpy is imported by the caller: validating a file without correlations needs none)."""
+    import numpy as np
+
+    return 2 * np.sin(np.pi * rank / 6)
 
 
 def _circles(base: Path, lines: list[Line]) -> list[Finding]:

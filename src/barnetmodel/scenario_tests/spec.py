@@ -16,8 +16,13 @@ DEFAULT = "default"
 
 
 def _number(value: object) -> float | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-        return float(value)
+    """The value as a float, or None if it is not a finite number; a whole number beyond a float is an error."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except OverflowError:
+            raise ValueError("this number is too large for a 64-bit float") from None
+        return number if math.isfinite(number) else None
     return None
 
 
