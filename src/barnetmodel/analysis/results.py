@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from barnetmodel import __version__
+from barnetmodel import __version__, limits
 from barnetmodel.data.reference import optimism_bias_upper
 from barnetmodel.engine.projection import BASES, Projection
 from barnetmodel.engine.targets import meets, target_achieved, target_options
@@ -170,9 +170,7 @@ def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[st
     }
 
 
-# The largest figure a result may hold. Far below where 64-bit numbers overflow (1.8e308), so that what is
-# done with figures afterwards (a sum of many, a difference, a chart's axis, a tornado's span) stays finite.
-LARGEST_FIGURE = 1e300
+LARGEST_FIGURE = limits.LARGEST_FIGURE
 
 
 def out_of_range(value: float) -> str | None:

@@ -17,12 +17,16 @@ from barnetmodel.cli.shared import (
     report_problems,
     say,
 )
+from barnetmodel.limits import MAX_DRAWS
 
 
 def compare(
     scenarios: Annotated[list[str], typer.Argument(help="Two or more scenario files.", show_default=False)],
     draws: Annotated[
-        int | None, typer.Option("--draws", "-n", min=0, help="Monte Carlo draws for every file. Default: each file's.")
+        int | None,
+        typer.Option(
+            "--draws", "-n", min=0, max=MAX_DRAWS, help="Monte Carlo draws for every file. Default: each file's."
+        ),
     ] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="How to show the results.")] = Format.table,
     output: Output = None,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 
 from barnetmodel.errors import Problem, ScenarioError
+from barnetmodel.limits import MAX_DRAWS
 
 if TYPE_CHECKING:
     from barnetmodel.scenario.load import Loaded
@@ -186,8 +187,14 @@ def analyse_showing_progress(
     progress = ProgressReporter(total)
     try:
         with np.errstate(over="ignore", invalid="ignore"):  # reported by check_finite, clearly
-            results = analyse(
-                loaded, draws=draws, seed=seed, sampling=sampling.value if sampling else None, on_chunk=progress.advance
+            results = user_errors(
+                lambda: analyse(
+                    loaded,
+                    draws=draws,
+                    seed=seed,
+                    sampling=sampling.value if sampling else None,
+                    on_chunk=progress.advance,
+                )
             )
     finally:
         progress.finish()
@@ -216,7 +223,13 @@ def compared_option(loaded: Loaded, option: str | None, scenario: str, required:
 
 Draws = Annotated[
     int | None,
-    typer.Option("--draws", "-n", min=0, help="Monte Carlo draws (0: central case only). Default: the file's."),
+    typer.Option(
+        "--draws",
+        "-n",
+        min=0,
+        max=MAX_DRAWS,
+        help="Monte Carlo draws (0: central case only). Default: the file's.",
+    ),
 ]
 Seed = Annotated[int | None, typer.Option("--seed", min=0, help="Random seed. Default: the file's.")]
 SamplingOption = Annotated[

@@ -25,6 +25,7 @@ from barnetmodel.scenario.numbers import central
 from barnetmodel.scenario.paths import INFLATION, bias_path, line_path, risk_path, target_path
 
 BASES = ("nominal", "real", "present_value")
+PROFILE_FIELDS = {"growth", "ramp", "probability"}  # numbers that change a flow's profile over the years
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,37 @@ class Projection:
     def saving(self, option: str, basis: str = "nominal") -> np.ndarray:
         """(draws, years) what the option saves against the baseline: baseline cost minus its cost."""
         return self.cost(self.scenario.baseline, basis) - self.cost(option, basis)
+
+
+def values_per_draw(scenario: Scenario, paths: list[Path], *, events: bool = False) -> list[int]:
+    """For each input, the values a projection makes per draw when it is drawn: one for each flow it changes
+    (its line and the lines that are shares of it, at any remove; every line of the option for an optimism
+    bias; its own flow for a risk), times the years when it changes a profile (growth, a ramp step, and a
+    risk's probability when risks are carried at their expected cost, not drawn as `events`); the price index
+    and deflator, and what they multiply, for inflation. What bounds the memory of a chunk of draws, and of a
+    batch of sensitivity rows."""
+    years = scenario.horizon.years
+    changed: dict[Path, int] = {}
+    for name, option in scenario.options.items():
+        index = {line.name: i for i, line in enumerate(option.lines)}
+        count = [1] * len(option.lines)
+        for i in reversed(evaluation_order(option.lines)):  # shares before the lines they are shares of
+            target = option.lines[i].share_of
+            if target is not None and target in index and target != option.lines[i].name:
+                count[index[target]] += count[i]
+        changed |= {line_path(name, line): count[i] for i, line in enumerate(option.lines)}
+    found = []
+    for path in paths:
+        field = str(path[-2]) if isinstance(path[-1], int) else str(path[-1])
+        if path == INFLATION:
+            found.append(3 * years)
+        elif len(path) > 2 and path[2] == "optimism_bias":
+            found.append(len(scenario.options[str(path[1])].lines))
+        else:
+            flows = changed.get(path[:4], 1) if len(path) > 3 else 1
+            profile = field in PROFILE_FIELDS and not (events and field == "probability")
+            found.append(flows * (years if profile else 1))
+    return found
 
 
 def schedule_of(scenario: Scenario) -> Schedule:

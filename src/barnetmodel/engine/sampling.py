@@ -9,7 +9,6 @@ keeps every input's own distribution exactly.
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Iterator
 
 import numpy as np
@@ -32,10 +31,14 @@ def stream(seed: int, name: str) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
 
 
-def chunk_sizes(draws: int) -> list[int]:
-    """Draws split into near-equal chunks of at most CHUNK (so no chunk is tiny)."""
-    count = max(1, math.ceil(draws / CHUNK))
-    return [len(part) for part in np.array_split(np.arange(draws), count)] if draws else []
+def chunk_sizes(draws: int, most: int | None = None) -> list[int]:
+    """Draws split into near-equal chunks of at most `most` (CHUNK by default), so no chunk is tiny, the
+    larger first, as numpy's array_split would split them; worked out, not split from an array of every draw."""
+    if not draws:
+        return []
+    count = -(-draws // (CHUNK if most is None else most))
+    size, larger = divmod(draws, count)
+    return [size + 1] * larger + [size] * (count - larger)
 
 
 def impose_rank_correlation(samples: np.ndarray, target: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -17,11 +17,17 @@ from barnetmodel.engine.projection import Inputs, project
 from barnetmodel.engine.sample_stats import bands, describe, moments
 from barnetmodel.engine.sampling import Sampler, chunk_sizes
 from barnetmodel.engine.targets import meets, target_options
+from barnetmodel.limits import DRAW_MEMORY, FIGURE_BYTES, MAX_DRAWS
 from barnetmodel.scenario.models import Scenario
 from barnetmodel.scenario.paths import name_of
 
-# Yearly bands come from the first draws only: enough for a band's precision, and memory stays flat.
+# Yearly bands come from the first draws only: enough for a band's precision, and memory stays flat. Their
+# yearly costs take 8 bytes an option, year and draw: with many options and years, fewer draws, within BAND_MEMORY.
 BAND_DRAWS = 100_000
+BAND_MEMORY = 128 << 20
+# What the values drawn and made for one chunk may take (8 bytes each): a scenario with many uncertain inputs,
+# risks, options or years has chunks of fewer than sampling.CHUNK draws, so that the chunks in flight fit.
+CHUNK_MEMORY = 96 << 20
 # Each chunk's values of a figure are sorted in runs of this many draws: small enough to sort in cache
 # (3 ns a value; 5 ns in runs of 65,536), and the percentiles then search each run.
 SORTED_RUN = 16_384
@@ -62,7 +68,8 @@ class Simulation:
 
     @property
     def band_draws(self) -> int:
-        return min(self.draws, BAND_DRAWS)
+        per_draw = 8 * len(self.scenario.options) * self.scenario.horizon.years
+        return min(self.draws, BAND_DRAWS, max(1, BAND_MEMORY // per_draw))
 
     def figures(self) -> list[Key]:
         """The headline figures with a distribution, in the order they are reported."""
@@ -244,6 +251,30 @@ def keep_freed_memory() -> None:
     mallopt(m_trim_threshold, 1 << 30)  # and freed heap memory is kept, up to 1 GiB
 
 
+def chunk_draws(scenario: Scenario) -> int:
+    """Draws to a chunk: sampling.CHUNK, or fewer when each draw makes so many values (uncertain inputs and the
+    flows they change, risks' events, each option's yearly costs, the figures kept) that a chunk would take
+    more than CHUNK_MEMORY; never so few that correlations cannot be imposed on a chunk."""
+    from barnetmodel.engine import sampling
+    from barnetmodel.engine.projection import values_per_draw
+    from barnetmodel.scenario.paths import uncertain
+
+    years = scenario.horizon.years
+    # A risk's event: its uniform and the year it lands, or a whole yearly flow when it recurs.
+    risks = sum(years if risk.recurring else 2 for option in scenario.options.values() for risk in option.risks)
+    values = sum(values_per_draw(scenario, list(uncertain(scenario)), events=True)) + risks
+    values += len(scenario.options) * years + len(Simulation(scenario, 0, 0, "").figures())
+    correlated = 2 * len(scenario.uncertainty.correlations)
+    return max(min(sampling.CHUNK, CHUNK_MEMORY // (8 * values)), 2 * correlated + 2, 256)
+
+
+def most_draws(scenario: Scenario) -> int:
+    """The most draws of this scenario that fit the memory promised: each figure with a distribution keeps
+    FIGURE_BYTES a draw (for exact percentiles), within DRAW_MEMORY; never more than MAX_DRAWS."""
+    kept = len(Simulation(scenario, 0, 0, "").figures())
+    return min(MAX_DRAWS, DRAW_MEMORY // (FIGURE_BYTES * max(kept, 1)))
+
+
 def simulate(
     scenario: Scenario,
     draws: int,
@@ -260,7 +291,7 @@ def simulate(
     turns = _Turns(Sampler(scenario, seed, sampling))
     sim = Simulation(scenario, draws, seed, sampling)
     sums = _sums(scenario, project(scenario).discount_factor)
-    sizes = chunk_sizes(draws)
+    sizes = chunk_sizes(draws, chunk_draws(scenario))
     sim.allocate(sizes, sums)
     filled = 0
     pending: deque[Future[int]] = deque()
@@ -268,7 +299,7 @@ def simulate(
     bands: dict[tuple[str, str], Future[dict[str, list[float]]]] = {}
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         for index, (start, size) in enumerate(zip(sim.starts, sizes, strict=True)):
-            band_draws = max(0, BAND_DRAWS - int(start))
+            band_draws = max(0, sim.band_draws - int(start))
             pending.append(pool.submit(_run_chunk, sim, index, turns, int(size), sums, band_draws))
             while len(pending) > IN_FLIGHT:  # a bounded number in flight keeps memory flat
                 filled += _collect(pending.popleft(), on_chunk)

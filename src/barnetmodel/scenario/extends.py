@@ -16,6 +16,7 @@ import stat
 from pathlib import Path as FilePath
 from typing import Any
 
+from barnetmodel import limits
 from barnetmodel.errors import Path, ScenarioError, did_you_mean
 from barnetmodel.scenario import yaml_source
 from barnetmodel.scenario.yaml_source import Source
@@ -23,7 +24,7 @@ from barnetmodel.scenario.yaml_source import Source
 NAMED_LISTS = {"lines", "risks", "targets"}
 _REMOVED = object()
 # Files in one chain, the first included: real chains have two or three; a longer one is a mistake or an attack.
-MAX_CHAIN = 16
+MAX_CHAIN = limits.MAX_CHAIN
 ALLOW_OUTSIDE = "--allow-extends-outside"
 
 

@@ -121,6 +121,11 @@ def pydantic_problems(
             problems.append(
                 source.problem(path, f"should have at least {least} item{'s' if least != 1 else ''}, not {actual}")
             )
+        elif kind == "too_long":
+            ctx = item.get("ctx", {})
+            most, actual = ctx.get("max_length"), ctx.get("actual_length")
+            found = f"{actual:,}" if isinstance(actual, int) else "more"
+            problems.append(source.problem(path, f"has {found} items; at most {most:,} are allowed"))
         elif kind == "value_error":
             problems.append(source.problem(path, str(item.get("ctx", {}).get("error", item["msg"]))))
         else:
