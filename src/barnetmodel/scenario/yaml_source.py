@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import errno
 import os
 import re
@@ -44,6 +45,7 @@ class Source:
     # Where each value's text starts and ends in `text` (character offsets), to rewrite it in place.
     spans: dict[Path, tuple[int, int]] = field(default_factory=dict)
     size: int = 0  # values read, aliases expanded: a chain of extends counts them together
+    bom: bool = False  # the file started with a UTF-8 byte order mark (`test --update` keeps it)
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[Path, tuple[int, int]] | None:
         """The path and position of the value at `path`, or of its key; else of the nearest enclosing value."""
@@ -136,6 +138,11 @@ def read_bytes(file: str, limit: int) -> bytes:
 def read_text(file: str) -> str:
     """The file's text, or a clear error for a missing file, a directory, a device or FIFO, a file over
     the size limit, binary or non-UTF-8 data."""
+    return _read(file)[0]
+
+
+def _read(file: str) -> tuple[str, bool]:
+    """The file's text (read_text), and whether it started with a UTF-8 byte order mark."""
     FILES_READ.add(str(FilePath(file)))
     raw = read_bytes(file, MAX_FILE_BYTES)
     for mark, encoding in OTHER_ENCODINGS:
@@ -144,7 +151,7 @@ def read_text(file: str) -> str:
     if b"\x00" in raw:
         raise _fail(file, "not a text file (it contains NUL bytes)")
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), raw.startswith(codecs.BOM_UTF8)
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise ScenarioError([Problem(file, "not UTF-8 text: save the file as UTF-8", (), line, 1)]) from None
@@ -293,4 +300,7 @@ def parse(text: str, file: str) -> Source:
 
 def load(file: str) -> Source:
     """Read and parse a YAML file."""
-    return parse(read_text(file), file)
+    text, bom = _read(file)
+    source = parse(text, file)
+    source.bom = bom
+    return source

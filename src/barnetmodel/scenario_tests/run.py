@@ -9,7 +9,7 @@ from typing import Any
 
 from barnetmodel.errors import Path, Problem, ScenarioError
 from barnetmodel.scenario import yaml_source
-from barnetmodel.scenario.address import AddressError
+from barnetmodel.scenario.address import AddressError, parse
 from barnetmodel.scenario.extends import resolve
 from barnetmodel.scenario_tests.spec import ScenarioTest, read
 
@@ -146,6 +146,8 @@ def _run_test(
     data, paths, problems = scenario_source.data, {}, []
     for address, value in test.overrides.items():
         try:
+            if parse(address)[:1] == ["extends"]:
+                raise AddressError("`extends` is read before any override: write it in the file")
             data, paths[address] = apply_override(data, address, value)
         except AddressError as error:
             problems.append(source.problem(base + ("overrides", address), str(error), key=True))
