@@ -69,6 +69,24 @@ class ScenarioError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class ValueProblem(Exception):
+    """A value worked out from a scenario's inputs that cannot be used: a formula that is not finite, or
+    outside the bounds of the number it stands for. Raised where it is worked out, with the path of the
+    number (lines, risks and targets by name) and, when values differ between draws, the row of the first
+    draw that fails; the caller, which knows the file and what each row is, makes it a located problem."""
+
+    def __init__(self, path: Path, message: str, row: int | None = None, detail: str = ""):
+        self.path = path
+        self.message = message
+        self.row = row
+        self.detail = detail  # the values the formula names, where it fails: "where pay = 0, posts = 514"
+        super().__init__(message)
+
+    def text(self, context: str = "") -> str:
+        """The message, with where it happened (`in draw 12`) and what the formula's inputs were there."""
+        return ", ".join(part for part in (f"{self.message} {context}".strip(), self.detail) if part)
+
+
 def did_you_mean(word: object, candidates: Iterable[str]) -> str:
     """`; did you mean 'x'?` when a candidate is close to `word`, else an empty string."""
     close = closest(word, candidates)

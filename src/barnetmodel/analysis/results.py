@@ -12,8 +12,10 @@ from barnetmodel.data.reference import optimism_bias_upper
 from barnetmodel.engine.projection import BASES, Projection
 from barnetmodel.engine.targets import meets, target_achieved, target_options
 from barnetmodel.errors import Path, Problem, ScenarioError, format_path
+from barnetmodel.scenario.distributions import Distribution
+from barnetmodel.scenario.formula import Formula
 from barnetmodel.scenario.models import Scenario, financial_year
-from barnetmodel.scenario.numbers import central
+from barnetmodel.scenario.paths import INFLATION, bias_path, risk_path
 
 
 def basis_label(scenario: Scenario, basis: str) -> str:
@@ -40,8 +42,8 @@ def _bias(projection: Projection, option: str) -> dict[str, Any] | None:
         uplift = optimism_bias_upper(bias.category)
     else:
         assert bias.uplift is not None  # checks.py makes sure one of the two is given
-        uplift = central(bias.uplift)
-    mitigated = central(bias.mitigated)
+        uplift = _central(projection, (*bias_path(option), "uplift"), bias.uplift)
+    mitigated = _central(projection, (*bias_path(option), "mitigated"), bias.mitigated)
     return {
         "category": bias.category,
         "uplift": uplift,
@@ -51,6 +53,11 @@ def _bias(projection: Projection, option: str) -> dict[str, Any] | None:
         "income_shortfall": bias.income_shortfall,
         "source": bias.source,
     }
+
+
+def _central(projection: Projection, path: Path, written: float | Distribution | Formula) -> float:
+    """The value a number takes in the central run: as written, a distribution's mean, a formula worked out."""
+    return float(projection.value(path, written)[0, 0])
 
 
 def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[str, Any]:
@@ -82,12 +89,12 @@ def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[st
                 "risks": [
                     {
                         "name": risk.name,
-                        "probability": central(risk.probability),
+                        "probability": _central(projection, (*risk_path(name, risk), "probability"), risk.probability),
                         "per": risk.per,
                         "recurring": risk.recurring,
-                        "cost": central(risk.cost),
+                        "cost": _central(projection, (*risk_path(name, risk), "cost"), risk.cost),
                         "prices": risk.prices or scenario.money.prices,
-                        "recovered": central(risk.recovered),
+                        "recovered": _central(projection, (*risk_path(name, risk), "recovered"), risk.recovered),
                         "from": scenario.horizon.start if risk.from_ is None else risk.from_,
                         "to": scenario.horizon.end if risk.to is None else risk.to,
                         "source": risk.source,
@@ -139,7 +146,7 @@ def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[st
                 "results": results,
             }
         )
-    return {
+    found = {
         "tool": {"name": "barnetmodel", "version": __version__},
         "scenario": {
             "title": scenario.title,
@@ -152,7 +159,7 @@ def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[st
         "money": {
             "unit": scenario.money.unit,
             "price_base": scenario.price_base,
-            "inflation": central(scenario.money.inflation),
+            "inflation": _central(projection, INFLATION, scenario.money.inflation),
             "units": {basis: basis_label(scenario, basis) for basis in BASES},
         },
         "discounting": {
@@ -168,6 +175,29 @@ def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[st
         "options": options,
         "targets": targets,
     }
+    if scenario.inputs:  # only then: the results of a file without named inputs stay as they were
+        found["inputs"] = _named_inputs(projection)
+    return found
+
+
+def _named_inputs(projection: Projection) -> list[dict[str, Any]]:
+    """Each named input with the value the central run gave it, as written, and where it came from."""
+    named = projection.inputs.named
+    entries = []
+    for name, item in projection.scenario.named_inputs.items():
+        value = item.value
+        entries.append(
+            {
+                "name": name,
+                "value": float(named[name][0, 0]),
+                "formula": str(value) if isinstance(value, Formula) else None,
+                "distribution": value.describe() if isinstance(value, Distribution) else None,
+                "source": item.source,
+                "note": item.note,
+                "unit": item.unit,
+            }
+        )
+    return entries
 
 
 LARGEST_FIGURE = limits.LARGEST_FIGURE

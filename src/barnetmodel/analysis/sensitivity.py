@@ -1,13 +1,16 @@
 """Sensitivity analysis: a tornado over the inputs, switching values and break-even points.
 
 Everything runs through the one engine, many candidate values at once: each row of the draws
-axis moves one input and holds the others at their central values. Rows go to the engine in
-batches, each with only its own inputs drawn, so memory grows with the inputs, not their square.
+axis moves one input and holds the others at their central values. A named input is moved by
+its name, and every place that names it moves with it; a formula is derived, not moved: its
+parts are. Rows go to the engine in batches, each with only its own inputs drawn, so memory
+grows with the inputs, not their square.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,11 +18,12 @@ import numpy as np
 
 from barnetmodel.analysis.results import basis_label
 from barnetmodel.engine.projection import Inputs, project, values_per_draw
-from barnetmodel.errors import Path, Problem, ScenarioError
+from barnetmodel.errors import Path, Problem, ScenarioError, ValueProblem
 from barnetmodel.scenario.distributions import Distribution
+from barnetmodel.scenario.formula import Formula
 from barnetmodel.scenario.models import Scenario
 from barnetmodel.scenario.numbers import central
-from barnetmodel.scenario.paths import label_of, name_of, numbers
+from barnetmodel.scenario.paths import display_name, is_named, label_of, name_of, named_input, numbers, places
 
 # Where a fixed number may plausibly go when looking for a switching value (see the README).
 SHARE_FIELDS = {"ramp", "probability", "recovered", "mitigated"}
@@ -59,10 +63,38 @@ class Switch:
     search_range: tuple[float, float]
     rising: bool  # the saving grows as the input grows (near the switching value, or over the range)
 
+    @property
+    def within_range(self) -> bool | None:
+        """Whether the switching value is inside the input's range (None when there is none)."""
+        if self.value is None:
+            return None
+        return self.search_range[0] <= self.value <= self.search_range[1]
+
 
 def field_of(path: Path) -> str:
     """The kind of number at a path: 'annual', 'rate', 'ramp', 'inflation', ..."""
     return str(path[-2]) if isinstance(path[-1], int) else str(path[-1])
+
+
+NAMED = "input"  # the kind of a named input used in formulas: a figure in its own unit
+
+
+def kind_of(scenario: Scenario, path: Path) -> str:
+    """The kind of number an input is, for its range and how it reads: a place's field; for a named input,
+    that of the places that name it alone (`growth: pay_award`) if they are all of one kind, else NAMED."""
+    if not is_named(path):
+        return field_of(path)
+    kinds = {field_of(place) for place, value in places(scenario).items() if _alias(value) == path[1]}
+    return kinds.pop() if len(kinds) == 1 else NAMED
+
+
+def _alias(value: object) -> str | None:
+    return value.alias() if isinstance(value, Formula) else None
+
+
+def movable(scenario: Scenario) -> dict[Path, float | Distribution]:
+    """The inputs a sensitivity analysis moves: every number and distribution, named or in place; not formulas."""
+    return {path: value for path, value in numbers(scenario).items() if not isinstance(value, Formula)}
 
 
 def _pair(scenario: Scenario, option: str) -> Scenario:
@@ -73,20 +105,27 @@ def _pair(scenario: Scenario, option: str) -> Scenario:
 
 def _moves(scenario: Scenario, option: str, path: Path) -> bool:
     """Whether an input can move the comparison of `option` with the baseline: not a target's amount, not a
-    line or risk of a third option."""
+    line or risk of a third option (a named input may, through the formulas that name it)."""
     if path[0] == "targets":
         return False
     return path[0] != "options" or path[1] in (scenario.baseline, option)
 
 
 def _savings(
-    scenario: Scenario, option: str, basis: str, moved: list[Path], which: np.ndarray, x: np.ndarray
+    scenario: Scenario,
+    option: str,
+    basis: str,
+    moved: list[Path],
+    which: np.ndarray,
+    x: np.ndarray,
+    lenient: bool = False,
 ) -> np.ndarray:
     """(rows,) the option's total saving against the baseline with, in row r, input moved[which[r]] at x[r] and
     every other input at its central value. Rows go to the engine in batches: all the rows of an input in one,
-    as many inputs to a batch as CELLS allows, and only those inputs drawn."""
+    as many inputs to a batch as CELLS allows, and only those inputs drawn. With `lenient`, a row whose formulas
+    cannot be worked out (not finite, out of bounds) gives nan; without, a ValueProblem names its row."""
     pair = _pair(scenario, option)
-    central_values = {path: central(value) for path, value in numbers(scenario).items()}
+    central_values = {path: central(value) for path, value in movable(scenario).items()}
     weights = values_per_draw(pair, moved)
     order = np.argsort(which, kind="stable")
     cuts = np.flatnonzero(np.diff(which[order])) + 1
@@ -96,13 +135,13 @@ def _savings(
     rows_in, cells_a_row = 0, 0  # of the batch
     for i, rows in groups:
         if batch and (rows_in + len(rows)) * (cells_a_row + weights[i]) > CELLS:
-            _evaluate(pair, option, basis, batch, x, central_values, out)
+            _evaluate(pair, option, basis, batch, x, central_values, out, lenient)
             batch, rows_in, cells_a_row = [], 0, 0
         batch.append((moved[i], rows))
         rows_in += len(rows)
         cells_a_row += weights[i]
     if batch:
-        _evaluate(pair, option, basis, batch, x, central_values, out)
+        _evaluate(pair, option, basis, batch, x, central_values, out, lenient)
     return out
 
 
@@ -114,9 +153,11 @@ def _evaluate(
     x: np.ndarray,
     central_values: dict[Path, float],
     out: np.ndarray,
+    lenient: bool,
 ) -> None:
     """One engine call for a batch of (input, its rows): each input drawn, at its central value but in its own
-    rows; the savings are weighted sums of the factored flows, with no (rows, years) array per flow."""
+    rows; the savings are weighted sums of the factored flows, with no (rows, years) array per flow. A
+    ValueProblem names the row of `x` it happened in."""
     rows = np.concatenate([own for _, own in batch])
     values = {}
     at = 0
@@ -124,11 +165,16 @@ def _evaluate(
         values[path] = np.full(len(rows), central_values[path])
         values[path][at : at + len(own)] = x[own]
         at += len(own)
-    projection = project(pair, Inputs(draws=len(rows), values=values))
-    if basis == "present_value":
-        by_option = projection.weighted("real", projection.discount_factor[:, None])
-    else:
-        by_option = projection.weighted(basis, np.ones((len(projection.years), 1)))
+    try:
+        with np.errstate(invalid="ignore"):
+            projection = project(pair, Inputs(draws=len(rows), values=values, lenient=lenient))
+            if basis == "present_value":
+                by_option = projection.weighted("real", projection.discount_factor[:, None])
+            else:
+                by_option = projection.weighted(basis, np.ones((len(projection.years), 1)))
+    except ValueProblem as problem:
+        row = None if problem.row is None else int(rows[problem.row])
+        raise ValueProblem(problem.path, problem.message, row, problem.detail) from None
     out[rows] = by_option[pair.baseline][0] - by_option[option][0]
 
 
@@ -138,7 +184,7 @@ def central_saving(scenario: Scenario, option: str, basis: str) -> float:
 
 def tornado(scenario: Scenario, option: str, basis: str, percent: float | None) -> list[Swing]:
     """Each input at its low and high (P10 and P90 if uncertain, else central -/+ percent), ranked by swing."""
-    inputs = numbers(scenario)
+    inputs = movable(scenario)
     moved: list[Path] = []
     bounds = []
     for path, value in inputs.items():
@@ -157,8 +203,18 @@ def tornado(scenario: Scenario, option: str, basis: str, percent: float | None) 
         bounds.append((low, high))
     if not moved:
         return []
+    candidates = np.asarray(bounds)
     which = np.repeat(np.arange(len(moved)), 2)
-    savings = _savings(scenario, option, basis, moved, which, np.asarray(bounds).ravel()).reshape(-1, 2)
+    try:
+        savings = _savings(scenario, option, basis, moved, which, candidates.ravel())
+    except ValueProblem as problem:
+        assert problem.row is not None  # the central values were checked when the file was read
+        path, end = moved[problem.row // 2], ("low", "high")[problem.row % 2]
+        value = candidates[problem.row // 2, problem.row % 2]
+        moves = f"its {'P10' if end == 'low' else 'P90'}" if percent is None else f"{percent:g}% {end}er"
+        context = f"when the tornado moves {display_name(path)} to {moves}, {value:g}"
+        raise ValueProblem(problem.path, problem.text(context)) from None
+    savings = savings.reshape(-1, 2)
     swings = [
         Swing(path, central(inputs[path]), low, high, float(s[0]), float(s[1]))
         for path, (low, high), s in zip(moved, bounds, savings, strict=True)
@@ -167,9 +223,8 @@ def tornado(scenario: Scenario, option: str, basis: str, percent: float | None) 
     return sorted(swings, key=lambda s: (-s.swing, name_of(s.path)))
 
 
-def plausible_range(path: Path, value: float | Distribution) -> tuple[float, float] | None:
-    """The range searched for a switching value (None when there is none to search)."""
-    field = field_of(path)
+def plausible_range(field: str, value: float | Distribution) -> tuple[float, float] | None:
+    """The range searched for a switching value of an input of a kind (None when there is none to search)."""
     if isinstance(value, Distribution):
         low, high = value.support()
         if math.isinf(low) or math.isinf(high):
@@ -187,33 +242,87 @@ def plausible_range(path: Path, value: float | Distribution) -> tuple[float, flo
     return (ends[0], ends[1])
 
 
-def switching_values(scenario: Scenario, option: str, basis: str) -> list[Switch]:
-    """For each input, the value at which the saving is zero, nearest its central value."""
-    from scipy.optimize.elementwise import find_root
+def wider_range(field: str, value: float | Distribution, searched: tuple[float, float]) -> tuple[float, float] | None:
+    """Where to look on when an input's own range holds no switching value: the range a fixed number of its
+    kind would be searched over (about its central value), with its own; None when that is no wider."""
+    centre = central(value)
+    if field in SHARE_FIELDS:
+        plausible: tuple[float, float] | None = (0.0, 1.0)
+    elif field in RATE_FIELDS:
+        plausible = RATE_RANGE
+    elif field == "uplift":
+        plausible = (0.0, 2.0)
+    elif centre != 0:
+        ends = sorted((centre / AMOUNT_FACTOR, centre * AMOUNT_FACTOR))
+        plausible = (ends[0], ends[1])
+    else:
+        plausible = None
+    if plausible is None:
+        return None
+    wider = (min(plausible[0], searched[0]), max(plausible[1], searched[1]))
+    return None if wider == searched else wider
 
-    inputs = numbers(scenario)
-    searchable = {
-        path: r
-        for path, v in inputs.items()
-        if _moves(scenario, option, path) and (r := plausible_range(path, v)) is not None
-    }
+
+def switching_values(scenario: Scenario, option: str, basis: str) -> list[Switch]:
+    """For each input, the value at which the saving is zero, nearest its central value: in the input's
+    range, or failing that in a wider one (see `wider_range`), where the Switch says it is outside."""
+    inputs = {path: value for path, value in movable(scenario).items() if _moves(scenario, option, path)}
+    kinds = {path: kind_of(scenario, path) for path in inputs}
+    searchable = {path: r for path, v in inputs.items() if (r := plausible_range(kinds[path], v)) is not None}
     moved = list(searchable)
     if not moved:
         return []
     centres = np.array([central(inputs[p]) for p in moved])
+    savings, brackets, roots = _crossings(scenario, option, basis, moved, list(searchable.values()))
+    wider = {
+        i: r
+        for i, path in enumerate(moved)
+        if brackets[i] is None and (r := wider_range(kinds[path], inputs[path], searchable[path])) is not None
+    }
+    if wider:
+        _, further, beyond = _crossings(scenario, option, basis, [moved[i] for i in wider], list(wider.values()))
+        for k, i in enumerate(wider):
+            brackets[i] = further[k]
+            if k in beyond:
+                roots[i] = beyond[k]
+    switches = []
+    for i, path in enumerate(moved):
+        finite = savings[i][np.isfinite(savings[i])]  # a candidate a formula cannot take gives nan
+        if np.all(finite == finite[0]):
+            continue  # an input of another option: it cannot change this comparison
+        bracket = brackets[i]
+        rising = bracket[3] if bracket is not None else bool(finite[-1] > finite[0])
+        switches.append(Switch(path, float(centres[i]), roots.get(i), searchable[path], rising))
+    return switches
+
+
+Bracket = tuple[int, float, float, bool]  # grid step, its ends, whether the saving rises across it
+
+
+def _crossings(
+    scenario: Scenario, option: str, basis: str, moved: list[Path], ranges: list[tuple[float, float]]
+) -> tuple[np.ndarray, list[Bracket | None], dict[int, float]]:
+    """For each input of `moved` over its range: the saving over a grid, the step of the grid where the
+    saving changes sign nearest the input's central value (None if it never does), and the root there.
+    A candidate at which a formula cannot be worked out (beyond what it allows) gives nan: no crossing there."""
+    from scipy.optimize.elementwise import find_root
+
+    inputs = movable(scenario)
+    centres = np.array([central(inputs[p]) for p in moved])
     # Every input over a grid of its range, to find where the saving changes sign.
-    grid = np.array([np.linspace(low, high, GRID) for low, high in searchable.values()])
+    grid = np.array([np.linspace(low, high, GRID) for low, high in ranges])
     grid = np.sort(np.column_stack([grid, centres]), axis=1)
     which = np.repeat(np.arange(len(moved)), grid.shape[1])
-    savings = _savings(scenario, option, basis, moved, which, grid.ravel()).reshape(grid.shape)
-    brackets: list[tuple[int, float, float] | None] = []
+    savings = _savings(scenario, option, basis, moved, which, grid.ravel(), lenient=True).reshape(grid.shape)
+    brackets: list[Bracket | None] = []
     for i in range(len(moved)):
         crossings = np.nonzero(np.sign(savings[i, :-1]) * np.sign(savings[i, 1:]) <= 0)[0]
         if len(crossings) == 0:
             brackets.append(None)
             continue
-        nearest = crossings[np.argmin(np.abs(grid[i, crossings] - centres[i]))]
-        brackets.append((int(nearest), float(grid[i, nearest]), float(grid[i, nearest + 1])))
+        nearest = int(crossings[np.argmin(np.abs(grid[i, crossings] - centres[i]))])
+        rising = bool(savings[i, nearest + 1] > savings[i, nearest])
+        brackets.append((nearest, float(grid[i, nearest]), float(grid[i, nearest + 1]), rising))
     found = [i for i, b in enumerate(brackets) if b is not None]
     roots: dict[int, float] = {}
     if found:
@@ -222,24 +331,13 @@ def switching_values(scenario: Scenario, option: str, basis: str) -> list[Switch
         def saving_at(x: np.ndarray, which: np.ndarray) -> np.ndarray:
             # Called by the root finder with the values still being refined and the inputs they belong to.
             x, which = np.atleast_1d(x), np.atleast_1d(which).astype(int)
-            return _savings(scenario, option, basis, refined, which, x)
+            return _savings(scenario, option, basis, refined, which, x, lenient=True)
 
         lows = np.array([b[1] for b in brackets if b is not None])
         highs = np.array([b[2] for b in brackets if b is not None])
         result = find_root(saving_at, (lows, highs), args=(np.arange(len(found)),), tolerances={"xrtol": 1e-12})
         roots = {i: float(x) for i, x in zip(found, _roots(result), strict=True)}
-    switches = []
-    for i, path in enumerate(moved):
-        if np.all(savings[i] == savings[i, 0]):
-            continue  # an input of another option: it cannot change this comparison
-        bracket = brackets[i]
-        if bracket is not None:
-            j = bracket[0]
-            rising = bool(savings[i, j + 1] > savings[i, j])
-        else:
-            rising = bool(savings[i, -1] > savings[i, 0])
-        switches.append(Switch(path, float(centres[i]), roots.get(i), searchable[path], rising))
-    return switches
+    return savings, brackets, roots
 
 
 def _roots(result: Any) -> np.ndarray:
@@ -259,24 +357,31 @@ def _roots(result: Any) -> np.ndarray:
     return x
 
 
-def describe_value(path: Path, value: float, unit: str) -> str:
-    """A value as a reader wants it: shares and rates as percentages, amounts with their unit."""
-    field = field_of(path)
+def describe_value(field: str, value: float, unit: str, own_unit: str | None = None) -> str:
+    """A value as a reader wants it: shares and rates as percentages, amounts with their unit, a named
+    input's figure with its own unit, if it says."""
     if field in SHARE_FIELDS | RATE_FIELDS | {"rate", "uplift"}:
         return f"{value:.1%}"
+    if field == NAMED:
+        return f"{value:,.4g}" + (f" {own_unit}" if own_unit else "")
     sign = "-" if value < 0 else ""
     amount = f"{sign}£{abs(value):,.2f}m" if unit == "£m" else f"{value:,.2f} {unit}"
     return amount + (" a year" if field == "annual" else "")
 
 
-def statement(switch: Switch, option_title: str, baseline_title: str, central_saving: float, unit: str) -> str:
-    """The switching value in words: 'X stays cheaper than Y only while Z stays above V'."""
+def statement(
+    switch: Switch, option_title: str, baseline_title: str, central_saving: float, text: Callable[[float], str]
+) -> str:
+    """The switching value in words: 'X stays cheaper than Y only while Z stays above V'; `text` writes a value."""
     name = label_of(switch.path)
     if switch.value is None:
-        low, high = (describe_value(switch.path, v, unit) for v in switch.search_range)
+        low, high = (text(v) for v in switch.search_range)
         cheaper = "cheaper" if central_saving > 0 else "dearer"
         return f"{option_title} stays {cheaper} than {baseline_title} whatever {name} is between {low} and {high}"
-    value = describe_value(switch.path, switch.value, unit)
+    value = text(switch.value)
+    if not switch.within_range:
+        low, high = (text(v) for v in switch.search_range)
+        value += f" (outside its range, {low} to {high})"
     if central_saving > 0:
         side = "above" if switch.rising else "below"
         return f"{option_title} stays cheaper than {baseline_title} only while {name} stays {side} {value}"
@@ -297,6 +402,17 @@ def analyse_sensitivity(
     switches = switching_values(scenario, option, basis)
     mode = "percent" if percent is not None or not _has_uncertainty(scenario) else "p10_p90"
     own_lines = ("options", option, "lines")
+
+    def text(path: Path) -> Callable[[float], str]:
+        named = named_input(scenario, path)
+        kind = kind_of(scenario, path)
+        return lambda value: describe_value(kind, value, unit, named.unit if named else None)
+
+    def about(path: Path) -> dict[str, Any]:
+        """A named input's source and note (nothing for a number in place, whose outputs stay as they were)."""
+        named = named_input(scenario, path)
+        return {} if named is None else {"source": named.source, "note": named.note, "unit": named.unit}
+
     return {
         "scenario": scenario.title,
         "unit": unit,
@@ -311,13 +427,14 @@ def analyse_sensitivity(
         "percent": percent if mode == "percent" else None,
         "tornado": [
             {
-                "input": name_of(s.path),
+                "input": display_name(s.path),
                 "label": label_of(s.path),
+                **about(s.path),
                 "central_value": s.central_value,
                 "low_value": s.low,
                 "high_value": s.high,
-                "low_text": describe_value(s.path, s.low, unit),
-                "high_text": describe_value(s.path, s.high, unit),
+                "low_text": text(s.path)(s.low),
+                "high_text": text(s.path)(s.high),
                 "saving_at_low": s.saving_low,
                 "saving_at_high": s.saving_high,
                 "swing": s.swing,
@@ -326,16 +443,18 @@ def analyse_sensitivity(
         ],
         "switching_values": [
             {
-                "input": name_of(s.path),
+                "input": display_name(s.path),
                 "label": label_of(s.path),
+                **about(s.path),
                 "central_value": s.central_value,
                 "switching_value": s.value,
-                "central_text": describe_value(s.path, s.central_value, unit),
-                "switching_text": None if s.value is None else describe_value(s.path, s.value, unit),
+                "central_text": text(s.path)(s.central_value),
+                "switching_text": None if s.value is None else text(s.path)(s.value),
+                "within_range": s.within_range,
                 "search_range": list(s.search_range),
-                "search_range_text": [describe_value(s.path, v, unit) for v in s.search_range],
+                "search_range_text": [text(s.path)(v) for v in s.search_range],
                 "break_even": s.path[:3] == own_lines,
-                "statement": statement(s, option_title, baseline_title, saving, unit),
+                "statement": statement(s, option_title, baseline_title, saving, text(s.path)),
             }
             for s in switches
         ],

@@ -10,27 +10,39 @@ from barnetmodel.cli.shared import (
     EXIT_BAD_INPUT,
     AllowExtendsOutside,
     Format,
+    FormatOption,
     Output,
     Settings,
+    Strict,
     analyse_showing_progress,
     publish,
     report_problems,
     say,
+    show_warnings,
+    strict_failure,
 )
 from barnetmodel.limits import MAX_DRAWS
 
 
 def compare(
-    scenarios: Annotated[list[str], typer.Argument(help="Two or more scenario files.", show_default=False)],
+    scenarios: Annotated[
+        list[str], typer.Argument(help="Two or more scenario files.", show_default=False, metavar="FILE...")
+    ],
     draws: Annotated[
         int | None,
         typer.Option(
-            "--draws", "-n", min=0, max=MAX_DRAWS, help="Monte Carlo draws for every file. Default: each file's."
+            "--draws",
+            "-n",
+            min=0,
+            max=MAX_DRAWS,
+            metavar="N",
+            help="Monte Carlo draws for every file. Default: each file's.",
         ),
     ] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="How to show the results.")] = Format.table,
+    format: FormatOption = Format.table,
     output: Output = None,
     settings: Settings = None,
+    strict: Strict = False,
     allow_extends_outside: AllowExtendsOutside = False,
 ) -> None:
     """The key figures of several scenarios side by side, their differences, and the inputs that differ."""
@@ -50,6 +62,9 @@ def compare(
             problems += error.problems
     if problems:
         report_problems(problems)
+    warnings = sum(show_warnings(item) for item in loaded)
+    if strict and warnings:
+        strict_failure(warnings)
     units = {item.scenario.money.unit for item in loaded}
     if len(units) > 1:
         say(f"compare: the files' money is in different units ({', '.join(sorted(units))}): not comparable", err=True)

@@ -2,39 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import typer
-
 from barnetmodel.cli.shared import (
     AllowExtendsOutside,
     Draws,
     Format,
+    FormatOption,
     Output,
     SamplingOption,
     ScenarioFile,
     Seed,
     Settings,
+    Strict,
     analyse_showing_progress,
+    load_scenario,
     publish,
-    user_errors,
 )
 
 
 def run(
     scenario: ScenarioFile,
-    format: Annotated[Format, typer.Option("--format", "-f", help="How to show the results.")] = Format.table,
+    format: FormatOption = Format.table,
     output: Output = None,
     draws: Draws = None,
     seed: Seed = None,
     sampling: SamplingOption = None,
     settings: Settings = None,
+    strict: Strict = False,
     allow_extends_outside: AllowExtendsOutside = False,
 ) -> None:
     """Project every option's cash flows and compare them with the baseline (and, with draws, how likely)."""
-    from barnetmodel.scenario.load import load
-
-    loaded = user_errors(lambda: load(scenario, settings or (), allow_extends_outside=allow_extends_outside))
+    loaded = load_scenario(scenario, settings, strict, allow_extends_outside)
     results = analyse_showing_progress(loaded, draws, seed, sampling)
     if format is Format.xlsx:
         from barnetmodel.cli.publish import workbook

@@ -7,16 +7,21 @@ from typing import Annotated
 import typer
 
 from barnetmodel.cli.shared import (
+    BASES,
     EXIT_BAD_INPUT,
     AllowExtendsOutside,
     Basis,
     CompareOption,
     Format,
+    FormatOption,
     Output,
     ScenarioFile,
     Settings,
+    Strict,
     analyse_showing_progress,
     compared_option,
+    load_scenario,
+    located,
     publish,
     say,
     user_errors,
@@ -28,12 +33,22 @@ def sensitivity(
     option: CompareOption = None,
     percent: Annotated[
         float | None,
-        typer.Option("--percent", min=0, help="Move every number by this percentage instead of P10/P90."),
+        typer.Option("--percent", min=0, metavar="P", help="Move every number by P% instead of to its P10/P90."),
     ] = None,
-    basis: Annotated[Basis, typer.Option("--basis", help="Saving measured as.")] = Basis.present_value,
-    format: Annotated[Format, typer.Option("--format", "-f", help="How to show the results.")] = Format.table,
+    basis: Annotated[
+        Basis,
+        typer.Option(
+            "--basis",
+            help="Saving measured as.",
+            parser=BASES.parse,
+            metavar=BASES.metavar,
+            autocompletion=BASES.complete,
+        ),
+    ] = Basis.present_value,
+    format: FormatOption = Format.table,
     output: Output = None,
     settings: Settings = None,
+    strict: Strict = False,
     allow_extends_outside: AllowExtendsOutside = False,
 ) -> None:
     """Tornado of the inputs, switching values and break-even points of an option against the baseline."""
@@ -41,15 +56,14 @@ def sensitivity(
 
     from barnetmodel.analysis.sensitivity import analyse_sensitivity, check_finite
     from barnetmodel.output import sensitivity_out
-    from barnetmodel.scenario.load import load
 
     if percent is not None and percent <= 0:
         say(f"--percent: should be above 0, not {percent:g}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
-    loaded = user_errors(lambda: load(scenario, settings or (), allow_extends_outside=allow_extends_outside))
+    loaded = load_scenario(scenario, settings, strict, allow_extends_outside)
     option = compared_option(loaded, option, scenario)
     analyse_showing_progress(loaded, 0, None, None)  # the central run first: an overflow there names its line
     with np.errstate(all="ignore"):  # an overflow is reported by check_finite, clearly
-        result = analyse_sensitivity(loaded.scenario, option, basis.value, percent)
+        result = located(loaded, lambda: analyse_sensitivity(loaded.scenario, option, basis.value, percent))
     user_errors(lambda: check_finite(result, scenario))
     publish(result, format, output, sensitivity_out.show, sensitivity_out.render_csv, sensitivity_out.render_markdown)

@@ -7,7 +7,9 @@ the years (a total, a present value, a target's saving) of a million draws is a 
 amounts, not over draws x years; the full (draws, years) array is made only when asked for.
 
 Profiles are never negative (growth is above -100%, ramps are shares from 0 to 1, spreads
-and indicators are positive), so a flow's sign in any year is its amount's sign.
+and indicators are positive), so a flow's sign in any year is its amount's sign; except for
+a line drawn afresh each year (draw: yearly), whose amount is 1 and whose profile carries the
+draws, signs and all (`signed`).
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ class Flow:
     """amount x profile (x price index if `indexed`): a nominal cash flow over (draws, years)."""
 
     amount: np.ndarray  # (draws or 1, 1)
-    profile: np.ndarray  # (draws or 1, years), never negative
+    profile: np.ndarray  # (draws or 1, years), never negative unless `signed`
     indexed: bool = False  # the amount is in real prices: the nominal flow is also times the price index
+    signed: bool = False  # the profile holds values drawn each year, which may be negative
 
     def nominal(self, price_index: np.ndarray) -> np.ndarray:
         """(draws or 1, years) the flow in cash."""
@@ -32,7 +35,11 @@ class Flow:
 
     def scaled(self, factor: np.ndarray | float) -> Flow:
         """The flow with its amount times `factor` (a number, or one per draw)."""
-        return Flow(self.amount * factor, self.profile, self.indexed)
+        return Flow(self.amount * factor, self.profile, self.indexed, self.signed)
+
+    def reshaped(self, factor: np.ndarray) -> Flow:
+        """The flow with its profile times `factor` (one a year, or one a draw and year)."""
+        return Flow(self.amount, self.profile * factor, self.indexed, self.signed)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ an amount per draw times a yearly profile, made whole only when asked for.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -20,9 +20,21 @@ from barnetmodel.engine.flows import Event, Flow, weigh
 from barnetmodel.errors import Path
 from barnetmodel.scenario.checks import evaluation_order
 from barnetmodel.scenario.distributions import Distribution
+from barnetmodel.scenario.formula import Formula
 from barnetmodel.scenario.models import Line, OptimismBias, Risk, Scenario
+from barnetmodel.scenario.named import values as named_values
+from barnetmodel.scenario.named import worked_out
 from barnetmodel.scenario.numbers import central
-from barnetmodel.scenario.paths import INFLATION, bias_path, line_path, risk_path, target_path
+from barnetmodel.scenario.paths import (
+    INFLATION,
+    bias_path,
+    bounds_at,
+    formulas,
+    is_named,
+    line_path,
+    risk_path,
+    target_path,
+)
 
 BASES = ("nominal", "real", "present_value")
 PROFILE_FIELDS = {"growth", "ramp", "probability"}  # numbers that change a flow's profile over the years
@@ -33,21 +45,35 @@ class Inputs:
     """Values, one per draw, that replace numbers of the scenario, keyed by their path.
 
     `Inputs()` is the central run: every number as written, each distribution at its mean,
-    each risk at its expected cost. `events` holds, per risk, a uniform draw in [0, 1) that
-    decides whether and when the risk happens; without one the risk is carried at its
-    expected value.
+    each formula worked out from those, each risk at its expected cost. `events` holds, per
+    risk, a uniform draw in [0, 1) that decides whether and when the risk happens; without one
+    the risk is carried at its expected value. `yearly` holds the annual amounts of lines drawn
+    afresh each year (draw: yearly), (draws, years). `named` holds every named input's value,
+    worked out by `with_named` once per run.
     """
 
     draws: int = 1
     values: Mapping[Path, np.ndarray] = field(default_factory=dict)
     events: Mapping[Path, np.ndarray] = field(default_factory=dict)
+    yearly: Mapping[Path, np.ndarray] = field(default_factory=dict)
+    named: Mapping[str, np.ndarray] = field(default_factory=dict)
+    lenient: bool = False  # a formula that cannot be worked out in a row is nan there, not an error
 
-    def get(self, path: Path, written: float | Distribution | None) -> np.ndarray:
+    def with_named(self, scenario: Scenario) -> Inputs:
+        """These inputs with every named input worked out: drawn or moved ones as given, formulas in order."""
+        if not scenario.inputs:
+            return self
+        return replace(self, named=named_values(scenario, self.values, self.lenient))
+
+    def get(self, path: Path, written: float | Distribution | Formula | None) -> np.ndarray:
         """Shape (draws, 1) for a drawn value, (1, 1) for a fixed one: either broadcasts against years,
-        and fixed values keep their flows one row deep, which is what makes a million draws cheap."""
+        and fixed values keep their flows one row deep, which is what makes a million draws cheap. A
+        formula is worked out over the named inputs, and checked against the bounds of its place."""
         value = self.values.get(path)
         if value is None:
             assert written is not None, path  # checks.py makes sure every number the engine reads is given
+            if isinstance(written, Formula):
+                return worked_out(written, self.named, path, bounds_at(path), self.lenient)
             return np.full((1, 1), central(written))
         return np.asarray(value, dtype=float).reshape(-1, 1)
 
@@ -66,6 +92,11 @@ class Projection:
     line_flows_before_bias: dict[str, dict[str, Flow]]
     risk_flows: dict[str, dict[str, Flow | Event]]  # option -> risk -> flow
     target_amount: dict[str, np.ndarray]  # target name -> (draws,)
+    inputs: Inputs  # what the flows were made from, named inputs worked out
+
+    def value(self, path: Path, written: float | Distribution | Formula) -> np.ndarray:
+        """(draws or 1, 1) the value a number of the scenario took: as drawn or moved, a formula worked out."""
+        return self.inputs.get(path, written)
 
     # Whole flows, (draws, years), or (1, years) where nothing in them was drawn.
     @cached_property
@@ -156,18 +187,20 @@ def values_per_draw(scenario: Scenario, paths: list[Path], *, events: bool = Fal
             if target is not None and target in index and target != option.lines[i].name:
                 count[index[target]] += count[i]
         changed |= {line_path(name, line): count[i] for i, line in enumerate(option.lines)}
-    found = []
-    for path in paths:
+
+    def at_place(path: Path) -> int:
         field = str(path[-2]) if isinstance(path[-1], int) else str(path[-1])
         if path == INFLATION:
-            found.append(3 * years)
-        elif len(path) > 2 and path[2] == "optimism_bias":
-            found.append(len(scenario.options[str(path[1])].lines))
-        else:
-            flows = changed.get(path[:4], 1) if len(path) > 3 else 1
-            profile = field in PROFILE_FIELDS and not (events and field == "probability")
-            found.append(flows * (years if profile else 1))
-    return found
+            return 3 * years
+        if len(path) > 2 and path[2] == "optimism_bias":
+            return len(scenario.options[str(path[1])].lines)
+        flows = changed.get(path[:4], 1) if len(path) > 3 else 1
+        profile = field in PROFILE_FIELDS and not (events and field == "probability")
+        return flows * (years if profile else 1)
+
+    # A named input drawn makes every named input's value a row each, and every place a formula stands drawn.
+    named = len(scenario.named_inputs) + sum(at_place(path) for path in formulas(scenario) if not is_named(path))
+    return [named if is_named(path) else at_place(path) for path in paths]
 
 
 def schedule_of(scenario: Scenario) -> Schedule:
@@ -177,7 +210,7 @@ def schedule_of(scenario: Scenario) -> Schedule:
 
 def project(scenario: Scenario, inputs: Inputs | None = None) -> Projection:
     """Project every option's cash flows over the horizon."""
-    inputs = inputs or Inputs()
+    inputs = (inputs or Inputs()).with_named(scenario)
     years = np.arange(scenario.horizon.start, scenario.horizon.end + 1)
     inflation = inputs.get(INFLATION, scenario.money.inflation)
     schedule = schedule_of(scenario)
@@ -195,7 +228,9 @@ def project(scenario: Scenario, inputs: Inputs | None = None) -> Projection:
         after[name] = _with_optimism_bias(name, option.optimism_bias, before[name], inputs)
         risks[name] = {risk.name: _risk_flow(scenario, name, risk, inputs, years) for risk in option.risks}
     amounts = {t.name: inputs.get((*target_path(t), "amount"), t.amount)[:, 0] for t in scenario.targets}
-    return Projection(scenario, inputs.draws, years, schedule, factors, inflation, after, before, risks, amounts)
+    return Projection(
+        scenario, inputs.draws, years, schedule, factors, inflation, after, before, risks, amounts, inputs
+    )
 
 
 def _line_flow(
@@ -204,7 +239,7 @@ def _line_flow(
     """The nominal cash flow of one line, before optimism bias."""
     path = line_path(option, line)
 
-    def number(key: str, written: float | Distribution | None) -> np.ndarray:
+    def number(key: str, written: float | Distribution | Formula | None) -> np.ndarray:
         return inputs.get((*path, key), written)
 
     active = _between(years, line.from_, line.to)
@@ -214,10 +249,14 @@ def _line_flow(
             number("rate", line.rate) * share.amount,
             active * _ramp(line, path, inputs, years) * share.profile,
             share.indexed,
+            share.signed,
         )
     if line.annual is not None:
         growth = number("growth", line.growth or 0.0)
         profile = powers(1.0 + growth, years - scenario.price_base) * active * _ramp(line, path, inputs, years)
+        drawn_yearly = inputs.yearly.get((*path, "annual"))
+        if drawn_yearly is not None:  # a value a year: the draws go in the profile, signs and all
+            return Flow(np.ones((1, 1)), drawn_yearly * profile, scenario.line_prices(line) == "real", signed=True)
         amount = number("annual", line.annual)
     elif line.total is not None:
         assert line.term is not None
@@ -280,11 +319,15 @@ def _with_optimism_bias(
     applied = (1.0 - inputs.get((*path, "mitigated"), bias.mitigated)) * uplift
     shortfall = applied if bias.income_shortfall else 0.0
     scope = set(flows) if bias.lines is None else set(bias.lines)
-    # A flow's sign is its amount's (profiles are never negative): costs and incomes are told apart by amount.
-    return {
-        name: flow.scaled(np.where(flow.amount > 0, 1.0 + applied, 1.0 - shortfall)) if name in scope else flow
-        for name, flow in flows.items()
-    }
+    return {name: _biased(flow, applied, shortfall) if name in scope else flow for name, flow in flows.items()}
+
+
+def _biased(flow: Flow, applied: np.ndarray, shortfall: np.ndarray | float) -> Flow:
+    """A flow with its costs raised by `applied` and its incomes cut by `shortfall`."""
+    if flow.signed:  # a value drawn each year: its sign can change from year to year
+        return flow.reshaped(np.where(flow.profile > 0, 1.0 + applied, 1.0 - shortfall))
+    # Otherwise a flow's sign is its amount's (profiles are never negative): told apart by amount.
+    return flow.scaled(np.where(flow.amount > 0, 1.0 + applied, 1.0 - shortfall))
 
 
 def _risk_flow(scenario: Scenario, option: str, risk: Risk, inputs: Inputs, years: np.ndarray) -> Flow | Event:

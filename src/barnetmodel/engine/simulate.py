@@ -14,16 +14,17 @@ from typing import Any
 import numpy as np
 
 from barnetmodel.engine.projection import Inputs, project
-from barnetmodel.engine.sample_stats import bands, describe, moments
+from barnetmodel.engine.sample_stats import bands, describe, moments, proportion_error
 from barnetmodel.engine.sampling import Sampler, chunk_sizes
 from barnetmodel.engine.targets import meets, target_options
+from barnetmodel.errors import ValueProblem
 from barnetmodel.limits import DRAW_MEMORY, FIGURE_BYTES, MAX_DRAWS
 from barnetmodel.scenario.models import Scenario
-from barnetmodel.scenario.paths import name_of
 
 # Yearly bands come from the first draws only: enough for a band's precision, and memory stays flat. Their
 # yearly costs take 8 bytes an option, year and draw: with many options and years, fewer draws, within BAND_MEMORY.
 BAND_DRAWS = 100_000
+LATIN_HYPERCUBE = "latin_hypercube"
 BAND_MEMORY = 128 << 20
 # What the values drawn and made for one chunk may take (8 bytes each): a scenario with many uncertain inputs,
 # risks, options or years has chunks of fewer than sampling.CHUNK draws, so that the chunks in flight fit.
@@ -63,13 +64,18 @@ class Simulation:
     cheaper: dict[str, np.ndarray] = field(default_factory=dict)  # option -> (chunks,) draws below the baseline
     met: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # (target, option) -> (chunks,)
     yearly_cost: dict[str, np.ndarray] = field(default_factory=dict)  # option -> (years, band draws)
+    band_sizes: list[int] = field(default_factory=list)  # each chunk's draws that go into the bands
     # (option, measure) -> percentile -> one value a year; worked out as soon as the band draws are in.
     bands: dict[tuple[str, str], dict[str, list[float]]] = field(default_factory=dict)
 
     @property
     def band_draws(self) -> int:
-        per_draw = 8 * len(self.scenario.options) * self.scenario.horizon.years
-        return min(self.draws, BAND_DRAWS, max(1, BAND_MEMORY // per_draw))
+        return sum(self.band_sizes)
+
+    @property
+    def replicated(self) -> bool:
+        """Whether the chunks are independent Latin Hypercube samples, whose spread gives the errors."""
+        return self.sampling == LATIN_HYPERCUBE
 
     def figures(self) -> list[Key]:
         """The headline figures with a distribution, in the order they are reported."""
@@ -97,6 +103,7 @@ class Simulation:
         chunks = len(sizes)
         self.sizes = np.asarray(sizes, dtype=np.intp)
         self.starts = np.cumsum([0, *sizes])[:-1].astype(np.intp)
+        self.band_sizes = band_sizes(sizes, self.sampling, band_room(self.scenario))
         runs = [np.arange(start, start + size, SORTED_RUN) for start, size in zip(self.starts, self.sizes, strict=True)]
         self.run_starts = np.concatenate([np.zeros(0), *runs]).astype(np.intp)
         self.same = self.same_as(sums)
@@ -228,7 +235,12 @@ def _run_chunk(sim: Simulation, index: int, turns: _Turns, size: int, sums: _Sum
     """Draw chunk `index` in its turn, evaluate it and put it in place; its number of draws. Both workers
     draw as well as evaluate, so all the work is shared between the cores."""
     inputs = turns.draw(index, size)
-    sim.put(index, _evaluate(sim.scenario, inputs, sums, band_draws))
+    try:
+        chunk = _evaluate(sim.scenario, inputs, sums, band_draws)
+    except ValueProblem as problem:  # the row is a draw of this chunk: say which of all the draws it is
+        context = "" if problem.row is None else f"in draw {int(sim.starts[index]) + problem.row + 1:,}"
+        raise ValueProblem(problem.path, problem.text(context)) from None
+    sim.put(index, chunk)
     return inputs.draws
 
 
@@ -264,6 +276,8 @@ def chunk_draws(scenario: Scenario) -> int:
     risks = sum(years if risk.recurring else 2 for option in scenario.options.values() for risk in option.risks)
     values = sum(values_per_draw(scenario, list(uncertain(scenario)), events=True)) + risks
     values += len(scenario.options) * years + len(Simulation(scenario, 0, 0, "").figures())
+    # A line drawn afresh each year (draw: yearly) draws a value a year.
+    values += years * sum(line.draw == "yearly" for option in scenario.options.values() for line in option.lines)
     correlated = 2 * len(scenario.uncertainty.correlations)
     return max(min(sampling.CHUNK, CHUNK_MEMORY // (8 * values)), 2 * correlated + 2, 256)
 
@@ -291,15 +305,14 @@ def simulate(
     turns = _Turns(Sampler(scenario, seed, sampling))
     sim = Simulation(scenario, draws, seed, sampling)
     sums = _sums(scenario, project(scenario).discount_factor)
-    sizes = chunk_sizes(draws, chunk_draws(scenario))
+    sizes = chunk_sizes(draws, sampling, chunk_draws(scenario))
     sim.allocate(sizes, sums)
     filled = 0
     pending: deque[Future[int]] = deque()
     band_jobs: deque[tuple[tuple[str, str], Callable[[], dict[str, list[float]]]]] | None = None
     bands: dict[tuple[str, str], Future[dict[str, list[float]]]] = {}
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        for index, (start, size) in enumerate(zip(sim.starts, sizes, strict=True)):
-            band_draws = max(0, sim.band_draws - int(start))
+        for index, (size, band_draws) in enumerate(zip(sizes, sim.band_sizes, strict=True)):
             pending.append(pool.submit(_run_chunk, sim, index, turns, int(size), sums, band_draws))
             while len(pending) > IN_FLIGHT:  # a bounded number in flight keeps memory flat
                 filled += _collect(pending.popleft(), on_chunk)
@@ -314,6 +327,27 @@ def simulate(
             bands[key] = pool.submit(job)
         sim.bands = {key: band.result() for key, band in bands.items()}
     return sim
+
+
+def band_room(scenario: Scenario) -> int:
+    """The draws the yearly bands keep: BAND_DRAWS, or fewer when a scenario's options and years are so many
+    that their yearly costs (8 bytes an option, year and draw) would take more than BAND_MEMORY."""
+    per_draw = 8 * len(scenario.options) * scenario.horizon.years
+    return min(BAND_DRAWS, max(1, BAND_MEMORY // per_draw))
+
+
+def band_sizes(sizes: list[int], sampling: str, room: int = BAND_DRAWS) -> list[int]:
+    """How many draws of each chunk go into the yearly bands: the first `room` draws (BAND_DRAWS). Under
+    Latin Hypercube whole chunks only, as many as `room` holds (at least one): a part of a chunk is not a
+    stratified sample."""
+    kept: list[int] = []
+    for size in sizes:
+        take = min(size, room)
+        if sampling == LATIN_HYPERCUBE and take < size:
+            take = 0 if sum(kept) else size
+        kept.append(take)
+        room -= take
+    return kept
 
 
 def _collect(future: Future[int], on_chunk: Callable[[int], None] | None) -> int:
@@ -361,7 +395,10 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
         described = dict(
             zip(
                 kept,
-                pool.map(lambda key: describe(sim.runs[key], sim.run_starts, (sim.sizes, sim.moments[key])), kept),
+                pool.map(
+                    lambda key: describe(sim.runs[key], sim.run_starts, (sim.sizes, sim.moments[key]), sim.replicated),
+                    kept,
+                ),
                 strict=True,
             )
         )
@@ -374,17 +411,22 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
             "cost_present_value": described[("cost_present_value", option)],
             "cost_nominal": described[("cost_nominal", option)],
             "probability_cheapest": float(cheapest[k]),
+            "probability_cheapest_standard_error": proportion_error(sim.cheapest[:, k], sim.sizes, sim.replicated),
         }
         if option != scenario.baseline:
             entry["saving_present_value"] = described[("saving_present_value", option)]
             entry["saving_nominal"] = described[("saving_nominal", option)]
             entry["probability_cheaper_than_baseline"] = float(sim.cheaper[option].sum() / sim.draws)
+            entry["probability_cheaper_than_baseline_standard_error"] = proportion_error(
+                sim.cheaper[option], sim.sizes, sim.replicated
+            )
         options.append(entry)
     targets = [
         {
             "target": target,
             "option": option,
             "probability_met": float(met.sum() / sim.draws),
+            "probability_met_standard_error": proportion_error(met, sim.sizes, sim.replicated),
             "achieved": described[("achieved", target, option)],
         }
         for (target, option), met in sim.met.items()
@@ -394,6 +436,7 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
         "draws": sim.draws,
         "seed": sim.seed,
         "sampling": sim.sampling,
+        "replicates": len(sim.sizes) if sim.replicated else None,
         "band_draws": sim.band_draws,
         "inputs": sampled_inputs(scenario),
         "options": options,
@@ -403,10 +446,19 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
 
 
 def sampled_inputs(scenario: Scenario) -> list[dict[str, Any]]:
-    """Each uncertain input: its name, its distribution as written, and its mean."""
-    from barnetmodel.scenario.paths import uncertain
+    """Each uncertain input: its name (a named input's own, with its source and note), its distribution as
+    written, and its mean; a line drawn afresh each year says so, with its persistence."""
+    from barnetmodel.scenario.paths import display_name, line_of, named_input, uncertain
 
-    return [
-        {"name": name_of(path), "distribution": d.describe(), "mean": d.mean()}
-        for path, d in uncertain(scenario).items()
-    ]
+    entries = []
+    for path, distribution in uncertain(scenario).items():
+        entry: dict[str, Any] = {"name": display_name(path), "distribution": distribution.describe()}
+        entry["mean"] = distribution.mean()
+        named = named_input(scenario, path)
+        if named is not None:
+            entry |= {"source": named.source, "note": named.note, "unit": named.unit}
+        line = line_of(scenario, path)
+        if line is not None and line.draw == "yearly":
+            entry |= {"draw": "yearly", "persistence": line.persistence or 0.0}
+        entries.append(entry)
+    return entries

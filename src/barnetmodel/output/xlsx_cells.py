@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from barnetmodel.output.optional_sections import distribution_text
 from barnetmodel.scenario.distributions import Distribution
+from barnetmodel.scenario.formula import Formula
 from barnetmodel.scenario.numbers import central
 
 FIRST_YEAR_COLUMN = 4  # D: year columns line up on every sheet, so column X of a sheet refers to Inputs!X
@@ -29,17 +31,17 @@ SHARE_FORMAT = "0.0%"
 YEAR_FORMAT = "0"
 
 
-class Formula(str):
-    """A formula the workbook's own code wrote, marked so where formulas and text share a row: the one
-    kind of text `put` writes live."""
+class Live(str):
+    """A formula the workbook's own code wrote (never a scenario's text), marked so: the one kind of text
+    `put` writes live, and what `is_formula` tells from text that merely starts with '='."""
 
 
 def put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
-    """Write a value into a cell: a number as a number, a Formula live, and any other text as text (a string
+    """Write a value into a cell: a number as a number, a Live formula live, and any other text as text (a string
     cell), even when it starts with '=': text from a scenario (a title, a name, a source) never becomes a
     formula, which could fetch or run something when the workbook is opened (OWASP)."""
     cell = sheet.cell(row, column, value)
-    if isinstance(value, str) and not isinstance(value, Formula):
+    if isinstance(value, str) and not isinstance(value, Live):
         cell.data_type = "s"
     return cell
 
@@ -83,9 +85,25 @@ def uncertain_text(values: dict[str, Any]) -> str | None:
     return "; ".join(found) or None
 
 
-def centrals(values: dict[str, Any]) -> dict[str, Any]:
-    """The values with each distribution replaced by its mean, which is what the central run uses."""
-    return {key: central(v) if isinstance(v, Distribution) else v for key, v in values.items()}
+def centrals(values: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    """The values as cells hold them: a distribution by its mean, which is what the central run uses, a
+    formula as an Excel formula on the named inputs' defined `names`."""
+    return {key: cell_value(v, names) for key, v in values.items()}
+
+
+def cell_value(value: Any, names: Mapping[str, str]) -> Any:
+    """A number of the scenario as a cell holds it: itself, a distribution's mean, or a formula."""
+    if isinstance(value, Distribution):
+        return central(value)
+    if isinstance(value, Formula):
+        from barnetmodel.output.xlsx_formulas import excel_formula
+
+        return Live("=" + excel_formula(value.tree, names))
+    return value
+
+
+def is_formula(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("=")
 
 
 def sum_of(column: str, rows: list[int]) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import io
 import zipfile
+from collections.abc import Callable
 from typing import Any
 
 from openpyxl import Workbook
@@ -26,7 +27,8 @@ from openpyxl.writer.excel import ExcelWriter
 from barnetmodel.data.reference import optimism_bias_upper
 from barnetmodel.engine.projection import BASES, Projection
 from barnetmodel.engine.targets import MET_TOLERANCE
-from barnetmodel.output import xlsx_option, xlsx_uncertainty
+from barnetmodel.output import xlsx_formulas, xlsx_option, xlsx_uncertainty, xlsx_values
+from barnetmodel.output.optional_sections import distribution_text
 from barnetmodel.output.xlsx_cells import (
     BOLD,
     FACTOR_FORMAT,
@@ -39,10 +41,12 @@ from barnetmodel.output.xlsx_cells import (
     TITLE,
     WRAP,
     YEAR_FORMAT,
-    Formula,
     InputsLayout,
+    Live,
     OptionLayout,
+    cell_value,
     centrals,
+    is_formula,
     labelled,
     money_format,
     put,
@@ -50,8 +54,8 @@ from barnetmodel.output.xlsx_cells import (
     ref,
     uncertain_text,
 )
+from barnetmodel.scenario.distributions import Distribution
 from barnetmodel.scenario.models import Line, financial_year
-from barnetmodel.scenario.numbers import central
 
 BASIS_NAMES = {"nominal": "nominal", "real": "real", "present_value": "present value"}
 LINE_COLUMNS = [
@@ -132,6 +136,8 @@ class WorkbookBuilder:
         self.sheets = sheet_names(list(self.scenario.options))
         self.inputs = InputsLayout()
         self.options: dict[str, OptionLayout] = {}
+        # Each named input's defined name: formulas in cells refer to them, as the scenario does.
+        self.names = xlsx_formulas.excel_names(list(self.scenario.inputs))
 
     def year_column(self, year: int) -> int:
         return FIRST_YEAR_COLUMN + year - self.years[0]
@@ -173,7 +179,7 @@ class WorkbookBuilder:
             ("Unit", s.money.unit, None, "Unit"),
             ("Amounts written in (unless a line says)", s.money.prices, None, None),
             ("Price base (financial year, by its start)", s.price_base, YEAR_FORMAT, "PriceBase"),
-            ("Inflation (GDP deflator, a year)", central(s.money.inflation), RATE_FORMAT, "Inflation"),
+            ("Inflation (GDP deflator, a year)", cell_value(s.money.inflation, self.names), RATE_FORMAT, "Inflation"),
             ("Horizon start (year 0, undiscounted)", s.horizon.start, YEAR_FORMAT, "HorizonStart"),
             ("Horizon years", s.horizon.years, YEAR_FORMAT, None),
             ("Baseline option", s.baseline, None, None),
@@ -184,7 +190,8 @@ class WorkbookBuilder:
         for label, value, number_format, name in settings:
             sheet.cell(row, 1, label)
             cell = put(sheet, row, 2, value)
-            cell.font = INPUT
+            if not is_formula(value):
+                cell.font = INPUT
             if number_format:
                 cell.number_format = number_format
             if name:
@@ -199,6 +206,7 @@ class WorkbookBuilder:
         put(sheet, row, 2, f"{schedule.title} ({schedule.source}{', ' + schedule.as_of if schedule.as_of else ''})")
         row += 2
         row = self._write_by_year(sheet, row)
+        row = self._write_named_inputs(sheet, row + 1)
         row = self._write_lines(sheet, row + 1)
         row = self._write_targets(sheet, row + 1)
         row = self._write_risks(sheet, row + 1)
@@ -237,6 +245,29 @@ class WorkbookBuilder:
             index = f"=(1+Inflation)^({letter}{layout.year_row}-PriceBase)"
             sheet.cell(layout.price_index_row, column, index).number_format = FACTOR_FORMAT
         return layout.price_index_row + 1
+
+    def _write_named_inputs(self, sheet: Worksheet, row: int) -> int:
+        """The named inputs, one a row, each value cell a defined name: a number or a distribution's mean in
+        blue, a formula on the others in black, e.g. =posts*pay*(1+on_costs)."""
+        if not self.scenario.inputs:
+            return row - 1
+        sheet.cell(row, 1, "Named inputs (formulas anywhere in the workbook use them by name)").font = BOLD
+        titles = ["Name", "Value", "Unit", "Uncertain (the cell holds the mean)", "Source", "Source text", "Note"]
+        row += 1
+        self._headings(sheet, row, titles)
+        for name, named in self.scenario.named_inputs.items():
+            row += 1
+            value = cell_value(named.value, self.names)
+            drawn = distribution_text(named.value.describe()) if isinstance(named.value, Distribution) else None
+            values = [name, value, named.unit, drawn, named.source]
+            values += [self.scenario.sources.get(named.source or ""), named.note]
+            for column, item in enumerate(values, start=1):
+                if item is not None:
+                    put(sheet, row, column, item)
+            if not is_formula(value):
+                sheet.cell(row, 2).font = INPUT
+            self._name(self.names[name], sheet, f"B{row}")
+        return row + 1
 
     def _line_values(self, option: str, line: Line) -> dict[str, Any]:
         has_growth = line.annual is not None or line.total is not None
@@ -280,7 +311,7 @@ class WorkbookBuilder:
                 self.inputs.line_rows[(option_name, line.name)] = row
                 values = self._line_values(option_name, line)
                 values |= {f"ramp{j + 1}": value for j, value in enumerate(line.ramp or [])}
-                values = centrals(values) | {
+                values = centrals(values, self.names) | {
                     "uncertain": uncertain_text(values),
                     "source": line.source,
                     "source_text": self.scenario.sources.get(line.source or "", None),
@@ -297,7 +328,8 @@ class WorkbookBuilder:
                         cell.number_format = RATE_FORMAT
                     elif key in ("from", "to", "term_first", "term_last", "once"):
                         cell.number_format = YEAR_FORMAT
-                    if key not in ("option", "line", "kind", "uncertain", "source_text", "share_of", "note"):
+                    texts = ("option", "line", "kind", "uncertain", "source_text", "share_of", "note")
+                    if key not in texts and not is_formula(value):
                         cell.font = INPUT
         return row + 1
 
@@ -322,7 +354,7 @@ class WorkbookBuilder:
                 cell.number_format = "0.00%"
             elif key in ("from", "to"):
                 cell.number_format = YEAR_FORMAT
-            if key not in texts and not isinstance(value, Formula):
+            if key not in texts and not is_formula(value):
                 cell.font = INPUT
 
     def _write_risks(self, sheet: Worksheet, row: int) -> int:
@@ -338,7 +370,7 @@ class WorkbookBuilder:
             self.inputs.risk_rows[(name, risk.name)] = row
             summary = summaries[(name, risk.name)]
             numbers = {"probability": risk.probability, "cost": risk.cost, "recovered": risk.recovered}
-            values = {"option": name, "risk": risk.name, **centrals(numbers), "per": risk.per}
+            values = {"option": name, "risk": risk.name, **centrals(numbers, self.names), "per": risk.per}
             values |= {"from": summary["from"], "to": summary["to"], "recurring": risk.recurring}
             values |= {"prices": summary["prices"], "uncertain": uncertain_text(numbers), "source": risk.source}
             values |= {"source_text": self.scenario.sources.get(risk.source or ""), "note": risk.note}
@@ -361,8 +393,8 @@ class WorkbookBuilder:
             uplift = optimism_bias_upper(bias.category) if bias.category is not None else bias.uplift
             numbers = {"uplift": uplift, "mitigated": bias.mitigated}
             column = {key: get_column_letter(place) for key, place in places.items()}
-            applied = Formula(f"=(1-{column['mitigated']}{row})*{column['uplift']}{row}")
-            values = {"option": name, "category": bias.category or "(a stated uplift)", **centrals(numbers)}
+            applied = Live(f"=(1-{column['mitigated']}{row})*{column['uplift']}{row}")
+            values = {"option": name, "category": bias.category or "(a stated uplift)", **centrals(numbers, self.names)}
             values |= {"applied": applied, "income_shortfall": bias.income_shortfall}
             values |= {"lines": "every line" if bias.lines is None else "; ".join(bias.lines)}
             values |= {"uncertain": uncertain_text(numbers), "source": bias.source}
@@ -390,7 +422,7 @@ class WorkbookBuilder:
                 summary["measure"],
                 summary["by"],
                 summary["prices"],
-                central(target.amount),
+                cell_value(target.amount, self.names),
             ]
             values += [target.source, self.scenario.sources.get(target.source or "", None)]
             values += [uncertain_text({"amount": target.amount})]
@@ -399,7 +431,9 @@ class WorkbookBuilder:
                     put(sheet, row, column, value)
             sheet.cell(row, 4).number_format = YEAR_FORMAT
             amount = sheet.cell(row, 6)
-            amount.number_format, amount.font = self.money, INPUT
+            amount.number_format = self.money
+            if not is_formula(amount.value):
+                amount.font = INPUT
             self.inputs.target_amount[index] = ref(sheet.title, 6, row, "both")
         return row + 1
 
@@ -422,8 +456,8 @@ class WorkbookBuilder:
         put(sheet, 1, 1, self.scenario.title).font = TITLE
         put(sheet, 2, 1, f"Savings are against: {baseline}. Every figure follows the Inputs sheet.").font = NOTE
         facts = [
-            ("Price base", Formula("=PriceBase"), YEAR_FORMAT),
-            ("Inflation (GDP deflator, a year)", Formula("=Inflation"), RATE_FORMAT),
+            ("Price base", Live("=PriceBase"), YEAR_FORMAT),
+            ("Inflation (GDP deflator, a year)", Live("=Inflation"), RATE_FORMAT),
             ("Discounting", f"{schedule.title}; the rates by year are on the Inputs sheet", None),
         ]
         for row, (label, value, number_format) in enumerate(facts, start=3):
@@ -467,10 +501,10 @@ class WorkbookBuilder:
                         layout.sheet, self.year_column(target["by"]), layout.rows[f"{measure}_{target['prices']}"]
                     )
                     values = [target["name"], result["option"], target["measure"], financial_year(target["by"])]
-                    values += [target["prices"], Formula(f"={self.inputs.target_amount[index]}"), Formula(f"={saved}")]
+                    values += [target["prices"], Live(f"={self.inputs.target_amount[index]}"), Live(f"={saved}")]
                     values += [
-                        Formula(f"=G{row}/F{row}"),
-                        Formula(f"=G{row}>=F{row}-{MET_TOLERANCE}*MAX(1,ABS(F{row}))"),
+                        Live(f"=G{row}/F{row}"),
+                        Live(f"=G{row}>=F{row}-{MET_TOLERANCE}*MAX(1,ABS(F{row}))"),
                     ]
                     for column, value in enumerate(values, start=1):
                         put(sheet, row, column, value)
@@ -489,16 +523,16 @@ class WorkbookBuilder:
             cell = sheet.cell(row, column, title)
             cell.font, cell.fill, cell.alignment = BOLD, HEADING_FILL, WRAP
 
-    def _totals(self, layout: OptionLayout, nominal_row: int, real_row: int) -> list[Formula]:
+    def _totals(self, layout: OptionLayout, nominal_row: int, real_row: int) -> list[Live]:
         """Formulas of a row's total nominal, real and present value, given its nominal and real rows."""
         first, last = get_column_letter(FIRST_YEAR_COLUMN), get_column_letter(self.last_year_column)
         factors = self.inputs.discount_factor_row
         discount = f"Inputs!${first}${factors}:${last}${factors}"
         real = f"{quote_sheetname(layout.sheet)}!{first}{real_row}:{last}{real_row}"
         return [
-            Formula(f"={ref(layout.sheet, layout.total_column, nominal_row)}"),
-            Formula(f"={ref(layout.sheet, layout.total_column, real_row)}"),
-            Formula(f"=SUMPRODUCT({real},{discount})"),
+            Live(f"={ref(layout.sheet, layout.total_column, nominal_row)}"),
+            Live(f"={ref(layout.sheet, layout.total_column, real_row)}"),
+            Live(f"=SUMPRODUCT({real},{discount})"),
         ]
 
     def _summary_risks(self, sheet: Worksheet, row: int) -> int:
@@ -518,7 +552,7 @@ class WorkbookBuilder:
             inputs_row = self.inputs.risk_rows[(name, risk)]
             values: list[str] = [risk, name]
             values += [
-                Formula(f"={ref('Inputs', columns[key], inputs_row)}") for key in ("probability", "per", "recovered")
+                Live(f"={ref('Inputs', columns[key], inputs_row)}") for key in ("probability", "per", "recovered")
             ]
             real_row = layout.real_rows[xlsx_option.RISK_PREFIX + risk]
             values += self._totals(layout, layout.risk_rows[risk], real_row)
@@ -548,26 +582,26 @@ class WorkbookBuilder:
             inputs_row = self.inputs.bias_rows[name]
             values = [self.scenario.options[name].title]
             values += [
-                Formula(f"={ref('Inputs', columns[key], inputs_row)}") for key in ("uplift", "mitigated", "applied")
+                Live(f"={ref('Inputs', columns[key], inputs_row)}") for key in ("uplift", "mitigated", "applied")
             ]
             for key in ("cost_before_bias", "cost"):
-                values += [
-                    Formula(f"={ref(layout.sheet, layout.total_column, layout.rows[f'{key}_{b}'])}") for b in BASES
-                ]
+                values += [Live(f"={ref(layout.sheet, layout.total_column, layout.rows[f'{key}_{b}'])}") for b in BASES]
             for column, value in enumerate(values, start=1):
                 cell = put(sheet, row, column, value)
                 cell.number_format = "0.00%" if column <= 4 else self.money
 
 
-def _reproducible(data: bytes) -> bytes:
-    """The same archive with every member dated 1980-01-01: the same run gives the same bytes."""
+def _reproducible(data: bytes, rewrite: dict[str, Callable[[bytes], bytes]]) -> bytes:
+    """The same archive with every member dated 1980-01-01 (the same run gives the same bytes), and the
+    members named in `rewrite` rewritten (the sheets, with their formulas' cached values)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             member = zipfile.ZipInfo(info.filename, date_time=FIXED_DATE.timetuple()[:6])
             member.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(member, source.read(info.filename))
+            content = source.read(info.filename)
+            target.writestr(member, rewrite[info.filename](content) if info.filename in rewrite else content)
     return buffer.getvalue()
 
 
@@ -580,4 +614,5 @@ def render(projection: Projection, results: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(book, archive).write_data()
-    return _reproducible(buffer.getvalue())
+    # Each formula with its value, worked out, for programs that read values without calculating.
+    return _reproducible(buffer.getvalue(), xlsx_values.sheet_parts(book))

@@ -6,12 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from barnetmodel.errors import Path, did_you_mean
-from barnetmodel.scenario.models import KINDS, Line, OptimismBias, Risk, Scenario, Target
+from barnetmodel.errors import Path, ValueProblem, did_you_mean
+from barnetmodel.scenario.distributions import Distribution
+from barnetmodel.scenario.formula import NAME, Formula
+from barnetmodel.scenario.models import KINDS, Line, NamedInput, OptimismBias, Risk, Scenario, Target
+from barnetmodel.scenario.numbers import Bounds
 
 # Which optional keys make sense with each kind of line.
 ALLOWED = {
-    "annual": {"growth", "from", "to", "ramp", "prices"},
+    "annual": {"growth", "from", "to", "ramp", "prices", "draw", "persistence"},
     "total": {"term", "growth", "prices"},
     "once": {"amount", "prices"},
     "share_of": {"rate", "from", "to", "ramp"},
@@ -24,11 +27,32 @@ class Finding:
     path: Path
     message: str
     at_key: bool = False
+    # The named inputs whose values it depends on: dropped when one of them was refused (partial.py).
+    inputs: frozenset[str] = frozenset()
 
 
 def check(scenario: Scenario) -> list[Finding]:
     """Every cross-field problem in the scenario, in file order."""
     return _Checks(scenario).run()
+
+
+def unused_inputs(scenario: Scenario) -> list[Finding]:
+    """Named inputs that feed nothing: allowed, but probably a slip (a warning, see plausibility.py)."""
+    from barnetmodel.scenario.named import used
+
+    feeding = used(scenario)
+    found = []
+    for name in scenario.inputs:
+        if name not in feeding:
+            found.append(
+                Finding(
+                    ("inputs", name),
+                    f"the input '{name}' is used nowhere: no line, risk, target, setting or input "
+                    "that one of them uses names it",
+                    at_key=True,
+                )
+            )
+    return found
 
 
 class _Checks:
@@ -39,8 +63,8 @@ class _Checks:
         self.found: list[Finding] = []
         self.sources = sorted(scenario.sources)
 
-    def add(self, path: Path, message: str, *, at_key: bool = False) -> None:
-        self.found.append(Finding(path, message, at_key))
+    def add(self, path: Path, message: str, *, at_key: bool = False, inputs: frozenset[str] = frozenset()) -> None:
+        self.found.append(Finding(path, message, at_key, inputs))
 
     def in_horizon(self, path: Path, year: int | None) -> None:
         horizon = self.scenario.horizon
@@ -65,6 +89,7 @@ class _Checks:
 
     def run(self) -> list[Finding]:
         scenario = self.scenario
+        self.named_inputs()
         if scenario.baseline not in scenario.options:
             hint = did_you_mean(scenario.baseline, scenario.options)
             self.add(("baseline",), f"no option is called '{scenario.baseline}'{hint}")
@@ -75,7 +100,83 @@ class _Checks:
             if option.optimism_bias is not None:
                 self.bias(("options", name, "optimism_bias"), option.optimism_bias, option.lines)
         self.correlations()
+        self.formulas()
         return self.found
+
+    def named_inputs(self) -> None:
+        for name, value in self.scenario.inputs.items():
+            path: Path = ("inputs", name)
+            if not NAME.fullmatch(name):
+                self.add(
+                    path,
+                    f"'{name}' cannot name an input: a name is letters, digits and _, not starting with a digit",
+                    at_key=True,
+                )
+            elif name in ("min", "max"):
+                self.add(path, f"'{name}' is a function of formulas, so it cannot name an input", at_key=True)
+            if isinstance(value, NamedInput):
+                self.cited((*path, "source"), value.source)
+
+    def formulas(self) -> None:
+        """Every name a formula uses is an input; inputs name each other in no circle; and every formula
+        is finite, and within its number's bounds, in the central run."""
+        from barnetmodel.scenario.named import circles, values, worked_out
+        from barnetmodel.scenario.paths import bounds_at, in_file, input_path, numbers
+
+        scenario = self.scenario
+        written = {path: value for path, value in numbers(scenario).items() if isinstance(value, Formula)}
+        if not written:
+            return
+        known = sorted(scenario.inputs)
+        before = len(self.found)
+        for path, formula in written.items():
+            for name in formula.names():
+                if name.name not in scenario.inputs:
+                    message = _unknown(name.name, name.start, known, formula.alias() is not None)
+                    self.add(in_file(scenario, path), message, inputs=frozenset({name.name}))
+        for circle in circles(scenario):
+            shown = circle if len(circle) <= 12 else [*circle[:10], "...", circle[-1]]
+            names = " -> ".join(shown) + (f" ({len(circle) - 1} inputs)" if len(circle) > 12 else "")
+            where = in_file(scenario, input_path(circle[0]))
+            self.add(where, f"inputs refer to each other in a circle: {names}", inputs=frozenset(circle))
+        if len(self.found) > before:
+            return  # the values cannot be worked out
+        try:
+            central = values(scenario)
+        except ValueProblem as problem:
+            self.add(in_file(scenario, problem.path), _central(problem), inputs=_feeding(scenario, problem.path))
+            return
+        for path, formula in written.items():
+            if path[0] == "inputs":
+                continue
+            bounds = bounds_at(path)
+            try:
+                worked_out(formula, central, path, bounds)
+            except ValueProblem as problem:
+                self.add(in_file(scenario, path), _central(problem), inputs=frozenset(formula.name_set))
+                continue
+            self.alias_within_bounds(path, formula, bounds)
+
+    def alias_within_bounds(self, path: Path, formula: Formula, bounds: Bounds) -> None:
+        """A formula that only names an input drawn from a distribution: that distribution within bounds,
+        as when the distribution is written in place."""
+        from barnetmodel.scenario.paths import in_file
+
+        inputs = self.scenario.named_inputs
+        name, seen = formula.alias(), set()
+        while name is not None and name in inputs and name not in seen:
+            seen.add(name)
+            value = inputs[name].value
+            if isinstance(value, Distribution):
+                broken = bounds.broken_by(*value.support())
+                if broken:
+                    self.add(
+                        in_file(self.scenario, path),
+                        f"'{name}' is a {value.kind} distribution that can take {broken}",
+                        inputs=frozenset(seen),
+                    )
+                return
+            name = value.alias() if isinstance(value, Formula) else None
 
     def targets(self) -> None:
         scenario = self.scenario
@@ -111,25 +212,34 @@ class _Checks:
 
     def correlations(self) -> None:
         """Correlations name uncertain inputs, once per pair, and make a valid correlation matrix."""
-        from barnetmodel.scenario.paths import name_of, uncertain
+        from barnetmodel.scenario.paths import canonical_names, display_name, uncertain
 
         correlations = self.scenario.uncertainty.correlations
         if not correlations:
             return
         before = len(self.found)
-        names = [name_of(path) for path in uncertain(self.scenario)]
+        drawn = uncertain(self.scenario)
+        names = [display_name(path) for path in drawn]
+        canonical = canonical_names(drawn)
+        yearly = {display_name(path) for path in drawn if _drawn_yearly(self.scenario, path)}
         pairs: dict[frozenset[str], int] = {}
         for i, correlation in enumerate(correlations):
             path: Path = ("uncertainty", "correlations", i)
             self.cited((*path, "source"), correlation.source)
             for j, name in enumerate(correlation.between):
-                if name not in names:
+                if name not in canonical:
                     listed = f"; the uncertain inputs are: {', '.join(names)}" if names else "; no input is uncertain"
                     self.add(
                         (*path, "between", j),
                         f"'{name}' is not an uncertain input{did_you_mean(name, names) or listed}",
                     )
-            pair = frozenset(correlation.between)
+                elif canonical[name] in yearly:
+                    self.add(
+                        (*path, "between", j),
+                        f"'{name}' is drawn afresh each year (draw: yearly), so it cannot be correlated with "
+                        "another input",
+                    )
+            pair = frozenset(canonical.get(name, name) for name in correlation.between)
             if len(pair) == 1:
                 self.add((*path, "between"), "an input is always perfectly correlated with itself")
             elif pair in pairs:
@@ -142,7 +252,7 @@ class _Checks:
         index = {name: k for k, name in enumerate(names)}
         matrix = np.eye(len(names))
         for correlation in correlations:
-            a, b = (index[name] for name in correlation.between)
+            a, b = (index[canonical[name]] for name in correlation.between)
             matrix[a, b] = matrix[b, a] = correlation.rank
         # The matrix the sampler factorises: the normal scores' correlations that give these rank correlations.
         smallest = float(np.linalg.eigvalsh(rank_to_pearson(matrix)).min())
@@ -153,6 +263,24 @@ class _Checks:
                 f"smallest eigenvalue {smallest:.3g} of the normal scores' correlations, 2 sin(pi r / 6) of each "
                 "rank correlation r, which the sampler draws from); some of them contradict each other",
             )
+
+    def drawing(self, path: Path, line: Line) -> None:
+        """`draw: yearly` draws the line's own distribution each year; `persistence` goes with it."""
+        if line.persistence is not None and line.draw != "yearly":
+            self.add(
+                (*path, "persistence"), "`persistence` says how yearly draws follow each other: it needs draw: yearly"
+            )
+        if line.draw != "yearly" or line.annual is None:
+            return
+        if not isinstance(line.annual, Distribution):
+            what = "a formula" if isinstance(line.annual, Formula) else "a number"
+            self.add(
+                (*path, "draw"),
+                f"draw: yearly draws the line's own distribution afresh each year, and its `annual` is {what}: "
+                "write `annual` as a distribution here (a named input is drawn once a draw, and shared)",
+            )
+        elif line.annual.support()[0] == line.annual.support()[1]:
+            self.add((*path, "draw"), "draw: yearly has nothing to draw: the distribution of `annual` has no width")
 
     def lines(self, base: Path, lines: list[Line]) -> None:
         self.unique_names(base, lines, "line")
@@ -173,6 +301,7 @@ class _Checks:
             needed = REQUIRED.get(kind)
             if needed and needed not in written:
                 self.add(path, f"a line with `{kind}` needs `{needed}`")
+            self.drawing(path, line)
             self.in_horizon((*path, "from"), line.from_)
             self.in_horizon((*path, "to"), line.to)
             self.in_horizon((*path, "once"), line.once)
@@ -203,6 +332,49 @@ def _share_target(lines: list[Line], index: dict[str, int], i: int) -> int | Non
     """The line that line i is a share of (None: none, a missing one, or itself, reported elsewhere)."""
     target = lines[i].share_of
     return index.get(target) if target is not None and target != lines[i].name else None
+
+
+def _drawn_yearly(scenario: Scenario, path: Path) -> bool:
+    """Whether the uncertain input at `path` is a line's annual amount drawn afresh each year."""
+    from barnetmodel.scenario.paths import line_of
+
+    line = line_of(scenario, path)
+    return line is not None and line.draw == "yearly"
+
+
+def _unknown(name: str, start: int, known: list[str], alone: bool) -> str:
+    where = f"unknown name '{name}' at character {start + 1}"
+    if not known and alone:  # most likely a slip, not a formula
+        return (
+            f"should be a number, not '{name}': text where a number goes is a formula of named inputs, and "
+            "this file has no `inputs`"
+        )
+    if not known:
+        return f"{where}: a formula names inputs of the `inputs` section, and this file has none"
+    hint = did_you_mean(name, known)
+    if hint:
+        return where + hint
+    listed = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+    return f"{where}; the inputs are: {listed}"
+
+
+def _central(problem: ValueProblem) -> str:
+    return problem.text("in the central run (every input at its mean)")
+
+
+def _feeding(scenario: Scenario, path: Path) -> frozenset[str]:
+    """The named inputs a named input's value depends on, itself included."""
+    from barnetmodel.scenario.named import dependencies
+
+    graph = dependencies(scenario)
+    found: set[str] = set()
+    waiting = [str(path[1])]
+    while waiting:
+        name = waiting.pop()
+        if name in graph and name not in found:
+            found.add(name)
+            waiting += graph[name]
+    return frozenset(found)
 
 
 def _circles(base: Path, lines: list[Line]) -> list[Finding]:
