@@ -11,7 +11,10 @@ import contextlib
 import json
 import math
 import os
+import resource
 import signal
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -160,6 +163,21 @@ TOKENS = [
     "?",
     "%",
     "@",
+    # Issue 14's probe: terminal escapes, spreadsheet formulas and HTML, numbers past a float, files that are
+    # not files, and an `extends` that reaches out.
+    '"\\e[2J\\e]0;x\\a"',
+    '"\\x9b"',
+    '"\\ud800"',
+    '\'=HYPERLINK("http://x","y")\'',
+    "'<img src=x onerror=alert(1)>'",
+    "9" * 400,
+    "1.0e+307",
+    "{lognormal: {median: 10, sigma: 40}}",
+    "{normal: {mean: 1, sd: 1.0e+308}}",
+    "[{uniform: {low: 0, high: 1}}, 0.5]",
+    "/dev/zero",
+    "extends: /etc/passwd\n",
+    "extends: /dev/zero\n",
 ]
 
 
@@ -200,6 +218,25 @@ def test_mutated_scenario_text_through_the_cli(folder: Path, text: str) -> None:
 
 # Published scenarios, mutated as data: any value replaced, any key dropped or added.
 
+# Issue 14's probe, as values: escapes, formulas, HTML, overflowing distributions, a ramp of a drawn step and
+# a number, files that are not files, a number past a float, draws past the limit.
+HOSTILE_VALUES: list[Any] = [
+    "\x1b[2J\x1b]0;pwned\x07",
+    "a\x9bb",
+    '=HYPERLINK("http://evil.example","x")',
+    "@SUM(1)",
+    "<script>alert(1)</script>",
+    {"lognormal": {"median": 10, "sigma": 40}},
+    {"normal": {"mean": 1, "sd": 1e308}},
+    {"uniform": {"low": -1e308, "high": 1e308}},
+    [{"uniform": {"low": 0, "high": 1}}, 0.5],
+    "/dev/zero",
+    "/etc/passwd",
+    10**400,
+    1.5e307,
+    100_000_000,
+]
+
 values = st.recursive(
     st.one_of(
         st.none(),
@@ -209,6 +246,7 @@ values = st.recursive(
         st.sampled_from([0, 1, -1, 2013, 2022, 2300, 0.5, 0.999, -0.999, 1e308, -1e308, 5e-324]),
         st.text(max_size=12),
         st.sampled_from(["in_house", "outsource", "green_book", "nominal", "real", "annual", "cumulative", "seed-000"]),
+        st.sampled_from(HOSTILE_VALUES),
     ),
     lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
     max_leaves=6,
@@ -246,7 +284,9 @@ def mutated_data(draw: st.DrawFn) -> Any:
     for _ in range(draw(st.integers(1, 3))):
         path = draw(st.sampled_from(paths(data)))
         action = draw(st.sampled_from(["replace", "replace", "drop", "add"]))
-        key = draw(st.sampled_from(["annual", "from", "to", "growth", "ramp", "by", "option", "measure", "x"]))
+        key = draw(
+            st.sampled_from(["annual", "from", "to", "growth", "ramp", "by", "option", "measure", "x", "extends"])
+        )
         data = changed(data, path, action, draw(values), key)
     return data
 
@@ -296,3 +336,81 @@ def test_mutated_test_files_through_the_cli(folder: Path, data: Any, update: boo
     result = invoke("test", str(path), "--junit-xml", str(report), *(["--update"] if update else []))
     check_clean(result, (0, 1, 2))
     ET.parse(report)  # written every time, and well-formed whatever the names and messages hold
+
+
+# Mutated scenarios through every command that analyses them, in a worker process under a memory cap and a
+# time limit: validate, run (with draws), sensitivity and report (with draws) may each succeed or refuse the
+# file clearly (exit 2), never anything else. Fewer examples than above: each runs four commands.
+CAPPED_EXAMPLES = max(5, EXAMPLES // 5)
+CAPPED = settings(max_examples=CAPPED_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+MEMORY_CAP = 1024 * 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def worker() -> Iterator[subprocess.Popen[str]]:
+    def capped() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+    process = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("fuzz_worker.py"))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        preexec_fn=capped,
+        cwd=ROOT,
+    )
+    yield process
+    assert process.stdin is not None
+    process.stdin.close()
+    process.wait(SECONDS_PER_EXAMPLE)
+
+
+def capped_invoke(worker: subprocess.Popen[str], *args: str) -> dict[str, Any]:
+    assert worker.stdin is not None and worker.stdout is not None
+    worker.stdin.write(json.dumps([list(args), SECONDS_PER_EXAMPLE]) + "\n")
+    worker.stdin.flush()
+    line = worker.stdout.readline()
+    assert line, f"the worker died on {args} (killed, or out of memory past the cap)"
+    outcome: dict[str, Any] = json.loads(line)
+    assert outcome["exception"] is None, (args, outcome["exception"], outcome["stderr"])
+    assert "Traceback" not in outcome["stdout"] + outcome["stderr"]
+    assert outcome["exit"] in (0, 2), (args, outcome)
+    if outcome["exit"] == 2:
+        assert outcome["stderr"].strip(), f"exit 2 without saying why: {args}"
+    return outcome
+
+
+def every_command(worker: subprocess.Popen[str], path: Path) -> None:
+    validated = capped_invoke(worker, "validate", str(path))
+    ran = capped_invoke(worker, "run", str(path), "-f", "json", "--draws", "200")
+    if validated["exit"] == 2:
+        assert ran["exit"] == 2
+    if ran["exit"] == 0:
+        assert all(math.isfinite(x) for x in json.loads(ran["stdout"])["options"][0]["total_cost"].values())
+    sensitivity = capped_invoke(worker, "sensitivity", str(path), "-f", "json")
+    if sensitivity["exit"] == 0:
+        json.loads(sensitivity["stdout"])  # JSON, every figure finite (json_out refuses inf and nan)
+    report = path.with_suffix(".html")
+    report.unlink(missing_ok=True)
+    done = capped_invoke(worker, "report", str(path), "--draws", "100", "-o", str(report))
+    assert report.exists() == (done["exit"] == 0)  # written whole, or not at all
+
+
+@CAPPED
+@given(mutated_text())
+def test_mutated_scenario_text_through_every_command_under_a_memory_cap(
+    worker: subprocess.Popen[str], folder: Path, text: str
+) -> None:
+    path = folder / "capped-text.yaml"
+    path.write_text(text, encoding="utf-8")
+    every_command(worker, path)
+
+
+@CAPPED
+@given(mutated_data())
+def test_mutated_scenario_data_through_every_command_under_a_memory_cap(
+    worker: subprocess.Popen[str], folder: Path, data: Any
+) -> None:
+    path = folder / "capped-data.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    every_command(worker, path)
