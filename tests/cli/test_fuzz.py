@@ -15,6 +15,7 @@ import resource
 import signal
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +24,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
@@ -341,8 +342,35 @@ def test_mutated_test_files_through_the_cli(folder: Path, data: Any, update: boo
 # Mutated scenarios through every command that analyses them, in a worker process under a memory cap and a
 # time limit: validate, run (with draws), sensitivity and report (with draws) may each succeed or refuse the
 # file clearly (exit 2), never anything else. Fewer examples than above: each runs four commands.
+# Each test also stops starting examples once it has run for CAPPED_SECONDS (the rest are skipped, not failed),
+# so that `make test` stays within minutes on a busy 2-core machine; BARNETMODEL_FUZZ_SECONDS raises it.
 CAPPED_EXAMPLES = max(5, EXAMPLES // 5)
-CAPPED = settings(max_examples=CAPPED_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+CAPPED_SECONDS = float(os.environ.get("BARNETMODEL_FUZZ_SECONDS", "45"))
+CAPPED = settings(
+    max_examples=CAPPED_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+STARTED: dict[str, float] = {}
+FAILED: set[str] = set()
+
+
+def within_budget(test: str) -> bool:
+    """True until `test` has been running for CAPPED_SECONDS (its first example starts the clock), and always
+    once an example has failed, so that hypothesis can shrink and replay it."""
+    started = STARTED.setdefault(test, time.monotonic())
+    return test in FAILED or time.monotonic() - started < CAPPED_SECONDS
+
+
+@contextlib.contextmanager
+def failure_noted(test: str) -> Iterator[None]:
+    try:
+        yield
+    except BaseException:
+        FAILED.add(test)
+        raise
+
+
 MEMORY_CAP = 1024 * 1024 * 1024
 
 
@@ -374,6 +402,7 @@ def capped_invoke(worker: subprocess.Popen[str], *args: str) -> dict[str, Any]:
     outcome: dict[str, Any] = json.loads(line)
     assert outcome["exception"] is None, (args, outcome["exception"], outcome["stderr"])
     assert "Traceback" not in outcome["stdout"] + outcome["stderr"]
+    assert not {"\x1b", "\x9b", "\x07"} & set(outcome["stdout"] + outcome["stderr"]), args  # no terminal escape
     assert outcome["exit"] in (0, 2), (args, outcome)
     if outcome["exit"] == 2:
         assert outcome["stderr"].strip(), f"exit 2 without saying why: {args}"
@@ -401,9 +430,11 @@ def every_command(worker: subprocess.Popen[str], path: Path) -> None:
 def test_mutated_scenario_text_through_every_command_under_a_memory_cap(
     worker: subprocess.Popen[str], folder: Path, text: str
 ) -> None:
+    assume(within_budget("text"))
     path = folder / "capped-text.yaml"
     path.write_text(text, encoding="utf-8")
-    every_command(worker, path)
+    with failure_noted("text"):
+        every_command(worker, path)
 
 
 @CAPPED
@@ -411,6 +442,79 @@ def test_mutated_scenario_text_through_every_command_under_a_memory_cap(
 def test_mutated_scenario_data_through_every_command_under_a_memory_cap(
     worker: subprocess.Popen[str], folder: Path, data: Any
 ) -> None:
+    assume(within_budget("data"))
     path = folder / "capped-data.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    every_command(worker, path)
+    with failure_noted("data"):
+        every_command(worker, path)
+
+
+# Most mutations above make a file that is refused, so the commands past validation see few of them. These keep
+# the file's shape and put the probe's numbers and text where numbers and text go: amounts near where a float
+# overflows, distributions whose spread does, a ramp of a drawn step and a number, titles that would be formulas
+# or HTML. A file may still be refused (exit 2), but many run: sensitivity and report then meet the numbers.
+EXTREME_NUMBERS = st.one_of(
+    st.sampled_from([0, 1e-300, 1e300, 1.5e307, -1.5e307, 1e308, 0.999999, -0.999999, 200, 10**6]),
+    st.builds(lambda sigma: {"lognormal": {"median": 10, "sigma": sigma}}, st.sampled_from([0.5, 5, 20, 40])),
+    st.builds(lambda sd: {"normal": {"mean": 1, "sd": sd}}, st.sampled_from([1.0, 1e150, 1e300, 1e308])),
+    st.builds(lambda low: {"uniform": {"low": low, "high": 1e300}}, st.sampled_from([-1e300, 0, 1e299])),
+    st.just([{"uniform": {"low": 0, "high": 1}}, 0.5]),
+)
+TEXT_ATTACKS = st.sampled_from(
+    [
+        '=HYPERLINK("http://evil.example","x")',
+        "=IMPORTXML(A1,B1)",
+        "+1",
+        "-2",
+        "@SUM(1)",
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "| a | b |",
+        "[bold]x[/bold]",
+        "\u2028 \u202e",
+    ]
+)
+TEXT_KEYS = {"title", "description", "note"}
+
+
+@st.composite
+def hostile_values_in_place(draw: st.DrawFn) -> Any:
+    data = yaml.safe_load(TEXTS[draw(st.sampled_from(sorted(TEXTS)))])
+    everywhere = paths(data)
+    numbers = [p for p in everywhere if _is_number(_leaf(data, p))]
+    texts = [p for p in everywhere if p and (p[-1] in TEXT_KEYS or p[:1] == ("sources",)) and _is_text(data, p)]
+    for _ in range(draw(st.integers(1, 3))):
+        if texts and draw(st.booleans()):
+            data = changed(data, draw(st.sampled_from(texts)), "replace", draw(TEXT_ATTACKS), "")
+        else:
+            data = changed(data, draw(st.sampled_from(numbers)), "replace", draw(EXTREME_NUMBERS), "")
+    return data
+
+
+def _leaf(data: Any, path: tuple[Any, ...]) -> Any:
+    for key in path:
+        data = data[key]
+    return data
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_text(data: Any, path: tuple[Any, ...]) -> bool:
+    return isinstance(_leaf(data, path), str)
+
+
+@CAPPED
+@given(hostile_values_in_place())
+def test_hostile_numbers_and_text_in_place_through_every_command_under_a_memory_cap(
+    worker: subprocess.Popen[str], folder: Path, data: Any
+) -> None:
+    assume(within_budget("in place"))
+    for name, text in TEXTS.items():  # beside it, for a scenario that extends another
+        if not (folder / name).exists():
+            (folder / name).write_text(text, encoding="utf-8")
+    path = folder / "capped-in-place.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with failure_noted("in place"):
+        every_command(worker, path)
