@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from barnetmodel.cli.shared import (
+    AllowExtendsOutside,
     CompareOption,
     Format,
     FormatOption,
@@ -126,10 +127,11 @@ def audit(
     output: Output = None,
     settings: Settings = None,
     strict: Strict = False,
+    allow_extends_outside: AllowExtendsOutside = False,
 ) -> None:
     """What a council's payment files say a supplier was paid, year by year, against what an option
     promised: cash and real terms, running totals, the payee names counted, what the money was for."""
-    loaded = load_scenario(scenario, settings, strict)
+    loaded = load_scenario(scenario, settings, strict, allow_extends_outside)
     result = audited(loaded, payments, supplier, exclude or (), option, column or (), skip_bad_rows)
     from barnetmodel.output import audit_out
     from barnetmodel.output.atomic import same_file

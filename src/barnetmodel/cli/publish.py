@@ -12,6 +12,7 @@ import typer
 
 from barnetmodel.cli.shared import (
     BASES,
+    AllowExtendsOutside,
     Basis,
     Choice,
     CompareOption,
@@ -56,6 +57,7 @@ def report(
     sampling: SamplingOption = None,
     settings: Settings = None,
     strict: Strict = False,
+    allow_extends_outside: AllowExtendsOutside = False,
     payments: Annotated[
         list[str] | None,
         typer.Option(
@@ -78,7 +80,7 @@ def report(
     ] = None,
 ) -> None:
     """A self-contained HTML report of a scenario, charts included, to publish or print."""
-    request = Request(scenario, option, draws, seed, sampling, settings or (), strict)
+    request = Request(scenario, option, draws, seed, sampling, settings or (), strict, allow_extends_outside)
     if bool(payments) != bool(supplier):
         raise fail("report: --payments and --supplier go together: give both, or neither")
     needs("barnetmodel report", "jinja2", "matplotlib")
@@ -94,7 +96,9 @@ def report(
             from barnetmodel.scenario.load import load
 
             stages.stage("Reading the payments")
-            loaded = user_errors(lambda: load(scenario, settings or ()))  # its warnings were shown by compute
+            loaded = user_errors(  # its warnings were shown by compute
+                lambda: load(scenario, settings or (), allow_extends_outside=allow_extends_outside)
+            )
             audit = audited(loaded, payments, supplier, exclude or (), option, column or (), False)
         stages.stage("Charts and the report")
         page = report_html.render(results, audit)
@@ -136,9 +140,10 @@ def plot(
     sampling: SamplingOption = None,
     settings: Settings = None,
     strict: Strict = False,
+    allow_extends_outside: AllowExtendsOutside = False,
 ) -> None:
     """Draw one chart of a scenario to a PNG or SVG file."""
-    request = Request(scenario, option, draws, seed, sampling, settings or (), strict)
+    request = Request(scenario, option, draws, seed, sampling, settings or (), strict, allow_extends_outside)
     fmt = IMAGE_FORMATS.get(Path(output).suffix.lower())
     if fmt is None:
         raise fail(f"{output}: the chart's format is chosen by the file name: end it in .png or .svg")

@@ -2,13 +2,13 @@
 
 Payee names and categories come from files anyone can publish: they are written as text and nothing
 more. In the terminal, control characters are shown as escapes (views.terminal_safe) and cells are rich
-Text, never markup; in Markdown, HTML and pipes are escaped (markdown_out.text); in CSV, a cell a
-spreadsheet would read as a formula (=, +, -, @ first) starts with an apostrophe.
+Text, never markup; in Markdown, HTML and pipes are escaped (markdown_out.text); in CSV, every cell goes
+through csv_out's spreadsheet-safe writer (a cell a spreadsheet would read as a formula starts with an
+apostrophe).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -17,7 +17,6 @@ from rich.text import Text
 from barnetmodel.output.views import View
 
 TOP_CATEGORIES = 3  # the largest categories shown each year in the tables (JSON and CSV carry every one)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def figure(value: float) -> str:
@@ -198,15 +197,6 @@ def render_markdown(result: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-def cell(value: Any) -> str:
-    """A CSV cell: a figure as Python writes it (exact), text as text; text a spreadsheet would take
-    for a formula gets an apostrophe in front, so it stays text."""
-    if isinstance(value, float):
-        return repr(value)
-    text = str(value)
-    return "'" + text if isinstance(value, str) and text.startswith(FORMULA_START) else text
-
-
 def csv_rows(result: dict[str, Any]) -> list[list[Any]]:
     """Every figure, one a row: table, year, name, measure, unit, value."""
     units = result["money"]["units"]
@@ -242,9 +232,12 @@ def csv_rows(result: dict[str, Any]) -> list[list[Any]]:
 
 
 def render_csv(result: dict[str, Any]) -> str:
+    """Every figure, through the project's spreadsheet-safe writer (csv_out.writer)."""
+    from barnetmodel.output.csv_out import writer
+
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["table", "year", "name", "measure", "unit", "value"])
+    write = writer(out)
+    write(["table", "year", "name", "measure", "unit", "value"])
     for row in csv_rows(result):
-        writer.writerow([cell(value) for value in row])
+        write(row)
     return out.getvalue()
