@@ -17,7 +17,12 @@ def planned(target: str, tmp_path: Path) -> str:
     for name in ("Makefile", "pyproject.toml"):
         shutil.copy(ROOT / name, tmp_path / name)
     return subprocess.run(
-        ["make", "--no-print-directory", "-n", target], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=60
+        ["make", "--no-print-directory", "-n", target],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     ).stdout
 
 
