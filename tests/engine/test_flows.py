@@ -121,3 +121,22 @@ def test_lines_grown_at_one_drawn_rate_share_its_powers() -> None:
     expected = [(1 + rate)[:, None] ** periods for rate in rates]
     for powers in shared.values():
         assert any(np.allclose(powers, e, rtol=1e-13) for e in expected)
+
+
+def test_a_product_with_one_weight_a_row_is_the_sum_bit_for_bit() -> None:
+    # Yearly figures weigh with one weight a year: each row of the product is made as weight x a row, not
+    # summed over the years; the same bits as numpy's sum over the years (zeros, -0 and all).
+    from barnetmodel.engine.flows import _product
+
+    rng = np.random.default_rng(4)
+    b = rng.normal(0.0, 1e3, (YEARS, DRAWS))
+    b[2, :5] = -0.0
+    a = np.zeros((4 * YEARS, YEARS))
+    a[np.arange(4 * YEARS), np.tile(np.arange(YEARS), 4)] = rng.normal(0.0, 3.0, 4 * YEARS)
+    a[3] = 0.0  # a row with no weight at all
+    a[2, 2] = -0.0
+    a[1, 1] = -2.5
+    got = _product(a, b)
+    expected = np.einsum("ij,jn->in", a, b)
+    assert np.array_equal(got, expected) and np.array_equal(np.signbit(got), np.signbit(expected))
+    assert np.count_nonzero(got) > DRAWS  # not a product of zeros
