@@ -79,7 +79,7 @@ def weigh(
     (rows for each distinct profile, whichever flows have it) and a pass over the draws per drawn amount. Results are one row per column of weights: each row's draws
     side by side, for fast passes over them."""
     k = weights.shape[1]
-    parts: list[list[np.ndarray]] = [[] for _ in groups]  # (k, draws or 1) each, to be added up per group
+    parts = [_Sum() for _ in groups]  # (k, draws or 1) each, added up per group as they come
     events: list[list[Event]] = [[] for _ in groups]
     blocks: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])  # per factor: (years, k) weights x profiles
     # Per factor: (group, block, amounts (None: 1)) for each drawn flow, and each group's fixed flows. A profile
@@ -98,7 +98,7 @@ def weigh(
                 grown.setdefault((id(flow.grown), flow.indexed), []).append((g, flow))
             elif flow.grown is not None or flow.profile.shape[0] != 1:  # differs between draws: weighed whole
                 profile = flow.shape() if factor is None else flow.shape() * factor
-                parts[g].append(_product(weights.T, profile.T) * flow.amount[:, 0])
+                parts[g].add(_product(weights.T, profile.T) * flow.amount[:, 0])
             elif flow.amount.shape[0] == 1:
                 part = flow.amount[0, 0] * (flow.profile.T * weights)
                 same = fixed[flow.indexed]
@@ -121,10 +121,10 @@ def weigh(
         weighed = columns.sum(axis=1, keepdims=True) if factor is None else _product(columns, factor.T)
         for g, i, amount in scale[indexed]:
             part = weighed[i * k : (i + 1) * k]
-            parts[g].append(part if amount is None else part * amount)
+            parts[g].add(part if amount is None else part * amount)
     totals = []
     for g in range(len(groups)):
-        total = _added(parts[g], k)
+        total = parts[g].total(k)
         if events[g]:  # an event adds to the few draws it happens in: into a whole array of the group's own
             draws = events[g][0].draws
             if total.shape != (k, draws) or total.base is not None:  # not whole, or a view of another's
@@ -139,7 +139,7 @@ def _weigh_grown(
     shared: list[tuple[int, Flow]],
     weights: np.ndarray,
     factors: tuple[np.ndarray | None, np.ndarray | None],
-    parts: list[list[np.ndarray]],
+    parts: list[_Sum],
 ) -> None:
     """Adds to `parts` the weighted sums of flows (group, flow) that share one drawn growth, each flow's
     profile one row (years active, a ramp): the growth times its factor is made once, and all the flows'
@@ -161,7 +161,44 @@ def _weigh_grown(
     columns = np.hstack([profile.T * weights for profile, _ in rows.values()]).T  # (k x rows, years)
     weighed = _product(columns, whole.T)
     for i, ((g, _), (_, amount)) in enumerate(rows.items()):
-        parts[g].append(weighed[i * k : (i + 1) * k] * amount[:, 0])
+        parts[g].add(weighed[i * k : (i + 1) * k] * amount[:, 0])
+
+
+class _Sum:
+    """The sum of (k, draws or 1) arrays, added as they come: the same additions, in the same order, as
+    _added of them all (whole ones first), without keeping every one until the end (a (years, draws) part a
+    line, for the yearly costs of many lines, would take gigabytes)."""
+
+    def __init__(self) -> None:
+        self.first: np.ndarray | None = None  # the first whole (k, draws) part, until a second comes
+        self.whole: np.ndarray | None = None  # the running sum of whole parts, from the second on
+        self.narrow: list[np.ndarray] = []  # (k, 1) parts, added last
+
+    def add(self, part: np.ndarray) -> None:
+        if part.shape[1] == 1:
+            self.narrow.append(part)
+        elif self.whole is not None:
+            self.whole += part
+        elif self.first is None:
+            self.first = part
+        else:
+            self.whole = self.first + part
+            self.first = None
+
+    def total(self, k: int) -> np.ndarray:
+        if self.whole is None and self.first is None:
+            return _added(self.narrow, k)
+        if self.whole is None:
+            assert self.first is not None
+            if not self.narrow:
+                return self.first
+            self.whole = self.first + self.narrow[0]
+            rest = self.narrow[1:]
+        else:
+            rest = self.narrow
+        for part in rest:
+            self.whole += part
+        return self.whole
 
 
 def _added(parts: list[np.ndarray], k: int) -> np.ndarray:
