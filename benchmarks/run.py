@@ -13,7 +13,9 @@ Beside them the machine's sort speed (np.sort of 1,000,000 doubles), draw speed 
 since ratios to the floor depend on them. For the council case it also checks the engine against a
 plain per-draw Python loop (their mean PV savings must agree within the standard errors).
 
-`--quick` takes fewer rounds and skips the memory runs at 250,000 draws: about a minute.
+Each case takes five rounds, or as many (two at least) as fit in `--budget` seconds (60); `--quick` takes
+two and skips the memory runs at 250,000 draws. On a quiet 2-core machine the whole bench takes minutes,
+most of them the large case.
 """
 
 from __future__ import annotations
@@ -194,13 +196,15 @@ class Case:
     results: dict[str, Any]
 
 
-def measure(name: str, path: Path, draws: int, rounds: int, memory_draws: tuple[int, ...]) -> Case:
+def measure(name: str, path: Path, draws: int, rounds: int, budget: float, memory_draws: tuple[int, ...]) -> Case:
     """The floor and the analysis in turns, `rounds` times after one warm-up of each (a machine that slows
-    down for a while slows both alike); then the stages, the command's fixed cost and its memory."""
+    down for a while slows both alike), fewer (two at least) if they would take more than `budget` seconds;
+    then the stages, the command's fixed cost and its memory."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.json"
         draw, work = floor(draws, path), analysis(draws, path, out)
-        draw()
+        warm = timed(draw)[0] + timed(work)[0]
+        rounds = max(2, min(rounds, int(budget / warm)))
         results = work()
         floor_wall, floor_cpu, wall, cpu = [], [], [], []
         for _ in range(rounds):
@@ -243,7 +247,7 @@ def report(case: Case, draws: int) -> None:
         f"  analysis (in process, JSON to a file): best {min(case.wall):.3f} s, median "
         f"{statistics.median(case.wall):.3f} s wall; CPU best {min(case.cpu):.3f} s"
     )
-    print(f"  analysis / floor, wall: {ratio(case.wall, case.floor_wall)}")
+    print(f"  analysis / floor, wall: {ratio(case.wall, case.floor_wall)} ({len(case.wall)} rounds)")
     print(f"  analysis / floor, CPU (work done, both threads): {ratio(case.cpu, case.floor_cpu)}")
     total = sum(case.stages.values())
     parts = ", ".join(f"{stage} {seconds:.3f}" for stage, seconds in case.stages.items())
@@ -299,6 +303,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=5, help="rounds of floor and analysis, in turns")
+    parser.add_argument(
+        "--budget", type=float, default=60.0, help="seconds of rounds a case, at most (2 rounds at least)"
+    )
     parser.add_argument("--quick", action="store_true", help="2 rounds, no memory run at 250,000 draws")
     parser.add_argument("--cases", nargs="*", choices=list(CASES), default=list(CASES), help="which cases")
     parser.add_argument("--loop-draws", type=int, default=20_000, help="draws for the council case's Python loop")
@@ -318,7 +325,7 @@ def main() -> None:
         f"{speeds['uniform'] * 1000:.1f} ms, normals {speeds['normal'] * 1000:.1f} ms (best of 5)"
     )
     for name in args.cases:
-        case = measure(name, CASES[name], draws, rounds, memory_draws)
+        case = measure(name, CASES[name], draws, rounds, args.budget, memory_draws)
         report(case, draws)
         if name == "council":
             check_flagship(case, args.loop_draws, draws)
