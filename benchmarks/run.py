@@ -253,8 +253,8 @@ def report(case: Case, draws: int) -> None:
     parts = ", ".join(f"{stage} {seconds:.3f}" for stage, seconds in case.stages.items())
     print(f"  stages on one thread, CPU s: {parts}; total {total:.3f} ({total / min(case.floor_cpu):.2f}x floor)")
     print(
-        f"  command --draws 0 (start-up, validation, output): {case.fixed[0]:.2f} s wall, {case.fixed[1]:.2f} s CPU, "
-        f"{case.fixed[0] / (size / 1024) * 1000:.0f} ms a KiB of scenario"
+        f"  command --draws 0 (start-up, validation, output): {case.fixed[0]:.2f} s wall, {case.fixed[1]:.2f} s CPU "
+        "(best of 3)"
     )
     for n, (seconds, mib) in case.peak.items():
         print(f"  command at {n:,} draws: {seconds:.2f} s wall, peak {mib:.0f} MiB")
