@@ -162,7 +162,7 @@ def stages(draws: int, path: Path, out: Path) -> dict[str, float]:
             sampler = Sampler(scenario, settings.seed, settings.sampling)
             sim = sim_module.Simulation(scenario, draws, settings.seed, settings.sampling)
             sums = sim_module._sums(scenario, project(scenario).discount_factor)
-            sizes = chunk_sizes(draws, settings.sampling)
+            sizes = chunk_sizes(draws, settings.sampling, sim_module.chunk_draws(scenario))
             sim.allocate(sizes, sums)
             for index, (size, band_draws) in enumerate(zip(sizes, sim.band_sizes, strict=True)):
                 inputs = clock("drawing", lambda size=size: sampler.draw(int(size)))

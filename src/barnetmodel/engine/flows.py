@@ -165,53 +165,36 @@ def _weigh_grown(
 
 
 class _Sum:
-    """The sum of (k, draws or 1) arrays, added as they come: the same additions, in the same order, as
-    _added of them all (whole ones first), without keeping every one until the end (a (years, draws) part a
-    line, for the yearly costs of many lines, would take gigabytes)."""
+    """The sum of (k, draws or 1) arrays, added as they come: the whole ones, in the order they come, into one
+    array (so a group of thousands of drawn flows holds one (k, draws) array, not thousands), then the one-row
+    ones in their order; the same additions in the same order as adding them all up at the end, whole first."""
 
     def __init__(self) -> None:
-        self.first: np.ndarray | None = None  # the first whole (k, draws) part, until a second comes
-        self.whole: np.ndarray | None = None  # the running sum of whole parts, from the second on
-        self.narrow: list[np.ndarray] = []  # (k, 1) parts, added last
+        self.whole: np.ndarray | None = None
+        self.first: np.ndarray | None = None  # the first whole array, kept as it is until a second comes
+        self.rows: list[np.ndarray] = []
 
     def add(self, part: np.ndarray) -> None:
         if part.shape[1] == 1:
-            self.narrow.append(part)
-        elif self.whole is not None:
-            self.whole += part
-        elif self.first is None:
+            self.rows.append(part)
+        elif self.first is None and self.whole is None:
             self.first = part
+        elif self.whole is None:
+            assert self.first is not None
+            self.whole, self.first = self.first + part, None
         else:
-            self.whole = self.first + part
-            self.first = None
+            self.whole += part
 
     def total(self, k: int) -> np.ndarray:
-        if self.whole is None and self.first is None:
-            return _added(self.narrow, k)
-        if self.whole is None:
-            assert self.first is not None
-            if not self.narrow:
-                return self.first
-            self.whole = self.first + self.narrow[0]
-            rest = self.narrow[1:]
-        else:
-            rest = self.narrow
-        for part in rest:
-            self.whole += part
-        return self.whole
-
-
-def _added(parts: list[np.ndarray], k: int) -> np.ndarray:
-    """The sum of (k, draws or 1) arrays, in place after the first addition."""
-    if not parts:
-        return np.zeros((k, 1))
-    if len(parts) == 1:
-        return parts[0]
-    parts = sorted(parts, key=lambda part: -part.shape[1])  # a whole (k, draws) first: the sum is one
-    total = parts[0] + parts[1]
-    for part in parts[2:]:
-        total += part
-    return total
+        parts = [p for p in (self.whole, self.first) if p is not None] + self.rows
+        if not parts:
+            return np.zeros((k, 1))
+        if len(parts) == 1:
+            return parts[0]
+        total = parts[0] + parts[1]
+        for part in parts[2:]:
+            total += part
+        return total
 
 
 def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -23,6 +23,7 @@ from barnetmodel.output.xlsx_cells import (
     InputsLayout,
     OptionLayout,
     labelled,
+    put,
     quote_sheetname,
     ref,
     sum_of,
@@ -104,8 +105,7 @@ class OptionSheet:
 
     def write(self, sheet: Worksheet) -> None:
         baseline = self.name == self.scenario.baseline
-        sheet["A1"] = self.option.title + (" (baseline)" if baseline else "")
-        sheet["A1"].font = TITLE
+        put(sheet, 1, 1, self.option.title + (" (baseline)" if baseline else "")).font = TITLE
         sheet["A2"] = labelled("Each line's cost a year (", "nominal", "): formulas on the Inputs sheet.")
         sheet["A2"].font = NOTE
         for i, title in enumerate(["Line", "Kind", "Source"], start=1):
@@ -153,9 +153,9 @@ class OptionSheet:
         for line in self.option.lines:
             row = self.layout.line_rows[line.name]
             cell = self._inputs_cell(inputs.line_columns, inputs.line_rows[(self.name, line.name)])
-            sheet.cell(row, 1, line.name)
-            sheet.cell(row, 2, line.kind)
-            sheet.cell(row, 3, line.source)
+            put(sheet, row, 1, line.name)
+            put(sheet, row, 2, line.kind)
+            put(sheet, row, 3, line.source)
             formulas = []
             for i, column in enumerate(self.columns):
                 shared = None if line.share_of is None else f"{column}{self.layout.line_rows[line.share_of]}"
@@ -172,7 +172,7 @@ class OptionSheet:
             sheet, min(rows.values()) - 1, "Lines after optimism bias (the applied share is on the Inputs sheet)", True
         )
         for line_name, row in rows.items():
-            sheet.cell(row, 1, f"{line_name}, after optimism bias")
+            put(sheet, row, 1, f"{line_name}, after optimism bias")
             before = self.layout.line_rows[line_name]
             after = [
                 "=" + xlsx_formulas.after_optimism_bias(f"{c}{before}", bias("applied"), bias("income_shortfall"))
@@ -191,9 +191,9 @@ class OptionSheet:
         for risk in self.option.risks:
             row = self.layout.risk_rows[risk.name]
             cell = self._inputs_cell(inputs.risk_columns, inputs.risk_rows[(self.name, risk.name)])
-            sheet.cell(row, 1, RISK_PREFIX + risk.name)
-            sheet.cell(row, 2, "risk")
-            sheet.cell(row, 3, risk.source)
+            put(sheet, row, 1, RISK_PREFIX + risk.name)
+            put(sheet, row, 2, "risk")
+            put(sheet, row, 3, risk.source)
             formulas = [
                 "="
                 + xlsx_formulas.risk_expected(
@@ -240,7 +240,7 @@ class OptionSheet:
         nominal_rows |= {RISK_PREFIX + risk: row for risk, row in layout.risk_rows.items()}
         index = self.inputs.price_index_row
         for key, row in layout.real_rows.items():
-            sheet.cell(row, 1, key)
+            put(sheet, row, 1, key)
             self._row(
                 sheet, row, [f"={c}{nominal_rows[key]}/{self.year_ref(index, i)}" for i, c in enumerate(self.columns)]
             )
