@@ -145,7 +145,9 @@ def formula_text(draw: st.DrawFn, depth: int = 0) -> str:
 def python_value(text: str) -> float:
     try:
         value = eval(text, {"__builtins__": {}, "min": min, "max": max}, dict(NAMED))
-    except (ZeroDivisionError, OverflowError):
+    except (ZeroDivisionError, OverflowError, TypeError):
+        # TypeError: a negative number to a fractional power is complex in Python (NaN in numpy, which the
+        # engine refuses), and min/max cannot compare complex numbers: no oracle for such a formula.
         assume(False)
     assume(isinstance(value, (int, float)) and np.isfinite(value) and abs(value) < 1e100)
     return float(value)
