@@ -1,35 +1,54 @@
-"""Benchmarks of the Monte Carlo run on the flagship scenario (run on demand: `make bench`).
+"""Benchmarks of the Monte Carlo run at every size issue 16 names (run on demand: `make bench`).
 
-Measures, for the council case with its uncertain inputs and risk register:
-- the whole command, `barnetmodel run ... --draws N -f json -o FILE`, wall time and peak memory;
-- the floor: numpy alone drawing the same inputs (each distribution, and one uniform per
-  risk per draw), in one go;
-- what a user would otherwise write: the same model as a plain per-draw Python loop, and
-  with numpy-financial's `npv` per draw (timed on fewer draws and scaled up).
-The loop versions also check the engine: their mean present-value saving must agree with
-the engine's within the Monte Carlo standard errors.
+For each case (the council case, the named-inputs case, and the three sizes of benchmarks/sizes/):
+- the floor: numpy alone drawing the same inputs (each distribution, and one uniform per risk per draw);
+- the analysis: what `run --draws N -f json -o FILE` does beyond `run --draws 0`, in process (the
+  central run, the Monte Carlo run and its summary, the JSON written to a file); the floor and the
+  analysis in turns over several rounds, best and median of each, wall and CPU seconds;
+- the stages, on one thread (CPU seconds): drawing, evaluation, putting chunks in place (sorting
+  runs, moments, counts), yearly bands, the headline summary (percentiles), the output;
+- the command in a fresh process: its fixed cost (`--draws 0`: start-up, validation, output) and
+  its peak memory at 1,000,000 draws (and at 250,000, to see it grow linearly).
+Beside them the machine's sort speed (np.sort of 1,000,000 doubles), draw speed and load average,
+since ratios to the floor depend on them. For the council case it also checks the engine against a
+plain per-draw Python loop (their mean PV savings must agree within the standard errors).
 
-And, for `benchmarks/named_inputs.yaml` (30 named inputs, 20 drawn and 10 formulas of them, a risk),
-the in-process analysis against its floor (numpy drawing its 20 distributions and the risk's
-uniform): formulas must not cost the Monte Carlo run its speed (at most 2x the floor).
+Each case takes five rounds, or as many (two at least) as fit in `--budget` seconds (60); `--quick` takes
+two and skips the memory runs at 250,000 draws. On a quiet 2-core machine the whole bench takes minutes,
+most of them the large case.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
+import platform
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 FLAGSHIP = ROOT / "scenarios" / "one_barnet_council_case.yaml"
 NAMED_INPUTS = ROOT / "benchmarks" / "named_inputs.yaml"
+SIZES = ROOT / "benchmarks" / "sizes"
+CASES = {
+    "council": FLAGSHIP,
+    "named inputs": NAMED_INPUTS,
+    "small": SIZES / "small.yaml",
+    "medium": SIZES / "medium.yaml",
+    "large": SIZES / "large.yaml",
+}
+STAGES = ("drawing", "evaluation", "chunks put", "bands", "summary", "output")
 
 
 # Runs the command in a fresh interpreter and reports that process's own peak memory: VmHWM, as
@@ -50,53 +69,195 @@ print(kib, file=sys.stderr)
 """
 
 
-def run_command(draws: int) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MiB) of the command, in a fresh process."""
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def run_command(path: Path, draws: int, measured: bool = True) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak resident memory (MiB) of `barnetmodel run` in a
+    fresh process, JSON to a file. Unmeasured (`measured` False), the plain command: no memory figure."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.json"
-        command = [sys.executable, "-c", MEASURED, "run", str(FLAGSHIP)]
-        command += ["--draws", str(draws), "-f", "json", "-o", str(out)]
+        head = [sys.executable, "-c", MEASURED] if measured else [sys.executable, "-m", "barnetmodel"]
+        command = [*head, "run", str(path), "--draws", str(draws), "-f", "json", "-o", str(out)]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         done = subprocess.run(command, check=True, capture_output=True, text=True)
         seconds = time.perf_counter() - started
-    return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    peak = int(done.stderr.strip().splitlines()[-1]) / 1024 if measured else math.nan
+    return seconds, cpu, peak
 
 
-def floor(draws: int, path: Path = FLAGSHIP) -> float:
-    """Seconds numpy needs to draw a scenario's inputs: its own samplers, one array each."""
+def timed(work: Callable[[], Any]) -> tuple[float, float, Any]:
+    """Wall and CPU seconds (all threads) of `work`, and what it returned."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+def floor(draws: int, path: Path) -> Callable[[], None]:
+    """numpy drawing a scenario's inputs: its own samplers, one array each, and a uniform per risk."""
     from barnetmodel.scenario.load import load
     from barnetmodel.scenario.paths import uncertain
 
     scenario = load(str(path)).scenario
     rng = np.random.default_rng(0)
-    started = time.perf_counter()
-    for distribution in uncertain(scenario).values():
-        distribution.sample(rng, draws)
-    for option in scenario.options.values():
-        for _ in option.risks:
+    distributions = list(uncertain(scenario).values())
+    risks = sum(len(option.risks) for option in scenario.options.values())
+
+    def draw() -> None:
+        for distribution in distributions:
+            distribution.sample(rng, draws)
+        for _ in range(risks):
             rng.random(draws)
-    return time.perf_counter() - started
+
+    return draw
 
 
-def engine(draws: int, path: Path = FLAGSHIP, workers: int | None = None) -> tuple[float, float, float]:
-    """Seconds of the in-process analysis (on `workers` threads, if given: else the engine's own number);
-    the mean PV saving of outsourcing and its standard error."""
+def analysis(draws: int, path: Path, out: Path) -> Callable[[], dict[str, Any]]:
+    """What `run FILE --draws N -f json -o OUT` does after loading: the analysis and its JSON, written."""
     from barnetmodel.analysis.analyse import analyse
-    from barnetmodel.engine import simulate
+    from barnetmodel.output import json_out
+    from barnetmodel.output.atomic import write_output
     from barnetmodel.scenario.load import load
 
     loaded = load(str(path))
-    kept = simulate.WORKERS, simulate.IN_FLIGHT
-    if workers is not None:
-        simulate.WORKERS, simulate.IN_FLIGHT = workers, 2 * workers
+
+    def work() -> dict[str, Any]:
+        with np.errstate(over="ignore", invalid="ignore"):
+            results = analyse(loaded, draws=draws)
+        write_output(str(out), json_out.render(results))
+        return results
+
+    return work
+
+
+def stages(draws: int, path: Path, out: Path) -> dict[str, float]:
+    """CPU seconds of each stage of the analysis, on one thread, in the engine's order: the engine's own
+    steps (engine/simulate.py) called one after another instead of by its workers."""
+    from barnetmodel.analysis.results import summarise
+    from barnetmodel.engine import simulate as sim_module
+    from barnetmodel.engine.projection import project
+    from barnetmodel.engine.sampling import Sampler, chunk_sizes
+    from barnetmodel.output import json_out
+    from barnetmodel.output.atomic import write_output
+    from barnetmodel.scenario.load import load
+
+    scenario = load(str(path)).scenario
+    settings = scenario.uncertainty
+    spent = dict.fromkeys(STAGES, 0.0)
+
+    def clock(stage: str, work: Callable[[], Any]) -> Any:
+        started = time.process_time()
+        result = work()
+        spent[stage] += time.process_time() - started
+        return result
+
+    kept = sim_module.WORKERS
+    sim_module.WORKERS = 1
     try:
-        started = time.perf_counter()
-        results = analyse(loaded, draws=draws)
-        seconds = time.perf_counter() - started
+        with np.errstate(over="ignore", invalid="ignore"):
+            sampler = Sampler(scenario, settings.seed, settings.sampling)
+            sim = sim_module.Simulation(scenario, draws, settings.seed, settings.sampling)
+            sums = sim_module._sums(scenario, project(scenario).discount_factor)
+            sizes = chunk_sizes(draws, settings.sampling, sim_module.chunk_draws(scenario))
+            sim.allocate(sizes, sums)
+            for index, (size, band_draws) in enumerate(zip(sizes, sim.band_sizes, strict=True)):
+                inputs = clock("drawing", lambda size=size: sampler.draw(int(size)))
+                chunk = clock("evaluation", lambda i=inputs, b=band_draws: sim_module._evaluate(scenario, i, sums, b))
+                clock("chunks put", lambda index=index, chunk=chunk: sim.put(index, chunk))
+            sim.bands = clock("bands", lambda: {key: job() for key, job in sim_module._band_jobs(sim)})
+            summary = clock("summary", lambda: sim_module.summarise_simulation(sim))
+
+            def output() -> None:
+                results = summarise(project(scenario), file_name=path.name, sha256="")
+                results["uncertainty"] = summary
+                write_output(str(out), json_out.render(results))
+
+            clock("output", output)
     finally:
-        simulate.WORKERS, simulate.IN_FLIGHT = kept
-    saving = results["uncertainty"]["options"][1]["saving_present_value"]
-    return seconds, saving["mean"], saving["standard_error"]
+        sim_module.WORKERS = kept
+    return spent
+
+
+@dataclass
+class Case:
+    name: str
+    path: Path
+    floor_wall: list[float]
+    floor_cpu: list[float]
+    wall: list[float]
+    cpu: list[float]
+    stages: dict[str, float]
+    fixed: tuple[float, float]  # command with --draws 0: wall, CPU (best of three)
+    peak: dict[int, tuple[float, float]]  # draws -> (wall seconds, MiB) of the command
+    results: dict[str, Any]
+
+
+def measure(name: str, path: Path, draws: int, rounds: int, budget: float, memory_draws: tuple[int, ...]) -> Case:
+    """The floor and the analysis in turns, `rounds` times after one warm-up of each (a machine that slows
+    down for a while slows both alike), fewer (two at least) if they would take more than `budget` seconds;
+    then the stages, the command's fixed cost and its memory."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.json"
+        draw, work = floor(draws, path), analysis(draws, path, out)
+        _, _, results = timed(work)
+        warm = timed(draw)[0] + timed(work)[0]  # both warm: the first analysis read the reference data
+        rounds = max(2, min(rounds, int(budget / warm)))
+        floor_wall, floor_cpu, wall, cpu = [], [], [], []
+        for _ in range(rounds):
+            seconds, used, _ = timed(draw)
+            floor_wall.append(seconds)
+            floor_cpu.append(used)
+            seconds, used, results = timed(work)
+            wall.append(seconds)
+            cpu.append(used)
+        spent = stages(draws, path, out)
+    fixed = min((run_command(path, 0, measured=False) for _ in range(3)), key=lambda r: r[0])
+    peak = {n: run_command(path, n)[::2] for n in memory_draws}
+    return Case(name, path, floor_wall, floor_cpu, wall, cpu, spent, fixed[:2], peak, results)
+
+
+def machine(draws: int) -> dict[str, float]:
+    """The machine's own speed, best of five: np.sort of `draws` doubles, and drawing them (uniform, normal)."""
+    rng = np.random.default_rng(1)
+    values = rng.random(draws)
+    speeds = {
+        "sort": min(timed(lambda: np.sort(values))[0] for _ in range(5)),
+        "uniform": min(timed(lambda: rng.random(draws))[0] for _ in range(5)),
+        "normal": min(timed(lambda: rng.standard_normal(draws))[0] for _ in range(5)),
+    }
+    return speeds
+
+
+def ratio(a: list[float], b: list[float]) -> str:
+    return f"{min(a) / min(b):.2f}x best, {statistics.median(a) / statistics.median(b):.2f}x median"
+
+
+def report(case: Case, draws: int) -> None:
+    size = case.path.stat().st_size
+    print(f"\n{case.name}: {case.path.relative_to(ROOT)} ({size / 1024:.1f} KiB), {draws:,} draws")
+    print(
+        f"  floor: best {min(case.floor_wall):.3f} s, median {statistics.median(case.floor_wall):.3f} s wall; "
+        f"CPU best {min(case.floor_cpu):.3f} s"
+    )
+    print(
+        f"  analysis (in process, JSON to a file): best {min(case.wall):.3f} s, median "
+        f"{statistics.median(case.wall):.3f} s wall; CPU best {min(case.cpu):.3f} s"
+    )
+    print(f"  analysis / floor, wall: {ratio(case.wall, case.floor_wall)} ({len(case.wall)} rounds)")
+    print(f"  analysis / floor, CPU (work done, both threads): {ratio(case.cpu, case.floor_cpu)}")
+    total = sum(case.stages.values())
+    parts = ", ".join(f"{stage} {seconds:.3f}" for stage, seconds in case.stages.items())
+    print(f"  stages on one thread, CPU s: {parts}; total {total:.3f} ({total / min(case.floor_cpu):.2f}x floor)")
+    print(
+        f"  command --draws 0 (start-up, validation, output): {case.fixed[0]:.2f} s wall, {case.fixed[1]:.2f} s CPU "
+        "(best of 3)"
+    )
+    for n, (seconds, mib) in case.peak.items():
+        print(f"  command at {n:,} draws: {seconds:.2f} s wall, peak {mib:.0f} MiB")
 
 
 def _flagship_draw(rng: np.random.Generator) -> tuple[list[float], list[float], float]:
@@ -111,7 +272,7 @@ def _flagship_draw(rng: np.random.Generator) -> tuple[list[float], list[float], 
 
 
 def python_loop(draws: int) -> tuple[float, float, float]:
-    """The model as a plain per-draw Python loop: seconds, mean PV saving, its standard error."""
+    """The council case as a plain per-draw Python loop: seconds, mean PV saving, its standard error."""
     factors = [1.035**-t for t in range(10)]
     rng = np.random.default_rng(1)
     savings = []
@@ -128,7 +289,7 @@ def python_loop(draws: int) -> tuple[float, float, float]:
 
 
 def npv_loop(draws: int) -> float:
-    """The model per draw with numpy-financial's npv on each option's real flows: seconds."""
+    """The council case per draw with numpy-financial's npv on each option's real flows: seconds."""
     import numpy_financial as npf
 
     rng = np.random.default_rng(2)
@@ -141,72 +302,54 @@ def npv_loop(draws: int) -> float:
     return time.perf_counter() - started
 
 
+def check_flagship(case: Case, loop_draws: int, draws: int) -> None:
+    saving = case.results["uncertainty"]["options"][1]["saving_present_value"]
+    seconds, mean, se = python_loop(loop_draws)
+    gap, allowed = abs(saving["mean"] - mean), 5 * math.hypot(saving["standard_error"], se)
+    scale, best = draws / loop_draws, min(case.wall)
+    print(
+        f"  plain Python loop: {seconds * scale:.1f} s for {draws:,} draws ({seconds * scale / best:.0f}x the analysis)"
+    )
+    npv = npv_loop(loop_draws) * scale
+    print(f"  numpy-financial npv per draw: {npv:.1f} s ({npv / best:.0f}x); loops timed on {loop_draws:,} draws")
+    print(f"  mean PV saving: engine {saving['mean']:.3f} ± {saving['standard_error']:.3f}, loop {mean:.3f} ± {se:.3f}")
+    print(
+        f"  agree within 5 standard errors: {'yes' if gap <= allowed else 'NO'} (gap {gap:.3f}, allowed {allowed:.3f})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=1_000_000)
-    parser.add_argument("--loop-draws", type=int, default=20_000, help="draws for the per-draw loops")
-    parser.add_argument("--rounds", type=int, default=9, help="rounds of floor and analysis, in turns")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of floor and analysis, in turns")
+    parser.add_argument(
+        "--budget", type=float, default=60.0, help="seconds of rounds a case, at most (2 rounds at least)"
+    )
+    parser.add_argument("--quick", action="store_true", help="2 rounds, no memory run at 250,000 draws")
+    parser.add_argument("--cases", nargs="*", choices=list(CASES), default=list(CASES), help="which cases")
+    parser.add_argument("--loop-draws", type=int, default=20_000, help="draws for the council case's Python loop")
     args = parser.parse_args()
-    n, m = args.draws, args.loop_draws
+    draws, rounds = args.draws, 2 if args.quick else args.rounds
+    memory_draws = (draws,) if args.quick else (250_000, draws)
+    started = time.perf_counter()
+    from sizes import stale  # benchmarks/sizes.py, beside this script
 
-    # The floor and the analysis in turns, several rounds: a machine that slows down for a while
-    # slows both alike. Each is run twice in a round and timed the second time, warm (the first run
-    # after the other leaves caches and freed memory in the other's shape). The best of each is
-    # compared, and so is the median of each.
-    floors, engines = [], []
-    for _ in range(args.rounds):
-        floor(n)
-        floors.append(floor(n))
-        engine(n)
-        engines.append(engine(n))
-    floor_seconds, floor_median = min(floors), statistics.median(floors)
-    engine_seconds, engine_mean, engine_se = min(engines)
-    engine_median = statistics.median(e[0] for e in engines)
-    runs = [run_command(n) for _ in range(3)]
-    command_seconds = min(r[0] for r in runs)
-    peak = max(r[1] for r in runs)
-    loop_seconds, loop_mean, loop_se = python_loop(m)
-    npv_seconds = npv_loop(m)
-    scale = n / m
-
-    print(f"draws: {n:,} (loops timed on {m:,} and scaled)")
-    print(f"command (fresh process, JSON to a file): {command_seconds:.2f} s wall, peak {peak:.0f} MiB")
-    print(f"in-process analysis: best {engine_seconds:.3f} s, median {engine_median:.3f} s ({args.rounds} rounds)")
-    print(f"floor (numpy drawing the same inputs): best {floor_seconds:.3f} s, median {floor_median:.3f} s")
+    if stale():
+        sys.exit(f"benchmarks/sizes/ is not what benchmarks/sizes.py writes: run it ({', '.join(map(str, stale()))})")
+    print(f"python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} CPUs, {platform.machine()}")
+    print(f"load average at the start: {load_average()}")
+    speeds = machine(draws)
     print(
-        f"analysis / floor: {engine_seconds / floor_seconds:.2f}x (best), {engine_median / floor_median:.2f}x (median)"
+        f"machine: np.sort of {draws:,} doubles {speeds['sort'] * 1000:.0f} ms; drawing {draws:,} uniforms "
+        f"{speeds['uniform'] * 1000:.1f} ms, normals {speeds['normal'] * 1000:.1f} ms (best of 5)"
     )
-    print(f"plain Python loop: {loop_seconds * scale:.1f} s ({loop_seconds * scale / engine_seconds:.0f}x the engine)")
-    print(f"numpy-financial npv per draw: {npv_seconds * scale:.1f} s ({npv_seconds * scale / engine_seconds:.0f}x)")
-    gap = abs(engine_mean - loop_mean)
-    allowed = 5 * math.hypot(engine_se, loop_se)
-    print(f"mean PV saving: engine {engine_mean:.3f} ± {engine_se:.3f}, loop {loop_mean:.3f} ± {loop_se:.3f}")
-    print(f"agree within 5 standard errors: {'yes' if gap <= allowed else 'NO'} (gap {gap:.3f}, allowed {allowed:.3f})")
-    for draws in (250_000, 2_000_000, 4_000_000):
-        seconds, mib = run_command(draws)
-        print(f"memory at {draws:,} draws: peak {mib:.0f} MiB ({seconds:.2f} s)")
-    named_inputs(n, args.rounds)
-
-
-def named_inputs(draws: int, rounds: int) -> None:
-    """The 30-named-input scenario: its analysis against its floor, in turns, as for the flagship; and on one
-    worker thread, against the same floor (a figure a busy machine disturbs less: both use one core)."""
-    floors, engines, single = [], [], []
-    for _ in range(rounds):
-        floor(draws, NAMED_INPUTS)
-        floors.append(floor(draws, NAMED_INPUTS))
-        engine(draws, NAMED_INPUTS)
-        engines.append(engine(draws, NAMED_INPUTS)[0])
-        single.append(engine(draws, NAMED_INPUTS, workers=1)[0])
-    print(f"named inputs (30, 10 of them formulas), {draws:,} draws:")
-    print(
-        f"  floor (numpy drawing its 20 distributions and 1 risk): best {min(floors):.3f} s, median "
-        f"{statistics.median(floors):.3f} s"
-    )
-    for label, times in (("in-process analysis", engines), ("the same on one worker thread", single)):
-        best, median = min(times) / min(floors), statistics.median(times) / statistics.median(floors)
-        print(f"  {label}: best {min(times):.3f} s, median {statistics.median(times):.3f} s")
-        print(f"    / floor: {best:.2f}x (best), {median:.2f}x (median)")
+    for name in args.cases:
+        case = measure(name, CASES[name], draws, rounds, args.budget, memory_draws)
+        report(case, draws)
+        if name == "council":
+            check_flagship(case, args.loop_draws, draws)
+        print(f"  load average: {load_average()}")
+    print(f"\nbench took {time.perf_counter() - started:.0f} s; load average at the end: {load_average()}")
 
 
 if __name__ == "__main__":

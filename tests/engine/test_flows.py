@@ -19,7 +19,13 @@ def _flows(rng: np.random.Generator) -> list[Flow | Event]:
     drawn = rng.normal(10.0, 3.0, (DRAWS, 1))  # amounts of both signs
     profile = rng.random((1, YEARS))
     rows = np.sort(rng.choice(DRAWS, 30, replace=False))
+    grown = (1 + rng.uniform(-0.02, 0.05, (DRAWS, 1))) ** np.arange(YEARS)  # a drawn growth's powers, shared
     return [
+        Flow(drawn, np.ones((1, YEARS)), grown=grown),  # lines grown at one drawn rate
+        Flow(3 * drawn, np.ones((1, YEARS)), grown=grown),  # the same profile: one row with the line above
+        Flow(np.full((1, 1), 2.0), (np.arange(YEARS) >= 2)[None, :] * 0.5, grown=grown),  # in a window, ramped
+        Flow(-drawn, np.ones((1, YEARS)), indexed=True, grown=grown),  # in real prices
+        Flow(drawn, rng.random((DRAWS, YEARS)), grown=grown),  # a drawn ramp as well: weighed whole
         Flow(np.full((1, 1), 4.0), profile),  # nothing drawn
         Flow(np.full((1, 1), -2.5), rng.random((1, YEARS)), indexed=True),
         Flow(drawn, profile),  # a drawn amount
@@ -41,6 +47,8 @@ def _whole(flow: Flow | Event, price_index: np.ndarray) -> np.ndarray:
         for d in range(DRAWS):
             amount = flow.amount[d if flow.amount.shape[0] > 1 else 0, 0]
             out[d] = amount * flow.profile[d if flow.profile.shape[0] > 1 else 0]
+            if flow.grown is not None:
+                out[d] *= flow.grown[d]
     return out * price_index if flow.indexed else out
 
 
@@ -51,7 +59,7 @@ def test_weighted_sums_match_the_whole_flows(drawn_inflation: bool) -> None:
     inflation = rng.uniform(0.0, 0.05, (DRAWS, 1)) if drawn_inflation else np.full((1, 1), 0.02)
     price_index = np.broadcast_to((1 + inflation) ** np.arange(YEARS), (DRAWS, YEARS))
     weights = np.column_stack([np.ones(YEARS), 1.035 ** -np.arange(YEARS), np.arange(YEARS) < 2])
-    groups = [flows[:4], flows[4:], []]
+    groups = [flows[:4] + flows[5:9], flows[4:5] + flows[9:], []]
     for basis in ("nominal", "real"):
         # (cash factor, real-price factor): nominal is cash; real is cash / price index.
         factors = (None, price_index) if basis == "nominal" else (1 / price_index, None)
@@ -78,10 +86,17 @@ def test_scaled_multiplies_the_amount() -> None:
     )
 
 
-@pytest.mark.parametrize("name", ["one_barnet_council_case", "critics_stress", "actually_paid", "in_house_improvement"])
-def test_projection_weighted_equals_the_whole_cost_summed(name: str) -> None:
+SCENARIOS = ["one_barnet_council_case", "critics_stress", "actually_paid", "in_house_improvement"]
+# And the benchmark cases: many lines grown at a few drawn rates (shared powers), windows, ramps, shares.
+BENCHMARKS = ["named_inputs", "sizes/small", "sizes/medium"]
+
+
+@pytest.mark.parametrize(
+    "path", [f"scenarios/{n}.yaml" for n in SCENARIOS] + [f"benchmarks/{n}.yaml" for n in BENCHMARKS]
+)
+def test_projection_weighted_equals_the_whole_cost_summed(path: str) -> None:
     # Every scenario, with drawn inputs and drawn risk events: the factored sums against the whole flows.
-    scenario = load(str(ROOT / "scenarios" / f"{name}.yaml")).scenario
+    scenario = load(str(ROOT / path)).scenario
     inputs = Sampler(scenario, 11, "monte_carlo").draw(500)
     projection = project(scenario, inputs)
     weights = np.column_stack([np.ones(scenario.horizon.years), projection.discount_factor])
@@ -90,3 +105,38 @@ def test_projection_weighted_equals_the_whole_cost_summed(name: str) -> None:
         for option in scenario.options:
             expected = projection.cost(option, basis) @ weights
             np.testing.assert_allclose(sums[option], expected.T, rtol=1e-12, atol=1e-9)
+
+
+def test_lines_grown_at_one_drawn_rate_share_its_powers() -> None:
+    # benchmarks/sizes/small.yaml grows its lines at two named drawn rates: two arrays of powers in all,
+    # each the rate's own powers, year by year, from the price base.
+    scenario = load(str(ROOT / "benchmarks" / "sizes" / "small.yaml")).scenario
+    inputs = Sampler(scenario, 5, "monte_carlo").draw(300)
+    projection = project(scenario, inputs)
+    flows = [f for option in projection.line_flows.values() for f in option.values() if f.grown is not None]
+    shared = {id(f.grown): f.grown for f in flows}
+    assert len(flows) > 10 and len(shared) == 2
+    periods = projection.years - scenario.price_base
+    rates = [projection.inputs.named[name][:, 0] for name in ("growth_1", "growth_2")]
+    expected = [(1 + rate)[:, None] ** periods for rate in rates]
+    for powers in shared.values():
+        assert any(np.allclose(powers, e, rtol=1e-13) for e in expected)
+
+
+def test_a_product_with_one_weight_a_row_is_the_sum_bit_for_bit() -> None:
+    # Yearly figures weigh with one weight a year: each row of the product is made as weight x a row, not
+    # summed over the years; the same bits as numpy's sum over the years (zeros, -0 and all).
+    from barnetmodel.engine.flows import _product
+
+    rng = np.random.default_rng(4)
+    b = rng.normal(0.0, 1e3, (YEARS, DRAWS))
+    b[2, :5] = -0.0
+    a = np.zeros((4 * YEARS, YEARS))
+    a[np.arange(4 * YEARS), np.tile(np.arange(YEARS), 4)] = rng.normal(0.0, 3.0, 4 * YEARS)
+    a[3] = 0.0  # a row with no weight at all
+    a[2, 2] = -0.0
+    a[1, 1] = -2.5
+    got = _product(a, b)
+    expected = np.einsum("ij,jn->in", a, b)
+    assert np.array_equal(got, expected) and np.array_equal(np.signbit(got), np.signbit(expected))
+    assert np.count_nonzero(got) > DRAWS  # not a product of zeros

@@ -27,19 +27,26 @@ class Flow:
     profile: np.ndarray  # (draws or 1, years), never negative unless `signed`
     indexed: bool = False  # the amount is in real prices: the nominal flow is also times the price index
     signed: bool = False  # the profile holds values drawn each year, which may be negative
+    # (draws, years), never negative: a drawn growth rate's powers, one array shared by every line grown at
+    # that rate (so made and weighed once, not once a line); the flow's whole profile is profile x grown.
+    grown: np.ndarray | None = None
+
+    def shape(self) -> np.ndarray:
+        """(draws or 1, years) the whole profile."""
+        return self.profile if self.grown is None else self.profile * self.grown
 
     def nominal(self, price_index: np.ndarray) -> np.ndarray:
         """(draws or 1, years) the flow in cash."""
-        written = self.amount * self.profile
+        written = self.amount * self.shape()
         return written * price_index if self.indexed else written
 
     def scaled(self, factor: np.ndarray | float) -> Flow:
         """The flow with its amount times `factor` (a number, or one per draw)."""
-        return Flow(self.amount * factor, self.profile, self.indexed, self.signed)
+        return Flow(self.amount * factor, self.profile, self.indexed, self.signed, self.grown)
 
     def reshaped(self, factor: np.ndarray) -> Flow:
         """The flow with its profile times `factor` (one a year, or one a draw and year)."""
-        return Flow(self.amount, self.profile * factor, self.indexed, self.signed)
+        return Flow(self.amount, self.profile * factor, self.indexed, self.signed, self.grown)
 
 
 @dataclass(frozen=True)
@@ -69,39 +76,50 @@ def weigh(
     years), summed over the years with each column of `weights` (years, k). `factors` holds the factor of
     flows in cash and of flows `indexed` (in real prices); None is 1. The same figures as ((sum of whole
     flows) x factor) @ weights, to rounding, for the cost of one product with each factor for all groups
-    and a pass over the draws per drawn flow. Results are one row per column of weights: each row's draws
+    (rows for each distinct profile, whichever flows have it) and a pass over the draws per drawn amount. Results are one row per column of weights: each row's draws
     side by side, for fast passes over them."""
     k = weights.shape[1]
     parts = [_Sum() for _ in groups]  # (k, draws or 1) each, added up per group as they come
     events: list[list[Event]] = [[] for _ in groups]
     blocks: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])  # per factor: (years, k) weights x profiles
-    scale: tuple[list[tuple[int, np.ndarray | None]], ...] = ([], [])  # per block: its group and amounts
+    # Per factor: (group, block, amounts (None: 1)) for each drawn flow, and each group's fixed flows. A profile
+    # many lines share (every year alike, a window, a term) is one block, weighed once for all of them; each
+    # line's amounts then multiply the weighed block, as if it were its own (the same figures, bit for bit).
+    scale: tuple[list[tuple[int, int, np.ndarray | None]], ...] = ([], [])
+    profiles: tuple[dict[bytes, int], dict[bytes, int]] = ({}, {})  # per factor: profile -> its block
+    grown: dict[tuple[int, bool], list[tuple[int, Flow]]] = {}  # flows by the growth they share: (group, flow)
     for g, flows in enumerate(groups):
         fixed: list[np.ndarray | None] = [None, None]  # per factor: the flows that no draw changes, added up
         for flow in flows:
             factor = factors[flow.indexed]
             if isinstance(flow, Event):
                 events[g].append(flow)
-            elif flow.profile.shape[0] != 1:  # a profile that differs between draws: weigh it whole
-                profile = flow.profile if factor is None else flow.profile * factor
+            elif flow.grown is not None and flow.profile.shape[0] == 1:  # weighed with the others of its growth
+                grown.setdefault((id(flow.grown), flow.indexed), []).append((g, flow))
+            elif flow.grown is not None or flow.profile.shape[0] != 1:  # differs between draws: weighed whole
+                profile = flow.shape() if factor is None else flow.shape() * factor
                 parts[g].add(_product(weights.T, profile.T) * flow.amount[:, 0])
             elif flow.amount.shape[0] == 1:
                 part = flow.amount[0, 0] * (flow.profile.T * weights)
                 same = fixed[flow.indexed]
                 fixed[flow.indexed] = part if same is None else same + part
             else:
-                blocks[flow.indexed].append(flow.profile.T * weights)
-                scale[flow.indexed].append((g, flow.amount[:, 0]))
+                block = profiles[flow.indexed].setdefault(flow.profile.tobytes(), len(blocks[flow.indexed]))
+                if block == len(blocks[flow.indexed]):
+                    blocks[flow.indexed].append(flow.profile.T * weights)
+                scale[flow.indexed].append((g, block, flow.amount[:, 0]))
         for indexed, part in enumerate(fixed):
             if part is not None:
+                scale[indexed].append((g, len(blocks[indexed]), None))
                 blocks[indexed].append(part)
-                scale[indexed].append((g, None))
+    for shared in grown.values():
+        _weigh_grown(shared, weights, factors, parts)
     for indexed, factor in enumerate(factors):
         if not blocks[indexed]:
             continue
         columns = np.hstack(blocks[indexed]).T  # (k x blocks, years)
         weighed = columns.sum(axis=1, keepdims=True) if factor is None else _product(columns, factor.T)
-        for i, (g, amount) in enumerate(scale[indexed]):
+        for g, i, amount in scale[indexed]:
             part = weighed[i * k : (i + 1) * k]
             parts[g].add(part if amount is None else part * amount)
     totals = []
@@ -115,6 +133,35 @@ def weigh(
                 _add_event(total, event, factors[event.indexed], weights)
         totals.append(total)
     return totals
+
+
+def _weigh_grown(
+    shared: list[tuple[int, Flow]],
+    weights: np.ndarray,
+    factors: tuple[np.ndarray | None, np.ndarray | None],
+    parts: list[_Sum],
+) -> None:
+    """Adds to `parts` the weighted sums of flows (group, flow) that share one drawn growth, each flow's
+    profile one row (years active, a ramp): the growth times its factor is made once, and all the flows'
+    weights x profiles go through one product with it. Flows of a group with the same profile are one row,
+    their amounts added first."""
+    k = weights.shape[1]
+    first = shared[0][1]
+    assert first.grown is not None
+    factor = factors[first.indexed]
+    whole = first.grown if factor is None else first.grown * factor  # (draws, years)
+    rows: dict[tuple[int, bytes], tuple[np.ndarray, np.ndarray]] = {}  # (group, profile) -> (profile, amount)
+    for g, flow in shared:
+        key = (g, flow.profile.tobytes())
+        if key in rows:
+            profile, amount = rows[key]
+            rows[key] = (profile, amount + flow.amount)
+        else:
+            rows[key] = (flow.profile, flow.amount)
+    columns = np.hstack([profile.T * weights for profile, _ in rows.values()]).T  # (k x rows, years)
+    weighed = _product(columns, whole.T)
+    for i, ((g, _), (_, amount)) in enumerate(rows.items()):
+        parts[g].add(weighed[i * k : (i + 1) * k] * amount[:, 0])
 
 
 class _Sum:
@@ -152,7 +199,17 @@ class _Sum:
 
 def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """a @ b for a short (rows, years) by a long (years, draws): numpy's own loops, not BLAS, whose
-    threads would wait spinning for more work and take the cores the Monte Carlo run works on."""
+    threads would wait spinning for more work and take the cores the Monte Carlo run works on.
+
+    When no row of `a` has more than one weight (yearly figures: one weight a year), each row of the
+    product is that weight times a row of `b`, made so rather than summed over every year: the same
+    figures (a sum from zero of one product and zeros), for a pass over the draws a row, not one a year."""
+    nonzero = a != 0
+    if a.shape[1] > 1 and bool((nonzero.sum(axis=1) <= 1).all()):
+        year = nonzero.argmax(axis=1)
+        product = b[year] * a[np.arange(len(a)), year][:, None]
+        product += 0.0  # as the sum from zero does: -0 becomes 0
+        return product
     return np.einsum("ij,jn->in", a, b)
 
 

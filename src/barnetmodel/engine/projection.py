@@ -219,11 +219,12 @@ def project(scenario: Scenario, inputs: Inputs | None = None) -> Projection:
     before: dict[str, dict[str, Flow]] = {}
     after: dict[str, dict[str, Flow]] = {}
     risks: dict[str, dict[str, Flow | Event]] = {}
+    grown: list[tuple[np.ndarray, np.ndarray]] = []  # (drawn growth, its powers) made once, for every line
     for name, option in scenario.options.items():
         flows: dict[str, Flow] = {}
         for i in evaluation_order(option.lines):
             line = option.lines[i]
-            flows[line.name] = _line_flow(scenario, name, line, inputs, years, flows)
+            flows[line.name] = _line_flow(scenario, name, line, inputs, years, flows, grown)
         before[name] = {line.name: flows[line.name] for line in option.lines}
         after[name] = _with_optimism_bias(name, option.optimism_bias, before[name], inputs)
         risks[name] = {risk.name: _risk_flow(scenario, name, risk, inputs, years) for risk in option.risks}
@@ -234,9 +235,16 @@ def project(scenario: Scenario, inputs: Inputs | None = None) -> Projection:
 
 
 def _line_flow(
-    scenario: Scenario, option: str, line: Line, inputs: Inputs, years: np.ndarray, done: dict[str, Flow]
+    scenario: Scenario,
+    option: str,
+    line: Line,
+    inputs: Inputs,
+    years: np.ndarray,
+    done: dict[str, Flow],
+    grown: list[tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> Flow:
-    """The nominal cash flow of one line, before optimism bias."""
+    """The nominal cash flow of one line, before optimism bias. A drawn growth rate's powers are kept apart
+    (Flow.grown), and made once for all the lines grown at the same rate (`grown`: those made so far)."""
     path = line_path(option, line)
 
     def number(key: str, written: float | Distribution | Formula | None) -> np.ndarray:
@@ -250,15 +258,22 @@ def _line_flow(
             active * _ramp(line, path, inputs, years) * share.profile,
             share.indexed,
             share.signed,
+            share.grown,
         )
     if line.annual is not None:
         growth = number("growth", line.growth or 0.0)
+        drawn_yearly = inputs.yearly.get((*path, "annual"))
+        if growth.shape[0] != 1 and drawn_yearly is None and grown is not None:  # a drawn rate: its powers shared
+            profile = active[None, :]
+            if line.ramp:
+                profile = profile * _ramp(line, path, inputs, years)
+            powered = _shared_powers(growth, years - scenario.price_base, grown)
+            return Flow(number("annual", line.annual), profile, scenario.line_prices(line) == "real", grown=powered)
         profile = powers(1.0 + growth, years - scenario.price_base)
         if not active.all():  # times 1 changes nothing: a pass over a million draws saved
             profile = profile * active
         if line.ramp:
             profile = profile * _ramp(line, path, inputs, years)
-        drawn_yearly = inputs.yearly.get((*path, "annual"))
         if drawn_yearly is not None:  # a value a year: the draws go in the profile, signs and all
             return Flow(np.ones((1, 1)), drawn_yearly * profile, scenario.line_prices(line) == "real", signed=True)
         amount = number("annual", line.annual)
@@ -272,6 +287,17 @@ def _line_flow(
         profile = (years == line.once).astype(float)[None, :]
         amount = number("amount", line.amount)
     return Flow(amount, profile, indexed=scenario.line_prices(line) == "real")
+
+
+def _shared_powers(growth: np.ndarray, periods: np.ndarray, made: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """powers(1 + growth, periods) for a drawn growth (draws, 1): the same array as an earlier line's when the
+    growth is the same draw for draw (one named rate used by many lines), else made and kept in `made`."""
+    for seen, powered in made:
+        if seen.shape == growth.shape and seen[0, 0] == growth[0, 0] and np.array_equal(seen, growth):
+            return powered
+    powered = powers(1.0 + growth, periods)
+    made.append((growth, powered))
+    return powered
 
 
 def powers(base: np.ndarray, periods: np.ndarray) -> np.ndarray:

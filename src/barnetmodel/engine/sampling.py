@@ -63,9 +63,15 @@ def impose_rank_correlation(samples: np.ndarray, target: np.ndarray, rng: np.ran
     # Remove the scores' chance correlation, then give them the target's.
     observed = np.linalg.cholesky(np.corrcoef(scores, rowvar=False))
     wanted = np.linalg.cholesky(target)
-    shaped = scores @ np.linalg.inv(observed).T @ wanted.T
-    ranks = np.argsort(np.argsort(shaped, axis=0), axis=0)
-    return np.take_along_axis(np.sort(samples, axis=0), ranks, axis=0)
+    # numpy's own loops, not BLAS, whose threads would spin waiting for work and take the cores from the
+    # Monte Carlo run's workers; in the same order as (scores @ inv(observed).T) @ wanted.T.
+    shaped = np.einsum("nj,jk->nk", np.einsum("ni,ij->nj", scores, np.linalg.inv(observed).T), wanted.T)
+    # Each column's k-th lowest sample goes where its k-th lowest score stands: one argsort and a scatter
+    # (the same as ranks = argsort(argsort(scores)), each column as a contiguous row, sorted in cache.
+    order = np.argsort(np.ascontiguousarray(shaped.T), axis=1)
+    reordered = np.empty((k, n))
+    np.put_along_axis(reordered, order, np.sort(np.ascontiguousarray(samples.T), axis=1), axis=1)
+    return reordered.T
 
 
 class Sampler:
