@@ -147,7 +147,8 @@ def python_value(text: str) -> float:
         value = eval(text, {"__builtins__": {}, "min": min, "max": max}, dict(NAMED))
     except (ZeroDivisionError, OverflowError):
         assume(False)
-    assume(isinstance(value, (int, float)) and np.isfinite(value) and abs(value) < 1e100)
+    # abs first: Python's whole numbers do not overflow (3 ** 3 ** 3 ** 2 is exact), and numpy cannot take them
+    assume(isinstance(value, (int, float)) and abs(value) < 1e100 and np.isfinite(float(value)))
     return float(value)
 
 
