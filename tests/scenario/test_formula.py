@@ -149,7 +149,8 @@ def python_value(text: str) -> float:
         # TypeError: a negative number to a fractional power is complex in Python (NaN in numpy, which the
         # engine refuses), and min/max cannot compare complex numbers: no oracle for such a formula.
         assume(False)
-    assume(isinstance(value, (int, float)) and np.isfinite(value) and abs(value) < 1e100)
+    # abs first: Python's whole numbers do not overflow (3 ** 3 ** 3 ** 2 is exact), and numpy cannot take them
+    assume(isinstance(value, (int, float)) and abs(value) < 1e100 and np.isfinite(float(value)))
     return float(value)
 
 
