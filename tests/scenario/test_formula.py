@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -144,7 +146,10 @@ def formula_text(draw: st.DrawFn, depth: int = 0) -> str:
 
 def python_value(text: str) -> float:
     try:
-        value = eval(text, {"__builtins__": {}, "min": min, "max": max}, dict(NAMED))
+        # whole numbers written as floats, as the engine holds them: Python's exact integers would make
+        # 3 ** 3 ** 3 ** 3 a number of trillions of digits (a hang), where floats overflow at once
+        as_floats = re.sub(r"(?<![\w.])(\d+)(?![\w.])", r"\1.0", text)
+        value = eval(as_floats, {"__builtins__": {}, "min": min, "max": max}, dict(NAMED))
     except (ZeroDivisionError, OverflowError, TypeError):
         # TypeError: a negative number to a fractional power is complex in Python (NaN in numpy, which the
         # engine refuses), and min/max cannot compare complex numbers: no oracle for such a formula.
