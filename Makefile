@@ -30,8 +30,9 @@ lint: $(TEST_STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
+# The suite on every core (at most 4: the memory-capped fuzz workers take up to 1 GiB each).
 test: $(TEST_STAMP) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py
