@@ -7,7 +7,9 @@ the years (a total, a present value, a target's saving) of a million draws is a 
 amounts, not over draws x years; the full (draws, years) array is made only when asked for.
 
 Profiles are never negative (growth is above -100%, ramps are shares from 0 to 1, spreads
-and indicators are positive), so a flow's sign in any year is its amount's sign.
+and indicators are positive), so a flow's sign in any year is its amount's sign: optimism bias
+tells costs from incomes by it. (A run without draws that weighs the outcomes of switches
+gives flows of amount 1 whose weighed profile carries the sign, after optimism bias.)
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class Flow:
     amount: np.ndarray  # (draws or 1, 1)
     profile: np.ndarray  # (draws or 1, years), never negative
     indexed: bool = False  # the amount is in real prices: the nominal flow is also times the price index
+    transfer: bool = False  # a transfer: left out of the economic case's present values
 
     def nominal(self, price_index: np.ndarray) -> np.ndarray:
         """(draws or 1, years) the flow in cash."""
@@ -32,7 +35,7 @@ class Flow:
 
     def scaled(self, factor: np.ndarray | float) -> Flow:
         """The flow with its amount times `factor` (a number, or one per draw)."""
-        return Flow(self.amount * factor, self.profile, self.indexed)
+        return Flow(self.amount * factor, self.profile, self.indexed, self.transfer)
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Event:
     columns: np.ndarray  # (hits,) the year (index) it happens in, in each of those draws
     years: int
     indexed: bool = False
+    transfer: bool = False  # never: a risk's cost is a cost to society
 
     def nominal(self, price_index: np.ndarray) -> np.ndarray:
         flow = np.zeros((self.draws, self.years))

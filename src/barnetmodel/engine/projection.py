@@ -15,14 +15,24 @@ from functools import cached_property
 import numpy as np
 
 from barnetmodel.data.reference import Schedule, constant, optimism_bias_upper, schedules
+from barnetmodel.engine import contracts
+from barnetmodel.engine.contracts import Switch
 from barnetmodel.engine.discount import factors_over
 from barnetmodel.engine.flows import Event, Flow, weigh
 from barnetmodel.errors import Path
 from barnetmodel.scenario.checks import evaluation_order
+from barnetmodel.scenario.contract_checks import by_year_sign, switch_risks
 from barnetmodel.scenario.distributions import Distribution
-from barnetmodel.scenario.models import Line, OptimismBias, Risk, Scenario
+from barnetmodel.scenario.models import Guarantee, InflationSeries, Line, OptimismBias, Risk, Scenario
 from barnetmodel.scenario.numbers import central
-from barnetmodel.scenario.paths import INFLATION, bias_path, line_path, risk_path, target_path
+from barnetmodel.scenario.paths import (
+    bias_path,
+    guarantee_path,
+    inflation_path,
+    line_path,
+    risk_path,
+    target_path,
+)
 
 BASES = ("nominal", "real", "present_value")
 
@@ -40,6 +50,9 @@ class Inputs:
     draws: int = 1
     values: Mapping[Path, np.ndarray] = field(default_factory=dict)
     events: Mapping[Path, np.ndarray] = field(default_factory=dict)
+    # Switch risks: the horizon year (index) each row's switch happens in (inf: never), for the rows of
+    # a run without draws, one outcome each; a Monte Carlo run draws it from `events` instead.
+    happened: Mapping[Path, np.ndarray] = field(default_factory=dict)
 
     def get(self, path: Path, written: float | Distribution | None) -> np.ndarray:
         """Shape (draws, 1) for a drawn value, (1, 1) for a fixed one: either broadcasts against years,
@@ -65,6 +78,13 @@ class Projection:
     line_flows_before_bias: dict[str, dict[str, Flow]]
     risk_flows: dict[str, dict[str, Flow | Event]]  # option -> risk -> flow
     target_amount: dict[str, np.ndarray]  # target name -> (draws,)
+    guarantee_flows: dict[str, dict[str, Flow]] = field(default_factory=dict)  # option -> guarantee -> refund
+    # A published inflation series: (index relative to price_base where the series has it (1, years),
+    # years of the rate `inflation` on top (years,)); None for one rate a year.
+    inflation_series: tuple[np.ndarray, np.ndarray] | None = None
+    # Switch risks, by path, in a run without draws: per year, the chance the switch has taken effect
+    # ("switched"), and that a fallback line is in its premium years ("transition").
+    switch_chances: dict[Path, dict[str, np.ndarray]] = field(default_factory=dict)
 
     # Whole flows, (draws, years), or (1, years) where nothing in them was drawn.
     @cached_property
@@ -82,10 +102,23 @@ class Projection:
     def _nominal(self, flows: Mapping[str, Mapping[str, Flow | Event]]) -> dict[str, dict[str, np.ndarray]]:
         return {o: {name: f.nominal(self.price_index) for name, f in by_name.items()} for o, by_name in flows.items()}
 
-    def cost(self, option: str, basis: str = "nominal", *, before_bias: bool = False) -> np.ndarray:
-        """(draws, years) cost of an option: nominal, real (price_base prices) or present value."""
+    @cached_property
+    def guarantee_nominal(self) -> dict[str, dict[str, np.ndarray]]:
+        return self._nominal(self.guarantee_flows)
+
+    def flows_of(self, option: str, *, before_bias: bool = False) -> list[Flow | Event]:
+        """Every flow of an option: its lines, risks and guarantees."""
         lines = self.line_flows_before_bias if before_bias else self.line_flows
-        flows = [f.nominal(self.price_index) for f in (*lines[option].values(), *self.risk_flows[option].values())]
+        guarantees = self.guarantee_flows.get(option, {})
+        return [*lines[option].values(), *self.risk_flows[option].values(), *guarantees.values()]
+
+    def cost(self, option: str, basis: str = "nominal", *, before_bias: bool = False) -> np.ndarray:
+        """(draws, years) cost of an option: nominal, real (price_base prices) or present value. Present
+        values are the economic case's: transfers (lines marked `transfer`) are left out."""
+        kept = self.flows_of(option, before_bias=before_bias)
+        if basis == "present_value":
+            kept = [f for f in kept if not f.transfer]
+        flows = [f.nominal(self.price_index) for f in kept]
         # Add the one-row (undrawn) flows together first: one pass over the draws, not one per line.
         fixed = sum((f for f in flows if f.shape[0] == 1), np.zeros((1, len(self.years))))
         drawn = [f for f in flows if f.shape[0] != 1]
@@ -94,13 +127,14 @@ class Projection:
             total += flow
         return self.convert(total, basis)
 
-    def weighted(self, basis: str, weights: np.ndarray) -> dict[str, np.ndarray]:
+    def weighted(self, basis: str, weights: np.ndarray, *, economic: bool = False) -> dict[str, np.ndarray]:
         """Option -> (k, draws): the option's yearly cost on a price basis ("nominal" or "real") summed over
-        the years with each column of `weights` (years, k); with the discount factors, its present value.
-        The same figures as (cost(option, basis) @ weights).T, to rounding, without making whole flows:
-        every option's flows go through one product with the price index (or deflator), not one each."""
+        the years with each column of `weights` (years, k); with the discount factors, its present value
+        (`economic`: without transfers, as present values are). The same figures as
+        (cost(option, basis) @ weights).T, to rounding, without making whole flows: every option's flows
+        go through one product with the price index (or deflator), not one each."""
         options = list(self.scenario.options)
-        flows = [[*self.line_flows[o].values(), *self.risk_flows[o].values()] for o in options]
+        flows = [[f for f in self.flows_of(o) if not (economic and f.transfer)] for o in options]
         indexed = any(f.indexed for option in flows for f in option)  # any amount in real prices
         cash = any(not f.indexed for option in flows for f in option)
         factors: tuple[np.ndarray | None, np.ndarray | None]
@@ -116,11 +150,17 @@ class Projection:
     @cached_property
     def price_index(self) -> np.ndarray:
         """(draws or 1, years) nominal / real: 1 in price_base."""
+        if self.inflation_series is not None:
+            published, periods = self.inflation_series
+            return published * (1.0 + self.inflation) ** periods
         return powers(1.0 + self.inflation, self.years - self.scenario.price_base)
 
     @cached_property
     def deflator(self) -> np.ndarray:
         """(draws or 1, years) real / nominal, made as powers itself rather than by a division of every element."""
+        if self.inflation_series is not None:
+            published, periods = self.inflation_series
+            return (1.0 / published) * (1.0 / (1.0 + self.inflation)) ** periods
         return powers(1.0 / (1.0 + self.inflation), self.years - self.scenario.price_base)
 
     def convert(self, nominal: np.ndarray, basis: str) -> np.ndarray:
@@ -146,43 +186,276 @@ def schedule_of(scenario: Scenario) -> Schedule:
 def project(scenario: Scenario, inputs: Inputs | None = None) -> Projection:
     """Project every option's cash flows over the horizon."""
     inputs = inputs or Inputs()
+    switches = _switch_risks(scenario)
+    if any(path not in inputs.events and path not in inputs.happened for path in switches):
+        return _weighed_outcomes(scenario, inputs, switches)
+    return _project(scenario, inputs)
+
+
+def _switch_risks(scenario: Scenario) -> dict[Path, Risk]:
+    """Every risk that switches lines or ends a guarantee, by its path (once, however many options share it)."""
+    found: dict[Path, Risk] = {}
+    for name in scenario.options:
+        for home, risk in switch_risks(scenario, name):
+            found[risk_path(home, risk)] = risk
+    return found
+
+
+def _window(scenario: Scenario, risk: Risk) -> tuple[int, int]:
+    """The first year a risk can happen, as an index in the horizon, and how many years it can happen in."""
+    first = scenario.horizon.start if risk.from_ is None else risk.from_
+    last = scenario.horizon.end if risk.to is None else risk.to
+    return first - scenario.horizon.start, last - first + 1
+
+
+def _weighed_outcomes(scenario: Scenario, inputs: Inputs, switches: dict[Path, Risk]) -> Projection:
+    """A run without draws of a scenario with switches: one row per outcome of the switches (per row of
+    `inputs`), projected, then each flow the rows' average weighed by the outcomes' chances."""
+    pending = [(path, risk, *_window(scenario, risk)) for path, risk in switches.items() if path not in inputs.happened]
+    combos = contracts.outcomes(pending)
+    k, rows = combos.count, inputs.draws
+
+    def repeated(values: Mapping[Path, np.ndarray]) -> dict[Path, np.ndarray]:
+        return {
+            p: np.repeat(np.asarray(v, dtype=float).reshape(-1), k) if np.size(v) > 1 else v for p, v in values.items()
+        }
+
+    happened = repeated(inputs.happened) | {path: np.tile(at, rows) for path, at in combos.happened.items()}
+    expanded = Inputs(rows * k, repeated(inputs.values), repeated(inputs.events), happened)
+    whole = _project(scenario, expanded)
+    weights = combos.weights(inputs.get)  # (rows or 1, k)
+
+    def flows(by_option: dict[str, dict[str, Flow]]) -> dict[str, dict[str, Flow]]:
+        return {o: {n: _collapsed(f, weights, k) for n, f in by_name.items()} for o, by_name in by_option.items()}
+
+    risks: dict[str, dict[str, Flow | Event]] = {
+        o: {n: _collapsed(f, weights, k, whole.years.size) for n, f in by_name.items()}
+        for o, by_name in whole.risk_flows.items()
+    }
+    chances = {}
+    if rows == 1:
+        columns = np.arange(len(whole.years))
+        for path, risk in switches.items():
+            switch = contracts.make_switch(risk, happened[path], len(whole.years))
+            switched = 1.0 - switch.before(columns)
+            transition = switched * (columns[None, :] < switch.effect[:, None] + (risk.transition or 0))
+            failed = 1.0 - switch.before(columns, switch.happened)
+            chances[path] = {
+                name: contracts.collapse(value, weights, k)[0]
+                for name, value in (("switched", switched), ("transition", transition), ("happened", failed))
+            }
+    return Projection(
+        scenario,
+        rows,
+        whole.years,
+        whole.schedule,
+        whole.discount_factor,
+        whole.inflation[::k] if whole.inflation.shape[0] > 1 else whole.inflation,
+        flows(whole.line_flows),
+        flows(whole.line_flows_before_bias),
+        risks,
+        {name: amount[::k] if amount.shape[0] > 1 else amount for name, amount in whole.target_amount.items()},
+        flows(whole.guarantee_flows),
+        whole.inflation_series,
+        chances,
+    )
+
+
+def _collapsed(flow: Flow | Event, weights: np.ndarray, k: int, years: int = 0) -> Flow:
+    """A flow over outcome rows as one over the rows they came from: each year's amount weighed by the
+    outcomes' chances (amount 1: the weighed profile carries the sign)."""
+    if isinstance(flow, Event):
+        written = np.zeros((flow.draws, years))
+        written[flow.rows, flow.columns] = flow._hit_amounts()
+    else:
+        written = flow.amount * flow.profile
+        if written.shape[0] == 1:
+            return flow
+    return Flow(np.ones((1, 1)), contracts.collapse(written, weights, k), flow.indexed, flow.transfer)
+
+
+def inflation_series_of(scenario: Scenario, years: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """For `money.inflation` given as a series: its index over the years relative to price_base where it has
+    one (the rate on top after it ends), and the years of rate on top (years,)."""
+    inflation = scenario.money.inflation
+    if not isinstance(inflation, InflationSeries):
+        return None
+    from barnetmodel.data.series import series
+
+    found = series(inflation.series)
+    base, last = scenario.price_base, found.last
+    published = np.array([found.value(int(min(y, last))) for y in years]) / found.value(min(base, last))
+    periods = np.maximum(years - last, 0) - max(base - last, 0)
+    return published[None, :], periods.astype(float)
+
+
+def _project(scenario: Scenario, inputs: Inputs) -> Projection:
     years = np.arange(scenario.horizon.start, scenario.horizon.end + 1)
-    inflation = inputs.get(INFLATION, scenario.money.inflation)
+    inflation_series = inflation_series_of(scenario, years)
+    inflation_written = (
+        scenario.money.inflation.after
+        if isinstance(scenario.money.inflation, InflationSeries)
+        else scenario.money.inflation
+    )
+    inflation = inputs.get(inflation_path(scenario), 0.0 if inflation_written is None else inflation_written)
     schedule = schedule_of(scenario)
     factors = factors_over(schedule, len(years))
+    switches = _switches(scenario, inputs, years)
 
     before: dict[str, dict[str, Flow]] = {}
     after: dict[str, dict[str, Flow]] = {}
     risks: dict[str, dict[str, Flow | Event]] = {}
-    for name, option in scenario.options.items():
+    guarantees: dict[str, dict[str, Flow]] = {}
+    price_index: np.ndarray | None = None
+    for name in scenario.options:
+        lines = scenario.lines_of(name)
         flows: dict[str, Flow] = {}
-        for i in evaluation_order(option.lines):
-            line = option.lines[i]
-            flows[line.name] = _line_flow(scenario, name, line, inputs, years, flows)
-        before[name] = {line.name: flows[line.name] for line in option.lines}
-        after[name] = _with_optimism_bias(name, option.optimism_bias, before[name], inputs)
-        risks[name] = {risk.name: _risk_flow(scenario, name, risk, inputs, years) for risk in option.risks}
+        for i in evaluation_order([line for _, line in lines]):
+            home, line = lines[i]
+            flow = _line_flow(scenario, home, line, inputs, years, flows)
+            mask = contracts.change_mask(scenario, name, line.name, years)
+            if mask is not None:
+                flow = Flow(flow.amount, flow.profile * mask, flow.indexed, flow.transfer)
+            flows[line.name] = _switched(scenario, name, line.name, flow, years, switches, inputs)
+        before[name] = {line.name: flows[line.name] for _, line in lines}
+        bias = scenario.bias_of(name)
+        after[name] = before[name] if bias is None else _with_optimism_bias(bias[0], bias[1], before[name], inputs)
+        risks[name] = {
+            risk.name: _risk_flow(scenario, home, risk, inputs, years, switches.get(risk_path(home, risk)))
+            for home, risk in scenario.risks_of(name)
+        }
+        if scenario.guarantees_of(name):
+            if price_index is None:
+                price_index = _price_index(inflation, inflation_series, years, scenario.price_base)
+            guarantees[name] = {
+                g.name: _guarantee_flow(scenario, home, g, after[name], inputs, years, price_index, switches)
+                for home, g in scenario.guarantees_of(name)
+            }
     amounts = {t.name: inputs.get((*target_path(t), "amount"), t.amount)[:, 0] for t in scenario.targets}
-    return Projection(scenario, inputs.draws, years, schedule, factors, inflation, after, before, risks, amounts)
+    return Projection(
+        scenario,
+        inputs.draws,
+        years,
+        schedule,
+        factors,
+        inflation,
+        after,
+        before,
+        risks,
+        amounts,
+        guarantees,
+        inflation_series,
+    )
 
 
-def _line_flow(
-    scenario: Scenario, option: str, line: Line, inputs: Inputs, years: np.ndarray, done: dict[str, Flow]
+def _price_index(
+    inflation: np.ndarray, series: tuple[np.ndarray, np.ndarray] | None, years: np.ndarray, base: int
+) -> np.ndarray:
+    if series is not None:
+        return series[0] * (1.0 + inflation) ** series[1]
+    return powers(1.0 + inflation, years - base)
+
+
+def _switches(scenario: Scenario, inputs: Inputs, years: np.ndarray) -> dict[Path, Switch]:
+    """When each switch risk happens in each row: given (outcome rows), or drawn from its uniform."""
+    found: dict[Path, Switch] = {}
+    for path, risk in _switch_risks(scenario).items():
+        if path in inputs.happened:
+            happened = np.asarray(inputs.happened[path], dtype=float).reshape(-1)
+        else:
+            first, window = _window(scenario, risk)
+            p = inputs.get((*path, "probability"), risk.probability)
+            happened = first + contracts.happens_at(risk, p, inputs.events[path], window)
+        found[path] = contracts.make_switch(risk, happened, len(years))
+    return found
+
+
+def _switched(
+    scenario: Scenario,
+    option: str,
+    line: str,
+    flow: Flow,
+    years: np.ndarray,
+    switches: dict[Path, Switch],
+    inputs: Inputs,
 ) -> Flow:
-    """The nominal cash flow of one line, before optimism bias."""
-    path = line_path(option, line)
+    """The flow with the option's switches applied: stopped from the year one takes effect, or started then."""
+    columns = np.arange(len(years))
+    for home, risk in switch_risks(scenario, option):
+        path = risk_path(home, risk)
+        premium = inputs.get((*path, "premium"), risk.premium or 0.0)
+        multiplier = switches[path].multiplier(line, columns, premium)
+        if multiplier is not None:
+            flow = Flow(flow.amount, flow.profile * multiplier, flow.indexed, flow.transfer)
+    return flow
+
+
+def _guarantee_flow(
+    scenario: Scenario,
+    home: str,
+    guarantee: Guarantee,
+    lines: dict[str, Flow],
+    inputs: Inputs,
+    years: np.ndarray,
+    price_index: np.ndarray,
+    switches: dict[Path, Switch],
+) -> Flow:
+    """What the provider pays back each year (an income: amount -1, profile the refund)."""
+    path = guarantee_path(home, guarantee)
 
     def number(key: str, written: float | Distribution | None) -> np.ndarray:
         return inputs.get((*path, key), written)
 
+    cost = sum((lines[name].nominal(price_index) for name in guarantee.lines), np.zeros((1, len(years))))
+    active = _between(years, guarantee.from_, guarantee.to)[None, :]
+    alive = None
+    if guarantee.provider is not None:
+        provider = next(risk for h, risk in scenario.risks_of(home) if risk.name == guarantee.provider)
+        owner = next(h for h, risk in scenario.risks_of(home) if risk.name == guarantee.provider)
+        switch = switches[risk_path(owner, provider)]
+        alive = switch.before(np.arange(len(years)), switch.happened)
+    paid = contracts.refund(
+        (guarantee.prices or scenario.money.prices) == "real",
+        cost,
+        number("level", guarantee.level),
+        None if guarantee.cap is None else number("cap", guarantee.cap),
+        None if guarantee.cap_total is None else number("cap_total", guarantee.cap_total),
+        active,
+        price_index,
+        alive,
+    )
+    return Flow(-np.ones((1, 1)), paid)
+
+
+def _line_flow(
+    scenario: Scenario, home: str, line: Line, inputs: Inputs, years: np.ndarray, done: dict[str, Flow]
+) -> Flow:
+    """The nominal cash flow of one line, before planned changes, switches and optimism bias. `home` is the
+    option that writes the line (the one an option is based on, for a line it inherits)."""
+    path = line_path(home, line)
+
+    def number(key: str, written: float | Distribution | None) -> np.ndarray:
+        return inputs.get((*path, key), written)
+
+    transfer = bool(line.transfer)
     active = _between(years, line.from_, line.to)
-    if line.share_of is not None:
-        share = done[line.share_of]  # a share of a line's cash flow, in that line's prices
-        return Flow(
-            number("rate", line.rate) * share.amount,
-            active * _ramp(line, path, inputs, years) * share.profile,
-            share.indexed,
-        )
+    if line.base_line is not None:
+        base = done[line.base_line]  # worked out from a line's cash flow, in that line's prices
+        if line.share_of is not None:
+            flow = Flow(
+                number("rate", line.rate) * base.amount,
+                active * _ramp(line, path, inputs, years) * base.profile,
+                base.indexed,
+                transfer,
+            )
+        elif line.credits is not None:  # taken off the charge: a negative share of it
+            flow = Flow(-number("share", line.share) * base.amount, active * base.profile, base.indexed)
+        elif line.share is not None:  # variations as a share of the charge
+            flow = Flow(number("share", line.share) * base.amount, active * base.profile, base.indexed)
+        else:  # variations as an amount a year, in the years the charge is paid
+            charged = (base.profile > 0).astype(float)
+            flow = Flow(number("amount", line.amount), active * charged, scenario.money.prices == "real")
+        return flow
     if line.annual is not None:
         growth = number("growth", line.growth or 0.0)
         profile = powers(1.0 + growth, years - scenario.price_base) * active * _ramp(line, path, inputs, years)
@@ -190,13 +463,32 @@ def _line_flow(
     elif line.total is not None:
         assert line.term is not None
         in_term = _between(years, line.term[0], line.term[1])
-        weights = powers(1.0 + number("growth", line.growth or 0.0), years - line.term[0]) * in_term
+        if line.profile is not None:
+            weights = _by_year(line.profile, (*path, "profile"), inputs, years) * in_term
+        else:
+            weights = powers(1.0 + number("growth", line.growth or 0.0), years - line.term[0]) * in_term
         profile = weights / weights.sum(axis=1, keepdims=True)
         amount = number("total", line.total)
+    elif line.by_year is not None:
+        sign = by_year_sign(line)  # profiles are never negative: an income's sign goes with its amount
+        profile = sign * _by_year(line.by_year, (*path, "by_year"), inputs, years)
+        amount = sign * number("scale", line.scale if line.scale is not None else 1.0)
     else:
         profile = (years == line.once).astype(float)[None, :]
         amount = number("amount", line.amount)
-    return Flow(amount, profile, indexed=scenario.line_prices(line) == "real")
+    if line.index is not None:
+        profile = profile * contracts.index_factor(line.index, (*path, "index"), inputs.get, years)
+    return Flow(amount, profile, scenario.line_prices(line) == "real", transfer)
+
+
+def _by_year(written: Mapping[int, float | Distribution], path: Path, inputs: Inputs, years: np.ndarray) -> np.ndarray:
+    """(rows or 1, years) a mapping of year to number, 0 in the years it does not list."""
+    values = {year: inputs.get((*path, year), value) for year, value in written.items()}
+    rows = max(value.shape[0] for value in values.values())
+    profile = np.zeros((rows, len(years)))
+    for year, value in values.items():
+        profile[:, year - years[0]] = value[:, 0]
+    return profile
 
 
 def powers(base: np.ndarray, periods: np.ndarray) -> np.ndarray:
@@ -251,8 +543,11 @@ def _with_optimism_bias(
     }
 
 
-def _risk_flow(scenario: Scenario, option: str, risk: Risk, inputs: Inputs, years: np.ndarray) -> Flow | Event:
-    """The nominal cost of a risk: drawn when the inputs carry its event, else expected."""
+def _risk_flow(
+    scenario: Scenario, option: str, risk: Risk, inputs: Inputs, years: np.ndarray, switch: Switch | None = None
+) -> Flow | Event:
+    """The nominal cost of a risk: drawn when the inputs carry its event, else expected; a switch's cost in
+    the year it happens in each row."""
     path = risk_path(option, risk)
     first = years[0] if risk.from_ is None else risk.from_
     last = years[-1] if risk.to is None else risk.to
@@ -263,6 +558,8 @@ def _risk_flow(scenario: Scenario, option: str, risk: Risk, inputs: Inputs, year
     u = inputs.events.get(path)
     cost = inputs.get((*path, "cost"), risk.cost) * (1 - inputs.get((*path, "recovered"), risk.recovered))
     indexed = (risk.prices or scenario.money.prices) == "real"
+    if switch is not None:
+        return _landing(len(switch.happened), cost, switch.happened - (first - years[0]), since, inside, indexed)
     with np.errstate(divide="ignore", invalid="ignore"):
         if u is None:  # expected share of the cost in each year
             if risk.per == "year":

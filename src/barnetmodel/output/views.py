@@ -22,16 +22,29 @@ def money(value: float) -> str:
     return "0.0" if text == "-0.0" else text
 
 
+def deflator_text(m: dict[str, Any]) -> str:
+    """The GDP deflator a run uses: a rate a year, or a published series (and the rate after it ends)."""
+    series = m.get("inflation_series")
+    if series is None:
+        return f"GDP deflator {m['inflation']:.1%} a year"
+    text = f"GDP deflator: {series['publisher']}, {series['release']}, to {financial_year(series['last'])}"
+    text += f" (outturn to {financial_year(series['outturn_to'])})"
+    if m["inflation"] is not None:
+        text += f", then {m['inflation']:.1%} a year"
+    return text
+
+
 def header(results: dict[str, Any]) -> list[str]:
     m = results["money"]
     h = results["horizon"]
     d = results["discounting"]
     baseline = next(o for o in results["options"] if o["is_baseline"])
+    vat = {"excluded": "; amounts exclude VAT", "included": "; amounts include VAT"}.get(m.get("vat", ""), "")
     return [
         results["scenario"]["title"],
         f"{financial_year(h['start'])} to {financial_year(h['end'])} ({h['years']} years); "
         f"money in {m['unit']}, nominal or real {financial_year(m['price_base'])} prices "
-        f"(GDP deflator {m['inflation']:.1%} a year)",
+        f"({deflator_text(m)}){vat}",
         f"Discounting: {d['title']} ({d['source']}); year {financial_year(h['start'])} undiscounted",
         f"Savings are against: {baseline['title']}",
     ]

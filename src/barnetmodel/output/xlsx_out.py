@@ -23,6 +23,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from barnetmodel.analysis.contract_results import inflation_rate
 from barnetmodel.data.reference import optimism_bias_upper
 from barnetmodel.engine.projection import BASES, Projection
 from barnetmodel.engine.targets import MET_TOLERANCE
@@ -50,6 +51,7 @@ from barnetmodel.output.xlsx_cells import (
 )
 from barnetmodel.scenario.models import Line, financial_year
 from barnetmodel.scenario.numbers import central
+from barnetmodel.scenario.paths import inflation_path, numbers
 
 BASIS_NAMES = {"nominal": "nominal", "real": "real", "present_value": "present value"}
 LINE_COLUMNS = [
@@ -172,7 +174,7 @@ class WorkbookBuilder:
             ("Unit", s.money.unit, None, "Unit"),
             ("Amounts written in (unless a line says)", s.money.prices, None, None),
             ("Price base (financial year, by its start)", s.price_base, YEAR_FORMAT, "PriceBase"),
-            ("Inflation (GDP deflator, a year)", central(s.money.inflation), RATE_FORMAT, "Inflation"),
+            ("Inflation (GDP deflator, a year)", inflation_rate(s) or 0.0, RATE_FORMAT, "Inflation"),
             ("Horizon start (year 0, undiscounted)", s.horizon.start, YEAR_FORMAT, "HorizonStart"),
             ("Horizon years", s.horizon.years, YEAR_FORMAT, None),
             ("Baseline option", s.baseline, None, None),
@@ -189,7 +191,7 @@ class WorkbookBuilder:
             if name:
                 self._name(name, sheet, cell.coordinate)
             if name == "Inflation":
-                described = uncertain_text({"inflation": s.money.inflation})
+                described = uncertain_text({"inflation": numbers(s).get(inflation_path(s))})
                 if described:
                     sheet.cell(row, 3, f"Uncertain, the cell holds the mean: {described}").font = NOTE
             row += 1

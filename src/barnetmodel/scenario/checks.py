@@ -10,12 +10,15 @@ from barnetmodel.scenario.models import KINDS, Line, OptimismBias, Risk, Scenari
 
 # Which optional keys make sense with each kind of line.
 ALLOWED = {
-    "annual": {"growth", "from", "to", "ramp", "prices"},
-    "total": {"term", "growth", "prices"},
-    "once": {"amount", "prices"},
-    "share_of": {"rate", "from", "to", "ramp"},
+    "annual": {"growth", "from", "to", "ramp", "prices", "index", "transfer"},
+    "total": {"term", "growth", "profile", "prices", "index", "transfer"},
+    "once": {"amount", "prices", "index", "transfer"},
+    "share_of": {"rate", "from", "to", "ramp", "transfer"},
+    "by_year": {"scale", "prices", "index", "transfer"},
+    "credits": {"share", "from", "to"},
+    "variations": {"share", "amount", "from", "to"},
 }
-REQUIRED = {"total": "term", "once": "amount", "share_of": "rate"}
+REQUIRED = {"total": "term", "once": "amount", "share_of": "rate", "credits": "share"}
 
 
 @dataclass(frozen=True)
@@ -63,18 +66,54 @@ class _Checks:
             seen.setdefault(item.name, i)
 
     def run(self) -> list[Finding]:
+        from barnetmodel.scenario.contract_checks import contract_findings
+
         scenario = self.scenario
         if scenario.baseline not in scenario.options:
             hint = did_you_mean(scenario.baseline, scenario.options)
             self.add(("baseline",), f"no option is called '{scenario.baseline}'{hint}")
         self.targets()
+        circular = self.based_on()
         for name, option in scenario.options.items():
-            self.lines(("options", name, "lines"), option.lines)
+            inherited = [] if name in circular else [line for home, line in scenario.lines_of(name) if home != name]
+            self.lines(("options", name, "lines"), option.lines, inherited)
             self.risks(("options", name, "risks"), option.risks)
             if option.optimism_bias is not None:
-                self.bias(("options", name, "optimism_bias"), option.optimism_bias, option.lines)
+                lines = option.lines if name in circular else [line for _, line in scenario.lines_of(name)]
+                self.bias(("options", name, "optimism_bias"), option.optimism_bias, lines)
+        if not circular:
+            self.found += contract_findings(scenario)
         self.correlations()
         return self.found
+
+    def based_on(self) -> set[str]:
+        """Options based on one that does not exist, or on themselves through a circle; the circle's options."""
+        options = self.scenario.options
+        circular: set[str] = set()
+        for name, option in options.items():
+            path: Path = ("options", name, "based_on")
+            if option.based_on is None:
+                if not option.lines:
+                    self.add(("options", name), "an option needs at least one line (or `based_on` another option)")
+                continue
+            if option.based_on not in options:
+                self.add(path, f"no option is called '{option.based_on}'{did_you_mean(option.based_on, options)}")
+                circular.add(name)
+                continue
+            seen = [name]
+            current: str | None = option.based_on
+            while current is not None and current in options:
+                if current in seen:
+                    circle = " -> ".join(f"'{n}'" for n in [*seen, current])
+                    self.add(path, f"options are based on each other in a circle: {circle}")
+                    circular.add(name)
+                    break
+                seen.append(current)
+                current = options[current].based_on
+            else:
+                if current is not None:
+                    circular.add(name)  # an ancestor names an option that does not exist: said there
+        return circular
 
     def targets(self) -> None:
         scenario = self.scenario
@@ -151,16 +190,18 @@ class _Checks:
                 f"smallest eigenvalue {smallest:.3g}); some of them contradict each other",
             )
 
-    def lines(self, base: Path, lines: list[Line]) -> None:
+    def lines(self, base: Path, lines: list[Line], inherited: list[Line]) -> None:
         self.unique_names(base, lines, "line")
-        names = [line.name for line in lines]
+        names = [line.name for line in [*inherited, *lines]]
         for i, line in enumerate(lines):
             path = (*base, i)
             self.cited((*path, "source"), line.source)
+            if line.name in names[: len(inherited)]:
+                self.add((*path, "name"), f"the option this one is based on already has a line called '{line.name}'")
             kinds = [k for k in KINDS if getattr(line, k) is not None]
             if len(kinds) != 1:
                 given = f"it has {', '.join(kinds)}" if kinds else "it has none"
-                self.add(path, f"a line needs exactly one of annual, total, once, share_of; {given}")
+                self.add(path, f"a line needs exactly one of {', '.join(KINDS)}; {given}")
                 continue
             kind = kinds[0]
             written = line.model_dump(by_alias=True, exclude_none=True)
@@ -170,6 +211,8 @@ class _Checks:
             needed = REQUIRED.get(kind)
             if needed and needed not in written:
                 self.add(path, f"a line with `{kind}` needs `{needed}`")
+            if kind == "variations" and ("share" in written) == ("amount" in written):
+                self.add(path, "a line with `variations` needs a `share` of the charge or an `amount` a year, not both")
             self.in_horizon((*path, "from"), line.from_)
             self.in_horizon((*path, "to"), line.to)
             self.in_horizon((*path, "once"), line.once)
@@ -179,33 +222,35 @@ class _Checks:
                     self.in_horizon((*path, "term", j), year)
                 if line.term[0] > line.term[1]:
                     self.add((*path, "term"), f"the term ends ({line.term[1]}) before it starts ({line.term[0]})")
-            if line.share_of is not None:
-                if line.share_of == line.name:
-                    self.add((*path, "share_of"), "a line cannot be a share of itself")
-                elif line.share_of not in names:
-                    hint = did_you_mean(line.share_of, names)
-                    self.add((*path, "share_of"), f"no line of this option is called '{line.share_of}'{hint}")
+            if line.base_line is not None:
+                key = kind
+                if line.base_line == line.name:
+                    what = "a share of" if key == "share_of" else f"{key} on"
+                    self.add((*path, key), f"a line cannot be {what} itself")
+                elif line.base_line not in names:
+                    hint = did_you_mean(line.base_line, names)
+                    self.add((*path, key), f"no line of this option is called '{line.base_line}'{hint}")
         self.found += _circles(base, lines)
 
 
 def _circles(base: Path, lines: list[Line]) -> list[Finding]:
-    """Lines whose share_of chain leads back to themselves."""
+    """Lines whose share_of (credits, variations) chain leads back to themselves. An option's own lines
+    only: the lines it inherits cannot refer to its own."""
     index = {line.name: i for i, line in enumerate(lines)}
     reported: set[int] = set()
     found = []
     for start, line in enumerate(lines):
         chain = [start]
         current = line
-        while current.share_of is not None and current.share_of in index and current.share_of != current.name:
-            nxt = index[current.share_of]
+        while current.base_line is not None and current.base_line in index and current.base_line != current.name:
+            nxt = index[current.base_line]
             if nxt in chain:
                 circle = chain[chain.index(nxt) :]
                 if not reported.intersection(circle):
                     reported.update(circle)
                     names = " -> ".join(f"'{lines[k].name}'" for k in circle + [nxt])
-                    found.append(
-                        Finding(base + (circle[0], "share_of"), f"lines refer to each other in a circle: {names}")
-                    )
+                    key = lines[circle[0]].kind
+                    found.append(Finding(base + (circle[0], key), f"lines refer to each other in a circle: {names}"))
                 break
             chain.append(nxt)
             current = lines[nxt]
@@ -213,7 +258,7 @@ def _circles(base: Path, lines: list[Line]) -> list[Finding]:
 
 
 def evaluation_order(lines: list[Line]) -> list[int]:
-    """Line indices ordered so that a share_of line comes after the line it is a share of."""
+    """Line indices ordered so that a line worked out from another (share_of, credits, variations) comes after it."""
     index = {line.name: i for i, line in enumerate(lines)}
     order: list[int] = []
     placed: set[int] = set()
@@ -221,7 +266,7 @@ def evaluation_order(lines: list[Line]) -> list[int]:
     def place(i: int) -> None:
         if i in placed:
             return
-        target = lines[i].share_of
+        target = lines[i].base_line
         if target is not None:
             place(index[target])
         placed.add(i)

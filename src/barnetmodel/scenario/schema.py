@@ -37,7 +37,7 @@ def _with_extends(schema: dict[str, Any]) -> dict[str, Any]:
     definitions in which nothing is required (the merged whole is checked when it is run)."""
     defs = schema.pop("$defs")
     partial = {f"Partial{name}": _loosened(definition) for name, definition in defs.items()}
-    for name in ("Line", "Risk", "Target"):  # items matched by name may be dropped
+    for name in ("Line", "Risk", "Target", "Guarantee", "Change"):  # items matched by name may be dropped
         partial[f"Partial{name}"]["properties"]["remove"] = {
             "type": "boolean",
             "description": "true: drop the item of this name from the file extended.",

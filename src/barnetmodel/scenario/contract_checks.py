@@ -1,0 +1,315 @@
+"""Checks of the contract mechanics: price profiles, indexation and its series, switches on a risk,
+guarantees and planned changes; each names the key that is wrong."""
+
+from __future__ import annotations
+
+from barnetmodel.errors import Path, did_you_mean
+from barnetmodel.scenario.checks import Finding
+from barnetmodel.scenario.distributions import Distribution
+from barnetmodel.scenario.models import (
+    Change,
+    Indexation,
+    InflationSeries,
+    Line,
+    Risk,
+    Scenario,
+    financial_year,
+)
+
+
+def support(value: float | Distribution) -> tuple[float, float]:
+    """The lowest and highest value a number can take."""
+    return value.support() if isinstance(value, Distribution) else (float(value), float(value))
+
+
+def by_year_sign(line: Line) -> float:
+    """-1 for a line whose amounts a year are all incomes (none above zero), else 1."""
+    values = (line.by_year or {}).values()
+    return -1.0 if values and all(support(v)[1] <= 0 for v in values) else 1.0
+
+
+def first_year(line: Line) -> int | None:
+    """The first year a line has an amount, where it says so itself."""
+    if line.from_ is not None:
+        return line.from_
+    if line.term is not None:
+        return line.term[0]
+    if line.once is not None:
+        return line.once
+    if line.by_year:
+        return min(line.by_year)
+    return None
+
+
+def switch_risks(scenario: Scenario, option: str) -> list[tuple[str, Risk]]:
+    """The option's risks that change its lines when they happen, or that a guarantee names as its provider."""
+    providers = {g.provider for _, g in scenario.guarantees_of(option) if g.provider is not None}
+    return [(home, risk) for home, risk in scenario.risks_of(option) if risk.is_switch or risk.name in providers]
+
+
+def contract_findings(scenario: Scenario) -> list[Finding]:
+    return _ContractChecks(scenario).run()
+
+
+class _ContractChecks:
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        self.found: list[Finding] = []
+        self.sources = sorted(scenario.sources)
+
+    def add(self, path: Path, message: str, *, at_key: bool = False) -> None:
+        self.found.append(Finding(path, message, at_key))
+
+    def cited(self, path: Path, key: str | None) -> None:
+        if key is not None and key not in self.scenario.sources:
+            self.add(path, f"'{key}' is not a key of `sources`{did_you_mean(key, self.sources)}")
+
+    def in_horizon(self, path: Path, year: int | None, *, at_key: bool = False) -> None:
+        horizon = self.scenario.horizon
+        if year is not None and not horizon.start <= year <= horizon.end:
+            self.add(path, f"year {year} is outside the horizon {horizon.start}-{horizon.end}", at_key=at_key)
+
+    def run(self) -> list[Finding]:
+        self.inflation()
+        for name, option in self.scenario.options.items():
+            names = [line.name for _, line in self.scenario.lines_of(name)]
+            for i, line in enumerate(option.lines):
+                self.line(("options", name, "lines", i), line)
+            self.risks(name, names)
+            self.guarantees(name, names)
+            self.changes(name, names)
+        return self.found
+
+    # Lines ------------------------------------------------------------------------------
+
+    def line(self, path: Path, line: Line) -> None:
+        for year in line.by_year or {}:
+            self.in_horizon((*path, "by_year", year), year, at_key=True)
+        values = (line.by_year or {}).values()
+        if values and not (all(support(v)[0] >= 0 for v in values) or all(support(v)[1] <= 0 for v in values)):
+            self.add(
+                (*path, "by_year"),
+                "a line's amounts a year must all be costs (0 or more) or all incomes (0 or less); "
+                "write costs and incomes as two lines",
+            )
+        if line.profile is not None and line.term is not None:
+            first, last = line.term
+            for year in line.profile:
+                if not first <= year <= last:
+                    self.add((*path, "profile", year), f"year {year} is outside the term {first}-{last}", at_key=True)
+            if all(support(w)[1] <= 0 for w in line.profile.values()):
+                self.add((*path, "profile"), "the profile's weights add up to 0: nothing to spread the total over")
+            if line.growth is not None:
+                self.add((*path, "growth"), "give a `profile` or a `growth`, not both: each shapes the spread")
+        if line.index is not None:
+            self.indexation((*path, "index"), line)
+
+    def indexation(self, path: Path, line: Line) -> None:
+        index = line.index
+        assert index is not None
+        self.cited((*path, "source"), index.source)
+        if (index.series is None) == (index.rate is None):
+            self.add(path, "index a line to a `series` or to a `rate`, not both or neither")
+        if index.after is not None and index.series is None:
+            self.add((*path, "after"), "`after` is the rate once a series ends: it needs a `series`")
+        if line.prices == "real" or (line.prices is None and self.scenario.money.prices == "real"):
+            self.add(
+                (*path,),
+                "an indexed line's amounts are cash in the prices of the year before indexation starts; "
+                "with `prices: real` they would be raised by inflation twice (write them nominal)",
+            )
+        if line.annual is not None and line.growth is not None:
+            self.add((*path,), "give `growth` or `index`, not both: each moves the price")
+        if index.cap is not None and index.floor is not None:
+            lowest_cap, highest_floor = support(index.cap)[0], support(index.floor)[1]
+            if lowest_cap < highest_floor:
+                self.add(
+                    (*path, "cap"),
+                    f"the cap ({lowest_cap:g}) is below the floor ({highest_floor:g})"
+                    + (
+                        " in some draws"
+                        if isinstance(index.cap, Distribution) or isinstance(index.floor, Distribution)
+                        else ""
+                    ),
+                )
+        if index.series is not None:
+            self.series_covers(path, index)
+
+    def series_covers(self, path: Path, index: Indexation) -> None:
+        """The series gives the change of every year an uplift uses: from (from - lag) on, each against the
+        year before; years after its end need `after`."""
+        from barnetmodel.data.series import series
+
+        assert index.series is not None
+        found = series(index.series)
+        end = self.scenario.horizon.end
+        if index.from_ > end:
+            return
+        first_needed = index.from_ - index.lag - 1
+        if found.first > first_needed:
+            self.add(
+                (*path, "from"),
+                f"{index.series} starts in {financial_year(found.first)}: it has no change for "
+                f"{financial_year(first_needed + 1)} (indexation from {index.from_} with a lag of {index.lag})",
+            )
+        last_needed = end - index.lag
+        if index.after is None and found.last < last_needed:
+            self.add(
+                (*path, "series"),
+                f"{index.series} ends in {financial_year(found.last)}, but the uplift of {financial_year(end)} needs "
+                f"{financial_year(last_needed)}: give `after`, a rate a year for the years after the series",
+            )
+
+    def inflation(self) -> None:
+        inflation = self.scenario.money.inflation
+        if not isinstance(inflation, InflationSeries):
+            return
+        from barnetmodel.data.series import series
+
+        found = series(inflation.series)
+        horizon, base = self.scenario.horizon, self.scenario.price_base
+        first, last = min(horizon.start, base), max(horizon.end, base)
+        path: Path = ("money", "inflation", "series")
+        if found.first > first:
+            self.add(path, f"{inflation.series} starts in {financial_year(found.first)}, after {financial_year(first)}")
+        if inflation.after is None and found.last < last:
+            self.add(
+                path,
+                f"{inflation.series} ends in {financial_year(found.last)}, before {financial_year(last)}: "
+                "give `after`, a rate a year for the years after the series",
+            )
+
+    # Risks that switch lines -------------------------------------------------------------
+
+    def line_named(self, path: Path, name: str, names: list[str], option: str) -> bool:
+        if name in names:
+            return True
+        elsewhere = [
+            o
+            for o in self.scenario.options
+            if o != option and name in [li.name for li in self.scenario.options[o].lines]
+        ]
+        if elsewhere:
+            self.add(path, f"'{name}' is a line of option '{elsewhere[0]}', not of this option")
+        else:
+            self.add(path, f"no line of this option is called '{name}'{did_you_mean(name, names)}")
+        return False
+
+    def risks(self, option: str, names: list[str]) -> None:
+        lines = {line.name: line for _, line in self.scenario.lines_of(option)}
+        switched: dict[str, str] = {}  # line -> the switch that stops or starts it
+        started = {n for _, change in self.scenario.changes_of(option) for n in change.starts}
+        providers = {g.provider for _, g in self.scenario.guarantees_of(option) if g.provider is not None}
+        for i, risk in enumerate(self.scenario.options[option].risks):
+            path: Path = ("options", option, "risks", i)
+            if not risk.is_switch:
+                for key in ("takes_effect", "premium", "transition"):
+                    if getattr(risk, key) is not None:
+                        self.add(
+                            (*path, key), f"`{key}` belongs to a switch: a risk with `stops` or `fallback`", at_key=True
+                        )
+                if risk.recurring and risk.name in providers:
+                    self.add((*path, "recurring"), "a guarantee's provider fails once: it cannot be a recurring risk")
+                continue
+            if risk.recurring:
+                self.add((*path, "recurring"), "a switch happens once: it cannot be recurring")
+            if risk.takes_effect is None:
+                self.add(
+                    path, "say when the lines switch: `takes_effect: same_year` (the year it happens) or `next_year`"
+                )
+            if (risk.premium is None) != (risk.transition is None):
+                self.add(path, "a fallback premium needs both `premium` and `transition` (the years it lasts)")
+            if risk.premium is not None and not risk.fallback:
+                self.add((*path, "premium"), "a premium is paid on `fallback` lines: name them", at_key=True)
+            for key in ("stops", "fallback"):
+                for j, name in enumerate(getattr(risk, key) or []):
+                    where = (*path, key, j)
+                    if not self.line_named(where, name, names, option):
+                        continue
+                    if name in switched:
+                        self.add(where, f"'{name}' is already switched by the risk '{switched[name]}'")
+                    switched[name] = risk.name
+                    if key == "fallback":
+                        line = lines[name]
+                        if line.annual is None or line.from_ is not None:
+                            self.add(
+                                where,
+                                f"'{name}' would be active before the switch: a fallback line is an `annual` line "
+                                "without `from` (the switch decides when it starts)",
+                            )
+                        if name in started:
+                            self.add(where, f"'{name}' is also started by a planned change: one thing starts it")
+            both = set(risk.stops or []) & set(risk.fallback or [])
+            for name in sorted(both):
+                self.add((*path, "fallback"), f"'{name}' cannot both stop and start with the switch")
+        for i, risk in enumerate(self.scenario.options[option].risks):
+            self.in_horizon(("options", option, "risks", i, "from"), risk.from_)
+
+    # Guarantees --------------------------------------------------------------------------
+
+    def guarantees(self, option: str, names: list[str]) -> None:
+        chain = self.scenario.guarantees_of(option)
+        own = self.scenario.options[option].guarantees
+        inherited = [g.name for home, g in chain if home != option]
+        seen: dict[str, int] = {}
+        switches = {risk.name: risk for _, risk in self.scenario.risks_of(option)}
+        switch_of = {
+            n: r.name for r in switches.values() if r.is_switch for n in [*(r.stops or []), *(r.fallback or [])]
+        }
+        for i, guarantee in enumerate(own):
+            path: Path = ("options", option, "guarantees", i)
+            if guarantee.name in seen or guarantee.name in inherited:
+                self.add((*path, "name"), f"another guarantee is called '{guarantee.name}'")
+            seen.setdefault(guarantee.name, i)
+            self.cited((*path, "source"), guarantee.source)
+            self.in_horizon((*path, "from"), guarantee.from_)
+            self.in_horizon((*path, "to"), guarantee.to)
+            if guarantee.from_ is not None and guarantee.to is not None and guarantee.from_ > guarantee.to:
+                self.add((*path, "to"), f"`to` ({guarantee.to}) is before `from` ({guarantee.from_})")
+            involved: set[str] = set()
+            for j, name in enumerate(guarantee.lines):
+                if self.line_named((*path, "lines", j), name, names, option) and name in switch_of:
+                    involved.add(switch_of[name])
+            if guarantee.provider is not None:
+                if guarantee.provider not in switches:
+                    hint = did_you_mean(guarantee.provider, switches)
+                    self.add((*path, "provider"), f"no risk of this option is called '{guarantee.provider}'{hint}")
+                else:
+                    involved.add(guarantee.provider)
+            if len(involved) > 1:
+                self.add(
+                    (*path, "lines"),
+                    "a guarantee may depend on one switch only (its provider's failure); here: "
+                    + ", ".join(f"'{n}'" for n in sorted(involved)),
+                )
+
+    # Planned changes ---------------------------------------------------------------------
+
+    def changes(self, option: str, names: list[str]) -> None:
+        lines = {line.name: line for _, line in self.scenario.lines_of(option)}
+        inherited = [c.name for home, c in self.scenario.changes_of(option) if home != option]
+        seen: set[str] = set()
+        for i, change in enumerate(self.scenario.options[option].changes):
+            path: Path = ("options", option, "changes", i)
+            if change.name in seen or change.name in inherited:
+                self.add((*path, "name"), f"another change is called '{change.name}'")
+            seen.add(change.name)
+            self.cited((*path, "source"), change.source)
+            self.in_horizon((*path, "year"), change.year)
+            self.change_lines(path, change, names, lines, option)
+
+    def change_lines(self, path: Path, change: Change, names: list[str], lines: dict[str, Line], option: str) -> None:
+        for key in ("stops", "starts", "costs"):
+            for j, name in enumerate(getattr(change, key)):
+                where = (*path, key, j)
+                if not self.line_named(where, name, names, option):
+                    continue
+                first = first_year(lines[name])
+                if key == "starts" and first is not None and first < change.year:
+                    self.add(
+                        where,
+                        f"'{name}' starts with the change in {change.year}, but it has an amount in {first}: "
+                        "a line a change starts must not be active before it",
+                    )
+        for name in sorted(set(change.stops) & set(change.starts)):
+            self.add((*path, "starts"), f"'{name}' cannot both stop and start with the change")
