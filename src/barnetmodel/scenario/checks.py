@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from barnetmodel.errors import Path, did_you_mean
+from barnetmodel.scenario.contract_checks import ContractChecks
 from barnetmodel.scenario.models import KINDS, Line, OptimismBias, Risk, Scenario, Target
 
 # Which optional keys make sense with each kind of line.
@@ -33,8 +34,8 @@ def check(scenario: Scenario) -> list[Finding]:
     return _Checks(scenario).run()
 
 
-class _Checks:
-    """Collects findings; one method per part of the file."""
+class _Checks(ContractChecks):
+    """Collects findings; one method per part of the file (contract mechanics: contract_checks.py)."""
 
     def __init__(self, scenario: Scenario):
         self.scenario = scenario
@@ -44,10 +45,10 @@ class _Checks:
     def add(self, path: Path, message: str, *, at_key: bool = False) -> None:
         self.found.append(Finding(path, message, at_key))
 
-    def in_horizon(self, path: Path, year: int | None) -> None:
+    def in_horizon(self, path: Path, year: int | None, *, at_key: bool = False) -> None:
         horizon = self.scenario.horizon
         if year is not None and not horizon.start <= year <= horizon.end:
-            self.add(path, f"year {year} is outside the horizon {horizon.start}-{horizon.end}")
+            self.add(path, f"year {year} is outside the horizon {horizon.start}-{horizon.end}", at_key=at_key)
 
     def in_order(self, path: Path, first: int | None, last: int | None) -> None:
         if first is not None and last is not None and first > last:
@@ -66,8 +67,6 @@ class _Checks:
             seen.setdefault(item.name, i)
 
     def run(self) -> list[Finding]:
-        from barnetmodel.scenario.contract_checks import contract_findings
-
         scenario = self.scenario
         if scenario.baseline not in scenario.options:
             hint = did_you_mean(scenario.baseline, scenario.options)
@@ -82,7 +81,7 @@ class _Checks:
                 lines = option.lines if name in circular else [line for _, line in scenario.lines_of(name)]
                 self.bias(("options", name, "optimism_bias"), option.optimism_bias, lines)
         if not circular:
-            self.found += contract_findings(scenario)
+            self.contracts()
         self.correlations()
         return self.found
 

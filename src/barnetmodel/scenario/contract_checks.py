@@ -4,7 +4,6 @@ guarantees and planned changes; each names the key that is wrong."""
 from __future__ import annotations
 
 from barnetmodel.errors import Path, did_you_mean
-from barnetmodel.scenario.checks import Finding
 from barnetmodel.scenario.distributions import Distribution
 from barnetmodel.scenario.models import (
     Change,
@@ -47,42 +46,34 @@ def switch_risks(scenario: Scenario, option: str) -> list[tuple[str, Risk]]:
     return [(home, risk) for home, risk in scenario.risks_of(option) if risk.is_switch or risk.name in providers]
 
 
-def contract_findings(scenario: Scenario) -> list[Finding]:
-    return _ContractChecks(scenario).run()
+class ContractChecks:
+    """The checks of contract mechanics, part of checks.py's `_Checks` (which gives `add`, `cited` and
+    `in_horizon`)."""
 
-
-class _ContractChecks:
-    def __init__(self, scenario: Scenario):
-        self.scenario = scenario
-        self.found: list[Finding] = []
-        self.sources = sorted(scenario.sources)
+    scenario: Scenario
 
     def add(self, path: Path, message: str, *, at_key: bool = False) -> None:
-        self.found.append(Finding(path, message, at_key))
+        raise NotImplementedError
 
     def cited(self, path: Path, key: str | None) -> None:
-        if key is not None and key not in self.scenario.sources:
-            self.add(path, f"'{key}' is not a key of `sources`{did_you_mean(key, self.sources)}")
+        raise NotImplementedError
 
     def in_horizon(self, path: Path, year: int | None, *, at_key: bool = False) -> None:
-        horizon = self.scenario.horizon
-        if year is not None and not horizon.start <= year <= horizon.end:
-            self.add(path, f"year {year} is outside the horizon {horizon.start}-{horizon.end}", at_key=at_key)
+        raise NotImplementedError
 
-    def run(self) -> list[Finding]:
-        self.inflation()
+    def contracts(self) -> None:
+        self.series_inflation()
         for name, option in self.scenario.options.items():
             names = [line.name for _, line in self.scenario.lines_of(name)]
             for i, line in enumerate(option.lines):
-                self.line(("options", name, "lines", i), line)
-            self.risks(name, names)
-            self.guarantees(name, names)
-            self.changes(name, names)
-        return self.found
+                self.contract_line(("options", name, "lines", i), line)
+            self.switches(name, names)
+            self.guarantee_terms(name, names)
+            self.planned_changes(name, names)
 
     # Lines ------------------------------------------------------------------------------
 
-    def line(self, path: Path, line: Line) -> None:
+    def contract_line(self, path: Path, line: Line) -> None:
         for year in line.by_year or {}:
             self.in_horizon((*path, "by_year", year), year, at_key=True)
         values = (line.by_year or {}).values()
@@ -160,7 +151,7 @@ class _ContractChecks:
                 f"{financial_year(last_needed)}: give `after`, a rate a year for the years after the series",
             )
 
-    def inflation(self) -> None:
+    def series_inflation(self) -> None:
         inflation = self.scenario.money.inflation
         if not isinstance(inflation, InflationSeries):
             return
@@ -195,7 +186,7 @@ class _ContractChecks:
             self.add(path, f"no line of this option is called '{name}'{did_you_mean(name, names)}")
         return False
 
-    def risks(self, option: str, names: list[str]) -> None:
+    def switches(self, option: str, names: list[str]) -> None:
         lines = {line.name: line for _, line in self.scenario.lines_of(option)}
         switched: dict[str, str] = {}  # line -> the switch that stops or starts it
         started = {n for _, change in self.scenario.changes_of(option) for n in change.starts}
@@ -242,12 +233,10 @@ class _ContractChecks:
             both = set(risk.stops or []) & set(risk.fallback or [])
             for name in sorted(both):
                 self.add((*path, "fallback"), f"'{name}' cannot both stop and start with the switch")
-        for i, risk in enumerate(self.scenario.options[option].risks):
-            self.in_horizon(("options", option, "risks", i, "from"), risk.from_)
 
     # Guarantees --------------------------------------------------------------------------
 
-    def guarantees(self, option: str, names: list[str]) -> None:
+    def guarantee_terms(self, option: str, names: list[str]) -> None:
         chain = self.scenario.guarantees_of(option)
         own = self.scenario.options[option].guarantees
         inherited = [g.name for home, g in chain if home != option]
@@ -285,7 +274,7 @@ class _ContractChecks:
 
     # Planned changes ---------------------------------------------------------------------
 
-    def changes(self, option: str, names: list[str]) -> None:
+    def planned_changes(self, option: str, names: list[str]) -> None:
         lines = {line.name: line for _, line in self.scenario.lines_of(option)}
         inherited = [c.name for home, c in self.scenario.changes_of(option) if home != option]
         seen: set[str] = set()
