@@ -8,6 +8,10 @@ Measures, for the council case with its uncertain inputs and risk register:
   with numpy-financial's `npv` per draw (timed on fewer draws and scaled up).
 The loop versions also check the engine: their mean present-value saving must agree with
 the engine's within the Monte Carlo standard errors.
+
+And, for `benchmarks/named_inputs.yaml` (30 named inputs, 20 drawn and 10 formulas of them, a risk),
+the in-process analysis against its floor (numpy drawing its 20 distributions and the risk's
+uniform): formulas must not cost the Monte Carlo run its speed (at most 2x the floor).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 FLAGSHIP = ROOT / "scenarios" / "one_barnet_council_case.yaml"
+NAMED_INPUTS = ROOT / "benchmarks" / "named_inputs.yaml"
 
 
 # Runs the command in a fresh interpreter and reports that process's own peak memory: VmHWM, as
@@ -57,12 +62,12 @@ def run_command(draws: int) -> tuple[float, float]:
     return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
 
 
-def floor(draws: int) -> float:
-    """Seconds numpy needs to draw the flagship's inputs: its own samplers, one array each."""
+def floor(draws: int, path: Path = FLAGSHIP) -> float:
+    """Seconds numpy needs to draw a scenario's inputs: its own samplers, one array each."""
     from barnetmodel.scenario.load import load
     from barnetmodel.scenario.paths import uncertain
 
-    scenario = load(str(FLAGSHIP)).scenario
+    scenario = load(str(path)).scenario
     rng = np.random.default_rng(0)
     started = time.perf_counter()
     for distribution in uncertain(scenario).values():
@@ -73,12 +78,12 @@ def floor(draws: int) -> float:
     return time.perf_counter() - started
 
 
-def engine(draws: int) -> tuple[float, float, float]:
+def engine(draws: int, path: Path = FLAGSHIP) -> tuple[float, float, float]:
     """Seconds of the in-process analysis; the mean PV saving of outsourcing and its standard error."""
     from barnetmodel.analysis.analyse import analyse
     from barnetmodel.scenario.load import load
 
-    loaded = load(str(FLAGSHIP))
+    loaded = load(str(path))
     started = time.perf_counter()
     results = analyse(loaded, draws=draws)
     seconds = time.perf_counter() - started
@@ -172,6 +177,25 @@ def main() -> None:
     for draws in (250_000, 2_000_000, 4_000_000):
         seconds, mib = run_command(draws)
         print(f"memory at {draws:,} draws: peak {mib:.0f} MiB ({seconds:.2f} s)")
+    named_inputs(n, args.rounds)
+
+
+def named_inputs(draws: int, rounds: int) -> None:
+    """The 30-named-input scenario: its analysis against its floor, in turns, as for the flagship."""
+    floors, engines = [], []
+    for _ in range(rounds):
+        floor(draws, NAMED_INPUTS)
+        floors.append(floor(draws, NAMED_INPUTS))
+        engine(draws, NAMED_INPUTS)
+        engines.append(engine(draws, NAMED_INPUTS)[0])
+    best, median = min(engines) / min(floors), statistics.median(engines) / statistics.median(floors)
+    print(f"named inputs (30, 10 of them formulas), {draws:,} draws:")
+    print(f"  in-process analysis: best {min(engines):.3f} s, median {statistics.median(engines):.3f} s")
+    print(
+        f"  floor (numpy drawing its 20 distributions and 1 risk): best {min(floors):.3f} s, median "
+        f"{statistics.median(floors):.3f} s"
+    )
+    print(f"  analysis / floor: {best:.2f}x (best), {median:.2f}x (median)")
 
 
 if __name__ == "__main__":

@@ -6,11 +6,28 @@ Every layer raises it; only the command line turns it into a message and exit co
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 PathPart = str | int
 Path = tuple[PathPart, ...]
+
+# Control characters (C0, DEL, C1) and lone surrogates: never text. A terminal obeys the first (ESC [2J clears
+# the screen, ESC ] sets the window title); the second cannot be encoded. Tab and newline are text.
+NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, *, one_line: bool = False) -> str:
+    """`text` safe to show: each control character and lone surrogate written as a visible escape (\\x1b),
+    so it is seen, not obeyed; with `one_line`, newlines too (a message is one line)."""
+    text = NOT_TEXT.sub(_visible, text)
+    return text.replace("\n", "\\n") if one_line else text
 
 
 def format_path(path: Sequence[PathPart]) -> str:
@@ -40,7 +57,8 @@ class Problem:
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
         field = format_path(self.path)
-        return f"{where}: {field}: {self.message}" if field else f"{where}: {self.message}"
+        text = f"{where}: {field}: {self.message}" if field else f"{where}: {self.message}"
+        return printable(text, one_line=True)
 
 
 class ScenarioError(Exception):
@@ -49,6 +67,24 @@ class ScenarioError(Exception):
     def __init__(self, problems: Iterable[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ValueProblem(Exception):
+    """A value worked out from a scenario's inputs that cannot be used: a formula that is not finite, or
+    outside the bounds of the number it stands for. Raised where it is worked out, with the path of the
+    number (lines, risks and targets by name) and, when values differ between draws, the row of the first
+    draw that fails; the caller, which knows the file and what each row is, makes it a located problem."""
+
+    def __init__(self, path: Path, message: str, row: int | None = None, detail: str = ""):
+        self.path = path
+        self.message = message
+        self.row = row
+        self.detail = detail  # the values the formula names, where it fails: "where pay = 0, posts = 514"
+        super().__init__(message)
+
+    def text(self, context: str = "") -> str:
+        """The message, with where it happened (`in draw 12`) and what the formula's inputs were there."""
+        return ", ".join(part for part in (f"{self.message} {context}".strip(), self.detail) if part)
 
 
 def did_you_mean(word: object, candidates: Iterable[str]) -> str:

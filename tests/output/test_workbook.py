@@ -460,3 +460,78 @@ def test_run_writes_the_workbook_only_to_a_file(tmp_path: Path) -> None:
     written = runner.invoke(app, ["run", council, "-f", "xlsx", "-o", str(out)])
     assert written.exit_code == 0 and written.stdout == ""
     assert openpyxl.load_workbook(out).sheetnames == ["Summary", "Inputs", "in_house", "outsource"]
+
+
+# Named inputs, formulas in every kind of place, and names Excel would read otherwise: pay1 is a cell (column
+# PAY, row 1), inflation is the workbook's own name, c is a column in R1C1 terms, Pay is pay to Excel.
+NAMED = {
+    "title": "Named inputs",
+    "sources": {"judgement": "Our judgement"},
+    "inputs": {
+        "posts": {"value": 514, "source": "judgement", "note": "posts", "unit": "posts"},
+        "pay": {"value": {"pert": {"low": 0.028, "mode": 0.031, "high": 0.036}}, "note": "£m a post"},
+        "on_costs": 0.29,
+        "staff_cost": "posts * pay * (1 + on_costs)",
+        "pay1": 0.02,
+        "inflation": 0.021,
+        "c": 3,
+        "Pay": "-c ** 2 + 2 ** 3 ** 0.5",  # -(3^2) + 2^(3^0.5): Excel reads -3^2 as 9 and 2^3^0.5 as 8^0.5
+        "share": "min(0.5, max(pay1 * 10, 0.1))",
+    },
+    "horizon": {"start": 2013, "years": 4},
+    "money": {"inflation": "inflation", "discount": 0.035},
+    "targets": [{"name": "Saving", "amount": "c * 2", "by": 2015}],
+    "baseline": "in_house",
+    "options": {
+        "in_house": {
+            "title": "In-house",
+            "lines": [
+                {"name": "Staff", "annual": "staff_cost", "growth": "pay1"},
+                {"name": "Odd", "annual": "Pay / (c - 1)", "ramp": ["share"]},
+            ],
+            "optimism_bias": {"uplift": "share / 5", "mitigated": 0.5},
+        },
+        "outsource": {
+            "title": "Outsourced",
+            "lines": [
+                {"name": "Contract", "total": "c * 20", "term": [2013, 2016]},
+                {"name": "Redundancy", "once": 2013, "amount": "175 * 0.025"},
+            ],
+            "risks": [{"name": "Failure", "probability": "share / 10", "cost": "staff_cost / 2"}],
+        },
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def named_book(tmp_path_factory: pytest.TempPathFactory) -> Evaluated:
+    projection, results = run_engine(NAMED)
+    return Evaluated(xlsx_out.render(projection, results), tmp_path_factory.mktemp("named"))
+
+
+def test_named_inputs_are_named_cells_and_formulas_read_as_written(named_book: Evaluated) -> None:
+    projection, results = run_engine(NAMED)
+    assert_book_matches(named_book, projection, results)
+    inputs = named_book.book["Inputs"]
+    rows = {r[0]: r for r in inputs.iter_rows(values_only=True) if r[0] in NAMED["inputs"]}
+    assert rows["staff_cost"][1] == "=posts*pay*(1+on_costs)"
+    assert rows["Pay"][1] == "=-(c_^2)+2^(3^0.5)"
+    assert rows["share"][1] == "=MIN(0.5,MAX(pay1_*10,0.1))"
+    assert rows["posts"][1:7] == (514, "posts", None, "judgement", "Our judgement", "posts")
+    assert rows["pay"][3] == "PERT: low 0.028, mode 0.031, high 0.036"
+    defined = named_book.book.defined_names
+    assert {"posts", "pay", "on_costs", "staff_cost", "pay1_", "inflation_", "c_", "Pay_", "share"} <= set(defined)
+    # The central values, worked out by the workbook: -(3^2) + 2^(3^0.5) = -9 + 3.32199 = -5.67801.
+    (row,) = named_book.rows("Inputs", "Pay")
+    assert named_book.values[("INPUTS", f"B{row}")] == pytest.approx(-9 + 2 ** (3**0.5), rel=1e-12)
+    lines = next(r for r in inputs.iter_rows(values_only=True) if r[:2] == ("in_house", "Staff"))
+    assert lines[3:5] == ("=staff_cost", "=pay1_")
+
+
+@pytest.mark.parametrize("name, value", [("pay", 0.034), ("c", 2.5), ("pay1", 0.04), ("inflation", 0.0)])
+def test_change_a_named_input_and_watch_it_flow(named_book: Evaluated, name: str, value: float) -> None:
+    (row,) = named_book.rows("Inputs", name)
+    values = named_book.solve({("Inputs", f"B{row}"): value})
+    changed_inputs = changed(NAMED, ("inputs", name), value)
+    projection, results = run_engine(changed_inputs)
+    assert_book_matches(named_book, projection, results, values)

@@ -70,10 +70,6 @@ CASES = {
         edit("profile: {2013: 1, 2014: 2}", "profile: {2013: 1, 2017: 2}"),
         ":18:74: options.outsource.lines[1].profile[2017]: year 2017 is outside the term 2013-2016",
     ),
-    "costs and incomes in one line": (
-        edit("{2013: 5, 2014: 8, 2015: 8}", "{2013: 5, 2014: -8, 2015: 8}"),
-        ":16:18: options.outsource.lines[0].by_year: a line's amounts a year must all be costs",
-    ),
     "a cap below the floor": (
         edit("cap: 0.03, floor: 0.0", "cap: 0.01, floor: 0.02"),
         ":17:55: options.outsource.lines[0].index.cap: the cap (0.01) is below the floor (0.02)",

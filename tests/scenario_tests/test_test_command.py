@@ -187,7 +187,9 @@ def test_a_problem_an_override_causes_is_shown_at_the_override(files: Write) -> 
     path = files(one_test("horizon.end: 2015\n", extra))
     result = run_tests(path)
     assert result.exit_code == 2
-    assert f"{path}:4:3: money.inflation: should be a number, not 'high' (in " in result.stderr
+    # Text where a number goes is read as a formula of named inputs, and the file has none.
+    expected = "money.inflation: should be a number, not 'high': text where a number goes is a formula of named "
+    assert f"{path}:4:3: {expected}inputs, and this file has no `inputs` (in " in result.stderr
     assert f"{path}:5:3: options.outsource.lines[0].anual: unknown key 'anual'" in result.stderr
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from barnetmodel.analysis.results import summarise
 from barnetmodel.engine.projection import project
-from barnetmodel.scenario.load import Loaded
+from barnetmodel.scenario.load import Loaded, located
 from barnetmodel.scenario.models import Scenario
 
 
@@ -20,7 +20,18 @@ def analyse(
     sampling: str | None = None,
     on_chunk: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
-    """Results as plain data; `draws`, `seed` and `sampling` override the file's `uncertainty`."""
+    """Results as plain data; `draws`, `seed` and `sampling` override the file's `uncertainty`. A formula
+    that cannot be worked out in some draw is a problem located in the file (ScenarioError)."""
+    return located(loaded, lambda: _analyse(loaded, draws, seed, sampling, on_chunk))
+
+
+def _analyse(
+    loaded: Loaded,
+    draws: int | None,
+    seed: int | None,
+    sampling: str | None,
+    on_chunk: Callable[[int], None] | None,
+) -> dict[str, Any]:
     scenario = loaded.scenario
     results = summarise(project(scenario), file_name=Path(loaded.source.file).name, sha256=loaded.sha256)
     settings = scenario.uncertainty

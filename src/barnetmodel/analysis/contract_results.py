@@ -9,21 +9,21 @@ import numpy as np
 
 from barnetmodel.engine.projection import BASES, Projection
 from barnetmodel.scenario.contract_checks import switch_risks
-from barnetmodel.scenario.models import InflationSeries, Risk, Scenario
-from barnetmodel.scenario.numbers import central
-from barnetmodel.scenario.paths import risk_path
+from barnetmodel.scenario.models import Guarantee, InflationSeries, Risk, Scenario
+from barnetmodel.scenario.paths import guarantee_path, inflation_path, risk_path
 
 
 def _floats(array: np.ndarray) -> list[float]:
     return [float(x) for x in array]
 
 
-def inflation_rate(scenario: Scenario) -> float | None:
+def inflation_rate(projection: Projection) -> float | None:
     """The rate a year the run uses: the stated one, or after a series ends (None: a series alone)."""
-    inflation = scenario.money.inflation
-    if isinstance(inflation, InflationSeries):
-        return None if inflation.after is None else central(inflation.after)
-    return central(inflation)
+    inflation = projection.scenario.money.inflation
+    written = inflation.after if isinstance(inflation, InflationSeries) else inflation
+    if written is None:
+        return None
+    return float(projection.value(inflation_path(projection.scenario), written)[0, 0])
 
 
 def money_facts(scenario: Scenario) -> dict[str, Any]:
@@ -46,12 +46,13 @@ def switch_of(projection: Projection, option: str, risk: Risk) -> dict[str, Any]
     homes = {r.name: home for home, r in switch_risks(scenario, option)}
     if risk.name not in homes:
         return {}
-    chances = projection.switch_chances.get(risk_path(homes[risk.name], risk), {})
+    path = risk_path(homes[risk.name], risk)
+    chances = projection.switch_chances.get(path, {})
     switch: dict[str, Any] = {
         "stops": risk.stops or [],
         "fallback": risk.fallback or [],
         "takes_effect": risk.takes_effect,
-        "premium": None if risk.premium is None else central(risk.premium),
+        "premium": None if risk.premium is None else float(projection.value((*path, "premium"), risk.premium)[0, 0]),
         "transition": risk.transition,
     }
     for key, name in (("happened", "chance_happened"), ("switched", "chance_switched")):
@@ -78,15 +79,21 @@ def contract_sections(projection: Projection, option: str) -> dict[str, Any]:
             "present_value_left_out": float(projection.convert(nominal, "present_value")[0].sum()),
         }
     guarantees = scenario.guarantees_of(option)
+
+    def value(home: str, guarantee: Guarantee, key: str) -> float | None:
+        written = getattr(guarantee, key)
+        path = (*guarantee_path(home, guarantee), key)
+        return None if written is None else float(projection.value(path, written)[0, 0])
+
     if guarantees:
         found["guarantees"] = [
             {
                 "name": g.name,
                 "lines": g.lines,
-                "level": central(g.level),
+                "level": value(home, g, "level"),
                 "prices": g.prices or scenario.money.prices,
-                "cap": None if g.cap is None else central(g.cap),
-                "cap_total": None if g.cap_total is None else central(g.cap_total),
+                "cap": value(home, g, "cap"),
+                "cap_total": value(home, g, "cap_total"),
                 "provider": g.provider,
                 "source": g.source,
                 "nominal": _floats(projection.guarantee_nominal[option][g.name][0]),
@@ -95,7 +102,7 @@ def contract_sections(projection: Projection, option: str) -> dict[str, Any]:
                     for basis in BASES
                 },
             }
-            for _, g in guarantees
+            for home, g in guarantees
         ]
     changes = scenario.changes_of(option)
     if changes:

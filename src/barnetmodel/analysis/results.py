@@ -13,8 +13,10 @@ from barnetmodel.data.reference import optimism_bias_upper
 from barnetmodel.engine.projection import BASES, Projection
 from barnetmodel.engine.targets import meets, target_achieved, target_options
 from barnetmodel.errors import Path, Problem, ScenarioError, format_path
+from barnetmodel.scenario.distributions import Distribution
+from barnetmodel.scenario.formula import Formula
 from barnetmodel.scenario.models import Scenario, financial_year
-from barnetmodel.scenario.numbers import central
+from barnetmodel.scenario.paths import bias_path, risk_path
 
 
 def basis_label(scenario: Scenario, basis: str) -> str:
@@ -42,8 +44,8 @@ def _bias(projection: Projection, option: str) -> dict[str, Any] | None:
         uplift = optimism_bias_upper(bias.category)
     else:
         assert bias.uplift is not None  # checks.py makes sure one of the two is given
-        uplift = central(bias.uplift)
-    mitigated = central(bias.mitigated)
+        uplift = _central(projection, (*bias_path(option), "uplift"), bias.uplift)
+    mitigated = _central(projection, (*bias_path(option), "mitigated"), bias.mitigated)
     return {
         "category": bias.category,
         "uplift": uplift,
@@ -53,6 +55,11 @@ def _bias(projection: Projection, option: str) -> dict[str, Any] | None:
         "income_shortfall": bias.income_shortfall,
         "source": bias.source,
     }
+
+
+def _central(projection: Projection, path: Path, written: float | Distribution | Formula) -> float:
+    """The value a number takes in the central run: as written, a distribution's mean, a formula worked out."""
+    return float(projection.value(path, written)[0, 0])
 
 
 def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[str, Any]:
@@ -86,12 +93,12 @@ def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[st
                 "risks": [
                     {
                         "name": risk.name,
-                        "probability": central(risk.probability),
+                        "probability": _central(projection, (*risk_path(name, risk), "probability"), risk.probability),
                         "per": risk.per,
                         "recurring": risk.recurring,
-                        "cost": central(risk.cost),
+                        "cost": _central(projection, (*risk_path(name, risk), "cost"), risk.cost),
                         "prices": risk.prices or scenario.money.prices,
-                        "recovered": central(risk.recovered),
+                        "recovered": _central(projection, (*risk_path(name, risk), "recovered"), risk.recovered),
                         "from": scenario.horizon.start if risk.from_ is None else risk.from_,
                         "to": scenario.horizon.end if risk.to is None else risk.to,
                         "source": risk.source,
@@ -159,7 +166,7 @@ def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[st
         "money": {
             "unit": scenario.money.unit,
             "price_base": scenario.price_base,
-            "inflation": inflation_rate(scenario),
+            "inflation": inflation_rate(projection),
             "units": {basis: basis_label(scenario, basis) for basis in BASES},
         }
         | money_facts(scenario),

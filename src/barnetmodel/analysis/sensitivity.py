@@ -1,12 +1,15 @@
 """Sensitivity analysis: a tornado over the inputs, switching values and break-even points.
 
 Everything runs through the one engine, many candidate values at once: each row of the draws
-axis moves one input and holds the others at their central values.
+axis moves one input and holds the others at their central values. A named input is moved by
+its name, and every place that names it moves with it; a formula is derived, not moved: its
+parts are.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,11 +17,12 @@ import numpy as np
 
 from barnetmodel.analysis.results import basis_label
 from barnetmodel.engine.projection import Inputs, project
-from barnetmodel.errors import Path
+from barnetmodel.errors import Path, ValueProblem
 from barnetmodel.scenario.distributions import Distribution
+from barnetmodel.scenario.formula import Formula
 from barnetmodel.scenario.models import Scenario
 from barnetmodel.scenario.numbers import central
-from barnetmodel.scenario.paths import label_of, name_of, numbers
+from barnetmodel.scenario.paths import display_name, is_named, label_of, name_of, named_input, numbers, places
 
 # Where a fixed number may plausibly go when looking for a switching value (see the README).
 SHARE_FIELDS = {"ramp", "probability", "recovered", "mitigated"}
@@ -60,16 +64,41 @@ def field_of(path: Path) -> str:
     return str(path[-2]) if isinstance(path[-1], int) else str(path[-1])
 
 
-def _savings(scenario: Scenario, option: str, basis: str, values: dict[Path, np.ndarray], draws: int) -> np.ndarray:
-    """(draws,) the option's total saving against the baseline, one engine call for all rows."""
-    projection = project(scenario, Inputs(draws=draws, values=values))
-    return projection.saving(option, basis).sum(axis=1)
+NAMED = "input"  # the kind of a named input used in formulas: a figure in its own unit
+
+
+def kind_of(scenario: Scenario, path: Path) -> str:
+    """The kind of number an input is, for its range and how it reads: a place's field; for a named input,
+    that of the places that name it alone (`growth: pay_award`) if they are all of one kind, else NAMED."""
+    if not is_named(path):
+        return field_of(path)
+    kinds = {field_of(place) for place, value in places(scenario).items() if _alias(value) == path[1]}
+    return kinds.pop() if len(kinds) == 1 else NAMED
+
+
+def _alias(value: object) -> str | None:
+    return value.alias() if isinstance(value, Formula) else None
+
+
+def movable(scenario: Scenario) -> dict[Path, float | Distribution]:
+    """The inputs a sensitivity analysis moves: every number and distribution, named or in place; not formulas."""
+    return {path: value for path, value in numbers(scenario).items() if not isinstance(value, Formula)}
+
+
+def _savings(
+    scenario: Scenario, option: str, basis: str, values: dict[Path, np.ndarray], draws: int, lenient: bool = False
+) -> np.ndarray:
+    """(draws,) the option's total saving against the baseline, one engine call for all rows. With
+    `lenient`, a row whose formulas cannot be worked out (not finite, out of bounds) gives nan."""
+    with np.errstate(invalid="ignore"):
+        projection = project(scenario, Inputs(draws=draws, values=values, lenient=lenient))
+        return projection.saving(option, basis).sum(axis=1)
 
 
 def _rows(scenario: Scenario, moved: list[Path], candidates: np.ndarray) -> dict[Path, np.ndarray]:
     """Input values for len(moved) x candidates.shape[1] rows: input i takes its candidates in block i."""
     per_input = candidates.shape[1]
-    central_values = {path: central(value) for path, value in numbers(scenario).items()}
+    central_values = {path: central(value) for path, value in movable(scenario).items()}
     values = {path: np.full(len(moved) * per_input, central_values[path]) for path in moved}
     for i, path in enumerate(moved):
         values[path][i * per_input : (i + 1) * per_input] = candidates[i]
@@ -82,7 +111,7 @@ def central_saving(scenario: Scenario, option: str, basis: str) -> float:
 
 def tornado(scenario: Scenario, option: str, basis: str, percent: float | None) -> list[Swing]:
     """Each input at its low and high (P10 and P90 if uncertain, else central -/+ percent), ranked by swing."""
-    inputs = numbers(scenario)
+    inputs = movable(scenario)
     moved: list[Path] = []
     bounds = []
     for path, value in inputs.items():
@@ -100,7 +129,16 @@ def tornado(scenario: Scenario, option: str, basis: str, percent: float | None) 
     if not moved:
         return []
     candidates = np.asarray(bounds)
-    savings = _savings(scenario, option, basis, _rows(scenario, moved, candidates), 2 * len(moved)).reshape(-1, 2)
+    try:
+        savings = _savings(scenario, option, basis, _rows(scenario, moved, candidates), 2 * len(moved))
+    except ValueProblem as problem:
+        assert problem.row is not None  # the central values were checked when the file was read
+        path, end = moved[problem.row // 2], ("low", "high")[problem.row % 2]
+        value = candidates[problem.row // 2, problem.row % 2]
+        moves = f"its {'P10' if end == 'low' else 'P90'}" if percent is None else f"{percent:g}% {end}er"
+        context = f"when the tornado moves {display_name(path)} to {moves}, {value:g}"
+        raise ValueProblem(problem.path, problem.text(context)) from None
+    savings = savings.reshape(-1, 2)
     swings = [
         Swing(path, central(inputs[path]), low, high, float(s[0]), float(s[1]))
         for path, (low, high), s in zip(moved, bounds, savings, strict=True)
@@ -109,9 +147,8 @@ def tornado(scenario: Scenario, option: str, basis: str, percent: float | None) 
     return sorted(swings, key=lambda s: (-s.swing, name_of(s.path)))
 
 
-def plausible_range(path: Path, value: float | Distribution) -> tuple[float, float] | None:
-    """The range searched for a switching value (None when there is none to search)."""
-    field = field_of(path)
+def plausible_range(field: str, value: float | Distribution) -> tuple[float, float] | None:
+    """The range searched for a switching value of an input of a kind (None when there is none to search)."""
     if isinstance(value, Distribution):
         low, high = value.support()
         if math.isinf(low) or math.isinf(high):
@@ -133,8 +170,10 @@ def switching_values(scenario: Scenario, option: str, basis: str) -> list[Switch
     """For each input, the value at which the saving is zero, nearest its central value."""
     from scipy.optimize.elementwise import find_root
 
-    inputs = numbers(scenario)
-    searchable = {path: r for path, v in inputs.items() if (r := plausible_range(path, v)) is not None}
+    inputs = movable(scenario)
+    searchable = {
+        path: r for path, v in inputs.items() if (r := plausible_range(kind_of(scenario, path), v)) is not None
+    }
     moved = list(searchable)
     if not moved:
         return []
@@ -142,7 +181,9 @@ def switching_values(scenario: Scenario, option: str, basis: str) -> list[Switch
     # One engine call: every input over a grid of its range, to find where the saving changes sign.
     grid = np.array([np.linspace(low, high, GRID) for low, high in searchable.values()])
     grid = np.sort(np.column_stack([grid, centres]), axis=1)
-    savings = _savings(scenario, option, basis, _rows(scenario, moved, grid), grid.size).reshape(grid.shape)
+    # A candidate at which a formula cannot be worked out (beyond what it allows) gives nan: no crossing there.
+    rows = _rows(scenario, moved, grid)
+    savings = _savings(scenario, option, basis, rows, grid.size, lenient=True).reshape(grid.shape)
     brackets: list[tuple[int, float, float] | None] = []
     for i in range(len(moved)):
         crossings = np.nonzero(np.sign(savings[i, :-1]) * np.sign(savings[i, 1:]) <= 0)[0]
@@ -162,7 +203,7 @@ def switching_values(scenario: Scenario, option: str, basis: str) -> list[Switch
             values = {path: np.resize(v, len(x)).copy() for path, v in base.items()}
             for row, (value, k) in enumerate(zip(x, which, strict=True)):
                 values[moved[found[k]]][row] = value
-            return _savings(scenario, option, basis, values, len(x))
+            return _savings(scenario, option, basis, values, len(x), lenient=True)
 
         lows = np.array([b[1] for b in brackets if b is not None])
         highs = np.array([b[2] for b in brackets if b is not None])
@@ -170,36 +211,41 @@ def switching_values(scenario: Scenario, option: str, basis: str) -> list[Switch
         roots = {i: float(x) for i, x in zip(found, np.atleast_1d(result.x), strict=True)}
     switches = []
     for i, path in enumerate(moved):
-        if np.all(savings[i] == savings[i, 0]):
+        finite = savings[i][np.isfinite(savings[i])]
+        if np.all(finite == finite[0]):
             continue  # an input of another option: it cannot change this comparison
         bracket = brackets[i]
         if bracket is not None:
             j = bracket[0]
             rising = bool(savings[i, j + 1] > savings[i, j])
         else:
-            rising = bool(savings[i, -1] > savings[i, 0])
+            rising = bool(finite[-1] > finite[0])
         switches.append(Switch(path, float(centres[i]), roots.get(i), searchable[path], rising))
     return switches
 
 
-def describe_value(path: Path, value: float, unit: str) -> str:
-    """A value as a reader wants it: shares and rates as percentages, amounts with their unit."""
-    field = field_of(path)
+def describe_value(field: str, value: float, unit: str, own_unit: str | None = None) -> str:
+    """A value as a reader wants it: shares and rates as percentages, amounts with their unit, a named
+    input's figure with its own unit, if it says."""
     if field in SHARE_FIELDS | RATE_FIELDS | {"rate", "uplift"}:
         return f"{value:.1%}"
+    if field == NAMED:
+        return f"{value:,.4g}" + (f" {own_unit}" if own_unit else "")
     sign = "-" if value < 0 else ""
     amount = f"{sign}£{abs(value):,.2f}m" if unit == "£m" else f"{value:,.2f} {unit}"
     return amount + (" a year" if field == "annual" else "")
 
 
-def statement(switch: Switch, option_title: str, baseline_title: str, central_saving: float, unit: str) -> str:
-    """The switching value in words: 'X stays cheaper than Y only while Z stays above V'."""
+def statement(
+    switch: Switch, option_title: str, baseline_title: str, central_saving: float, text: Callable[[float], str]
+) -> str:
+    """The switching value in words: 'X stays cheaper than Y only while Z stays above V'; `text` writes a value."""
     name = label_of(switch.path)
     if switch.value is None:
-        low, high = (describe_value(switch.path, v, unit) for v in switch.search_range)
+        low, high = (text(v) for v in switch.search_range)
         cheaper = "cheaper" if central_saving > 0 else "dearer"
         return f"{option_title} stays {cheaper} than {baseline_title} whatever {name} is between {low} and {high}"
-    value = describe_value(switch.path, switch.value, unit)
+    value = text(switch.value)
     if central_saving > 0:
         side = "above" if switch.rising else "below"
         return f"{option_title} stays cheaper than {baseline_title} only while {name} stays {side} {value}"
@@ -220,6 +266,17 @@ def analyse_sensitivity(
     switches = switching_values(scenario, option, basis)
     mode = "percent" if percent is not None or not _has_uncertainty(scenario) else "p10_p90"
     own_lines = ("options", option, "lines")
+
+    def text(path: Path) -> Callable[[float], str]:
+        named = named_input(scenario, path)
+        kind = kind_of(scenario, path)
+        return lambda value: describe_value(kind, value, unit, named.unit if named else None)
+
+    def about(path: Path) -> dict[str, Any]:
+        """A named input's source and note (nothing for a number in place, whose outputs stay as they were)."""
+        named = named_input(scenario, path)
+        return {} if named is None else {"source": named.source, "note": named.note, "unit": named.unit}
+
     return {
         "scenario": scenario.title,
         "unit": unit,
@@ -234,13 +291,14 @@ def analyse_sensitivity(
         "percent": percent if mode == "percent" else None,
         "tornado": [
             {
-                "input": name_of(s.path),
+                "input": display_name(s.path),
                 "label": label_of(s.path),
+                **about(s.path),
                 "central_value": s.central_value,
                 "low_value": s.low,
                 "high_value": s.high,
-                "low_text": describe_value(s.path, s.low, unit),
-                "high_text": describe_value(s.path, s.high, unit),
+                "low_text": text(s.path)(s.low),
+                "high_text": text(s.path)(s.high),
                 "saving_at_low": s.saving_low,
                 "saving_at_high": s.saving_high,
                 "swing": s.swing,
@@ -249,16 +307,17 @@ def analyse_sensitivity(
         ],
         "switching_values": [
             {
-                "input": name_of(s.path),
+                "input": display_name(s.path),
                 "label": label_of(s.path),
+                **about(s.path),
                 "central_value": s.central_value,
                 "switching_value": s.value,
-                "central_text": describe_value(s.path, s.central_value, unit),
-                "switching_text": None if s.value is None else describe_value(s.path, s.value, unit),
+                "central_text": text(s.path)(s.central_value),
+                "switching_text": None if s.value is None else text(s.path)(s.value),
                 "search_range": list(s.search_range),
-                "search_range_text": [describe_value(s.path, v, unit) for v in s.search_range],
+                "search_range_text": [text(s.path)(v) for v in s.search_range],
                 "break_even": s.path[:3] == own_lines,
-                "statement": statement(s, option_title, baseline_title, saving, unit),
+                "statement": statement(s, option_title, baseline_title, saving, text(s.path)),
             }
             for s in switches
         ],

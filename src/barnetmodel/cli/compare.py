@@ -14,6 +14,8 @@ from barnetmodel.cli.shared import (
     analyse_showing_progress,
     publish,
     report_problems,
+    say,
+    warn,
 )
 
 
@@ -33,21 +35,19 @@ def compare(
     from barnetmodel.scenario.load import load
 
     if len(scenarios) < 2:
-        typer.echo("compare: give two or more scenario files", err=True)
+        say("compare: give two or more scenario files", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     loaded, problems = [], []
     for path in scenarios:  # every file's problems, not just the first file's
         try:
-            loaded.append(load(path, settings or ()))
+            loaded.append(warn(load(path, settings or ())))
         except ScenarioError as error:
             problems += error.problems
     if problems:
         report_problems(problems)
     units = {item.scenario.money.unit for item in loaded}
     if len(units) > 1:
-        typer.echo(
-            f"compare: the files' money is in different units ({', '.join(sorted(units))}): not comparable", err=True
-        )
+        say(f"compare: the files' money is in different units ({', '.join(sorted(units))}): not comparable", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     result = compare_scenarios(loaded, lambda item: analyse_showing_progress(item, draws, None, None))
     publish(result, format, output, compare_out.show, compare_out.render_csv, compare_out.render_markdown)

@@ -15,8 +15,8 @@ from barnetmodel.cli.shared import (
     Seed,
     Settings,
     analyse_showing_progress,
+    load_scenario,
     publish,
-    user_errors,
 )
 
 
@@ -30,9 +30,7 @@ def run(
     settings: Settings = None,
 ) -> None:
     """Project every option's cash flows and compare them with the baseline (and, with draws, how likely)."""
-    from barnetmodel.scenario.load import load
-
-    loaded = user_errors(lambda: load(scenario, settings or ()))
+    loaded = load_scenario(scenario, settings or ())
     results = analyse_showing_progress(loaded, draws, seed, sampling)
     if format is Format.xlsx:
         from barnetmodel.cli.publish import workbook

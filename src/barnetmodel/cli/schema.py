@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from barnetmodel.cli.shared import emit
+from barnetmodel.cli.shared import emit, fail
 
 
 class SchemaOf(StrEnum):
@@ -26,4 +26,27 @@ def schema(
     from barnetmodel.scenario_tests.spec import scenario_test_schema
 
     made = scenario_schema() if of is SchemaOf.scenario else scenario_test_schema()
+    if output is not None:
+        _refuse_writing_over_another_file(output)
     emit(render(made), output)
+
+
+def _refuse_writing_over_another_file(output: str) -> None:
+    """A schema replaces a schema (to regenerate it), never another file: `-o scenario.yaml` is a slip."""
+    import json
+    import os
+    import stat
+
+    from barnetmodel.errors import ScenarioError
+    from barnetmodel.scenario.yaml_source import read_bytes
+
+    try:
+        if not stat.S_ISREG(os.stat(output).st_mode):
+            return  # a new file, a device, a FIFO: nothing to lose; write_output refuses what it must
+        data = json.loads(read_bytes(output, 1 << 20))
+    except FileNotFoundError:
+        return
+    except (OSError, ScenarioError, ValueError):
+        data = None
+    if not (isinstance(data, dict) and str(data.get("$schema", "")).startswith("https://json-schema.org/")):
+        raise fail(f"{output}: is not a JSON Schema; a schema is written over a schema only")

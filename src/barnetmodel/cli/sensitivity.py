@@ -15,8 +15,10 @@ from barnetmodel.cli.shared import (
     ScenarioFile,
     Settings,
     compared_option,
+    load_scenario,
+    located,
     publish,
-    user_errors,
+    say,
 )
 
 
@@ -35,12 +37,11 @@ def sensitivity(
     """Tornado of the inputs, switching values and break-even points of an option against the baseline."""
     from barnetmodel.analysis.sensitivity import analyse_sensitivity
     from barnetmodel.output import sensitivity_out
-    from barnetmodel.scenario.load import load
 
     if percent is not None and percent <= 0:
-        typer.echo(f"--percent: should be above 0, not {percent:g}", err=True)
+        say(f"--percent: should be above 0, not {percent:g}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
-    loaded = user_errors(lambda: load(scenario, settings or ()))
+    loaded = load_scenario(scenario, settings or ())
     option = compared_option(loaded, option, scenario)
-    result = analyse_sensitivity(loaded.scenario, option, basis.value, percent)
+    result = located(loaded, lambda: analyse_sensitivity(loaded.scenario, option, basis.value, percent))
     publish(result, format, output, sensitivity_out.show, sensitivity_out.render_csv, sensitivity_out.render_markdown)

@@ -41,10 +41,18 @@ class Format(StrEnum):
     xlsx = "xlsx"
 
 
+def say(message: str, err: bool = False) -> None:
+    """Print a line; whatever text of a user's it quotes (a file name, a key) is shown, never obeyed: control
+    characters as visible escapes, on one line."""
+    from barnetmodel.errors import printable
+
+    typer.echo(printable(message, one_line=True), err=err)
+
+
 def report_problems(problems: list[Problem]) -> NoReturn:
     """Print a user's mistakes as `file:line:col: field.path: message` and exit 2."""
     for problem in problems:
-        typer.echo(str(problem), err=True)
+        say(str(problem), err=True)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -56,26 +64,46 @@ def user_errors(action: Callable[[], T]) -> T:
         report_problems(error.problems)
 
 
+def warn(loaded: Loaded) -> Loaded:
+    """Print what is allowed in a scenario but probably a slip (an input used nowhere) on standard error;
+    the exit code is unchanged."""
+    for problem in loaded.warnings:
+        say(str(problem), err=True)
+    return loaded
+
+
+def load_scenario(file: str, settings: Sequence[str] = ()) -> Loaded:
+    """A scenario file read and validated, its warnings printed; a user's mistake exits 2."""
+    from barnetmodel.scenario.load import load
+
+    return warn(user_errors(lambda: load(file, settings)))
+
+
+def located(loaded: Loaded, action: Callable[[], T]) -> T:
+    """Run the engine on a loaded scenario: a formula it cannot work out is a located problem, exit 2."""
+    from barnetmodel.scenario import load
+
+    return user_errors(lambda: load.located(loaded, action))
+
+
 def emit(text: str | bytes, output: str | None, *, over_input: bool = False) -> None:
-    """Print, or write whole to a file (never a half-written file). Bytes only go to a file. A file
-    the command has read (a scenario, a file it extends) is never written over, unless `over_input`
-    (`test --update`, whose job that is)."""
+    """Print, or write to `output` (output.atomic: a file whole or not at all; a device, a FIFO or `-`,
+    standard output, directly). A file the command has read (a scenario, a file it extends) is never
+    written over, unless `over_input` (`test --update`, whose job that is)."""
     if output is None:
         assert isinstance(text, str), "binary output needs a file"
         sys.stdout.write(text)
         return
-    from barnetmodel.output.atomic import same_file, write_atomic
+    from barnetmodel.output.atomic import OutputError, same_file, write_output
     from barnetmodel.scenario.yaml_source import FILES_READ
 
     read = next((file for file in sorted(FILES_READ) if same_file(output, file)), None)
     if read is not None and not over_input:
-        typer.echo(f"{output}: is an input ({read}); the output is not written over it", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT)
+        raise fail(f"{output}: is an input ({read}); the output is not written over it")
     try:
-        write_atomic(output, text)
-    except OSError as error:
-        typer.echo(f"{output}: cannot write: {error.strerror or error}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        write_output(output, text)
+    except OutputError as error:
+        raise fail(str(error)) from None
 
 
 def publish(
@@ -93,7 +121,7 @@ def publish(
     from rich.console import Console
 
     if fmt is Format.xlsx:
-        typer.echo("--format xlsx: a workbook is made by `barnetmodel run` only", err=True)
+        say("--format xlsx: a workbook is made by `barnetmodel run` only", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     if fmt is Format.table and output is None:
         show(result, Console())
@@ -173,8 +201,14 @@ def analyse_showing_progress(
     progress = ProgressReporter(total)
     try:
         with np.errstate(over="ignore", invalid="ignore"):  # reported by check_finite, clearly
-            results = analyse(
-                loaded, draws=draws, seed=seed, sampling=sampling.value if sampling else None, on_chunk=progress.advance
+            results = user_errors(
+                lambda: analyse(
+                    loaded,
+                    draws=draws,
+                    seed=seed,
+                    sampling=sampling.value if sampling else None,
+                    on_chunk=progress.advance,
+                )
             )
     finally:
         progress.finish()
@@ -190,13 +224,13 @@ def compared_option(loaded: Loaded, option: str | None, scenario: str, required:
         from barnetmodel.errors import did_you_mean
 
         known = ", ".join(options) or "none"
-        typer.echo(
+        say(
             f"--option: '{option}' is not an option to compare{did_you_mean(option, options)} (options: {known})",
             err=True,
         )
         raise typer.Exit(EXIT_BAD_INPUT)
     if not options and required:
-        typer.echo(f"{scenario}: options: there is no option to compare with the baseline", err=True)
+        say(f"{scenario}: options: there is no option to compare with the baseline", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     return option or next(iter(options), None)
 
@@ -217,12 +251,14 @@ CompareOption = Annotated[
 INSTALL_HINT = "pip install 'barnetmodel[report]'"
 
 
-class MissingExtra(Exception):
-    """A command needs a package of an optional extra that is not installed."""
+def fail(message: str) -> typer.Exit:
+    """Print a usage problem and give the exit to raise: code 2, no traceback."""
+    say(message, err=True)
+    return typer.Exit(EXIT_BAD_INPUT)
 
 
-def require(command: str, *modules: str) -> None:
-    """Import `modules`, or raise MissingExtra naming the ones missing and how to install them."""
+def needs(command: str, *modules: str) -> None:
+    """Import `modules` of the `report` extra, or exit 2 naming the ones missing and how to install them."""
     missing = []
     for module in modules:
         try:
@@ -232,22 +268,7 @@ def require(command: str, *modules: str) -> None:
     if missing:
         names = " and ".join(missing)
         verb = "is" if len(missing) == 1 else "are"
-        raise MissingExtra(
-            f"{command} needs {names}, which {verb} not installed; install the report extra: {INSTALL_HINT}"
-        )
-
-
-def fail(message: str) -> typer.Exit:
-    """Print a usage problem and give the exit to raise: code 2, no traceback."""
-    typer.echo(message, err=True)
-    return typer.Exit(EXIT_BAD_INPUT)
-
-
-def needs(command: str, *modules: str) -> None:
-    try:
-        require(command, *modules)
-    except MissingExtra as error:
-        raise fail(str(error)) from None
+        raise fail(f"{command} needs {names}, which {verb} not installed; install the report extra: {INSTALL_HINT}")
 
 
 @dataclass(frozen=True)
@@ -266,11 +287,11 @@ def compute(request: Request, *, sensitivity: bool = False, basis: str = "presen
     """A scenario file's results as `run` makes them (draws as the file says, unless overridden), with
     results["sensitivity"] of the requested option against the baseline if asked; a user's mistake exits 2."""
     from barnetmodel.analysis.analyse import add_sensitivity
-    from barnetmodel.scenario.load import load
 
-    loaded = user_errors(lambda: load(request.scenario, request.settings))
+    loaded = load_scenario(request.scenario, request.settings)
     option = compared_option(loaded, request.option, request.scenario, required=False)
     results = analyse_showing_progress(loaded, request.draws, request.seed, request.sampling)
     if sensitivity and option is not None:
-        results = add_sensitivity(results, loaded.scenario, option, basis)
+        with_results = results
+        results = located(loaded, lambda: add_sensitivity(with_results, loaded.scenario, option, basis))
     return results

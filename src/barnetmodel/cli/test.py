@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from barnetmodel.cli.shared import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, emit
+from barnetmodel.cli.shared import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, emit, say
 
 if TYPE_CHECKING:
     from barnetmodel.scenario_tests.run import FileOutcome
@@ -28,7 +28,7 @@ def test(
 
     files, problems = find_test_files(paths)
     for problem in problems:
-        typer.echo(str(problem), err=True)
+        say(str(problem), err=True)
     outcomes = [run_file(file) for file in files]
     bad_input = bool(problems) or _report(outcomes)
     still_failing = sum(o.failures for o in outcomes)
@@ -42,7 +42,7 @@ def test(
     tests = [t for o in outcomes for t in o.outcomes]
     counts = {status: sum(t.status == status for t in tests) for status in ("passed", "failed", "error")}
     errors = f", {counts['error']} could not be run" if counts["error"] else ""
-    typer.echo(f"{counts['passed']} passed, {counts['failed']} failed{errors}")
+    say(f"{counts['passed']} passed, {counts['failed']} failed{errors}")
     if bad_input:
         raise typer.Exit(EXIT_BAD_INPUT)
     if still_failing:
@@ -54,16 +54,16 @@ def _report(outcomes: list[FileOutcome]) -> bool:
     any_problem = False
     for file in outcomes:
         for problem in file.problems:
-            typer.echo(str(problem), err=True)
+            say(str(problem), err=True)
             any_problem = True
         for outcome in file.outcomes:
             if outcome.problems:
                 any_problem = True
-                typer.echo(f"{file.file}: test '{outcome.name}' could not be run:", err=True)
+                say(f"{file.file}: test '{outcome.name}' could not be run:", err=True)
                 for problem in outcome.problems:
-                    typer.echo(str(problem), err=True)
+                    say(str(problem), err=True)
             for failure in outcome.failures:
-                typer.echo(f"{file.file}: test '{outcome.name}': {failure}")
+                say(f"{file.file}: test '{outcome.name}': {failure}")
     return any_problem
 
 
@@ -76,10 +76,10 @@ def _update(file: FileOutcome) -> int:
         return 0
     text, refused = updated_text(file.source, changes)
     for reason in refused:
-        typer.echo(f"{file.file}: {reason}", err=True)
+        say(f"{file.file}: {reason}", err=True)
     if len(refused) < len(changes):
         emit(text, file.file, over_input=True)
-        typer.echo(f"{file.file}: updated {len(changes) - len(refused)} expected values")
+        say(f"{file.file}: updated {len(changes) - len(refused)} expected values")
     return len(refused)
 
 
@@ -89,5 +89,5 @@ def _refuse_overwriting_inputs(report: str, outcomes: list[FileOutcome]) -> None
     for file in outcomes:
         for read in [file.file, *file.scenario_files]:
             if same_file(report, read):
-                typer.echo(f"{report}: is an input ({read}); the report is not written over it", err=True)
+                say(f"{report}: is an input ({read}); the report is not written over it", err=True)
                 raise typer.Exit(EXIT_BAD_INPUT)

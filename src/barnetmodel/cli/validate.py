@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from barnetmodel.cli.shared import EXIT_BAD_INPUT
+from barnetmodel.cli.shared import EXIT_BAD_INPUT, say, warn
 
 
 def validate(
@@ -23,13 +23,14 @@ def validate(
     with_problems = 0
     for file in files:
         try:
-            load(file, settings or ())
+            loaded = load(file, settings or ())
         except ScenarioError as error:
             with_problems += 1
             for problem in error.problems:
-                typer.echo(str(problem), err=True)
+                say(str(problem), err=True)
         else:
-            typer.echo(f"{file}: valid")
+            warn(loaded)
+            say(f"{file}: valid")
     if with_problems:
-        typer.echo(f"problems in {with_problems} of {len(files)} files", err=True)
+        say(f"problems in {with_problems} of {len(files)} files", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)

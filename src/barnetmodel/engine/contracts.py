@@ -17,9 +17,10 @@ import numpy as np
 
 from barnetmodel.errors import Path
 from barnetmodel.scenario.distributions import Distribution
+from barnetmodel.scenario.formula import Formula
 from barnetmodel.scenario.models import Indexation, Risk, Scenario
 
-Number = Callable[[Path, "float | Distribution | None"], np.ndarray]  # an input by path: (rows or 1, 1)
+Number = Callable[[Path, "float | Distribution | Formula | None"], np.ndarray]  # an input by path: (rows or 1, 1)
 NEVER = np.inf  # a switch that does not happen within the horizon
 
 

@@ -7,14 +7,16 @@ the years (a total, a present value, a target's saving) of a million draws is a 
 amounts, not over draws x years; the full (draws, years) array is made only when asked for.
 
 Profiles are never negative (growth is above -100%, ramps are shares from 0 to 1, spreads
-and indicators are positive), so a flow's sign in any year is its amount's sign: optimism bias
-tells costs from incomes by it. (A run without draws that weighs the outcomes of switches
-gives flows of amount 1 whose weighed profile carries the sign, after optimism bias.)
+and indicators are positive), so a flow's sign in any year is its amount's sign; except for
+a line drawn afresh each year (draw: yearly), whose amount is 1 and whose profile carries the
+draws, signs and all (`signed`). Optimism bias tells costs from incomes by these signs. (A run
+without draws that weighs the outcomes of switches gives flows of amount 1 whose weighed
+profile carries the sign, after optimism bias.)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -24,8 +26,9 @@ class Flow:
     """amount x profile (x price index if `indexed`): a nominal cash flow over (draws, years)."""
 
     amount: np.ndarray  # (draws or 1, 1)
-    profile: np.ndarray  # (draws or 1, years), never negative
+    profile: np.ndarray  # (draws or 1, years), never negative unless `signed`
     indexed: bool = False  # the amount is in real prices: the nominal flow is also times the price index
+    signed: bool = False  # the profile holds values drawn each year, which may be negative
     transfer: bool = False  # a transfer: left out of the economic case's present values
 
     def nominal(self, price_index: np.ndarray) -> np.ndarray:
@@ -35,7 +38,11 @@ class Flow:
 
     def scaled(self, factor: np.ndarray | float) -> Flow:
         """The flow with its amount times `factor` (a number, or one per draw)."""
-        return Flow(self.amount * factor, self.profile, self.indexed, self.transfer)
+        return replace(self, amount=self.amount * factor)
+
+    def reshaped(self, factor: np.ndarray) -> Flow:
+        """The flow with its profile times `factor` (one a year, or one a draw and year)."""
+        return replace(self, profile=self.profile * factor)
 
 
 @dataclass(frozen=True)

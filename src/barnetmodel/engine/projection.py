@@ -9,7 +9,7 @@ an amount per draw times a yearly profile, made whole only when asked for.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -21,12 +21,16 @@ from barnetmodel.engine.discount import factors_over
 from barnetmodel.engine.flows import Event, Flow, weigh
 from barnetmodel.errors import Path
 from barnetmodel.scenario.checks import evaluation_order
-from barnetmodel.scenario.contract_checks import by_year_sign, switch_risks
+from barnetmodel.scenario.contract_checks import switch_risks
 from barnetmodel.scenario.distributions import Distribution
+from barnetmodel.scenario.formula import Formula
 from barnetmodel.scenario.models import Guarantee, InflationSeries, Line, OptimismBias, Risk, Scenario
+from barnetmodel.scenario.named import values as named_values
+from barnetmodel.scenario.named import worked_out
 from barnetmodel.scenario.numbers import central
 from barnetmodel.scenario.paths import (
     bias_path,
+    bounds_at,
     guarantee_path,
     inflation_path,
     line_path,
@@ -42,24 +46,38 @@ class Inputs:
     """Values, one per draw, that replace numbers of the scenario, keyed by their path.
 
     `Inputs()` is the central run: every number as written, each distribution at its mean,
-    each risk at its expected cost. `events` holds, per risk, a uniform draw in [0, 1) that
-    decides whether and when the risk happens; without one the risk is carried at its
-    expected value.
+    each formula worked out from those, each risk at its expected cost. `events` holds, per
+    risk, a uniform draw in [0, 1) that decides whether and when the risk happens; without one
+    the risk is carried at its expected value. `yearly` holds the annual amounts of lines drawn
+    afresh each year (draw: yearly), (draws, years). `named` holds every named input's value,
+    worked out by `with_named` once per run.
     """
 
     draws: int = 1
     values: Mapping[Path, np.ndarray] = field(default_factory=dict)
     events: Mapping[Path, np.ndarray] = field(default_factory=dict)
+    yearly: Mapping[Path, np.ndarray] = field(default_factory=dict)
+    named: Mapping[str, np.ndarray] = field(default_factory=dict)
+    lenient: bool = False  # a formula that cannot be worked out in a row is nan there, not an error
     # Switch risks: the horizon year (index) each row's switch happens in (inf: never), for the rows of
     # a run without draws, one outcome each; a Monte Carlo run draws it from `events` instead.
     happened: Mapping[Path, np.ndarray] = field(default_factory=dict)
 
-    def get(self, path: Path, written: float | Distribution | None) -> np.ndarray:
+    def with_named(self, scenario: Scenario) -> Inputs:
+        """These inputs with every named input worked out: drawn or moved ones as given, formulas in order."""
+        if not scenario.inputs:
+            return self
+        return replace(self, named=named_values(scenario, self.values, self.lenient))
+
+    def get(self, path: Path, written: float | Distribution | Formula | None) -> np.ndarray:
         """Shape (draws, 1) for a drawn value, (1, 1) for a fixed one: either broadcasts against years,
-        and fixed values keep their flows one row deep, which is what makes a million draws cheap."""
+        and fixed values keep their flows one row deep, which is what makes a million draws cheap. A
+        formula is worked out over the named inputs, and checked against the bounds of its place."""
         value = self.values.get(path)
         if value is None:
             assert written is not None, path  # checks.py makes sure every number the engine reads is given
+            if isinstance(written, Formula):
+                return worked_out(written, self.named, path, bounds_at(path), self.lenient)
             return np.full((1, 1), central(written))
         return np.asarray(value, dtype=float).reshape(-1, 1)
 
@@ -78,6 +96,7 @@ class Projection:
     line_flows_before_bias: dict[str, dict[str, Flow]]
     risk_flows: dict[str, dict[str, Flow | Event]]  # option -> risk -> flow
     target_amount: dict[str, np.ndarray]  # target name -> (draws,)
+    inputs: Inputs  # what the flows were made from, named inputs worked out
     guarantee_flows: dict[str, dict[str, Flow]] = field(default_factory=dict)  # option -> guarantee -> refund
     # A published inflation series: (index relative to price_base where the series has it (1, years),
     # years of the rate `inflation` on top (years,)); None for one rate a year.
@@ -85,6 +104,10 @@ class Projection:
     # Switch risks, by path, in a run without draws: per year, the chance the switch has taken effect
     # ("switched"), and that a fallback line is in its premium years ("transition").
     switch_chances: dict[Path, dict[str, np.ndarray]] = field(default_factory=dict)
+
+    def value(self, path: Path, written: float | Distribution | Formula) -> np.ndarray:
+        """(draws or 1, 1) the value a number of the scenario took: as drawn or moved, a formula worked out."""
+        return self.inputs.get(path, written)
 
     # Whole flows, (draws, years), or (1, years) where nothing in them was drawn.
     @cached_property
@@ -185,7 +208,7 @@ def schedule_of(scenario: Scenario) -> Schedule:
 
 def project(scenario: Scenario, inputs: Inputs | None = None) -> Projection:
     """Project every option's cash flows over the horizon."""
-    inputs = inputs or Inputs()
+    inputs = (inputs or Inputs()).with_named(scenario)
     switches = _switch_risks(scenario)
     if any(path not in inputs.events and path not in inputs.happened for path in switches):
         return _weighed_outcomes(scenario, inputs, switches)
@@ -216,12 +239,21 @@ def _weighed_outcomes(scenario: Scenario, inputs: Inputs, switches: dict[Path, R
     k, rows = combos.count, inputs.draws
 
     def repeated(values: Mapping[Path, np.ndarray]) -> dict[Path, np.ndarray]:
+        """Each row's values once for each of its outcome rows; (rows, years) arrays row by row."""
         return {
-            p: np.repeat(np.asarray(v, dtype=float).reshape(-1), k) if np.size(v) > 1 else v for p, v in values.items()
+            p: np.repeat(np.asarray(v, dtype=float), k, axis=0) if np.shape(v)[:1] not in ((), (1,)) else v
+            for p, v in values.items()
         }
 
     happened = repeated(inputs.happened) | {path: np.tile(at, rows) for path, at in combos.happened.items()}
-    expanded = Inputs(rows * k, repeated(inputs.values), repeated(inputs.events), happened)
+    expanded = replace(
+        inputs,
+        draws=rows * k,
+        values=repeated(inputs.values),
+        events=repeated(inputs.events),
+        yearly=repeated(inputs.yearly),
+        happened=happened,
+    ).with_named(scenario)
     whole = _project(scenario, expanded)
     weights = combos.weights(inputs.get)  # (rows or 1, k)
 
@@ -255,6 +287,7 @@ def _weighed_outcomes(scenario: Scenario, inputs: Inputs, switches: dict[Path, R
         flows(whole.line_flows_before_bias),
         risks,
         {name: amount[::k] if amount.shape[0] > 1 else amount for name, amount in whole.target_amount.items()},
+        inputs,
         flows(whole.guarantee_flows),
         whole.inflation_series,
         chances,
@@ -271,7 +304,7 @@ def _collapsed(flow: Flow | Event, weights: np.ndarray, k: int, years: int = 0) 
         written = flow.amount * flow.profile
         if written.shape[0] == 1:
             return flow
-    return Flow(np.ones((1, 1)), contracts.collapse(written, weights, k), flow.indexed, flow.transfer)
+    return Flow(np.ones((1, 1)), contracts.collapse(written, weights, k), flow.indexed, True, flow.transfer)
 
 
 def inflation_series_of(scenario: Scenario, years: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -315,7 +348,7 @@ def _project(scenario: Scenario, inputs: Inputs) -> Projection:
             flow = _line_flow(scenario, home, line, inputs, years, flows)
             mask = contracts.change_mask(scenario, name, line.name, years)
             if mask is not None:
-                flow = Flow(flow.amount, flow.profile * mask, flow.indexed, flow.transfer)
+                flow = flow.reshaped(mask)
             flows[line.name] = _switched(scenario, name, line.name, flow, years, switches, inputs)
         before[name] = {line.name: flows[line.name] for _, line in lines}
         bias = scenario.bias_of(name)
@@ -343,6 +376,7 @@ def _project(scenario: Scenario, inputs: Inputs) -> Projection:
         before,
         risks,
         amounts,
+        inputs,
         guarantees,
         inflation_series,
     )
@@ -386,7 +420,7 @@ def _switched(
         premium = inputs.get((*path, "premium"), risk.premium or 0.0)
         multiplier = switches[path].multiplier(line, columns, premium)
         if multiplier is not None:
-            flow = Flow(flow.amount, flow.profile * multiplier, flow.indexed, flow.transfer)
+            flow = flow.reshaped(multiplier)
     return flow
 
 
@@ -403,7 +437,7 @@ def _guarantee_flow(
     """What the provider pays back each year (an income: amount -1, profile the refund)."""
     path = guarantee_path(home, guarantee)
 
-    def number(key: str, written: float | Distribution | None) -> np.ndarray:
+    def number(key: str, written: float | Distribution | Formula | None) -> np.ndarray:
         return inputs.get((*path, key), written)
 
     cost = sum((lines[name].nominal(price_index) for name in guarantee.lines), np.zeros((1, len(years))))
@@ -434,7 +468,7 @@ def _line_flow(
     option that writes the line (the one an option is based on, for a line it inherits)."""
     path = line_path(home, line)
 
-    def number(key: str, written: float | Distribution | None) -> np.ndarray:
+    def number(key: str, written: float | Distribution | Formula | None) -> np.ndarray:
         return inputs.get((*path, key), written)
 
     transfer = bool(line.transfer)
@@ -442,24 +476,28 @@ def _line_flow(
     if line.base_line is not None:
         base = done[line.base_line]  # worked out from a line's cash flow, in that line's prices
         if line.share_of is not None:
-            flow = Flow(
+            return Flow(
                 number("rate", line.rate) * base.amount,
                 active * _ramp(line, path, inputs, years) * base.profile,
                 base.indexed,
+                base.signed,
                 transfer,
             )
-        elif line.credits is not None:  # taken off the charge: a negative share of it
-            flow = Flow(-number("share", line.share) * base.amount, active * base.profile, base.indexed)
-        elif line.share is not None:  # variations as a share of the charge
-            flow = Flow(number("share", line.share) * base.amount, active * base.profile, base.indexed)
-        else:  # variations as an amount a year, in the years the charge is paid
-            charged = (base.profile > 0).astype(float)
-            flow = Flow(number("amount", line.amount), active * charged, scenario.money.prices == "real")
-        return flow
+        if line.credits is not None:  # taken off the charge: a negative share of it
+            return replace(base, amount=-number("share", line.share) * base.amount, profile=active * base.profile)
+        if line.share is not None:  # variations as a share of the charge
+            return replace(base, amount=number("share", line.share) * base.amount, profile=active * base.profile)
+        # Variations as an amount a year, in the years the charge is paid.
+        charged = (base.amount * base.profile != 0).astype(float)
+        return Flow(number("amount", line.amount), active * charged, scenario.money.prices == "real")
+    signed = False
     if line.annual is not None:
         growth = number("growth", line.growth or 0.0)
         profile = powers(1.0 + growth, years - scenario.price_base) * active * _ramp(line, path, inputs, years)
         amount = number("annual", line.annual)
+        drawn_yearly = inputs.yearly.get((*path, "annual"))
+        if drawn_yearly is not None:  # a value a year: the draws go in the profile, signs and all
+            amount, profile, signed = np.ones((1, 1)), drawn_yearly * profile, True
     elif line.total is not None:
         assert line.term is not None
         in_term = _between(years, line.term[0], line.term[1])
@@ -470,18 +508,24 @@ def _line_flow(
         profile = weights / weights.sum(axis=1, keepdims=True)
         amount = number("total", line.total)
     elif line.by_year is not None:
-        sign = by_year_sign(line)  # profiles are never negative: an income's sign goes with its amount
-        profile = sign * _by_year(line.by_year, (*path, "by_year"), inputs, years)
-        amount = sign * number("scale", line.scale if line.scale is not None else 1.0)
+        # Costs some years, incomes others maybe: the profile carries the amounts, signs and all.
+        scale = number("scale", line.scale if line.scale is not None else 1.0)
+        amount, profile, signed = (
+            np.ones((1, 1)),
+            scale * _by_year(line.by_year, (*path, "by_year"), inputs, years),
+            True,
+        )
     else:
         profile = (years == line.once).astype(float)[None, :]
         amount = number("amount", line.amount)
     if line.index is not None:
         profile = profile * contracts.index_factor(line.index, (*path, "index"), inputs.get, years)
-    return Flow(amount, profile, scenario.line_prices(line) == "real", transfer)
+    return Flow(amount, profile, scenario.line_prices(line) == "real", signed, transfer)
 
 
-def _by_year(written: Mapping[int, float | Distribution], path: Path, inputs: Inputs, years: np.ndarray) -> np.ndarray:
+def _by_year(
+    written: Mapping[int, float | Distribution | Formula], path: Path, inputs: Inputs, years: np.ndarray
+) -> np.ndarray:
     """(rows or 1, years) a mapping of year to number, 0 in the years it does not list."""
     values = {year: inputs.get((*path, year), value) for year, value in written.items()}
     rows = max(value.shape[0] for value in values.values())
@@ -536,11 +580,15 @@ def _with_optimism_bias(
     applied = (1.0 - inputs.get((*path, "mitigated"), bias.mitigated)) * uplift
     shortfall = applied if bias.income_shortfall else 0.0
     scope = set(flows) if bias.lines is None else set(bias.lines)
-    # A flow's sign is its amount's (profiles are never negative): costs and incomes are told apart by amount.
-    return {
-        name: flow.scaled(np.where(flow.amount > 0, 1.0 + applied, 1.0 - shortfall)) if name in scope else flow
-        for name, flow in flows.items()
-    }
+    return {name: _biased(flow, applied, shortfall) if name in scope else flow for name, flow in flows.items()}
+
+
+def _biased(flow: Flow, applied: np.ndarray, shortfall: np.ndarray | float) -> Flow:
+    """A flow with its costs raised by `applied` and its incomes cut by `shortfall`."""
+    if flow.signed:  # a value drawn each year: its sign can change from year to year
+        return flow.reshaped(np.where(flow.profile > 0, 1.0 + applied, 1.0 - shortfall))
+    # Otherwise a flow's sign is its amount's (profiles are never negative): told apart by amount.
+    return flow.scaled(np.where(flow.amount > 0, 1.0 + applied, 1.0 - shortfall))
 
 
 def _risk_flow(

@@ -1,9 +1,12 @@
 """Draws of the uncertain inputs: one random stream per input, named, in chunks.
 
-Each input's stream derives from the scenario's seed and the input's *name* (its path), so
-adding, removing or reordering other inputs changes none of its draws. Latin Hypercube
-stratifies each chunk's uniforms; correlations are imposed on ranks (Iman-Conover), which
-keeps every input's own distribution exactly.
+Each input's stream derives from the scenario's seed and the input's *name* (its path:
+`inputs.pay` for a named input), so adding, removing or reordering other inputs changes none
+of its draws. Latin Hypercube stratifies each chunk's uniforms; correlations are imposed on
+ranks (Iman-Conover), which keeps every input's own distribution exactly. A line drawn afresh
+each year (draw: yearly) draws a value a year from its stream; with `persistence`, each year's
+normal score follows the year before's (a Gaussian AR(1) process turned into the line's
+distribution by its inverse CDF), so each year keeps the distribution exactly.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ import numpy as np
 from barnetmodel.engine.projection import Inputs
 from barnetmodel.errors import Path
 from barnetmodel.scenario.distributions import Distribution
-from barnetmodel.scenario.models import Scenario
-from barnetmodel.scenario.paths import name_of, risk_path, uncertain
+from barnetmodel.scenario.models import Line, Scenario
+from barnetmodel.scenario.paths import canonical_names, display_name, line_path, name_of, risk_path, uncertain
 
 # Draws are processed in chunks of about this size: memory stays flat however many draws.
 CHUNK = 65_536
@@ -60,15 +63,25 @@ class Sampler:
 
     def __init__(self, scenario: Scenario, seed: int, sampling: str):
         self.sampling = sampling
-        self.distributions: dict[Path, Distribution] = uncertain(scenario)
+        self.years = scenario.horizon.years
+        drawn = uncertain(scenario)
+        self.yearly: dict[Path, Line] = {
+            (*line_path(name, line), "annual"): line
+            for name, option in scenario.options.items()
+            for line in option.lines
+            if line.draw == "yearly" and (*line_path(name, line), "annual") in drawn
+        }
+        self.distributions: dict[Path, Distribution] = {p: d for p, d in drawn.items() if p not in self.yearly}
         self.events: list[Path] = [risk_path(name, r) for name, o in scenario.options.items() for r in o.risks]
-        self.streams = {path: stream(seed, name_of(path)) for path in self.distributions}
+        self.streams = {path: stream(seed, name_of(path)) for path in drawn}
         self.streams |= {path: stream(seed, name_of((*path, "happens"))) for path in self.events}
         self.correlated: list[Path] = []
         self.target = np.eye(0)
         correlations = scenario.uncertainty.correlations
         if correlations:
-            by_name = {name_of(path): path for path in self.distributions}
+            canonical = canonical_names(drawn)
+            paths = {display_name(path): path for path in drawn}
+            by_name = {name: paths[shown] for name, shown in canonical.items()}
             self.correlated = sorted({by_name[n] for c in correlations for n in c.between}, key=name_of)
             index = {path: k for k, path in enumerate(self.correlated)}
             rank = np.eye(len(self.correlated))
@@ -91,13 +104,38 @@ class Sampler:
                 values[path] = distribution.from_uniform(self._uniforms(rng, n))
             else:
                 values[path] = distribution.sample(rng, n)
+        yearly = {path: self._yearly(path, line, n) for path, line in self.yearly.items()}
         events = {path: self._uniforms(self.streams[path], n) for path in self.events}
         if self.correlated and n > len(self.correlated) + 1:
             columns = np.column_stack([values[path] for path in self.correlated])
             reordered = impose_rank_correlation(columns, self.target, self.correlation_stream)
             for k, path in enumerate(self.correlated):
                 values[path] = reordered[:, k]
-        return Inputs(draws=n, values=values, events=events)
+        return Inputs(draws=n, values=values, events=events, yearly=yearly)
+
+    def _yearly(self, path: Path, line: Line, n: int) -> np.ndarray:
+        """(n, years) a line's annual amount drawn afresh each year: independently, or with `persistence`
+        as the correlation of one year's normal score with the year before's."""
+        assert isinstance(line.annual, Distribution)
+        rng, years = self.streams[path], self.years
+        if not line.persistence:
+            if self.sampling == "latin_hypercube":  # each year stratified on its own
+                uniforms = np.column_stack([self._uniforms(rng, n) for _ in range(years)])
+                return line.annual.from_uniform(uniforms)
+            return line.annual.sample(rng, n * years).reshape(n, years)
+        from scipy import special
+
+        if self.sampling == "latin_hypercube":
+            shocks = special.ndtri(np.column_stack([self._uniforms(rng, n) for _ in range(years)]))
+        else:
+            shocks = rng.standard_normal((n, years))
+        rho = line.persistence
+        scores = np.empty((n, years))
+        scores[:, 0] = shocks[:, 0]
+        for year in range(1, years):  # each year's score keeps a standard normal distribution
+            scores[:, year] = rho * scores[:, year - 1] + math.sqrt(1 - rho**2) * shocks[:, year]
+        # A score beyond 8.3 sd rounds to a probability of exactly 1 (about once in 10^16 draws): kept below it.
+        return line.annual.from_uniform(np.clip(special.ndtr(scores), 0.0, 1.0 - 2.0**-53))
 
     def chunks(self, draws: int) -> Iterator[Inputs]:
         for n in chunk_sizes(draws):

@@ -17,8 +17,8 @@ from barnetmodel.engine.projection import Inputs, project
 from barnetmodel.engine.sample_stats import bands, describe, moments
 from barnetmodel.engine.sampling import Sampler, chunk_sizes
 from barnetmodel.engine.targets import meets, target_options
+from barnetmodel.errors import ValueProblem
 from barnetmodel.scenario.models import Scenario
-from barnetmodel.scenario.paths import name_of
 
 # Yearly bands come from the first draws only: enough for a band's precision, and memory stays flat.
 BAND_DRAWS = 100_000
@@ -232,7 +232,12 @@ def _run_chunk(sim: Simulation, index: int, turns: _Turns, size: int, sums: _Sum
     """Draw chunk `index` in its turn, evaluate it and put it in place; its number of draws. Both workers
     draw as well as evaluate, so all the work is shared between the cores."""
     inputs = turns.draw(index, size)
-    sim.put(index, _evaluate(sim.scenario, inputs, sums, band_draws))
+    try:
+        chunk = _evaluate(sim.scenario, inputs, sums, band_draws)
+    except ValueProblem as problem:  # the row is a draw of this chunk: say which of all the draws it is
+        context = "" if problem.row is None else f"in draw {int(sim.starts[index]) + problem.row + 1:,}"
+        raise ValueProblem(problem.path, problem.text(context)) from None
+    sim.put(index, chunk)
     return inputs.draws
 
 
@@ -383,10 +388,19 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
 
 
 def sampled_inputs(scenario: Scenario) -> list[dict[str, Any]]:
-    """Each uncertain input: its name, its distribution as written, and its mean."""
-    from barnetmodel.scenario.paths import uncertain
+    """Each uncertain input: its name (a named input's own, with its source and note), its distribution as
+    written, and its mean; a line drawn afresh each year says so, with its persistence."""
+    from barnetmodel.scenario.paths import display_name, line_of, named_input, uncertain
 
-    return [
-        {"name": name_of(path), "distribution": d.describe(), "mean": d.mean()}
-        for path, d in uncertain(scenario).items()
-    ]
+    entries = []
+    for path, distribution in uncertain(scenario).items():
+        entry: dict[str, Any] = {"name": display_name(path), "distribution": distribution.describe()}
+        entry["mean"] = distribution.mean()
+        named = named_input(scenario, path)
+        if named is not None:
+            entry |= {"source": named.source, "note": named.note, "unit": named.unit}
+        line = line_of(scenario, path)
+        if line is not None and line.draw == "yearly":
+            entry |= {"draw": "yearly", "persistence": line.persistence or 0.0}
+        entries.append(entry)
+    return entries

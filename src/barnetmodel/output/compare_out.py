@@ -57,9 +57,9 @@ def views(result: dict[str, Any]) -> list[View]:
 
 
 def render_markdown(result: dict[str, Any]) -> str:
-    from barnetmodel.output.markdown_out import table
+    from barnetmodel.output.markdown_out import code, table, text
 
-    titles = [f"- `{s['file']}`: {s['title']}" for s in result["scenarios"]]
+    titles = [f"- {code(s['file'])}: {text(s['title'])}" for s in result["scenarios"]]
     out = ["# Comparison", "", *titles, ""]
     for view in views(result):
         out += table(view)
@@ -79,7 +79,9 @@ def render_csv(result: dict[str, Any]) -> str:
 
 def show(result: dict[str, Any], console: Any) -> None:
     from barnetmodel.output.table_out import table
+    from barnetmodel.output.views import terminal_safe
 
+    result = terminal_safe(result)
     for s in result["scenarios"]:
         console.print(Text.assemble((s["file"], "bold"), f": {s['title']}"))
     for view in views(result):

@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
+from barnetmodel.errors import printable
 from barnetmodel.output.views import View, all_views, header
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def text(words: str) -> str:
+    """Text as Markdown shows it and no more: HTML (`<script>`, `<img onerror>`) escaped, so a page that
+    publishes it runs nothing; a pipe escaped, so a table cell stays one cell; control characters made
+    visible; on one line."""
+    words = printable(words, one_line=True).replace("\\n", " ")
+    return html.escape(words.replace("\\", "\\\\"), quote=False).replace("|", "\\|")
+
+
+def code(words: str) -> str:
+    """Text in a code span (a file name): HTML is not read inside one; a backtick would end it."""
+    return "`" + printable(words, one_line=True).replace("`", "'") + "`"
+
+
+_cell = text
 
 
 def table(view: View) -> list[str]:
     """A view as a Markdown section: heading, table, note."""
-    out = [f"## {view.title}", ""]
+    out = [f"## {text(view.title)}", ""]
     out.append("| " + " | ".join(_cell(c) for c in view.columns) + " |")
     out.append("|" + "|".join(["---"] + ["---:"] * (len(view.columns) - 1)) + "|")
     out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in view.rows]
     if view.note:
-        out += ["", view.note]
+        out += ["", text(view.note)]
     out.append("")
     return out
 

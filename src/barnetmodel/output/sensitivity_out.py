@@ -104,17 +104,19 @@ def render_csv(result: dict[str, Any]) -> str:
 
 
 def render_markdown(result: dict[str, Any]) -> str:
-    from barnetmodel.output.markdown_out import table
+    from barnetmodel.output.markdown_out import table, text
 
-    out = [f"# Sensitivity: {result['scenario']}", ""]
+    out = [f"# Sensitivity: {text(result['scenario'])}", ""]
     for view in views(result):
         out += table(view)
-    return "\n".join([*out, "## In words", "", *(f"- {line}" for line in statements(result)), ""])
+    return "\n".join([*out, "## In words", "", *(f"- {text(line)}" for line in statements(result)), ""])
 
 
 def show(result: dict[str, Any], console: Any) -> None:
     from barnetmodel.output.table_out import table
+    from barnetmodel.output.views import terminal_safe
 
+    result = terminal_safe(result)
     console.print(Text(f"Sensitivity: {result['scenario']}", style="bold"))
     for view in views(result):
         console.print()

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from barnetmodel.output import terminal_chart
-from barnetmodel.output.views import View, all_views, header
+from barnetmodel.output.views import View, all_views, header, terminal_safe
 
 
 def table(view: View) -> Table:
@@ -33,6 +33,7 @@ def table(view: View) -> Table:
 
 
 def show(results: dict[str, Any], console: Console) -> None:
+    results = terminal_safe(results)
     lines = header(results)
     console.print(Text(lines[0], style="bold"))
     for line in lines[1:]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from barnetmodel.errors import printable
 from barnetmodel.scenario.models import financial_year
 
 
@@ -15,6 +16,18 @@ class View:
     rows: list[list[str]]
     note: str = ""
     wrap_all: bool = False  # text in every column (not figures that must stay whole)
+
+
+def terminal_safe(data: Any) -> Any:
+    """Results with every text (keys too, so lookups still match) made safe for a terminal: control characters
+    shown as escapes, never obeyed. Tables are built of rich Text, never markup, so '[bold]' stays as written."""
+    if isinstance(data, str):
+        return printable(data)
+    if isinstance(data, dict):
+        return {terminal_safe(key): terminal_safe(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [terminal_safe(value) for value in data]
+    return data
 
 
 def money(value: float) -> str:

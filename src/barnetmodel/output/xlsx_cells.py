@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from barnetmodel.output.optional_sections import distribution_text
 from barnetmodel.scenario.distributions import Distribution
+from barnetmodel.scenario.formula import Formula
 from barnetmodel.scenario.numbers import central
 
 FIRST_YEAR_COLUMN = 4  # D: year columns line up on every sheet, so column X of a sheet refers to Inputs!X
@@ -66,9 +68,25 @@ def uncertain_text(values: dict[str, Any]) -> str | None:
     return "; ".join(found) or None
 
 
-def centrals(values: dict[str, Any]) -> dict[str, Any]:
-    """The values with each distribution replaced by its mean, which is what the central run uses."""
-    return {key: central(v) if isinstance(v, Distribution) else v for key, v in values.items()}
+def centrals(values: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    """The values as cells hold them: a distribution by its mean, which is what the central run uses, a
+    formula as an Excel formula on the named inputs' defined `names`."""
+    return {key: cell_value(v, names) for key, v in values.items()}
+
+
+def cell_value(value: Any, names: Mapping[str, str]) -> Any:
+    """A number of the scenario as a cell holds it: itself, a distribution's mean, or a formula."""
+    if isinstance(value, Distribution):
+        return central(value)
+    if isinstance(value, Formula):
+        from barnetmodel.output.xlsx_formulas import excel_formula
+
+        return "=" + excel_formula(value.tree, names)
+    return value
+
+
+def is_formula(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("=")
 
 
 def sum_of(column: str, rows: list[int]) -> str:

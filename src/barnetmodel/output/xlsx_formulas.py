@@ -16,8 +16,10 @@ the defined names PriceBase and HorizonStart.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 
+from barnetmodel.scenario.formula import Call, Name, Negative, Node, Number, Operation
 from barnetmodel.scenario.models import Line
 
 Cell = Callable[[str], str]
@@ -101,3 +103,63 @@ def after_optimism_bias(before: str, applied: str, income_shortfall: str) -> str
     """A line's cost after optimism bias, as engine._with_optimism_bias computes it: a cost raised by the
     applied share, an income or saving (negative) cut by it when `income_shortfall` is TRUE."""
     return f"IF({before}>0,{before}*(1+{applied}),{before}*(1-IF({income_shortfall},{applied},0)))"
+
+
+# Named inputs --------------------------------------------------------------------------
+
+# Names the workbook defines itself, and words Excel reads as something else.
+WORKBOOK_NAMES = ("Unit", "PriceBase", "Inflation", "HorizonStart", "TRUE", "FALSE")
+# An A1 reference (up to three letters and a row) or an R1C1 one is a cell to Excel, never a name.
+CELL_LIKE = re.compile(r"[A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc]?[0-9]*|[Cc][0-9]*")
+
+
+def excel_names(names: list[str]) -> dict[str, str]:
+    """Each named input's defined name in the workbook: its own wherever Excel allows it, else with a
+    trailing '_' (pay1 reads as a cell, inflation is the workbook's own): unique, as Excel's names are,
+    whatever their case."""
+    taken = {name.lower() for name in WORKBOOK_NAMES}
+    found: dict[str, str] = {}
+    for name in names:
+        defined = name
+        while CELL_LIKE.fullmatch(defined) or defined.lower() in taken:
+            defined += "_"
+        taken.add(defined.lower())
+        found[name] = defined
+    return found
+
+
+def excel_formula(node: Node, names: Mapping[str, str]) -> str:
+    """A formula's tree as an Excel formula (without '='), worked out as the engine works it out.
+
+    Excel's unary minus binds tighter than its power (-2^2 is 4 there, -4 here), and its power goes from
+    the left (2^3^2 is 64 there, 512 here): operands of ^ and of a minus are put in parentheses unless they
+    are a number, a name or a call; a right operand at the same level keeps its parentheses, so the sums
+    and products are done in the engine's order.
+    """
+    if isinstance(node, Number):
+        text = repr(node.value)
+        return str(int(node.value)) if node.value.is_integer() and abs(node.value) < 1e15 else text.upper()
+    if isinstance(node, Name):
+        return names[node.name]
+    if isinstance(node, Call):
+        return f"{node.function.upper()}({','.join(excel_formula(a, names) for a in node.arguments)})"
+    if isinstance(node, Negative):
+        return "-" + _operand(node.operand, names, _atom(node.operand))
+    left, right = excel_formula(node.left, names), node.right
+    if node.operator == "**":
+        return f"{_operand(node.left, names, _atom(node.left))}^{_operand(right, names, _atom(right))}"
+    if node.operator in "*/":
+        left_bare = not (isinstance(node.left, Operation) and node.left.operator in "+-")
+        right_bare = _atom(right) or (isinstance(right, Operation) and right.operator == "**")
+        return f"{_operand(node.left, names, left_bare)}{node.operator}{_operand(right, names, right_bare)}"
+    right_bare = not isinstance(right, Negative) and not (isinstance(right, Operation) and right.operator in "+-")
+    return f"{left}{node.operator}{_operand(right, names, right_bare)}"
+
+
+def _atom(node: Node) -> bool:
+    return isinstance(node, (Number, Name, Call))
+
+
+def _operand(node: Node, names: Mapping[str, str], bare: bool) -> str:
+    text = excel_formula(node, names)
+    return text if bare else f"({text})"

@@ -23,11 +23,11 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from barnetmodel.analysis.contract_results import inflation_rate
 from barnetmodel.data.reference import optimism_bias_upper
 from barnetmodel.engine.projection import BASES, Projection
 from barnetmodel.engine.targets import MET_TOLERANCE
-from barnetmodel.output import xlsx_option, xlsx_uncertainty
+from barnetmodel.output import xlsx_formulas, xlsx_option, xlsx_uncertainty
+from barnetmodel.output.optional_sections import distribution_text
 from barnetmodel.output.xlsx_cells import (
     BOLD,
     FACTOR_FORMAT,
@@ -42,15 +42,17 @@ from barnetmodel.output.xlsx_cells import (
     YEAR_FORMAT,
     InputsLayout,
     OptionLayout,
+    cell_value,
     centrals,
+    is_formula,
     labelled,
     money_format,
     quote_sheetname,
     ref,
     uncertain_text,
 )
+from barnetmodel.scenario.distributions import Distribution
 from barnetmodel.scenario.models import Line, financial_year
-from barnetmodel.scenario.numbers import central
 from barnetmodel.scenario.paths import inflation_path, numbers
 
 BASIS_NAMES = {"nominal": "nominal", "real": "real", "present_value": "present value"}
@@ -132,6 +134,8 @@ class WorkbookBuilder:
         self.sheets = sheet_names(list(self.scenario.options))
         self.inputs = InputsLayout()
         self.options: dict[str, OptionLayout] = {}
+        # Each named input's defined name: formulas in cells refer to them, as the scenario does.
+        self.names = xlsx_formulas.excel_names(list(self.scenario.inputs))
 
     def year_column(self, year: int) -> int:
         return FIRST_YEAR_COLUMN + year - self.years[0]
@@ -170,11 +174,13 @@ class WorkbookBuilder:
         sheet["A2"] = s.description
         sheet["A3"] = "Blue cells are inputs: change one and every formula that depends on it follows."
         sheet["A3"].font = NOTE
+        written = numbers(s).get(inflation_path(s))  # a series with no rate after it: no rate to write
+        inflation = 0.0 if written is None else written
         settings: list[tuple[str, Any, str | None, str | None]] = [
             ("Unit", s.money.unit, None, "Unit"),
             ("Amounts written in (unless a line says)", s.money.prices, None, None),
             ("Price base (financial year, by its start)", s.price_base, YEAR_FORMAT, "PriceBase"),
-            ("Inflation (GDP deflator, a year)", inflation_rate(s) or 0.0, RATE_FORMAT, "Inflation"),
+            ("Inflation (GDP deflator, a year)", cell_value(inflation, self.names), RATE_FORMAT, "Inflation"),
             ("Horizon start (year 0, undiscounted)", s.horizon.start, YEAR_FORMAT, "HorizonStart"),
             ("Horizon years", s.horizon.years, YEAR_FORMAT, None),
             ("Baseline option", s.baseline, None, None),
@@ -185,7 +191,8 @@ class WorkbookBuilder:
         for label, value, number_format, name in settings:
             sheet.cell(row, 1, label)
             cell = sheet.cell(row, 2, value)
-            cell.font = INPUT
+            if not is_formula(value):
+                cell.font = INPUT
             if number_format:
                 cell.number_format = number_format
             if name:
@@ -200,6 +207,7 @@ class WorkbookBuilder:
         sheet.cell(row, 2, f"{schedule.title} ({schedule.source}{', ' + schedule.as_of if schedule.as_of else ''})")
         row += 2
         row = self._write_by_year(sheet, row)
+        row = self._write_named_inputs(sheet, row + 1)
         row = self._write_lines(sheet, row + 1)
         row = self._write_targets(sheet, row + 1)
         row = self._write_risks(sheet, row + 1)
@@ -238,6 +246,29 @@ class WorkbookBuilder:
             index = f"=(1+Inflation)^({letter}{layout.year_row}-PriceBase)"
             sheet.cell(layout.price_index_row, column, index).number_format = FACTOR_FORMAT
         return layout.price_index_row + 1
+
+    def _write_named_inputs(self, sheet: Worksheet, row: int) -> int:
+        """The named inputs, one a row, each value cell a defined name: a number or a distribution's mean in
+        blue, a formula on the others in black, e.g. =posts*pay*(1+on_costs)."""
+        if not self.scenario.inputs:
+            return row - 1
+        sheet.cell(row, 1, "Named inputs (formulas anywhere in the workbook use them by name)").font = BOLD
+        titles = ["Name", "Value", "Unit", "Uncertain (the cell holds the mean)", "Source", "Source text", "Note"]
+        row += 1
+        self._headings(sheet, row, titles)
+        for name, named in self.scenario.named_inputs.items():
+            row += 1
+            value = cell_value(named.value, self.names)
+            drawn = distribution_text(named.value.describe()) if isinstance(named.value, Distribution) else None
+            values = [name, value, named.unit, drawn, named.source]
+            values += [self.scenario.sources.get(named.source or ""), named.note]
+            for column, item in enumerate(values, start=1):
+                if item is not None:
+                    sheet.cell(row, column, item)
+            if not is_formula(value):
+                sheet.cell(row, 2).font = INPUT
+            self._name(self.names[name], sheet, f"B{row}")
+        return row + 1
 
     def _line_values(self, option: str, line: Line) -> dict[str, Any]:
         has_growth = line.annual is not None or line.total is not None
@@ -281,7 +312,7 @@ class WorkbookBuilder:
                 self.inputs.line_rows[(option_name, line.name)] = row
                 values = self._line_values(option_name, line)
                 values |= {f"ramp{j + 1}": value for j, value in enumerate(line.ramp or [])}
-                values = centrals(values) | {
+                values = centrals(values, self.names) | {
                     "uncertain": uncertain_text(values),
                     "source": line.source,
                     "source_text": self.scenario.sources.get(line.source or "", None),
@@ -298,7 +329,8 @@ class WorkbookBuilder:
                         cell.number_format = RATE_FORMAT
                     elif key in ("from", "to", "term_first", "term_last", "once"):
                         cell.number_format = YEAR_FORMAT
-                    if key not in ("option", "line", "kind", "uncertain", "source_text", "share_of", "note"):
+                    texts = ("option", "line", "kind", "uncertain", "source_text", "share_of", "note")
+                    if key not in texts and not is_formula(value):
                         cell.font = INPUT
         return row + 1
 
@@ -323,7 +355,7 @@ class WorkbookBuilder:
                 cell.number_format = "0.00%"
             elif key in ("from", "to"):
                 cell.number_format = YEAR_FORMAT
-            if key not in texts and not (isinstance(value, str) and value.startswith("=")):
+            if key not in texts and not is_formula(value):
                 cell.font = INPUT
 
     def _write_risks(self, sheet: Worksheet, row: int) -> int:
@@ -339,7 +371,7 @@ class WorkbookBuilder:
             self.inputs.risk_rows[(name, risk.name)] = row
             summary = summaries[(name, risk.name)]
             numbers = {"probability": risk.probability, "cost": risk.cost, "recovered": risk.recovered}
-            values = {"option": name, "risk": risk.name, **centrals(numbers), "per": risk.per}
+            values = {"option": name, "risk": risk.name, **centrals(numbers, self.names), "per": risk.per}
             values |= {"from": summary["from"], "to": summary["to"], "recurring": risk.recurring}
             values |= {"prices": summary["prices"], "uncertain": uncertain_text(numbers), "source": risk.source}
             values |= {"source_text": self.scenario.sources.get(risk.source or ""), "note": risk.note}
@@ -363,7 +395,7 @@ class WorkbookBuilder:
             numbers = {"uplift": uplift, "mitigated": bias.mitigated}
             column = {key: get_column_letter(place) for key, place in places.items()}
             applied = f"=(1-{column['mitigated']}{row})*{column['uplift']}{row}"
-            values = {"option": name, "category": bias.category or "(a stated uplift)", **centrals(numbers)}
+            values = {"option": name, "category": bias.category or "(a stated uplift)", **centrals(numbers, self.names)}
             values |= {"applied": applied, "income_shortfall": bias.income_shortfall}
             values |= {"lines": "every line" if bias.lines is None else "; ".join(bias.lines)}
             values |= {"uncertain": uncertain_text(numbers), "source": bias.source}
@@ -391,7 +423,7 @@ class WorkbookBuilder:
                 summary["measure"],
                 summary["by"],
                 summary["prices"],
-                central(target.amount),
+                cell_value(target.amount, self.names),
             ]
             values += [target.source, self.scenario.sources.get(target.source or "", None)]
             values += [uncertain_text({"amount": target.amount})]
@@ -400,7 +432,9 @@ class WorkbookBuilder:
                     sheet.cell(row, column, value)
             sheet.cell(row, 4).number_format = YEAR_FORMAT
             amount = sheet.cell(row, 6)
-            amount.number_format, amount.font = self.money, INPUT
+            amount.number_format = self.money
+            if not is_formula(amount.value):
+                amount.font = INPUT
             self.inputs.target_amount[index] = ref(sheet.title, 6, row, "both")
         return row + 1
 

@@ -110,11 +110,23 @@ def write(sheet: Worksheet, results: dict[str, Any], money: str) -> None:
     row += 2
     sheet.cell(row, 1, "Uncertain inputs").font = BOLD
     row += 1
-    _headings(sheet, row, ["Input", "Distribution", "Mean (what the central run uses)"])
+    # A named input says where it came from; a line drawn each year says so (columns only when there are any).
+    described = any("source" in entry for entry in uncertainty["inputs"])
+    yearly = any("draw" in entry for entry in uncertainty["inputs"])
+    headings = ["Input", "Distribution", "Mean (what the central run uses)"]
+    headings += ["Source", "Note"] if described else []
+    headings += ["Drawn", "Persistence"] if yearly else []
+    _headings(sheet, row, headings)
     for entry in uncertainty["inputs"]:
         row += 1
         sheet.cell(row, 1, entry["name"])
         sheet.cell(row, 2, distribution_text(entry["distribution"]))
         sheet.cell(row, 3, entry["mean"])
+        extra = [entry.get("source"), entry.get("note")] if described else []
+        if yearly:
+            extra += ["each year", entry["persistence"]] if "draw" in entry else ["once a draw", None]
+        for column, value in enumerate(extra, start=4):
+            if value is not None:
+                sheet.cell(row, column, value)
     sheet.column_dimensions["A"].width = 44
     sheet.column_dimensions["B"].width = 40

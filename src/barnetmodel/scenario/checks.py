@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from barnetmodel.errors import Path, did_you_mean
+from barnetmodel.errors import Path, ValueProblem, did_you_mean
 from barnetmodel.scenario.contract_checks import ContractChecks
-from barnetmodel.scenario.models import KINDS, Line, OptimismBias, Risk, Scenario, Target
+from barnetmodel.scenario.distributions import Distribution
+from barnetmodel.scenario.formula import NAME, Formula
+from barnetmodel.scenario.models import KINDS, Line, NamedInput, OptimismBias, Risk, Scenario, Target
+from barnetmodel.scenario.numbers import Bounds
 
 # Which optional keys make sense with each kind of line.
 ALLOWED = {
-    "annual": {"growth", "from", "to", "ramp", "prices", "index", "transfer"},
+    "annual": {"growth", "from", "to", "ramp", "prices", "draw", "persistence", "index", "transfer"},
     "total": {"term", "growth", "profile", "prices", "index", "transfer"},
     "once": {"amount", "prices", "index", "transfer"},
     "share_of": {"rate", "from", "to", "ramp", "transfer"},
@@ -27,11 +30,32 @@ class Finding:
     path: Path
     message: str
     at_key: bool = False
+    # The named inputs whose values it depends on: dropped when one of them was refused (partial.py).
+    inputs: frozenset[str] = frozenset()
 
 
 def check(scenario: Scenario) -> list[Finding]:
     """Every cross-field problem in the scenario, in file order."""
     return _Checks(scenario).run()
+
+
+def warnings(scenario: Scenario) -> list[Finding]:
+    """What is allowed but probably a slip: a named input that feeds nothing."""
+    from barnetmodel.scenario.named import used
+
+    feeding = used(scenario)
+    found = []
+    for name in scenario.inputs:
+        if name not in feeding:
+            found.append(
+                Finding(
+                    ("inputs", name),
+                    f"warning: the input '{name}' is used nowhere: no line, risk, target, setting or input "
+                    "that one of them uses names it",
+                    at_key=True,
+                )
+            )
+    return found
 
 
 class _Checks(ContractChecks):
@@ -42,8 +66,8 @@ class _Checks(ContractChecks):
         self.found: list[Finding] = []
         self.sources = sorted(scenario.sources)
 
-    def add(self, path: Path, message: str, *, at_key: bool = False) -> None:
-        self.found.append(Finding(path, message, at_key))
+    def add(self, path: Path, message: str, *, at_key: bool = False, inputs: frozenset[str] = frozenset()) -> None:
+        self.found.append(Finding(path, message, at_key, inputs))
 
     def in_horizon(self, path: Path, year: int | None, *, at_key: bool = False) -> None:
         horizon = self.scenario.horizon
@@ -68,6 +92,7 @@ class _Checks(ContractChecks):
 
     def run(self) -> list[Finding]:
         scenario = self.scenario
+        self.named_inputs()
         if scenario.baseline not in scenario.options:
             hint = did_you_mean(scenario.baseline, scenario.options)
             self.add(("baseline",), f"no option is called '{scenario.baseline}'{hint}")
@@ -83,6 +108,7 @@ class _Checks(ContractChecks):
         if not circular:
             self.contracts()
         self.correlations()
+        self.formulas()
         return self.found
 
     def based_on(self) -> set[str]:
@@ -113,6 +139,81 @@ class _Checks(ContractChecks):
                 if current is not None:
                     circular.add(name)  # an ancestor names an option that does not exist: said there
         return circular
+
+    def named_inputs(self) -> None:
+        for name, value in self.scenario.inputs.items():
+            path: Path = ("inputs", name)
+            if not NAME.fullmatch(name):
+                self.add(
+                    path,
+                    f"'{name}' cannot name an input: a name is letters, digits and _, not starting with a digit",
+                    at_key=True,
+                )
+            elif name in ("min", "max"):
+                self.add(path, f"'{name}' is a function of formulas, so it cannot name an input", at_key=True)
+            if isinstance(value, NamedInput):
+                self.cited((*path, "source"), value.source)
+
+    def formulas(self) -> None:
+        """Every name a formula uses is an input; inputs name each other in no circle; and every formula
+        is finite, and within its number's bounds, in the central run."""
+        from barnetmodel.scenario.named import circles, values, worked_out
+        from barnetmodel.scenario.paths import bounds_at, in_file, input_path, numbers
+
+        scenario = self.scenario
+        written = {path: value for path, value in numbers(scenario).items() if isinstance(value, Formula)}
+        if not written:
+            return
+        known = sorted(scenario.inputs)
+        before = len(self.found)
+        for path, formula in written.items():
+            for name in formula.names():
+                if name.name not in scenario.inputs:
+                    message = _unknown(name.name, name.start, known, formula.alias() is not None)
+                    self.add(in_file(scenario, path), message, inputs=frozenset({name.name}))
+        for circle in circles(scenario):
+            shown = circle if len(circle) <= 12 else [*circle[:10], "...", circle[-1]]
+            names = " -> ".join(shown) + (f" ({len(circle) - 1} inputs)" if len(circle) > 12 else "")
+            where = in_file(scenario, input_path(circle[0]))
+            self.add(where, f"inputs refer to each other in a circle: {names}", inputs=frozenset(circle))
+        if len(self.found) > before:
+            return  # the values cannot be worked out
+        try:
+            central = values(scenario)
+        except ValueProblem as problem:
+            self.add(in_file(scenario, problem.path), _central(problem), inputs=_feeding(scenario, problem.path))
+            return
+        for path, formula in written.items():
+            if path[0] == "inputs":
+                continue
+            bounds = bounds_at(path)
+            try:
+                worked_out(formula, central, path, bounds)
+            except ValueProblem as problem:
+                self.add(in_file(scenario, path), _central(problem), inputs=frozenset(formula.name_set))
+                continue
+            self.alias_within_bounds(path, formula, bounds)
+
+    def alias_within_bounds(self, path: Path, formula: Formula, bounds: Bounds) -> None:
+        """A formula that only names an input drawn from a distribution: that distribution within bounds,
+        as when the distribution is written in place."""
+        from barnetmodel.scenario.paths import in_file
+
+        inputs = self.scenario.named_inputs
+        name, seen = formula.alias(), set()
+        while name is not None and name in inputs and name not in seen:
+            seen.add(name)
+            value = inputs[name].value
+            if isinstance(value, Distribution):
+                broken = bounds.broken_by(*value.support())
+                if broken:
+                    self.add(
+                        in_file(self.scenario, path),
+                        f"'{name}' is a {value.kind} distribution that can take {broken}",
+                        inputs=frozenset(seen),
+                    )
+                return
+            name = value.alias() if isinstance(value, Formula) else None
 
     def targets(self) -> None:
         scenario = self.scenario
@@ -148,25 +249,34 @@ class _Checks(ContractChecks):
 
     def correlations(self) -> None:
         """Correlations name uncertain inputs, once per pair, and make a valid correlation matrix."""
-        from barnetmodel.scenario.paths import name_of, uncertain
+        from barnetmodel.scenario.paths import canonical_names, display_name, uncertain
 
         correlations = self.scenario.uncertainty.correlations
         if not correlations:
             return
         before = len(self.found)
-        names = [name_of(path) for path in uncertain(self.scenario)]
+        drawn = uncertain(self.scenario)
+        names = [display_name(path) for path in drawn]
+        canonical = canonical_names(drawn)
+        yearly = {display_name(path) for path in drawn if _drawn_yearly(self.scenario, path)}
         pairs: dict[frozenset[str], int] = {}
         for i, correlation in enumerate(correlations):
             path: Path = ("uncertainty", "correlations", i)
             self.cited((*path, "source"), correlation.source)
             for j, name in enumerate(correlation.between):
-                if name not in names:
+                if name not in canonical:
                     listed = f"; the uncertain inputs are: {', '.join(names)}" if names else "; no input is uncertain"
                     self.add(
                         (*path, "between", j),
                         f"'{name}' is not an uncertain input{did_you_mean(name, names) or listed}",
                     )
-            pair = frozenset(correlation.between)
+                elif canonical[name] in yearly:
+                    self.add(
+                        (*path, "between", j),
+                        f"'{name}' is drawn afresh each year (draw: yearly), so it cannot be correlated with "
+                        "another input",
+                    )
+            pair = frozenset(canonical.get(name, name) for name in correlation.between)
             if len(pair) == 1:
                 self.add((*path, "between"), "an input is always perfectly correlated with itself")
             elif pair in pairs:
@@ -179,7 +289,7 @@ class _Checks(ContractChecks):
         index = {name: k for k, name in enumerate(names)}
         matrix = np.eye(len(names))
         for correlation in correlations:
-            a, b = (index[name] for name in correlation.between)
+            a, b = (index[canonical[name]] for name in correlation.between)
             matrix[a, b] = matrix[b, a] = correlation.rank
         smallest = float(np.linalg.eigvalsh(matrix).min())
         if smallest <= 1e-10:
@@ -188,6 +298,24 @@ class _Checks(ContractChecks):
                 "these correlations do not make a valid correlation matrix (it is not positive definite: "
                 f"smallest eigenvalue {smallest:.3g}); some of them contradict each other",
             )
+
+    def drawing(self, path: Path, line: Line) -> None:
+        """`draw: yearly` draws the line's own distribution each year; `persistence` goes with it."""
+        if line.persistence is not None and line.draw != "yearly":
+            self.add(
+                (*path, "persistence"), "`persistence` says how yearly draws follow each other: it needs draw: yearly"
+            )
+        if line.draw != "yearly" or line.annual is None:
+            return
+        if not isinstance(line.annual, Distribution):
+            what = "a formula" if isinstance(line.annual, Formula) else "a number"
+            self.add(
+                (*path, "draw"),
+                f"draw: yearly draws the line's own distribution afresh each year, and its `annual` is {what}: "
+                "write `annual` as a distribution here (a named input is drawn once a draw, and shared)",
+            )
+        elif line.annual.support()[0] == line.annual.support()[1]:
+            self.add((*path, "draw"), "draw: yearly has nothing to draw: the distribution of `annual` has no width")
 
     def lines(self, base: Path, lines: list[Line], inherited: list[Line]) -> None:
         self.unique_names(base, lines, "line")
@@ -212,6 +340,7 @@ class _Checks(ContractChecks):
                 self.add(path, f"a line with `{kind}` needs `{needed}`")
             if kind == "variations" and ("share" in written) == ("amount" in written):
                 self.add(path, "a line with `variations` needs a `share` of the charge or an `amount` a year, not both")
+            self.drawing(path, line)
             self.in_horizon((*path, "from"), line.from_)
             self.in_horizon((*path, "to"), line.to)
             self.in_horizon((*path, "once"), line.once)
@@ -230,6 +359,49 @@ class _Checks(ContractChecks):
                     hint = did_you_mean(line.base_line, names)
                     self.add((*path, key), f"no line of this option is called '{line.base_line}'{hint}")
         self.found += _circles(base, lines)
+
+
+def _drawn_yearly(scenario: Scenario, path: Path) -> bool:
+    """Whether the uncertain input at `path` is a line's annual amount drawn afresh each year."""
+    from barnetmodel.scenario.paths import line_of
+
+    line = line_of(scenario, path)
+    return line is not None and line.draw == "yearly"
+
+
+def _unknown(name: str, start: int, known: list[str], alone: bool) -> str:
+    where = f"unknown name '{name}' at character {start + 1}"
+    if not known and alone:  # most likely a slip, not a formula
+        return (
+            f"should be a number, not '{name}': text where a number goes is a formula of named inputs, and "
+            "this file has no `inputs`"
+        )
+    if not known:
+        return f"{where}: a formula names inputs of the `inputs` section, and this file has none"
+    hint = did_you_mean(name, known)
+    if hint:
+        return where + hint
+    listed = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+    return f"{where}; the inputs are: {listed}"
+
+
+def _central(problem: ValueProblem) -> str:
+    return problem.text("in the central run (every input at its mean)")
+
+
+def _feeding(scenario: Scenario, path: Path) -> frozenset[str]:
+    """The named inputs a named input's value depends on, itself included."""
+    from barnetmodel.scenario.named import dependencies
+
+    graph = dependencies(scenario)
+    found: set[str] = set()
+    waiting = [str(path[1])]
+    while waiting:
+        name = waiting.pop()
+        if name in graph and name not in found:
+            found.add(name)
+            waiting += graph[name]
+    return frozenset(found)
 
 
 def _circles(base: Path, lines: list[Line]) -> list[Finding]:

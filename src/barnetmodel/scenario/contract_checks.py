@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from barnetmodel.errors import Path, did_you_mean
 from barnetmodel.scenario.distributions import Distribution
+from barnetmodel.scenario.formula import Formula
 from barnetmodel.scenario.models import (
     Change,
     Indexation,
@@ -16,15 +17,11 @@ from barnetmodel.scenario.models import (
 )
 
 
-def support(value: float | Distribution) -> tuple[float, float]:
-    """The lowest and highest value a number can take."""
+def support(value: float | Distribution | Formula) -> tuple[float, float] | None:
+    """The lowest and highest value a number can take; None for a formula (known only once worked out)."""
+    if isinstance(value, Formula):
+        return None
     return value.support() if isinstance(value, Distribution) else (float(value), float(value))
-
-
-def by_year_sign(line: Line) -> float:
-    """-1 for a line whose amounts a year are all incomes (none above zero), else 1."""
-    values = (line.by_year or {}).values()
-    return -1.0 if values and all(support(v)[1] <= 0 for v in values) else 1.0
 
 
 def first_year(line: Line) -> int | None:
@@ -52,7 +49,7 @@ class ContractChecks:
 
     scenario: Scenario
 
-    def add(self, path: Path, message: str, *, at_key: bool = False) -> None:
+    def add(self, path: Path, message: str, *, at_key: bool = False, inputs: frozenset[str] = frozenset()) -> None:
         raise NotImplementedError
 
     def cited(self, path: Path, key: str | None) -> None:
@@ -76,19 +73,13 @@ class ContractChecks:
     def contract_line(self, path: Path, line: Line) -> None:
         for year in line.by_year or {}:
             self.in_horizon((*path, "by_year", year), year, at_key=True)
-        values = (line.by_year or {}).values()
-        if values and not (all(support(v)[0] >= 0 for v in values) or all(support(v)[1] <= 0 for v in values)):
-            self.add(
-                (*path, "by_year"),
-                "a line's amounts a year must all be costs (0 or more) or all incomes (0 or less); "
-                "write costs and incomes as two lines",
-            )
         if line.profile is not None and line.term is not None:
             first, last = line.term
             for year in line.profile:
                 if not first <= year <= last:
                     self.add((*path, "profile", year), f"year {year} is outside the term {first}-{last}", at_key=True)
-            if all(support(w)[1] <= 0 for w in line.profile.values()):
+            highest = [support(w) for w in line.profile.values()]
+            if all(h is not None and h[1] <= 0 for h in highest):
                 self.add((*path, "profile"), "the profile's weights add up to 0: nothing to spread the total over")
             if line.growth is not None:
                 self.add((*path, "growth"), "give a `profile` or a `growth`, not both: each shapes the spread")
@@ -111,8 +102,10 @@ class ContractChecks:
             )
         if line.annual is not None and line.growth is not None:
             self.add((*path,), "give `growth` or `index`, not both: each moves the price")
-        if index.cap is not None and index.floor is not None:
-            lowest_cap, highest_floor = support(index.cap)[0], support(index.floor)[1]
+        cap = None if index.cap is None else support(index.cap)
+        floor = None if index.floor is None else support(index.floor)
+        if cap is not None and floor is not None:  # a formula's range is known only once worked out
+            lowest_cap, highest_floor = cap[0], floor[1]
             if lowest_cap < highest_floor:
                 self.add(
                     (*path, "cap"),

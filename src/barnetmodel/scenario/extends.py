@@ -2,7 +2,8 @@
 
 Mappings merge key by key; lines, risks, targets, guarantees and changes merge by `name` (a line written with the
 name of one in the parent changes only the keys it writes; `remove: true` drops it; a new name
-adds a line); any other value, lists included, replaces the parent's. `key: null` deletes a
+adds a line); a named input written in `inputs` replaces the parent's of that name whole (its
+value, source and note go together); any other value, lists included, replaces the parent's. `key: null` deletes a
 key the parent wrote (to change a line from `annual` to `total`, say). Every merged value
 keeps the position, and the file, it was written at, so errors point there.
 """
@@ -93,6 +94,8 @@ def _merge(parent: Source, p_path: Path | None, child: Source, c_path: Path | No
     p_value = _get(parent.data, p_path)
     if c_value is None and at:
         return _REMOVED
+    if len(at) == 2 and at[0] == "inputs":  # a figure and its source go together: replaced whole
+        return _copy(child, c_path, out, at)
     if isinstance(p_value, dict) and isinstance(c_value, dict):
         _note(child, c_path, out, at)
         result = {}

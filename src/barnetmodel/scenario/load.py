@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from barnetmodel.errors import Path, Problem, ScenarioError, closest, did_you_mean
-from barnetmodel.scenario.checks import check
+from barnetmodel.errors import Path, Problem, ScenarioError, ValueProblem, closest, did_you_mean
+from barnetmodel.scenario.checks import check, warnings
 from barnetmodel.scenario.models import Scenario
 from barnetmodel.scenario.yaml_source import Source
 
@@ -29,11 +29,28 @@ DISTRIBUTION_HINT = "write a range with named parameters, e.g. {triangular: {low
 
 @dataclass(frozen=True)
 class Loaded:
-    """A valid scenario, with the source it came from and a hash of its bytes."""
+    """A valid scenario, with the source it came from, a hash of its bytes, and what is allowed in it but
+    probably a slip (an input used nowhere), to print as warnings."""
 
     scenario: Scenario
     source: Source
     sha256: str
+    warnings: tuple[Problem, ...] = ()
+
+
+T = TypeVar("T")
+
+
+def located(loaded: Loaded, action: Callable[[], T]) -> T:
+    """Run `action` (the engine on the loaded scenario); a value it cannot work out (a formula that is not
+    finite, or outside its number's bounds) becomes a problem at that number in the file."""
+    from barnetmodel.scenario.paths import in_file
+
+    try:
+        return action()
+    except ValueProblem as problem:
+        where = in_file(loaded.scenario, problem.path)
+        raise ScenarioError([loaded.source.problem(where, problem.text())]) from None
 
 
 def _describe(value: Any) -> str:
@@ -163,4 +180,10 @@ def load(file: str, settings: Sequence[str] = ()) -> Loaded:
 
         source = apply_settings(source, list(settings))
         digest = hashlib.sha256("\x00".join([digest, *settings]).encode("utf-8")).hexdigest()
-    return Loaded(scenario=validate(source), source=source, sha256=digest)
+    scenario = validate(source)
+    return Loaded(scenario=scenario, source=source, sha256=digest, warnings=tuple(scenario_warnings(scenario, source)))
+
+
+def scenario_warnings(scenario: Scenario, source: Source) -> list[Problem]:
+    """What is allowed but probably a slip, located: printed on standard error, the exit code unchanged."""
+    return [source.problem(f.path, f.message, key=f.at_key) for f in warnings(scenario)]

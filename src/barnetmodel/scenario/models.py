@@ -179,6 +179,18 @@ class Line(StrictModel):
     variations: str | None = Field(None, description="Variations and change requests: the line they add to.")
     share: Share | None = Field(None, description="With credits or variations: a share of that line's charge.")
     index: Indexation | None = Field(None, description="Indexation of the line's price to a series or a rate.")
+    draw: Literal["once", "yearly"] | None = Field(
+        None,
+        description="How an uncertain `annual` is drawn: once (the default), one value used every year; "
+        "yearly, a value drawn afresh each year.",
+    )
+    persistence: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="With draw: yearly, how much each year's draw follows the year before's: the correlation "
+        "of their normal scores (0, the default: independent years; 1: the same value every year).",
+    )
     ramp: list[Share] | None = Field(
         None,
         min_length=1,
@@ -319,7 +331,10 @@ class Option(StrictModel):
 
 class Correlation(StrictModel):
     between: list[str] = Field(
-        min_length=2, max_length=2, description="Two uncertain inputs, by path (see `barnetmodel inputs`)."
+        min_length=2,
+        max_length=2,
+        description="Two uncertain inputs: a named input by its name (pay), or a number by its path "
+        "(options.outsource.lines.Contract charge.annual).",
     )
     rank: float = Field(ge=-1, le=1, description="Rank (Spearman) correlation between them.")
     source: str | None = Field(None, description="Key in `sources` the figure comes from.")
@@ -332,6 +347,27 @@ class Uncertainty(StrictModel):
     correlations: list[Correlation] = Field(default_factory=list)
 
 
+class NamedInput(StrictModel):
+    """A figure named once in `inputs` and used by name wherever a number goes, with where it came from."""
+
+    value: Number = Field(description="A number, a distribution, or a formula of other inputs.")
+    source: str | None = Field(None, description="Key in `sources` the figure comes from.")
+    note: str | None = Field(None, description="Free text: what the figure is, how it was worked out.")
+    unit: str | None = Field(None, description="What the figure counts, e.g. '£m a post', 'posts', 'a share'.")
+
+
+LONG_FORM, SHORT_FORM = "<long form>", "<short form>"
+
+
+def _input_form(value: object) -> str:
+    return LONG_FORM if isinstance(value, NamedInput) or (isinstance(value, dict) and "value" in value) else SHORT_FORM
+
+
+InputValue = Annotated[
+    Annotated[NamedInput, Tag(LONG_FORM)] | Annotated[Number, Tag(SHORT_FORM)], Discriminator(_input_form)
+]
+
+
 class Scenario(StrictModel):
     extends: str | None = Field(
         None, description="Another scenario file (relative to this one) to start from; this file changes what it lists."
@@ -341,12 +377,25 @@ class Scenario(StrictModel):
     sources: dict[str, str] = Field(
         default_factory=dict, description="Every source the file cites, by a short key lines refer to."
     )
+    inputs: dict[str, InputValue] = Field(
+        default_factory=dict,
+        description="Named figures, used by name wherever a number goes: a number, a distribution or a formula "
+        "(short form), or {value, source, note, unit} (long form).",
+    )
     horizon: Horizon
     money: Money
     targets: list[Target] = Field(default_factory=list)
     baseline: str = Field(description="Option every saving is measured against.")
     options: dict[str, Option] = Field(min_length=1)
     uncertainty: Uncertainty = Field(default_factory=Uncertainty)
+
+    @property
+    def named_inputs(self) -> dict[str, NamedInput]:
+        """Every named input in its long form (a short form is a value with no source or note)."""
+        return {
+            name: value if isinstance(value, NamedInput) else NamedInput.model_construct(value=value)
+            for name, value in self.inputs.items()
+        }
 
     @property
     def price_base(self) -> int:

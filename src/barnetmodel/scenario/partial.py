@@ -41,7 +41,8 @@ class _Patch:
     def __init__(self, data: dict[str, Any]):
         self.data = {**data, "options": dict(data["options"])}
         self.stand_ins: set[Path] = set()  # findings at or under these paths are dropped
-        self.horizon_ok = self.sources_ok = self.baseline_ok = True
+        self.horizon_ok = self.sources_ok = self.baseline_ok = self.inputs_ok = True
+        self.refused_inputs: set[str] = set()  # findings that depend on these named inputs are dropped
 
     def refuse(self, loc: Sequence[str | int]) -> None:
         head = loc[0]
@@ -57,6 +58,15 @@ class _Patch:
         elif head == "horizon":
             self.horizon_ok = False
             self.data["horizon"] = {"start": 2000}
+        elif head == "inputs":
+            inputs = self.data.get("inputs")
+            if len(loc) >= 2 and isinstance(loc[1], str) and isinstance(inputs, dict):
+                self.data["inputs"] = {**inputs, loc[1]: 1.0}  # a stand-in that divides nothing by zero
+                self.refused_inputs.add(loc[1])
+                self.stand_ins.add(("inputs", loc[1]))
+            else:
+                self.inputs_ok = False
+                self.data["inputs"] = {}
         elif head == "sources":
             self.sources_ok = False
             self.data["sources"] = {}
@@ -92,6 +102,8 @@ class _Patch:
     def keeps(self, finding: Finding) -> bool:
         path = finding.path
         if any(path[: len(part)] == part for part in self.stand_ins):
+            return False
+        if finding.inputs and (not self.inputs_ok or finding.inputs & self.refused_inputs):
             return False
         if not self.sources_ok and path[-1:] == ("source",):
             return False

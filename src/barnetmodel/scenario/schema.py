@@ -23,6 +23,11 @@ def scenario_schema() -> dict[str, Any]:
         {"enum": sorted(schedules())},
         {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
     ]
+    # Names a formula can use: checks.py says the same in words.
+    schema["properties"]["inputs"]["propertyNames"] = {
+        "pattern": "^[A-Za-z_][A-Za-z0-9_]*$",
+        "not": {"enum": ["min", "max"]},
+    }
     # Exactly one kind, written and not null: checks.py says the same in words.
     schema["$defs"]["Line"]["oneOf"] = [
         {"required": [kind], "properties": {kind: {"not": {"type": "null"}}}} for kind in KINDS

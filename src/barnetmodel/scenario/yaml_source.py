@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Any
 
 import yaml
 
-from barnetmodel.errors import Path, Problem, ScenarioError
+from barnetmodel.errors import NOT_TEXT, Path, Problem, ScenarioError
 
 # Limits that keep hostile files (alias bombs, deep nesting, huge files) cheap to refuse. A real
 # scenario has a few hundred values in 10 kB. PyYAML is pure Python: it scans about 1 MB a second
@@ -74,23 +77,66 @@ def _fail(file: str, message: str, mark: yaml.Mark | None = None, path: Path = (
 FILES_READ: set[str] = set()
 
 
-def read_text(file: str) -> str:
-    """The file's text, or a clear error for a missing file, a directory, binary or non-UTF-8 data."""
-    path = FilePath(file)
-    FILES_READ.add(str(path))
+# What a path is when it is not a regular file: a scenario or test file is read from regular files only,
+# so a device (/dev/zero), a FIFO or standard input (/dev/stdin) is never read without end.
+NOT_A_FILE = (
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def read_bytes(file: str, limit: int) -> bytes:
+    """At most `limit` bytes of a regular file; a clear error for anything else or anything longer.
+
+    The file is opened without blocking (a FIFO with no writer would wait for ever) and its kind checked
+    on the open file, and what is read is counted: the size a file reports is not trusted (files under
+    /proc say 0 bytes), so no read goes past limit + 1 bytes."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        if path.is_dir():
-            raise _fail(file, "is a directory, not a scenario file")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _fail(file, f"file is {size:,} bytes; scenario files are limited to {MAX_FILE_BYTES:,}")
-        raw = path.read_bytes()
+        handle = os.open(file, flags)
     except FileNotFoundError:
         raise _fail(file, "no such file") from None
     except PermissionError:
         raise _fail(file, "permission denied") from None
     except OSError as error:
+        if error.errno == errno.ENXIO:  # a socket cannot be opened as a file
+            raise _fail(file, "is a socket, not a file: scenario files are read from regular files only") from None
         raise _fail(file, f"cannot read: {error.strerror or error}") from None
+    try:
+        status = os.fstat(handle)
+        mode = status.st_mode
+        if stat.S_ISDIR(mode):
+            raise _fail(file, "is a directory, not a scenario file")
+        kind = next((name for test, name in NOT_A_FILE if test(mode)), None)
+        if kind is not None or not stat.S_ISREG(mode):
+            what = kind or "not a regular file"
+            raise _fail(file, f"is {what}, not a file: scenario files are read from regular files only")
+        if status.st_size > limit:
+            raise _fail(file, f"file is {status.st_size:,} bytes; scenario files are limited to {limit:,}")
+        os.set_blocking(handle, True)
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(handle, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as error:
+        raise _fail(file, f"cannot read: {error.strerror or error}") from None
+    finally:
+        os.close(handle)
+    if size > limit:
+        raise _fail(file, f"file is over {limit:,} bytes; scenario files are limited to {limit:,}")
+    return b"".join(chunks)
+
+
+def read_text(file: str) -> str:
+    """The file's text, or a clear error for a missing file, a directory, a device or FIFO, a file over
+    the size limit, binary or non-UTF-8 data."""
+    FILES_READ.add(str(FilePath(file)))
+    raw = read_bytes(file, MAX_FILE_BYTES)
     for mark, encoding in OTHER_ENCODINGS:
         if raw.startswith(mark):
             raise _fail(file, f"is {encoding} text: save the file as UTF-8")
@@ -140,6 +186,13 @@ _LimitedLoader.add_implicit_resolver(
 )
 
 
+def _not_text(character: str) -> str:
+    code = ord(character)
+    if 0xD800 <= code <= 0xDFFF:
+        return f"a lone surrogate (U+{code:04X}) is not text: write the character it stands for"
+    return f"the control character U+{code:04X} is not allowed in text (tab and newline are)"
+
+
 class _Builder:
     """Turns a composed YAML node tree into dicts, lists and scalars, with positions."""
 
@@ -177,13 +230,16 @@ class _Builder:
         if node.tag not in self.loader.yaml_constructors:
             raise _fail(self.file, f"the tag '{node.tag}' is not allowed: plain data only", node.start_mark, path)
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as error:
             problem = getattr(error, "problem", None) or str(error)
             raise _fail(self.file, f"invalid YAML: {problem}", node.start_mark, path) from None
         except ValueError:
             # Python refuses to convert integers of more than 4,300 digits (sys.int_info).
             raise _fail(self.file, "this number is too long to read", node.start_mark, path) from None
+        if isinstance(value, str) and (found := NOT_TEXT.search(value)):
+            raise _fail(self.file, _not_text(found.group()), node.start_mark, path)
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
