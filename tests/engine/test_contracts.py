@@ -399,3 +399,70 @@ def test_transfers_are_left_out_of_present_values_only() -> None:
     sim = summarise_simulation(simulate(s, 10, seed=1, sampling="monte_carlo"))
     assert sim["options"][0]["cost_present_value"]["mean"] == pytest.approx(10 * (1 + 1 / 1.1 + 1 / 1.21 + 1 / 1.331))
     assert sim["options"][0]["cost_nominal"]["mean"] == pytest.approx(42)
+
+
+# Formulas and sensitivity reach the new numbers ----------------------------------------------
+
+
+def test_contract_numbers_take_formulas_of_named_inputs() -> None:
+    # fee = 4, uplift = 0.1. The charge: 2 x fee = 8 in 2013/14, fee + 1 = 5 in 2014/15. The service: fee = 4 a
+    # year, indexed from 2015/16 at 0.5 x uplift = 5% a year: 4, 4, 4 x 1.05, 4 x 1.05^2. A guarantee at
+    # level fee + 3 = 7 on the charge: paid back 8 - 7 = 1 in 2013/14, nothing after (5 is below 7).
+    data = {
+        "title": "t",
+        "inputs": {"fee": 4, "uplift": 0.1},
+        "horizon": {"start": 2013, "years": 4},
+        "money": {"inflation": 0.0, "discount": 0.0},
+        "baseline": "a",
+        "options": {
+            "a": {
+                "title": "A",
+                "lines": [
+                    {"name": "charge", "by_year": {2013: "2 * fee", 2014: "fee + 1"}},
+                    {"name": "service", "annual": "fee", "index": {"rate": "0.5 * uplift", "from": 2015}},
+                ],
+                "guarantees": [{"name": "g", "lines": ["charge"], "level": "fee + 3"}],
+            }
+        },
+    }
+    p = project(Scenario.model_validate(data))
+    assert p.line_nominal["a"]["charge"][0].tolist() == [8, 5, 0, 0]
+    assert p.line_nominal["a"]["service"][0] == pytest.approx([4, 4, 4.2, 4.41], rel=1e-15)
+    assert p.guarantee_nominal["a"]["g"][0].tolist() == [-1, 0, 0, 0]
+
+
+def test_a_line_that_is_a_cost_some_years_and_an_income_others_under_optimism_bias() -> None:
+    # A cost of 10 in 2013/14 raised by the applied 10% (20% uplift, half mitigated): 11; an income of -4 in
+    # 2014/15 cut by 10% (income_shortfall): -3.6.
+    bias = {"uplift": 0.2, "mitigated": 0.5, "income_shortfall": True}
+    s = one([{"name": "c", "by_year": {2013: 10, 2014: -4}}], optimism_bias=bias)
+    assert nominal(s, "c")[0] == pytest.approx([11, -3.6, 0, 0], rel=1e-15)
+
+
+def test_sensitivity_moves_the_contract_numbers() -> None:
+    from barnetmodel.analysis.sensitivity import tornado
+
+    s = scenario(
+        {
+            "a": {"lines": [{"name": "staff", "annual": 10}]},
+            "b": {
+                "lines": [
+                    {"name": "charge", "by_year": {2013: 8, 2014: 8}, "index": {"rate": 0.02, "from": 2014}},
+                    {"name": "fallback", "annual": 12},
+                ],
+                "risks": [SWITCH | {"stops": ["charge"], "fallback": ["fallback"]}],
+                "guarantees": [{"name": "g", "lines": ["charge"], "level": 7.5}],
+            },
+        }
+    )
+    labels = {swing.path: swing for swing in tornado(s, "b", "nominal", 10.0)}
+    expected = {
+        ("options", "b", "lines", "charge", "by_year", 2013),
+        ("options", "b", "lines", "charge", "index", "rate"),
+        ("options", "b", "risks", "failure", "premium"),
+        ("options", "b", "guarantees", "g", "level"),
+    }
+    assert expected <= set(labels)
+    # The guarantee's level at 7.5 x 0.9 and 7.5 x 1.1 moves the saving: a lower level pays back more.
+    level = labels[("options", "b", "guarantees", "g", "level")]
+    assert level.saving_low > level.saving_high

@@ -25,8 +25,8 @@ from barnetmodel.scenario.numbers import central
 from barnetmodel.scenario.paths import display_name, is_named, label_of, name_of, named_input, numbers, places
 
 # Where a fixed number may plausibly go when looking for a switching value (see the README).
-SHARE_FIELDS = {"ramp", "probability", "recovered", "mitigated"}
-RATE_FIELDS = {"growth", "inflation"}
+SHARE_FIELDS = {"ramp", "probability", "recovered", "mitigated", "share"}
+RATE_FIELDS = {"growth", "inflation", "after"}  # and an indexation's rate, cap and floor (field_of)
 RATE_RANGE = (-0.2, 0.3)
 AMOUNT_FACTOR = 10.0
 GRID = 65  # candidate values per input when bracketing a switching value
@@ -60,7 +60,10 @@ class Switch:
 
 
 def field_of(path: Path) -> str:
-    """The kind of number at a path: 'annual', 'rate', 'ramp', 'inflation', ..."""
+    """The kind of number at a path: 'annual', 'rate', 'ramp', 'inflation', ...; 'growth' for an indexation's
+    rate, cap and floor (each a change a year), 'by_year' for one year's amount."""
+    if len(path) > 5 and path[-2] == "index":
+        return "growth"
     return str(path[-2]) if isinstance(path[-1], int) else str(path[-1])
 
 
