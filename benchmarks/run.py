@@ -12,6 +12,11 @@ the engine's within the Monte Carlo standard errors.
 And, for `benchmarks/named_inputs.yaml` (30 named inputs, 20 drawn and 10 formulas of them, a risk),
 the in-process analysis against its floor (numpy drawing its 20 distributions and the risk's
 uniform): formulas must not cost the Monte Carlo run its speed (at most 2x the floor).
+
+And, for `benchmarks/contracts.yaml` (the council case with provider failure as a switch, a guarantee
+that ends with its provider, and indexation to CPI and to a drawn rate, with caps), the same: contract
+mechanics must not cost it either (at most 2x the floor), and its command's peak memory at the draws
+asked for (under 1 GiB).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 FLAGSHIP = ROOT / "scenarios" / "one_barnet_council_case.yaml"
 NAMED_INPUTS = ROOT / "benchmarks" / "named_inputs.yaml"
+CONTRACTS = ROOT / "benchmarks" / "contracts.yaml"
 
 
 # Runs the command in a fresh interpreter and reports that process's own peak memory: VmHWM, as
@@ -50,11 +56,11 @@ print(kib, file=sys.stderr)
 """
 
 
-def run_command(draws: int) -> tuple[float, float]:
+def run_command(draws: int, path: Path = FLAGSHIP) -> tuple[float, float]:
     """Wall seconds and peak resident memory (MiB) of the command, in a fresh process."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.json"
-        command = [sys.executable, "-c", MEASURED, "run", str(FLAGSHIP)]
+        command = [sys.executable, "-c", MEASURED, "run", str(path)]
         command += ["--draws", str(draws), "-f", "json", "-o", str(out)]
         started = time.perf_counter()
         done = subprocess.run(command, check=True, capture_output=True, text=True)
@@ -178,17 +184,39 @@ def main() -> None:
         seconds, mib = run_command(draws)
         print(f"memory at {draws:,} draws: peak {mib:.0f} MiB ({seconds:.2f} s)")
     named_inputs(n, args.rounds)
+    contracts(n, args.rounds)
+
+
+def against_floor(draws: int, rounds: int, path: Path) -> tuple[list[float], list[float], float, float]:
+    """A scenario's analysis and its floor, in turns, each timed warm, as for the flagship: the times, and
+    analysis / floor at the best and at the median."""
+    floors, engines = [], []
+    for _ in range(rounds):
+        floor(draws, path)
+        floors.append(floor(draws, path))
+        engine(draws, path)
+        engines.append(engine(draws, path)[0])
+    best, median = min(engines) / min(floors), statistics.median(engines) / statistics.median(floors)
+    return floors, engines, best, median
+
+
+def contracts(draws: int, rounds: int) -> None:
+    """The council case with a failure switch, a guarantee and indexation: analysis against floor, and memory."""
+    floors, engines, best, median = against_floor(draws, rounds, CONTRACTS)
+    print(f"contract mechanics (failure as a switch, a guarantee, indexation), {draws:,} draws:")
+    print(f"  in-process analysis: best {min(engines):.3f} s, median {statistics.median(engines):.3f} s")
+    print(
+        f"  floor (numpy drawing its 5 distributions and 1 risk): best {min(floors):.3f} s, median "
+        f"{statistics.median(floors):.3f} s"
+    )
+    print(f"  analysis / floor: {best:.2f}x (best), {median:.2f}x (median)")
+    seconds, mib = run_command(draws, CONTRACTS)
+    print(f"  command (fresh process, JSON to a file): {seconds:.2f} s wall, peak {mib:.0f} MiB")
 
 
 def named_inputs(draws: int, rounds: int) -> None:
     """The 30-named-input scenario: its analysis against its floor, in turns, as for the flagship."""
-    floors, engines = [], []
-    for _ in range(rounds):
-        floor(draws, NAMED_INPUTS)
-        floors.append(floor(draws, NAMED_INPUTS))
-        engine(draws, NAMED_INPUTS)
-        engines.append(engine(draws, NAMED_INPUTS)[0])
-    best, median = min(engines) / min(floors), statistics.median(engines) / statistics.median(floors)
+    floors, engines, best, median = against_floor(draws, rounds, NAMED_INPUTS)
     print(f"named inputs (30, 10 of them formulas), {draws:,} draws:")
     print(f"  in-process analysis: best {min(engines):.3f} s, median {statistics.median(engines):.3f} s")
     print(
