@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from barnetmodel.engine.flows import powers
 from barnetmodel.errors import Path
 from barnetmodel.scenario.distributions import Distribution
 from barnetmodel.scenario.formula import Formula
@@ -42,9 +43,15 @@ def index_factor(index: Indexation, path: Path, number: Number, years: np.ndarra
         change = published
         if not covered.all():  # checks.py makes sure `after` is given
             change = np.where(covered, published, number((*path, "after"), index.after))
-    else:
-        rate = number((*path, "rate"), index.rate)
-        change = np.broadcast_to(rate, (rate.shape[0], len(of)))
+    else:  # one rate: the same change each year, held between floor and cap once, then compounded
+        change = number((*path, "rate"), index.rate)
+        if index.cap is not None:
+            change = np.minimum(change, number((*path, "cap"), index.cap))
+        if index.floor is not None:
+            change = np.maximum(change, number((*path, "floor"), index.floor))
+        factor = powers(1.0 + change, years - first + 1)
+        factor[:, years < first] = 1.0
+        return factor
     if index.cap is not None:
         change = np.minimum(change, number((*path, "cap"), index.cap))
     if index.floor is not None:
@@ -73,21 +80,25 @@ def change_mask(scenario: Scenario, option: str, line: str, years: np.ndarray) -
 
 @dataclass(frozen=True)
 class Switch:
-    """When a switch risk happens in each row: `happened`, the year (index in the horizon) it happens;
-    `effect`, the year its lines change (the same or the next); NEVER when not within the horizon."""
+    """Where and when a switch risk happens: in rows `rows` of `draws` (no other row), in horizon year
+    `happened` (an index); its lines change in `effect`, the same year or the next (NEVER: after the
+    horizon). Kept for those rows alone: a provider fails in a few draws, and the rest cost nothing."""
 
     risk: Risk
-    happened: np.ndarray  # (rows,)
-    effect: np.ndarray  # (rows,)
+    draws: int
+    rows: np.ndarray  # (hits,)
+    happened: np.ndarray  # (hits,)
+    effect: np.ndarray  # (hits,)
 
     def before(self, columns: np.ndarray, when: np.ndarray | None = None) -> np.ndarray:
-        """(rows, years) 1.0 in the years before `when` (default: the effect year), else 0.0."""
+        """(hits, years) 1.0 in the years before `when` (default: the effect year), else 0.0."""
         at = self.effect if when is None else when
         return (columns[None, :] < at[:, None]).astype(float)
 
     def multiplier(self, line: str, columns: np.ndarray, premium: np.ndarray) -> np.ndarray | None:
-        """(rows, years) what the switch does to a line's profile: a stopped line runs before the effect
-        year, a fallback line from it, at 1 + premium in its transition years; None if it leaves the line."""
+        """(hits, years) what the switch does to a line's profile in its rows: a stopped line runs before the
+        effect year, a fallback line from it, at 1 + premium in its transition years; None if it leaves the
+        line alone. (In the other rows a stopped line runs, a fallback line does not.)"""
         if line in (self.risk.stops or []):
             return self.before(columns)
         if line in (self.risk.fallback or []):
@@ -96,30 +107,39 @@ class Switch:
             if not transition:
                 return on
             during = on * (columns[None, :] < self.effect[:, None] + transition)
-            return on + premium * during
+            return on + (premium[self.rows] if premium.shape[0] != 1 else premium) * during
         return None
 
 
-def make_switch(risk: Risk, happened: np.ndarray, years: int) -> Switch:
-    """A switch from the horizon year (index) it happens in each row; its lines change that year or the next."""
+def make_switch(risk: Risk, draws: int, rows: np.ndarray, happened: np.ndarray, years: int) -> Switch:
+    """A switch that happens in `rows` in horizon year `happened` (an index); its lines change that year or
+    the next."""
     effect = happened + 1 if risk.takes_effect == "next_year" else happened
     effect = np.where(effect >= years, NEVER, effect)
-    return Switch(risk, happened, effect)
+    return Switch(risk, draws, rows, happened, effect)
 
 
-def happens_at(risk: Risk, p: np.ndarray, u: np.ndarray, window: int) -> np.ndarray:
-    """(rows,) years after its window opens that a once-only risk happens, from one uniform per row (inverse
-    CDF); inf: never within the window. Per year: geometric, P(not before j) = (1 - p)^j; per horizon: with
+def happens_at(risk: Risk, p: np.ndarray, u: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """The rows in which a once-only risk happens within its window, and how many years after it opens, from
+    one uniform per row (inverse CDF). Per year: geometric, P(not before j) = (1 - p)^j; per horizon: with
     probability p, in a year equally likely within the window."""
-    u = np.asarray(u, dtype=float).reshape(-1, 1)
+    u = np.asarray(u, dtype=float).reshape(-1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        if risk.per == "year":
-            first_year = np.floor(np.log(u) / np.log1p(-p))
-            at = np.select([p >= 1, p <= 0], [0.0, np.inf], first_year)
+        if risk.per == "year" and p.shape[0] == 1 and 0 < p[0, 0] < 1:
+            # The usual case: only rows with u above (1-p)^window happen within it (a hair lower let through,
+            # against rounding); the inverse CDF is worked out for those few alone.
+            maybe = np.flatnonzero(u > (1 - p[0, 0]) ** window * (1 - 1e-12))
+            at = np.floor(np.log(u[maybe]) / np.log1p(-p[0, 0]))
         else:
-            at = np.where(u < p, np.floor(u / p * window), np.inf)
-    at = np.broadcast_to(at, u.shape)[:, 0]
-    return np.where(at < window, at, np.inf)
+            maybe = np.arange(len(u))
+            column = u[:, None]
+            if risk.per == "year":
+                first_year = np.floor(np.log(column) / np.log1p(-p))
+                at = np.broadcast_to(np.select([p >= 1, p <= 0], [0.0, np.inf], first_year), column.shape)[:, 0]
+            else:
+                at = np.broadcast_to(np.where(column < p, np.floor(column / p * window), np.inf), column.shape)[:, 0]
+    inside = at < window
+    return maybe[inside], at[inside]
 
 
 def outcome_probabilities(risk: Risk, p: np.ndarray, window: int) -> np.ndarray:
@@ -182,17 +202,14 @@ def refund(
     cap_total: np.ndarray | None,
     active: np.ndarray,
     price_index: np.ndarray,
-    provider_alive: np.ndarray | None,
 ) -> np.ndarray:
     """(rows or 1, years) what the provider pays back each year: the named lines' cost above the level, at
-    most `cap` a year and `cap_total` over the years it holds, in the years it holds, and nothing once its
-    provider has failed. Amounts in real prices (`prices: real`) are compared in real prices."""
+    most `cap` a year and `cap_total` over the years it holds, in the years it holds. Amounts in real prices
+    (`prices: real`) are compared in real prices. (Nothing once its provider has failed: projection.py.)"""
     above = cost / price_index - level if real else cost - level
     paid = np.maximum(above, 0.0) * active
     if cap is not None:
         paid = np.minimum(paid, cap)
-    if provider_alive is not None:
-        paid = paid * provider_alive
     if cap_total is not None:
         running = np.minimum(np.cumsum(paid, axis=1), cap_total)
         paid = np.diff(running, axis=1, prepend=0.0)

@@ -12,6 +12,9 @@ a line drawn afresh each year (draw: yearly), whose amount is 1 and whose profil
 draws, signs and all (`signed`). Optimism bias tells costs from incomes by these signs. (A run
 without draws that weighs the outcomes of switches gives flows of amount 1 whose weighed
 profile carries the sign, after optimism bias.)
+
+What a switch does (a provider failing, in a few draws) is kept apart too: a `Switched` flow is
+its flow in every draw as if nothing happened, and the change in the draws where it does.
 """
 
 from __future__ import annotations
@@ -31,10 +34,20 @@ class Flow:
     signed: bool = False  # the profile holds values drawn each year, which may be negative
     transfer: bool = False  # a transfer: left out of the economic case's present values
 
+    def written(self) -> np.ndarray:
+        """(draws or 1, years) the flow as written: in its own prices."""
+        return self.amount * self.profile
+
     def nominal(self, price_index: np.ndarray) -> np.ndarray:
         """(draws or 1, years) the flow in cash."""
-        written = self.amount * self.profile
+        written = self.written()
         return written * price_index if self.indexed else written
+
+    def written_rows(self, rows: np.ndarray) -> np.ndarray:
+        """(len(rows), years) the flow as written in some draws only."""
+        amount = self.amount[rows] if self.amount.shape[0] != 1 else self.amount
+        profile = self.profile[rows] if self.profile.shape[0] != 1 else self.profile
+        return np.broadcast_to(amount * profile, (len(rows), self.profile.shape[1]))
 
     def scaled(self, factor: np.ndarray | float) -> Flow:
         """The flow with its amount times `factor` (a number, or one per draw)."""
@@ -43,6 +56,97 @@ class Flow:
     def reshaped(self, factor: np.ndarray) -> Flow:
         """The flow with its profile times `factor` (one a year, or one a draw and year)."""
         return replace(self, profile=self.profile * factor)
+
+    def marked(self, *, indexed: bool, transfer: bool) -> Flow:
+        """The flow with its price basis and transfer mark set."""
+        return replace(self, indexed=indexed, transfer=transfer)
+
+    def running(self) -> Flow:
+        """1 in the years the flow's profile runs (not 0), else 0."""
+        return Flow(np.ones((1, 1)), (self.profile != 0).astype(float))
+
+
+@dataclass(frozen=True)
+class Switched:
+    """`base`, the flow in every draw as if no switch happened, and `delta`, the change in its written amounts
+    in draws `rows` (where a switch happens): what the flow is, without a pass over every draw and year."""
+
+    base: Flow
+    draws: int
+    rows: np.ndarray  # (hits,)
+    delta: np.ndarray  # (hits, years), in the flow's own prices
+
+    # The base's: what optimism bias tells costs from incomes by (a switch stops or starts a line, at
+    # most at a premium: it never turns a cost into an income).
+    @property
+    def amount(self) -> np.ndarray:
+        return self.base.amount
+
+    @property
+    def profile(self) -> np.ndarray:
+        return self.base.profile
+
+    @property
+    def indexed(self) -> bool:
+        return self.base.indexed
+
+    @property
+    def signed(self) -> bool:
+        return self.base.signed
+
+    @property
+    def transfer(self) -> bool:
+        return self.base.transfer
+
+    def written(self) -> np.ndarray:
+        whole = np.array(np.broadcast_to(self.base.written(), (self.draws, self.delta.shape[1])))
+        whole[self.rows] += self.delta
+        return whole
+
+    def nominal(self, price_index: np.ndarray) -> np.ndarray:
+        written = self.written()
+        return written * price_index if self.indexed else written
+
+    def written_rows(self, rows: np.ndarray) -> np.ndarray:
+        return self.written()[rows]
+
+    def scaled(self, factor: np.ndarray | float) -> Switched:
+        return Switched(self.base.scaled(factor), self.draws, self.rows, self.delta * _at(factor, self.rows))
+
+    def reshaped(self, factor: np.ndarray) -> Switched:
+        return Switched(self.base.reshaped(factor), self.draws, self.rows, self.delta * _at(factor, self.rows))
+
+    def marked(self, *, indexed: bool, transfer: bool) -> Switched:
+        return Switched(self.base.marked(indexed=indexed, transfer=transfer), self.draws, self.rows, self.delta)
+
+    def running(self) -> Switched:
+        base = self.base.running()
+        now = (self.base.written_rows(self.rows) + self.delta != 0).astype(float)
+        return Switched(base, self.draws, self.rows, now - base.written_rows(self.rows))
+
+
+def powers(base: np.ndarray, periods: np.ndarray) -> np.ndarray:
+    """base ** periods, for bases of shape (draws or 1, 1) and consecutive whole periods (years,)."""
+    if base.shape[0] == 1:
+        return base**periods  # exact powers for the central run
+    # Many draws: each year's factor is the year before's times the base, one multiplication per year
+    # over contiguous rows, far cheaper than a power (or exp) of every element.
+    base = base[:, 0]
+    by_year = np.empty((len(periods), len(base)))
+    by_year[0] = base ** periods[0]
+    for k in range(1, len(periods)):
+        np.multiply(by_year[k - 1], base, out=by_year[k])
+    return by_year.T  # (draws, years) in the layout it was made in: each year's draws side by side
+
+
+AnyFlow = Flow | Switched  # what a line or guarantee is: factored, or factored with a switch's change
+
+
+def _at(factor: np.ndarray | float, rows: np.ndarray) -> np.ndarray | float:
+    """A factor (a number, or one per draw or year, or per draw and year) in some draws only."""
+    if isinstance(factor, np.ndarray) and factor.ndim == 2 and factor.shape[0] != 1:
+        return factor[rows]
+    return factor
 
 
 @dataclass(frozen=True)
@@ -67,7 +171,9 @@ class Event:
 
 
 def weigh(
-    groups: list[list[Flow | Event]], weights: np.ndarray, factors: tuple[np.ndarray | None, np.ndarray | None]
+    groups: list[list[Flow | Switched | Event]],
+    weights: np.ndarray,
+    factors: tuple[np.ndarray | None, np.ndarray | None],
 ) -> list[np.ndarray]:
     """For each group of flows, (k, draws or 1): the sum of its flows, each year times a factor (draws or 1,
     years), summed over the years with each column of `weights` (years, k). `factors` holds the factor of
@@ -77,16 +183,20 @@ def weigh(
     side by side, for fast passes over them."""
     k = weights.shape[1]
     parts: list[list[np.ndarray]] = [[] for _ in groups]  # (k, draws or 1) each, to be added up per group
-    events: list[list[Event]] = [[] for _ in groups]
+    events: list[list[Event | Switched]] = [[] for _ in groups]  # each adds to a few draws
     blocks: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])  # per factor: (years, k) weights x profiles
     scale: tuple[list[tuple[int, np.ndarray | None]], ...] = ([], [])  # per block: its group and amounts
     for g, flows in enumerate(groups):
         fixed: list[np.ndarray | None] = [None, None]  # per factor: the flows that no draw changes, added up
-        for flow in flows:
-            factor = factors[flow.indexed]
-            if isinstance(flow, Event):
-                events[g].append(flow)
-            elif flow.profile.shape[0] != 1:  # a profile that differs between draws: weigh it whole
+        for each in flows:
+            factor = factors[each.indexed]
+            if isinstance(each, Event):
+                events[g].append(each)
+                continue
+            if isinstance(each, Switched):  # its change in a few draws, like an event; the rest as any flow
+                events[g].append(each)
+            flow = each.base if isinstance(each, Switched) else each
+            if flow.profile.shape[0] != 1:  # a profile that differs between draws: weigh it whole
                 profile = flow.profile if factor is None else flow.profile * factor
                 parts[g].append(_product(weights.T, profile.T) * flow.amount[:, 0])
             elif flow.amount.shape[0] == 1:
@@ -116,7 +226,10 @@ def weigh(
             if total.shape != (k, draws) or total.base is not None:  # not whole, or a view of another's
                 total = np.array(np.broadcast_to(total, (k, draws)))
             for event in events[g]:
-                _add_event(total, event, factors[event.indexed], weights)
+                if isinstance(event, Switched):
+                    _add_rows(total, event, factors[event.indexed], weights)
+                else:
+                    _add_event(total, event, factors[event.indexed], weights)
         totals.append(total)
     return totals
 
@@ -147,3 +260,9 @@ def _add_event(total: np.ndarray, event: Event, factor: np.ndarray | None, weigh
         rows = event.rows if factor.shape[0] != 1 else np.zeros_like(event.rows)
         hit = hit * factor[rows, event.columns]
     total[:, event.rows] += hit  # each draw at most once: no repeated index
+
+
+def _add_rows(total: np.ndarray, flow: Switched, factor: np.ndarray | None, weights: np.ndarray) -> None:
+    """Adds to `total` (k, draws) a switched flow's change in the draws it happens in, times the factor, weighed."""
+    delta = flow.delta if factor is None else flow.delta * _at(factor, flow.rows)
+    total[:, flow.rows] += _product(weights.T, delta.T)

@@ -18,7 +18,7 @@ from barnetmodel.data.reference import Schedule, constant, optimism_bias_upper, 
 from barnetmodel.engine import contracts
 from barnetmodel.engine.contracts import Switch
 from barnetmodel.engine.discount import factors_over
-from barnetmodel.engine.flows import Event, Flow, weigh
+from barnetmodel.engine.flows import AnyFlow, Event, Flow, Switched, powers, weigh
 from barnetmodel.errors import Path
 from barnetmodel.scenario.checks import evaluation_order
 from barnetmodel.scenario.contract_checks import switch_risks
@@ -92,12 +92,12 @@ class Projection:
     schedule: Schedule
     discount_factor: np.ndarray  # (years,)
     inflation: np.ndarray  # (draws or 1, 1)
-    line_flows: dict[str, dict[str, Flow]]  # option -> line -> flow, after optimism bias
-    line_flows_before_bias: dict[str, dict[str, Flow]]
+    line_flows: dict[str, dict[str, AnyFlow]]  # option -> line -> flow, after optimism bias
+    line_flows_before_bias: dict[str, dict[str, AnyFlow]]
     risk_flows: dict[str, dict[str, Flow | Event]]  # option -> risk -> flow
     target_amount: dict[str, np.ndarray]  # target name -> (draws,)
     inputs: Inputs  # what the flows were made from, named inputs worked out
-    guarantee_flows: dict[str, dict[str, Flow]] = field(default_factory=dict)  # option -> guarantee -> refund
+    guarantee_flows: dict[str, dict[str, AnyFlow]] = field(default_factory=dict)  # option -> guarantee -> refund
     # A published inflation series: (index relative to price_base where the series has it (1, years),
     # years of the rate `inflation` on top (years,)); None for one rate a year.
     inflation_series: tuple[np.ndarray, np.ndarray] | None = None
@@ -122,14 +122,14 @@ class Projection:
     def risk_nominal(self) -> dict[str, dict[str, np.ndarray]]:
         return self._nominal(self.risk_flows)
 
-    def _nominal(self, flows: Mapping[str, Mapping[str, Flow | Event]]) -> dict[str, dict[str, np.ndarray]]:
+    def _nominal(self, flows: Mapping[str, Mapping[str, AnyFlow | Event]]) -> dict[str, dict[str, np.ndarray]]:
         return {o: {name: f.nominal(self.price_index) for name, f in by_name.items()} for o, by_name in flows.items()}
 
     @cached_property
     def guarantee_nominal(self) -> dict[str, dict[str, np.ndarray]]:
         return self._nominal(self.guarantee_flows)
 
-    def flows_of(self, option: str, *, before_bias: bool = False) -> list[Flow | Event]:
+    def flows_of(self, option: str, *, before_bias: bool = False) -> list[AnyFlow | Event]:
         """Every flow of an option: its lines, risks and guarantees."""
         lines = self.line_flows_before_bias if before_bias else self.line_flows
         guarantees = self.guarantee_flows.get(option, {})
@@ -257,7 +257,7 @@ def _weighed_outcomes(scenario: Scenario, inputs: Inputs, switches: dict[Path, R
     whole = _project(scenario, expanded)
     weights = combos.weights(inputs.get)  # (rows or 1, k)
 
-    def flows(by_option: dict[str, dict[str, Flow]]) -> dict[str, dict[str, Flow]]:
+    def flows(by_option: dict[str, dict[str, AnyFlow]]) -> dict[str, dict[str, AnyFlow]]:
         return {o: {n: _collapsed(f, weights, k) for n, f in by_name.items()} for o, by_name in by_option.items()}
 
     risks: dict[str, dict[str, Flow | Event]] = {
@@ -268,7 +268,8 @@ def _weighed_outcomes(scenario: Scenario, inputs: Inputs, switches: dict[Path, R
     if rows == 1:
         columns = np.arange(len(whole.years))
         for path, risk in switches.items():
-            switch = contracts.make_switch(risk, happened[path], len(whole.years))
+            at = np.broadcast_to(happened[path], k)
+            switch = contracts.make_switch(risk, k, np.arange(k), at, len(whole.years))  # every row, never too
             switched = 1.0 - switch.before(columns)
             transition = switched * (columns[None, :] < switch.effect[:, None] + (risk.transition or 0))
             failed = 1.0 - switch.before(columns, switch.happened)
@@ -294,15 +295,15 @@ def _weighed_outcomes(scenario: Scenario, inputs: Inputs, switches: dict[Path, R
     )
 
 
-def _collapsed(flow: Flow | Event, weights: np.ndarray, k: int, years: int = 0) -> Flow:
+def _collapsed(flow: AnyFlow | Event, weights: np.ndarray, k: int, years: int = 0) -> Flow:
     """A flow over outcome rows as one over the rows they came from: each year's amount weighed by the
     outcomes' chances (amount 1: the weighed profile carries the sign)."""
     if isinstance(flow, Event):
         written = np.zeros((flow.draws, years))
         written[flow.rows, flow.columns] = flow._hit_amounts()
     else:
-        written = flow.amount * flow.profile
-        if written.shape[0] == 1:
+        written = flow.written()
+        if written.shape[0] == 1 and isinstance(flow, Flow):
             return flow
     return Flow(np.ones((1, 1)), contracts.collapse(written, weights, k), flow.indexed, True, flow.transfer)
 
@@ -335,14 +336,14 @@ def _project(scenario: Scenario, inputs: Inputs) -> Projection:
     factors = factors_over(schedule, len(years))
     switches = _switches(scenario, inputs, years)
 
-    before: dict[str, dict[str, Flow]] = {}
-    after: dict[str, dict[str, Flow]] = {}
+    before: dict[str, dict[str, AnyFlow]] = {}
+    after: dict[str, dict[str, AnyFlow]] = {}
     risks: dict[str, dict[str, Flow | Event]] = {}
-    guarantees: dict[str, dict[str, Flow]] = {}
+    guarantees: dict[str, dict[str, AnyFlow]] = {}
     price_index: np.ndarray | None = None
     for name in scenario.options:
         lines = scenario.lines_of(name)
-        flows: dict[str, Flow] = {}
+        flows: dict[str, AnyFlow] = {}
         for i in evaluation_order([line for _, line in lines]):
             home, line = lines[i]
             flow = _line_flow(scenario, home, line, inputs, years, flows)
@@ -391,16 +392,19 @@ def _price_index(
 
 
 def _switches(scenario: Scenario, inputs: Inputs, years: np.ndarray) -> dict[Path, Switch]:
-    """When each switch risk happens in each row: given (outcome rows), or drawn from its uniform."""
+    """Where and when each switch risk happens: given (outcome rows), or drawn from its uniform."""
     found: dict[Path, Switch] = {}
     for path, risk in _switch_risks(scenario).items():
         if path in inputs.happened:
-            happened = np.asarray(inputs.happened[path], dtype=float).reshape(-1)
+            given = np.broadcast_to(np.asarray(inputs.happened[path], dtype=float).reshape(-1), inputs.draws)
+            rows = np.flatnonzero(np.isfinite(given))
+            happened = given[rows]
         else:
             first, window = _window(scenario, risk)
             p = inputs.get((*path, "probability"), risk.probability)
-            happened = first + contracts.happens_at(risk, p, inputs.events[path], window)
-        found[path] = contracts.make_switch(risk, happened, len(years))
+            rows, at = contracts.happens_at(risk, p, inputs.events[path], window)
+            happened = first + at
+        found[path] = contracts.make_switch(risk, inputs.draws, rows, happened, len(years))
     return found
 
 
@@ -408,19 +412,28 @@ def _switched(
     scenario: Scenario,
     option: str,
     line: str,
-    flow: Flow,
+    flow: AnyFlow,
     years: np.ndarray,
     switches: dict[Path, Switch],
     inputs: Inputs,
-) -> Flow:
-    """The flow with the option's switches applied: stopped from the year one takes effect, or started then."""
+) -> AnyFlow:
+    """The flow with the option's switches applied, in the rows they happen in: a line they stop runs until
+    then, a fallback line from then (and not at all in the other rows)."""
     columns = np.arange(len(years))
     for home, risk in switch_risks(scenario, option):
         path = risk_path(home, risk)
-        premium = inputs.get((*path, "premium"), risk.premium or 0.0)
-        multiplier = switches[path].multiplier(line, columns, premium)
-        if multiplier is not None:
-            flow = flow.reshaped(multiplier)
+        switch = switches[path]
+        multiplier = switch.multiplier(line, columns, inputs.get((*path, "premium"), risk.premium or 0.0))
+        if multiplier is None:
+            continue
+        if isinstance(flow, Switched):  # switched already (its line by another switch): whole, then again
+            flow = Flow(np.ones((1, 1)), flow.written(), flow.indexed, True, flow.transfer)
+        written = flow.written_rows(switch.rows)
+        if line in (risk.stops or []):
+            flow = Switched(flow, inputs.draws, switch.rows, written * (multiplier - 1.0))
+        else:  # a fallback line runs only where the switch happens
+            nothing = flow.reshaped(np.zeros((1, len(years))))
+            flow = Switched(nothing, inputs.draws, switch.rows, written * multiplier)
     return flow
 
 
@@ -428,42 +441,60 @@ def _guarantee_flow(
     scenario: Scenario,
     home: str,
     guarantee: Guarantee,
-    lines: dict[str, Flow],
+    lines: dict[str, AnyFlow],
     inputs: Inputs,
     years: np.ndarray,
     price_index: np.ndarray,
     switches: dict[Path, Switch],
-) -> Flow:
-    """What the provider pays back each year (an income: amount -1, profile the refund)."""
+) -> AnyFlow:
+    """What the provider pays back each year (an income), nothing from the year its provider fails."""
     path = guarantee_path(home, guarantee)
 
     def number(key: str, written: float | Distribution | Formula | None) -> np.ndarray:
         return inputs.get((*path, key), written)
 
-    cost = sum((lines[name].nominal(price_index) for name in guarantee.lines), np.zeros((1, len(years))))
     active = _between(years, guarantee.from_, guarantee.to)[None, :]
-    alive = None
-    if guarantee.provider is not None:
-        provider = next(risk for h, risk in scenario.risks_of(home) if risk.name == guarantee.provider)
-        owner = next(h for h, risk in scenario.risks_of(home) if risk.name == guarantee.provider)
-        switch = switches[risk_path(owner, provider)]
-        alive = switch.before(np.arange(len(years)), switch.happened)
-    paid = contracts.refund(
-        (guarantee.prices or scenario.money.prices) == "real",
-        cost,
-        number("level", guarantee.level),
-        None if guarantee.cap is None else number("cap", guarantee.cap),
-        None if guarantee.cap_total is None else number("cap_total", guarantee.cap_total),
-        active,
-        price_index,
-        alive,
-    )
-    return Flow(-np.ones((1, 1)), paid)
+    level = number("level", guarantee.level)
+    cap = None if guarantee.cap is None else number("cap", guarantee.cap)
+    real = (guarantee.prices or scenario.money.prices) == "real"
+    named = [lines[name] for name in guarantee.lines]
+    flat = _flat_cost(named, active)
+    if flat is not None and guarantee.cap_total is None and not real:
+        # The lines' cost is one amount a draw in every year it holds (a flat charge, an income): the
+        # refund is one amount a draw too, and the flow stays factored.
+        above = np.maximum(flat - level, 0.0)
+        paid = Flow(-(above if cap is None else np.minimum(above, cap)), active)
+    else:
+        cost = sum((flow.nominal(price_index) for flow in named), np.zeros((1, len(years))))
+        cap_total = None if guarantee.cap_total is None else number("cap_total", guarantee.cap_total)
+        paid = Flow(-np.ones((1, 1)), contracts.refund(real, cost, level, cap, cap_total, active, price_index))
+    if guarantee.provider is None:
+        return paid
+    # Nothing from the year its provider fails, in the rows it does.
+    owner, provider = next((h, r) for h, r in scenario.risks_of(home) if r.name == guarantee.provider)
+    switch = switches[risk_path(owner, provider)]
+    alive = switch.before(np.arange(len(years)), switch.happened)
+    return Switched(paid, inputs.draws, switch.rows, paid.written_rows(switch.rows) * (alive - 1.0))
+
+
+def _flat_cost(flows: list[AnyFlow], active: np.ndarray) -> np.ndarray | None:
+    """(draws or 1, 1) the flows' cost in any year they are active, when it is the same in every such year
+    and in cash (plain flows, profiles the same for every draw, flat over those years); else None."""
+    total = np.zeros((1, 1))
+    inside = active[0] > 0
+    for flow in flows:
+        if not isinstance(flow, Flow) or flow.indexed or flow.profile.shape[0] != 1:
+            return None
+        profile = flow.profile[0, inside]
+        if profile.size and np.ptp(profile) != 0:
+            return None
+        total = total + flow.amount * (profile[0] if profile.size else 0.0)
+    return total
 
 
 def _line_flow(
-    scenario: Scenario, home: str, line: Line, inputs: Inputs, years: np.ndarray, done: dict[str, Flow]
-) -> Flow:
+    scenario: Scenario, home: str, line: Line, inputs: Inputs, years: np.ndarray, done: dict[str, AnyFlow]
+) -> AnyFlow:
     """The nominal cash flow of one line, before planned changes, switches and optimism bias. `home` is the
     option that writes the line (the one an option is based on, for a line it inherits)."""
     path = line_path(home, line)
@@ -476,20 +507,19 @@ def _line_flow(
     if line.base_line is not None:
         base = done[line.base_line]  # worked out from a line's cash flow, in that line's prices
         if line.share_of is not None:
-            return Flow(
-                number("rate", line.rate) * base.amount,
-                active * _ramp(line, path, inputs, years) * base.profile,
-                base.indexed,
-                base.signed,
-                transfer,
-            )
+            share = base.scaled(number("rate", line.rate)).reshaped(active * _ramp(line, path, inputs, years))
+            return share.marked(indexed=base.indexed, transfer=transfer)
         if line.credits is not None:  # taken off the charge: a negative share of it
-            return replace(base, amount=-number("share", line.share) * base.amount, profile=active * base.profile)
+            return (
+                base.scaled(-number("share", line.share)).reshaped(active).marked(indexed=base.indexed, transfer=False)
+            )
         if line.share is not None:  # variations as a share of the charge
-            return replace(base, amount=number("share", line.share) * base.amount, profile=active * base.profile)
-        # Variations as an amount a year, in the years the charge is paid.
-        charged = (base.amount * base.profile != 0).astype(float)
-        return Flow(number("amount", line.amount), active * charged, scenario.money.prices == "real")
+            return (
+                base.scaled(number("share", line.share)).reshaped(active).marked(indexed=base.indexed, transfer=False)
+            )
+        # Variations as an amount a year, in the years the charge is paid (its profile runs), in money.prices.
+        extra = base.running().scaled(number("amount", line.amount)).reshaped(active)
+        return extra.marked(indexed=scenario.money.prices == "real", transfer=False)
     signed = False
     if line.annual is not None:
         growth = number("growth", line.growth or 0.0)
@@ -519,7 +549,12 @@ def _line_flow(
         profile = (years == line.once).astype(float)[None, :]
         amount = number("amount", line.amount)
     if line.index is not None:
-        profile = profile * contracts.index_factor(line.index, (*path, "index"), inputs.get, years)
+        factor = contracts.index_factor(line.index, (*path, "index"), inputs.get, years)  # a new array
+        if factor.shape[0] >= profile.shape[0]:  # into the factor, drawn or not: no other array to fill
+            factor *= profile
+            profile = factor
+        else:
+            profile = profile * factor
     return Flow(amount, profile, scenario.line_prices(line) == "real", signed, transfer)
 
 
@@ -533,20 +568,6 @@ def _by_year(
     for year, value in values.items():
         profile[:, year - years[0]] = value[:, 0]
     return profile
-
-
-def powers(base: np.ndarray, periods: np.ndarray) -> np.ndarray:
-    """base ** periods, for bases of shape (draws or 1, 1) and consecutive whole periods (years,)."""
-    if base.shape[0] == 1:
-        return base**periods  # exact powers for the central run
-    # Many draws: each year's factor is the year before's times the base, one multiplication per year
-    # over contiguous rows, far cheaper than a power (or exp) of every element.
-    base = base[:, 0]
-    by_year = np.empty((len(periods), len(base)))
-    by_year[0] = base ** periods[0]
-    for k in range(1, len(periods)):
-        np.multiply(by_year[k - 1], base, out=by_year[k])
-    return by_year.T  # (draws, years) in the layout it was made in: each year's draws side by side
 
 
 def _between(years: np.ndarray, first: int | None, last: int | None) -> np.ndarray:
@@ -568,8 +589,8 @@ def _ramp(line: Line, path: Path, inputs: Inputs, years: np.ndarray) -> np.ndarr
 
 
 def _with_optimism_bias(
-    option: str, bias: OptimismBias | None, flows: dict[str, Flow], inputs: Inputs
-) -> dict[str, Flow]:
+    option: str, bias: OptimismBias | None, flows: dict[str, AnyFlow], inputs: Inputs
+) -> dict[str, AnyFlow]:
     """Costs uplifted by (1 - mitigated) x uplift; incomes cut by the same share if asked."""
     if bias is None:
         return flows
@@ -583,7 +604,7 @@ def _with_optimism_bias(
     return {name: _biased(flow, applied, shortfall) if name in scope else flow for name, flow in flows.items()}
 
 
-def _biased(flow: Flow, applied: np.ndarray, shortfall: np.ndarray | float) -> Flow:
+def _biased(flow: AnyFlow, applied: np.ndarray, shortfall: np.ndarray | float) -> AnyFlow:
     """A flow with its costs raised by `applied` and its incomes cut by `shortfall`."""
     if flow.signed:  # a value drawn each year: its sign can change from year to year
         return flow.reshaped(np.where(flow.profile > 0, 1.0 + applied, 1.0 - shortfall))
@@ -606,8 +627,9 @@ def _risk_flow(
     u = inputs.events.get(path)
     cost = inputs.get((*path, "cost"), risk.cost) * (1 - inputs.get((*path, "recovered"), risk.recovered))
     indexed = (risk.prices or scenario.money.prices) == "real"
-    if switch is not None:
-        return _landing(len(switch.happened), cost, switch.happened - (first - years[0]), since, inside, indexed)
+    if switch is not None:  # its cost lands in the year it happens, in the rows it does
+        at = switch.happened - (first - years[0])
+        return _landing(switch.draws, cost, at, since, inside, indexed, rows=switch.rows)
     with np.errstate(divide="ignore", invalid="ignore"):
         if u is None:  # expected share of the cost in each year
             if risk.per == "year":
