@@ -134,8 +134,9 @@ class Sampler:
         scores[:, 0] = shocks[:, 0]
         for year in range(1, years):  # each year's score keeps a standard normal distribution
             scores[:, year] = rho * scores[:, year - 1] + math.sqrt(1 - rho**2) * shocks[:, year]
-        # A score beyond 8.3 sd rounds to a probability of exactly 1 (about once in 10^16 draws): kept below it.
-        return line.annual.from_uniform(np.clip(special.ndtr(scores), 0.0, 1.0 - 2.0**-53))
+        # A score beyond 8.3 sd rounds to a probability of exactly 1 (or one beyond -38 sd to 0), whose inverse
+        # CDF may be infinite: kept inside (0, 1), as a uniform draw always is.
+        return line.annual.from_uniform(np.clip(special.ndtr(scores), 2.0**-53, 1.0 - 2.0**-53))
 
     def chunks(self, draws: int) -> Iterator[Inputs]:
         for n in chunk_sizes(draws):
