@@ -269,7 +269,9 @@ def test_the_central_run_carries_the_probability_weighted_path() -> None:
     fallback = 12 * (1 - 0.9 ** (t + 1)) + 12 * 0.25 * 0.1 * 0.9**t
     assert p.line_nominal["a"]["fallback"][0] == pytest.approx(fallback, rel=1e-14)
     assert p.risk_nominal["a"]["failure"][0] == pytest.approx(2 * 0.1 * 0.9**t, rel=1e-14)
-    assert p.switch_chances[("options", "a", "risks", "failure")]["switched"] == pytest.approx(1 - 0.9 ** (t + 1))
+    assert p.switch_chances[("a", ("options", "a", "risks", "failure"))]["switched"] == pytest.approx(
+        1 - 0.9 ** (t + 1)
+    )
 
 
 def test_a_switch_that_takes_effect_the_next_year() -> None:
@@ -359,6 +361,42 @@ def test_services_back_in_house_from_a_year_as_an_option() -> None:
     p = project(s)
     assert p.cost("back")[0] == pytest.approx([10, 10, 10.5, 9], rel=1e-15)
     assert p.cost("a")[0] == pytest.approx([10, 10, 10, 10], rel=1e-15)  # the option it is based on is unchanged
+
+
+def test_a_change_that_ends_the_contract_ends_its_risks_and_guarantees() -> None:
+    # 'ended' is the switch scenario with the contract ended from 2015/16: the charge, the provider's failure
+    # and its guarantee (1 a year while the provider stands) all stop then. Before 2015/16 as in the switch
+    # scenario: the charge 10 x 0.9^(t+1), the guarantee 1 x 0.9^(t+1), the failure's cost 2 x 0.1 x 0.9^t;
+    # from 2015/16 nothing of them. The fallback (12, 25% more in its first year) as in the switch scenario
+    # before 2015/16: 12 x (0.1 + 0.25 x 0.1), 12 x (0.19 + 0.25 x 0.09); after, only failures before
+    # 2015/16 started it: 12 x (1 - 0.9^2) = 12 x 0.19 (its first year, the year it failed in, is over).
+    lines = [*SWITCHED_LINES, {"name": "income", "annual": 11}]
+    guarantee = {"name": "g", "lines": ["income"], "level": 10, "provider": "failure"}
+    ended = {
+        "based_on": "a",
+        "lines": [{"name": "in house", "annual": 9}],
+        "changes": [{"name": "end", "year": 2015, "stops": ["charge", "failure", "g"], "starts": ["in house"]}],
+    }
+    s = scenario({"a": {"lines": lines, "risks": [SWITCH], "guarantees": [guarantee]}, "ended": ended})
+    p = project(s)
+    t = np.arange(4)
+    running = np.where(t < 2, 1.0, 0.0)
+    assert p.line_nominal["ended"]["charge"][0] == pytest.approx(10 * 0.9 ** (t + 1) * running, rel=1e-14)
+    assert p.guarantee_nominal["ended"]["g"][0] == pytest.approx(-(0.9 ** (t + 1)) * running, rel=1e-14)
+    assert p.risk_nominal["ended"]["failure"][0] == pytest.approx(2 * 0.1 * 0.9**t * running, rel=1e-14)
+    fallback = [12 * (0.1 + 0.25 * 0.1), 12 * (0.19 + 0.25 * 0.09), 12 * 0.19, 12 * 0.19]
+    assert p.line_nominal["ended"]["fallback"][0] == pytest.approx(fallback, rel=1e-14)
+    # Drawn: in every draw, nothing of them from 2015/16; before it as in the option it is based on.
+    u = np.random.default_rng(4).random(N)
+    drawn = project(s, Inputs(N, events={("options", "a", "risks", "failure"): u}))
+    for name in ("charge", "fallback"):
+        both = drawn.line_nominal["ended"][name], drawn.line_nominal["a"][name]
+        assert np.array_equal(both[0][:, :2], both[1][:, :2])
+    assert not drawn.line_nominal["ended"]["charge"][:, 2:].any()
+    assert not drawn.guarantee_nominal["ended"]["g"][:, 2:].any()
+    assert not drawn.risk_nominal["ended"]["failure"][:, 2:].any()
+    late = np.flatnonzero(drawn.risk_nominal["a"]["failure"][:, 2:].any(axis=1))  # failures from 2015/16 on
+    assert len(late) > 100 and not drawn.line_nominal["ended"]["fallback"][late].any()
 
 
 def test_an_option_based_on_another_draws_the_same_inputs() -> None:

@@ -20,7 +20,7 @@ from barnetmodel.analysis.results import summarise
 from barnetmodel.cli.app import app
 from barnetmodel.engine.projection import BASES, project
 from barnetmodel.output import xlsx_out
-from barnetmodel.scenario.models import Scenario
+from barnetmodel.scenario.models import KINDS, Scenario
 from conftest import ROOT, SCENARIOS, computed
 
 runner = CliRunner()
@@ -209,15 +209,23 @@ def test_cash_flows_are_formulas_on_the_inputs_and_money_is_formatted(evaluated:
 
 def test_inputs_sheet_lists_every_line_with_its_source(evaluated: tuple[Any, dict, Evaluated]) -> None:
     _, results, book = evaluated
-    rows = list(book.book["Inputs"].iter_rows(values_only=True))
-    header = next(r for r in rows if r[0] == "Option" and r[1] == "Line")
+    everything = list(book.book["Inputs"].iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(everything) if r[0] == "Option" and r[1] == "Line")
+    header = everything[start]
+    end = next((i for i in range(start, len(everything)) if everything[i][0] is None), len(everything))
+    rows = everything[start + 1 : end]  # the lines table alone (amounts year by year name lines too)
+    based_on = {option["name"]: option.get("based_on") for option in results["options"]}
     for option in results["options"]:
+        homes, name = [], option["name"]  # an option based on another lists the lines it inherits under it
+        while name is not None:
+            homes.append(name)
+            name = based_on[name]
         for line in option["lines"]:
-            (row,) = [r for r in rows if r[0] == option["name"] and r[1] == line["name"]]
+            (row,) = [r for r in rows if r[0] in homes and r[1] == line["name"]]
             entry = dict(zip(header, row, strict=True))
             assert entry["Source"] == line["source"]
             assert entry["Source text"] == results["scenario"]["sources"][line["source"]]
-            assert entry["Kind"] in ("annual", "total", "once", "share_of")
+            assert entry["Kind"] in KINDS
 
 
 # A scenario that uses every kind of line and every key that changes a cash flow.

@@ -47,7 +47,7 @@ def switch_of(projection: Projection, option: str, risk: Risk) -> dict[str, Any]
     if risk.name not in homes:
         return {}
     path = risk_path(homes[risk.name], risk)
-    chances = projection.switch_chances.get(path, {})
+    chances = projection.switch_chances.get((option, path), {})
     switch: dict[str, Any] = {
         "stops": risk.stops or [],
         "fallback": risk.fallback or [],

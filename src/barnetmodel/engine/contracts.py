@@ -90,6 +90,11 @@ class Switch:
     happened: np.ndarray  # (hits,)
     effect: np.ndarray  # (hits,)
 
+    def until(self, year: int) -> Switch:
+        """The switch in the rows where it happens before horizon year `year` only (a contract ended then)."""
+        keep = self.happened < year
+        return Switch(self.risk, self.draws, self.rows[keep], self.happened[keep], self.effect[keep])
+
     def before(self, columns: np.ndarray, when: np.ndarray | None = None) -> np.ndarray:
         """(hits, years) 1.0 in the years before `when` (default: the effect year), else 0.0."""
         at = self.effect if when is None else when

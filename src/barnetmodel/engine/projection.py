@@ -101,9 +101,10 @@ class Projection:
     # A published inflation series: (index relative to price_base where the series has it (1, years),
     # years of the rate `inflation` on top (years,)); None for one rate a year.
     inflation_series: tuple[np.ndarray, np.ndarray] | None = None
-    # Switch risks, by path, in a run without draws: per year, the chance the switch has taken effect
-    # ("switched"), and that a fallback line is in its premium years ("transition").
-    switch_chances: dict[Path, dict[str, np.ndarray]] = field(default_factory=dict)
+    # Switch risks, by option and path, in a run without draws: per year, the chance the switch has happened
+    # ("happened"), has taken effect ("switched"), and that a fallback line is in its premium years
+    # ("transition"). By option: a planned change may end a contract, and its risks, in one option only.
+    switch_chances: dict[tuple[str, Path], dict[str, np.ndarray]] = field(default_factory=dict)
 
     def value(self, path: Path, written: float | Distribution | Formula) -> np.ndarray:
         """(draws or 1, 1) the value a number of the scenario took: as drawn or moved, a formula worked out."""
@@ -264,19 +265,24 @@ def _weighed_outcomes(scenario: Scenario, inputs: Inputs, switches: dict[Path, R
         o: {n: _collapsed(f, weights, k, whole.years.size) for n, f in by_name.items()}
         for o, by_name in whole.risk_flows.items()
     }
-    chances = {}
-    if rows == 1:
-        columns = np.arange(len(whole.years))
-        for path, risk in switches.items():
-            at = np.broadcast_to(happened[path], k)
-            switch = contracts.make_switch(risk, k, np.arange(k), at, len(whole.years))  # every row, never too
-            switched = 1.0 - switch.before(columns)
-            transition = switched * (columns[None, :] < switch.effect[:, None] + (risk.transition or 0))
-            failed = 1.0 - switch.before(columns, switch.happened)
-            chances[path] = {
-                name: contracts.collapse(value, weights, k)[0]
-                for name, value in (("switched", switched), ("transition", transition), ("happened", failed))
-            }
+    chances: dict[tuple[str, Path], dict[str, np.ndarray]] = {}
+    if rows == 1:  # the central run: each option's chances that each switch has happened, by year
+        columns, n = np.arange(len(whole.years)), len(whole.years)
+        for name in scenario.options:
+            for home, risk in switch_risks(scenario, name):
+                path = risk_path(home, risk)
+                at = np.broadcast_to(happened[path], k)
+                mask = contracts.change_mask(scenario, name, risk.name, whole.years)
+                if mask is not None:  # a planned change ended it: never from its year
+                    at = np.where(at < int(np.argmin(mask[0])) if mask[0].min() == 0 else n, at, np.inf)
+                switch = contracts.make_switch(risk, k, np.arange(k), at, n)
+                switched = 1.0 - switch.before(columns)
+                transition = switched * (columns[None, :] < switch.effect[:, None] + (risk.transition or 0))
+                failed = 1.0 - switch.before(columns, switch.happened)
+                chances[(name, path)] = {
+                    key: contracts.collapse(value, weights, k)[0]
+                    for key, value in (("switched", switched), ("transition", transition), ("happened", failed))
+                }
     return Projection(
         scenario,
         rows,
@@ -343,6 +349,7 @@ def _project(scenario: Scenario, inputs: Inputs) -> Projection:
     price_index: np.ndarray | None = None
     for name in scenario.options:
         lines = scenario.lines_of(name)
+        own = _switches_of(scenario, name, switches, years)  # as this option's planned changes leave them
         flows: dict[str, AnyFlow] = {}
         for i in evaluation_order([line for _, line in lines]):
             home, line = lines[i]
@@ -350,21 +357,25 @@ def _project(scenario: Scenario, inputs: Inputs) -> Projection:
             mask = contracts.change_mask(scenario, name, line.name, years)
             if mask is not None:
                 flow = flow.reshaped(mask)
-            flows[line.name] = _switched(scenario, name, line.name, flow, years, switches, inputs)
+            flows[line.name] = _switched(scenario, name, line.name, flow, years, own, inputs)
         before[name] = {line.name: flows[line.name] for _, line in lines}
         bias = scenario.bias_of(name)
         after[name] = before[name] if bias is None else _with_optimism_bias(bias[0], bias[1], before[name], inputs)
         risks[name] = {
-            risk.name: _risk_flow(scenario, home, risk, inputs, years, switches.get(risk_path(home, risk)))
+            risk.name: _stopped(
+                _risk_flow(scenario, home, risk, inputs, years, own.get(risk_path(home, risk))),
+                contracts.change_mask(scenario, name, risk.name, years),
+            )
             for home, risk in scenario.risks_of(name)
         }
         if scenario.guarantees_of(name):
             if price_index is None:
                 price_index = _price_index(inflation, inflation_series, years, scenario.price_base)
-            guarantees[name] = {
-                g.name: _guarantee_flow(scenario, home, g, after[name], inputs, years, price_index, switches)
-                for home, g in scenario.guarantees_of(name)
-            }
+            guarantees[name] = {}
+            for home, g in scenario.guarantees_of(name):
+                refund = _guarantee_flow(scenario, home, g, after[name], inputs, years, price_index, own)
+                mask = contracts.change_mask(scenario, name, g.name, years)  # it ends with the contract
+                guarantees[name][g.name] = refund if mask is None else refund.reshaped(mask)
     amounts = {t.name: inputs.get((*target_path(t), "amount"), t.amount)[:, 0] for t in scenario.targets}
     return Projection(
         scenario,
@@ -406,6 +417,30 @@ def _switches(scenario: Scenario, inputs: Inputs, years: np.ndarray) -> dict[Pat
             happened = first + at
         found[path] = contracts.make_switch(risk, inputs.draws, rows, happened, len(years))
     return found
+
+
+def _switches_of(
+    scenario: Scenario, option: str, switches: dict[Path, Switch], years: np.ndarray
+) -> dict[Path, Switch]:
+    """The switches as an option sees them: one its planned changes stop (the contract ended) happens only
+    before the change's year."""
+    found = dict(switches)
+    for home, risk in switch_risks(scenario, option):
+        path = risk_path(home, risk)
+        mask = contracts.change_mask(scenario, option, risk.name, years)
+        if mask is not None:
+            found[path] = switches[path].until(int(np.argmin(mask[0])) if mask[0].min() == 0 else len(years))
+    return found
+
+
+def _stopped(flow: Flow | Event, mask: np.ndarray | None) -> Flow | Event:
+    """A risk's flow with nothing from the year a planned change stops it (the contract ended)."""
+    if mask is None:
+        return flow
+    if isinstance(flow, Event):
+        keep = mask[0, flow.columns] > 0
+        return replace(flow, rows=flow.rows[keep], columns=flow.columns[keep])
+    return flow.reshaped(mask)
 
 
 def _switched(

@@ -79,11 +79,17 @@ def comparison(results: dict[str, Any]) -> View:
                 "" if option["is_baseline"] else money(saving["present_value"]),
             ]
         )
+    note = f"Real: {units['real']}. PV: {units['present_value']}. Saving = baseline cost minus option cost."
+    if any("transfers" in option for option in results["options"]):
+        note += (
+            " PV is the economic case's (Green Book): transfers left out; nominal and real are the cash"
+            " (affordability) case's, transfers in."
+        )
     return View(
         "Options over the horizon",
         ["Option", "Cost\nnominal", "Cost\nreal", "Cost\nPV", "Saving\nnominal", "Saving\nPV"],
         rows,
-        note=f"Real: {units['real']}. PV: {units['present_value']}. Saving = baseline cost minus option cost.",
+        note=note,
     )
 
 
@@ -188,6 +194,7 @@ def uncertainty(results: dict[str, Any]) -> list[View]:
     mc = results.get("uncertainty")
     if not mc:
         return []
+    transfers = any("transfers" in option for option in results["options"])
     titles = {o["name"]: o["title"] for o in results["options"]}
     pv = results["money"]["units"]["present_value"]
     about = f"{mc['draws']:,} draws, {mc['sampling'].replace('_', ' ')}, seed {mc['seed']}"
@@ -202,7 +209,8 @@ def uncertainty(results: dict[str, Any]) -> list[View]:
             f"Cost, present value ({about})",
             ["Option", "Mean", "±SE", "P10", "P50", "P90", "P(cheapest)"],
             cost_rows,
-            note=f"{pv}. ±SE: Monte Carlo standard error of the mean; P5 and P95 are in the JSON.",
+            note=f"{pv}. ±SE: Monte Carlo standard error of the mean; P5 and P95 are in the JSON."
+            + (" Transfers are left out (economic case)." if transfers else ""),
         ),
         View(
             "Saving against the baseline, present value",

@@ -105,7 +105,7 @@ class ContractLayout:
     year_rows: dict[tuple[str, str], int] = field(default_factory=dict)  # (home, line) -> amounts or weights
     index_rows: dict[tuple[str, str], int] = field(default_factory=dict)  # (home, line) -> price factor row
     change_years: dict[tuple[str, str], str] = field(default_factory=dict)  # (home, change) -> its year's cell
-    switch_rows: dict[Path, dict[str, int]] = field(default_factory=dict)  # switch -> chance rows
+    switch_rows: dict[tuple[str, Path], dict[str, int]] = field(default_factory=dict)  # (option, switch) -> rows
     premiums: dict[Path, str] = field(default_factory=dict)  # switch -> its premium's cell
     guarantee_rows: dict[tuple[str, str], int] = field(default_factory=dict)  # (home, guarantee) -> row
     guarantee_columns: dict[str, int] = field(default_factory=dict)
@@ -372,9 +372,11 @@ class ContractInputs:
     def switches(self, sheet: Worksheet, row: int) -> int:
         """Each switch: what it stops and starts, its premium, and the central run's chances by year."""
         found: dict[Path, tuple[str, Any]] = {}
+        users: dict[Path, list[str]] = {}  # the options it is in (an option based on another inherits it)
         for name in self.scenario.options:
             for home, risk in switch_risks(self.scenario, name):
                 found.setdefault(risk_path(home, risk), (home, risk))
+                users.setdefault(risk_path(home, risk), []).append(name)
         if not found:
             return row
         row += 1
@@ -398,17 +400,18 @@ class ContractInputs:
                         cell.font = INPUT
             sheet.cell(row, places["premium"]).number_format = RATE_FORMAT
             self.layout.premiums[path] = ref("Inputs", places["premium"], row, "both")
-            chances = self.projection.switch_chances.get(path, {})
-            rows: dict[str, int] = {}
-            for key, label in SWITCH_ROWS:
-                if key not in chances:
-                    continue
-                row += 1
-                rows[key] = row
-                sheet.cell(row, 1, f"  {label}")
-                for i, value in enumerate(chances[key]):
-                    sheet.cell(row, FIRST_YEAR_COLUMN + i, float(value)).number_format = "0.00%"
-            self.layout.switch_rows[path] = rows
+            for option in users[path]:
+                chances = self.projection.switch_chances.get((option, path), {})
+                rows: dict[str, int] = {}
+                for key, label in SWITCH_ROWS:
+                    if key not in chances:
+                        continue
+                    row += 1
+                    rows[key] = row
+                    sheet.cell(row, 1, f"  {label}" + ("" if option == home else f" ({option})"))
+                    for i, value in enumerate(chances[key]):
+                        sheet.cell(row, FIRST_YEAR_COLUMN + i, float(value)).number_format = "0.00%"
+                self.layout.switch_rows[(option, path)] = rows
         row += 1
         sheet.cell(
             row,
@@ -476,15 +479,25 @@ def line_factor(
             parts.append(f"IF({year}>={year_cell},1,0)")
     for owner, risk in switch_risks(scenario, option):
         path = risk_path(owner, risk)
-        switched = f"Inputs!{letter}${layout.switch_rows[path]['switched']}"
+        switched = f"Inputs!{letter}${layout.switch_rows[(option, path)]['switched']}"
         if line.name in (risk.stops or []):
             parts.append(f"(1-{switched})")
         elif line.name in (risk.fallback or []):
             if risk.transition:
-                transition = f"Inputs!{letter}${layout.switch_rows[path]['transition']}"
+                transition = f"Inputs!{letter}${layout.switch_rows[(option, path)]['transition']}"
                 parts.append(f"({switched}+{layout.premiums[path]}*{transition})")
             else:
                 parts.append(switched)
+    return "*".join(parts) or None
+
+
+def stop_factor(scenario: Scenario, option: str, name: str, layout: ContractLayout, year: str) -> str | None:
+    """1 before, 0 from, the year a planned change of the option stops a guarantee or risk; None if none does."""
+    parts = [
+        f"IF({year}<{layout.change_years[(owner, change.name)]},1,0)"
+        for owner, change in scenario.changes_of(option)
+        if name in change.stops
+    ]
     return "*".join(parts) or None
 
 
@@ -493,7 +506,7 @@ def switched_share(scenario: Scenario, option: str, line: str, layout: ContractL
     letter = get_column_letter(column)
     for owner, risk in switch_risks(scenario, option):
         if line in (risk.stops or []):
-            return f"(1-Inputs!{letter}${layout.switch_rows[risk_path(owner, risk)]['switched']})"
+            return f"(1-Inputs!{letter}${layout.switch_rows[(option, risk_path(owner, risk))]['switched']})"
     return None
 
 
@@ -531,5 +544,7 @@ def guarantee_formulas(
             paid = f"+SUM(${columns[0]}{row}:{columns[i - 1]}{row})" if i else ""
             parts.append(f"{cell('cap_total')}{paid}")
         held = parts[0] if len(parts) == 1 else f"MIN({','.join(parts)})"
-        formulas.append(f"=-IF(AND({year}>={cell('from')},{year}<={cell('to')}),{held},0)")
+        stopped = stop_factor(scenario, option, guarantee.name, layout, year)
+        ended = "" if stopped is None else f"*{stopped}"
+        formulas.append(f"=-IF(AND({year}>={cell('from')},{year}<={cell('to')}),{held},0){ended}")
     return formulas

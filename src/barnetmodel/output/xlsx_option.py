@@ -241,13 +241,12 @@ class OptionSheet:
             sheet.cell(row, 1, RISK_PREFIX + risk.name)
             sheet.cell(row, 2, "risk")
             sheet.cell(row, 3, risk.source)
-            formulas = [
-                "="
-                + xlsx_formulas.risk_expected(
-                    cell, self.year_ref(inputs.year_row, i), self.year_ref(inputs.price_index_row, i)
-                )
-                for i in range(len(self.years))
-            ]
+            formulas = []
+            for i in range(len(self.years)):
+                year = self.year_ref(inputs.year_row, i)
+                expected = xlsx_formulas.risk_expected(cell, year, self.year_ref(inputs.price_index_row, i))
+                stopped = xlsx_contracts.stop_factor(self.scenario, self.name, risk.name, self.contracts, year)
+                formulas.append("=" + expected + ("" if stopped is None else f"*{stopped}"))
             self._row(sheet, row, formulas)
 
     def _guarantees(self, sheet: Worksheet) -> None:
@@ -274,8 +273,14 @@ class OptionSheet:
                 self.columns,
                 row,
             )
-            if formulas is None:
-                self._row(sheet, row, [float(x) for x in nominal[guarantee.name][0]])
+            if formulas is None:  # the central run's values, which end where a planned change ends it
+                values: list[str | float] = []
+                for i, value in enumerate(nominal[guarantee.name][0]):
+                    stopped = xlsx_contracts.stop_factor(
+                        self.scenario, self.name, guarantee.name, self.contracts, years[i]
+                    )
+                    values.append(float(value) if stopped is None else f"={float(value)!r}*{stopped}")
+                self._row(sheet, row, values)
                 note = "values of the central run (probability-weighted over a switch, or in real prices)"
                 sheet.cell(row, self.layout.total_column + 1, note).font = NOTE
             else:

@@ -281,9 +281,16 @@ class ContractChecks:
             self.change_lines(path, change, names, lines, option)
 
     def change_lines(self, path: Path, change: Change, names: list[str], lines: dict[str, Line], option: str) -> None:
+        guarantees = [g.name for _, g in self.scenario.guarantees_of(option)]
+        risks = [r.name for _, r in self.scenario.risks_of(option)]
         for key in ("stops", "starts", "costs"):
             for j, name in enumerate(getattr(change, key)):
                 where = (*path, key, j)
+                if key == "stops" and name not in names and (name in guarantees or name in risks):
+                    continue  # a contract's guarantee or risk ends with it
+                if key == "stops" and name in names and (name in guarantees or name in risks):
+                    self.add(where, f"'{name}' names a line and a guarantee or risk: rename one")
+                    continue
                 if not self.line_named(where, name, names, option):
                     continue
                 first = first_year(lines[name])

@@ -287,7 +287,11 @@ class Change(StrictModel):
         "other", description="What the change is, for readers."
     )
     year: Year = Field(description="The first year of the new arrangement.")
-    stops: list[str] = Field(default_factory=list, description="Lines that stop: nothing from `year` on.")
+    stops: list[str] = Field(
+        default_factory=list,
+        description="What ends with it: lines (nothing from `year` on), and the contract's guarantees and risks "
+        "(none from `year` on).",
+    )
     starts: list[str] = Field(default_factory=list, description="Lines that start in `year`.")
     costs: list[str] = Field(
         default_factory=list, description="Lines of the change's own costs (exit, fees, moving, double running)."
