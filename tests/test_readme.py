@@ -118,7 +118,7 @@ def ci_commands() -> list[str]:
 
 def test_ci_section_has_both_commands() -> None:
     assert ci_commands() == [
-        "barnetmodel validate scenarios/*.yaml",
+        "barnetmodel validate --strict scenarios/*.yaml",
         "barnetmodel test scenarios/tests/ --junit-xml report.xml",
     ]
 

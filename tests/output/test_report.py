@@ -14,6 +14,7 @@ import pytest
 
 from barnetmodel.output import report_html
 from barnetmodel.output.headline import headline
+from barnetmodel.output.views import standard_error_text
 from conftest import ROOT, SCENARIOS, computed
 
 BASES = ("nominal", "real", "present_value")
@@ -176,7 +177,9 @@ def expected_text(path: tuple, value: float, results: dict[str, Any]) -> str | N
         if path[1] == "yearly":
             return None
         if key == "standard_error":
-            return f"±{value:.2f}"
+            return standard_error_text(value)
+        if str(key).startswith("probability") and str(key).endswith("_standard_error"):
+            return f"{standard_error_text(value * 100)} pts"  # in percentage points
         if str(key).startswith("probability"):
             return f"{value:.1%}"
         if path[1] == "inputs":
@@ -190,9 +193,9 @@ def expected_text(path: tuple, value: float, results: dict[str, Any]) -> str | N
         if key == "switching_value":
             assert row is not None
             return str(row["switching_text"])
-        if path[-2] == "search_range":  # shown where the input never switches the answer
+        if path[-2] == "search_range":  # shown where the input never switches the answer, or only outside it
             assert row is not None
-            return str(row["search_range_text"][key]) if row["switching_value"] is None else None
+            return str(row["search_range_text"][key]) if not row["within_range"] else None
         if key == "central_saving":  # in a sentence: £10.7m saved, or £4.1m more
             return f"£{abs(value):,.1f}m"
         return money(value)
@@ -217,6 +220,7 @@ def test_every_figure_of_the_risks_bias_uncertainty_and_sensitivity() -> None:
         ("uncertainty", "draws"): f"drawn {results['uncertainty']['draws']:,} times",
         ("uncertainty", "seed"): f"seed {results['uncertainty']['seed']})",
         ("uncertainty", "band_draws"): f"from the first {results['uncertainty']['band_draws']:,} draws",
+        ("uncertainty", "replicates"): f"{results['uncertainty']['replicates']} independent Latin Hypercube samples",
     }
     checked = 0
     for path, value in figures:

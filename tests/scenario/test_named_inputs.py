@@ -298,3 +298,13 @@ def test_a_scenario_test_overrides_a_named_input(write: Callable[[str], Path]) -
     result = runner.invoke(app, ["test", str(tests)])
     assert result.exit_code == 0, result.output
     assert "1 passed, 0 failed" in result.stdout
+
+
+def test_set_fixing_a_correlated_named_input_leaves_its_correlation_out(write: Callable[[str], Path]) -> None:
+    path = write(DRIVERS + "uncertainty:\n  correlations:\n    - {between: [pay, pay_award], rank: 0.5}\n")
+    result = runner.invoke(app, ["run", str(path), "--draws", "100", "--set", "inputs.pay=0.033", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "--set inputs.pay=0.033: note: pay is now a fixed number, so its correlation with pay_award is left out"
+        in result.stderr
+    )

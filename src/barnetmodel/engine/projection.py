@@ -558,7 +558,11 @@ def _line_flow(
     signed = False
     if line.annual is not None:
         growth = number("growth", line.growth or 0.0)
-        profile = powers(1.0 + growth, years - scenario.price_base) * active * _ramp(line, path, inputs, years)
+        profile = powers(1.0 + growth, years - scenario.price_base)
+        if not active.all():  # times 1 changes nothing: a pass over a million draws saved
+            profile = profile * active
+        if line.ramp:
+            profile = profile * _ramp(line, path, inputs, years)
         amount = number("annual", line.annual)
         drawn_yearly = inputs.yearly.get((*path, "annual"))
         if drawn_yearly is not None:  # a value a year: the draws go in the profile, signs and all

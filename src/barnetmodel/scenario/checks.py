@@ -39,8 +39,8 @@ def check(scenario: Scenario) -> list[Finding]:
     return _Checks(scenario).run()
 
 
-def warnings(scenario: Scenario) -> list[Finding]:
-    """What is allowed but probably a slip: a named input that feeds nothing."""
+def unused_inputs(scenario: Scenario) -> list[Finding]:
+    """Named inputs that feed nothing: allowed, but probably a slip (a warning, see plausibility.py)."""
     from barnetmodel.scenario.named import used
 
     feeding = used(scenario)
@@ -50,7 +50,7 @@ def warnings(scenario: Scenario) -> list[Finding]:
             found.append(
                 Finding(
                     ("inputs", name),
-                    f"warning: the input '{name}' is used nowhere: no line, risk, target, setting or input "
+                    f"the input '{name}' is used nowhere: no line, risk, target, setting or input "
                     "that one of them uses names it",
                     at_key=True,
                 )
@@ -158,10 +158,10 @@ class _Checks(ContractChecks):
         """Every name a formula uses is an input; inputs name each other in no circle; and every formula
         is finite, and within its number's bounds, in the central run."""
         from barnetmodel.scenario.named import circles, values, worked_out
-        from barnetmodel.scenario.paths import bounds_at, in_file, input_path, numbers
+        from barnetmodel.scenario.paths import bounds_at, formulas, in_file, input_path
 
         scenario = self.scenario
-        written = {path: value for path, value in numbers(scenario).items() if isinstance(value, Formula)}
+        written = formulas(scenario)
         if not written:
             return
         known = sorted(scenario.inputs)
