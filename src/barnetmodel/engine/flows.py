@@ -226,12 +226,26 @@ def weigh(
             if total.shape != (k, draws) or total.base is not None:  # not whole, or a view of another's
                 total = np.array(np.broadcast_to(total, (k, draws)))
             for event in events[g]:
-                if isinstance(event, Switched):
-                    _add_rows(total, event, factors[event.indexed], weights)
-                else:
+                if isinstance(event, Event):
                     _add_event(total, event, factors[event.indexed], weights)
+            for indexed, rows, delta in _merged([e for e in events[g] if isinstance(e, Switched)]):
+                _add_rows(total, rows, delta, factors[indexed], weights)
         totals.append(total)
     return totals
+
+
+def _merged(flows: list[Switched]) -> list[tuple[bool, np.ndarray, np.ndarray]]:
+    """The changes of switched flows, those in the same draws (one switch's) and prices added up: one product
+    each, not one a flow."""
+    found: dict[tuple[bool, int], tuple[np.ndarray, np.ndarray]] = {}
+    for flow in flows:
+        key = (flow.indexed, id(flow.rows))
+        if key in found:
+            rows, delta = found[key]
+            found[key] = (rows, delta + flow.delta)
+        else:
+            found[key] = (flow.rows, flow.delta)
+    return [(indexed, rows, delta) for (indexed, _), (rows, delta) in found.items()]
 
 
 def _added(parts: list[np.ndarray], k: int) -> np.ndarray:
@@ -262,7 +276,10 @@ def _add_event(total: np.ndarray, event: Event, factor: np.ndarray | None, weigh
     total[:, event.rows] += hit  # each draw at most once: no repeated index
 
 
-def _add_rows(total: np.ndarray, flow: Switched, factor: np.ndarray | None, weights: np.ndarray) -> None:
-    """Adds to `total` (k, draws) a switched flow's change in the draws it happens in, times the factor, weighed."""
-    delta = flow.delta if factor is None else flow.delta * _at(factor, flow.rows)
-    total[:, flow.rows] += _product(weights.T, delta.T)
+def _add_rows(
+    total: np.ndarray, rows: np.ndarray, delta: np.ndarray, factor: np.ndarray | None, weights: np.ndarray
+) -> None:
+    """Adds to `total` (k, draws) a change in draws `rows` (hits, years), times the factor, weighed."""
+    if factor is not None:
+        delta = delta * _at(factor, rows)
+    total[:, rows] += _product(weights.T, delta.T)

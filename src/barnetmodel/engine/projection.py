@@ -349,7 +349,8 @@ def _project(scenario: Scenario, inputs: Inputs) -> Projection:
     price_index: np.ndarray | None = None
     for name in scenario.options:
         lines = scenario.lines_of(name)
-        own = _switches_of(scenario, name, switches, years)  # as this option's planned changes leave them
+        risks_switching = switch_risks(scenario, name)
+        own = _switches_of(scenario, name, risks_switching, switches, years)  # as its planned changes leave them
         flows: dict[str, AnyFlow] = {}
         for i in evaluation_order([line for _, line in lines]):
             home, line = lines[i]
@@ -357,7 +358,7 @@ def _project(scenario: Scenario, inputs: Inputs) -> Projection:
             mask = contracts.change_mask(scenario, name, line.name, years)
             if mask is not None:
                 flow = flow.reshaped(mask)
-            flows[line.name] = _switched(scenario, name, line.name, flow, years, own, inputs)
+            flows[line.name] = _switched(risks_switching, line.name, flow, years, own, inputs)
         before[name] = {line.name: flows[line.name] for _, line in lines}
         bias = scenario.bias_of(name)
         after[name] = before[name] if bias is None else _with_optimism_bias(bias[0], bias[1], before[name], inputs)
@@ -420,12 +421,16 @@ def _switches(scenario: Scenario, inputs: Inputs, years: np.ndarray) -> dict[Pat
 
 
 def _switches_of(
-    scenario: Scenario, option: str, switches: dict[Path, Switch], years: np.ndarray
+    scenario: Scenario,
+    option: str,
+    risks: list[tuple[str, Risk]],
+    switches: dict[Path, Switch],
+    years: np.ndarray,
 ) -> dict[Path, Switch]:
-    """The switches as an option sees them: one its planned changes stop (the contract ended) happens only
-    before the change's year."""
+    """The switches as an option sees them (its switch `risks`): one its planned changes stop (the contract
+    ended) happens only before the change's year."""
     found = dict(switches)
-    for home, risk in switch_risks(scenario, option):
+    for home, risk in risks:
         path = risk_path(home, risk)
         mask = contracts.change_mask(scenario, option, risk.name, years)
         if mask is not None:
@@ -444,18 +449,17 @@ def _stopped(flow: Flow | Event, mask: np.ndarray | None) -> Flow | Event:
 
 
 def _switched(
-    scenario: Scenario,
-    option: str,
+    risks: list[tuple[str, Risk]],
     line: str,
     flow: AnyFlow,
     years: np.ndarray,
     switches: dict[Path, Switch],
     inputs: Inputs,
 ) -> AnyFlow:
-    """The flow with the option's switches applied, in the rows they happen in: a line they stop runs until
-    then, a fallback line from then (and not at all in the other rows)."""
+    """The flow with the option's switches (`risks`) applied, in the rows they happen in: a line they stop runs
+    until then, a fallback line from then (and not at all in the other rows)."""
     columns = np.arange(len(years))
-    for home, risk in switch_risks(scenario, option):
+    for home, risk in risks:
         path = risk_path(home, risk)
         switch = switches[path]
         multiplier = switch.multiplier(line, columns, inputs.get((*path, "premium"), risk.premium or 0.0))
