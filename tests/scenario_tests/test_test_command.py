@@ -67,7 +67,7 @@ def test_every_published_scenario_has_a_test_file() -> None:
 def test_the_folder_of_published_tests_runs_whole() -> None:
     result = runner.invoke(app, ["test", str(ROOT / "scenarios" / "tests")])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-1] == "7 passed, 0 failed"
+    assert result.stdout.splitlines()[-1] == "8 passed, 0 failed"
 
 
 # Comparisons and margins.

@@ -24,6 +24,7 @@ MEASURES = {
     "cost_present_value": ("Cost", "present_value"),
     "cost_nominal": ("Cost", "nominal"),
     "saving_present_value": ("Saving against the baseline", "present_value"),
+    "saving_nominal": ("Saving against the baseline", "nominal"),
 }
 YEARLY = {"cost_nominal": "Cost a year", "cumulative_saving_nominal": "Cumulative saving"}
 

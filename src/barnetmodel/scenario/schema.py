@@ -49,8 +49,11 @@ def _with_extends(schema: dict[str, Any]) -> dict[str, Any]:
         }
     whole = {"$ref": "#/$defs/Scenario"}
     defs["Scenario"] = schema
+    loosened = _loosened(schema)
+    inputs = loosened["properties"]["inputs"]  # an input written null is dropped from the file extended
+    inputs["additionalProperties"] = {"anyOf": [inputs["additionalProperties"], {"type": "null"}]}
     return {
-        "$defs": {**defs, **partial, "PartialScenario": _loosened(schema)},
+        "$defs": {**defs, **partial, "PartialScenario": loosened},
         "if": {"required": ["extends"]},
         "then": {"$ref": "#/$defs/PartialScenario"},
         "else": whole,
