@@ -118,7 +118,7 @@ def ci_commands() -> list[str]:
 
 def test_ci_section_has_both_commands() -> None:
     assert ci_commands() == [
-        "barnetmodel validate scenarios/*.yaml",
+        "barnetmodel validate --strict scenarios/*.yaml",
         "barnetmodel test scenarios/tests/ --junit-xml report.xml",
     ]
 
@@ -134,3 +134,33 @@ def test_ci_commands_pass_on_this_repository(command: str, tmp_path: Path, monke
     assert result.exit_code == 0, result.output
     if "--junit-xml" in args:
         assert ET.parse(tmp_path / "report.xml").getroot().get("failures") == "0"
+
+
+def test_inputs_page_example_gives_the_figures_it_states(tmp_path: Path) -> None:
+    page = PAGES["inputs-and-formulas.md"]
+    example = page.split("## An example")[1].split("```yaml\n")[1].split("```")[0]
+    # The page shows the inputs and the lines that use them; the rest of a file around them:
+    whole = (
+        "title: t\nsources: {seed-000: s, judgement: j}\nhorizon: {start: 2013, years: 3}\n"
+        "money: {inflation: 0.0, discount: 0.0}\nbaseline: in_house\n"
+        + example.replace("  in_house:\n", "  in_house:\n    title: In-house\n").replace(
+            "  outsource:\n", "  outsource:\n    title: Outsourced\n"
+        )
+    )
+    path = tmp_path / "example.yaml"
+    path.write_text(whole, encoding="utf-8")
+    result = runner.invoke(app, ["run", str(path), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    options = json.loads(result.stdout)["options"]
+    staff = options[0]["lines"][0]["nominal"]
+    # "staff_cost is 514 x 0.031333 x 1.29 = 20.776 ..., grown by pay_award's mean, 1.1667% a year"
+    assert "514 x 0.031333 x 1.29 = 20.776" in page and "1.1667% a year" in page
+    assert round(staff[0], 3) == 20.776
+    assert round((staff[1] / staff[0] - 1) * 100, 4) == 1.1667
+    # "the redundancy line is 175 x 0.025 = 4.375 in 2013/14"
+    assert "175 x 0.025 = 4.375 in 2013/14" in page
+    assert options[1]["lines"][0]["nominal"][0] == 4.375
+    # The variances of a total over 5 years quoted for draw: yearly are worked out in tests/engine/test_yearly_draws.py.
+    assert "over 5 years with sd 1, 25, 5 and 11.125" in page

@@ -73,3 +73,29 @@ def test_files_in_different_units_are_not_compared(write: Callable[[str, str], P
     result = runner.invoke(app, ["compare", str(a), str(b)])
     assert result.exit_code == 2
     assert "different units (£k, £m)" in result.stderr
+
+
+def test_correlations_are_listed_by_the_inputs_they_join() -> None:
+    # The council case has no correlation (an empty list: nothing to list), the critics' one: its rank is
+    # listed under the pair of inputs it joins, not as "[]" against "-" nor by position.
+    council = str(ROOT / "scenarios" / "one_barnet_council_case.yaml")
+    critics = str(ROOT / "scenarios" / "critics_stress.yaml")
+    data = json.loads(runner.invoke(app, ["compare", council, critics, "-f", "json"]).stdout)
+    differ = {row["name"]: row["values"] for row in data["inputs_that_differ"]}
+    pair = "client_share ~ options.outsource.lines.Extra charges and variations.annual"  # a named input by its name
+    assert differ[f"uncertainty.correlations.{pair}"] == [None, "0.5"]
+    assert not [name for name in differ if name.startswith("uncertainty.correlations") and "~" not in name]
+
+
+def test_a_changed_rank_is_one_row(write: Callable[[str, str], Path]) -> None:
+    text = MINIMAL.replace("annual: 8}", "annual: {uniform: {low: 7, high: 9}}}").replace(
+        "annual: 10}", "annual: {uniform: {low: 9, high: 11}}}"
+    )
+    correlated = text + (
+        "uncertainty:\n  correlations:\n    - between: [options.outsource.lines.Contract.annual,"
+        " options.in_house.lines.Staff.annual]\n      rank: RANK\n"
+    )
+    a, b = write(correlated.replace("RANK", "0.3"), "a.yaml"), write(correlated.replace("RANK", "0.6"), "b.yaml")
+    data = json.loads(runner.invoke(app, ["compare", str(a), str(b), "-f", "json"]).stdout)
+    pair = "options.in_house.lines.Staff.annual ~ options.outsource.lines.Contract.annual"
+    assert data["inputs_that_differ"] == [{"name": f"uncertainty.correlations.{pair}", "values": ["0.3", "0.6"]}]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -159,3 +161,38 @@ def test_percent_must_be_above_zero_and_is_labelled_as_given() -> None:
     assert zero.exit_code == 2 and "--percent: should be above 0" in zero.stderr
     five = runner.invoke(app, ["sensitivity", path, "--percent", "2.5", "-f", "markdown"]).stdout
     assert "moved by ±2.5%" in five
+
+
+OUTSIDE = """\
+title: t
+horizon: {start: 2013, years: 3}
+money: {inflation: 0.02, discount: 0.035}
+baseline: in_house
+options:
+  in_house:
+    title: In-house
+    lines:
+      - {name: staff, annual: 9.23}
+  outsource:
+    title: Outsourced
+    lines:
+      - {name: contract, total: {triangular: {low: 27.9, mode: 28.8, high: 36}}, term: [2013, 2015]}
+"""
+
+
+def test_a_switching_value_just_outside_an_input_s_range_is_given_and_flagged(write: Callable[[str], Path]) -> None:
+    # In-house 9.23 a year against a contract of T over three years, T triangular from 27.9 to 36 (9.30 to
+    # 12.00 a year): the saving is zero at T = 3 x 9.23 = 27.69, just below the range. It is given, flagged
+    # as outside the range, not called "never".
+    path = str(write(OUTSIDE))
+    result = analyse_sensitivity(load(path).scenario)
+    rows = {r["input"]: r for r in result["switching_values"]}
+    contract = rows["options.outsource.lines.contract.total"]
+    assert contract["switching_value"] == pytest.approx(3 * 9.23, rel=1e-9)
+    assert contract["within_range"] is False
+    assert "outside its range" in contract["statement"] and "£27.90m" in contract["statement"]
+    # In-house at T / 3 with T at its mean, (27.9 + 28.8 + 36) / 3 = 30.9: 10.3 a year, inside its range.
+    staff = rows["options.in_house.lines.staff.annual"]
+    assert staff["switching_value"] == pytest.approx(30.9 / 3, rel=1e-9) and staff["within_range"] is True
+    table = runner.invoke(app, ["sensitivity", "-f", "markdown", path]).stdout
+    assert "£27.69m (outside its range)" in table

@@ -62,6 +62,24 @@ def long_integer() -> bytes:
     return b"horizon:\n  start: " + b"9" * 5000 + b"\n"
 
 
+SCENARIO_AROUND = (
+    "title: t\nhorizon: {start: 2013, years: 3}\nmoney: {inflation: 0.02}\nbaseline: a\n"
+    "options:\n  a: {title: A, lines: [{name: L, annual: x0}]}\n  b: {title: B, lines: [{name: L, annual: 1}]}\n"
+)
+
+
+def circle_of_inputs() -> bytes:
+    """10,000 inputs, each naming the next, the last the first: followed without recursion, reported briefly."""
+    count = 10_000
+    inputs = "".join(f"  x{i}: x{(i + 1) % count} + 1\n" for i in range(count))
+    return (SCENARIO_AROUND + "inputs:\n" + inputs).encode()
+
+
+def long_formula() -> bytes:
+    """A formula of 900,000 characters: refused by its length before it is read."""
+    return (SCENARIO_AROUND + "inputs:\n  x0: " + "(" * 450_000 + "1" + ")" * 449_999 + "\n").encode()
+
+
 # name -> (file contents, words the error must contain)
 CASES = {
     "alias bomb": (alias_bomb, "too many values once aliases are expanded"),
@@ -79,4 +97,6 @@ CASES = {
     "Latin-1 text": (latin1, ":1:1: not UTF-8 text: save the file as UTF-8"),
     "UTF-16 text": (utf16, "is UTF-16 text: save the file as UTF-8"),
     "5,000-digit number": (long_integer, ":2:10: horizon.start: this number is too long to read"),
+    "10,000 inputs in a circle": (circle_of_inputs, "inputs refer to each other in a circle: x0 -> x1 -> x2"),
+    "a 900,000-character formula": (long_formula, ":9:7: inputs.x0: a formula is at most 400 characters"),
 }

@@ -175,3 +175,27 @@ def test_drawn_one_off_year_with_a_drawn_probability_is_the_inverse_cdf_in_every
     inputs = Inputs(draws=n, values={(*path, "probability"): p}, events={path: u})
     got = project(scenario({"probability": 0.3, "cost": 10}, years), inputs).risk_nominal["a"]["r"]
     np.testing.assert_array_equal(np.broadcast_to(got, expected.shape), expected)
+
+
+def test_a_drawn_yearly_probability_the_central_run_is_not_the_expected_cost() -> None:
+    # A one-off yearly risk costing 10 with its probability p uniform on [0, 0.5]. The central run carries
+    # it at the mean probability, 10 x 0.25 x 0.75^j in year j; its expected cost over p is
+    # 10 x E[p (1 - p)^j] = 10 / 0.5 x integral_0^0.5 p (1 - p)^j dp, and with q = 1 - p the integral is
+    # [q^(j+1) / (j+1) - q^(j+2) / (j+2)] from q = 0.5 to 1. p (1 - p)^j is not linear in p, so the two
+    # differ (the docs say so where the central run is explained); the draws' mean is the expectation.
+    from barnetmodel.engine.simulate import simulate, summarise_simulation
+
+    risk = {"probability": {"uniform": {"low": 0, "high": 0.5}}, "cost": 10}
+    s = scenario(risk, years=4)
+
+    def integral(j: int) -> float:
+        return (1 / (j + 1) - 1 / (j + 2)) - (0.5 ** (j + 1) / (j + 1) - 0.5 ** (j + 2) / (j + 2))
+
+    expected = [10 / 0.5 * integral(j) for j in range(4)]
+    at_mean = [10 * 0.25 * 0.75**j for j in range(4)]
+    assert central(risk) == pytest.approx(at_mean, rel=1e-12)
+    assert sum(expected) == pytest.approx(6.125) and sum(at_mean) == pytest.approx(6.8359375)
+    out = summarise_simulation(simulate(s, 200_000, 5, "latin_hypercube"))
+    cost = out["options"][0]["cost_nominal"]
+    assert abs(cost["mean"] - sum(expected)) < 5 * cost["standard_error"]
+    assert abs(cost["mean"] - sum(at_mean)) > 50 * cost["standard_error"]

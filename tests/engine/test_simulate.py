@@ -118,17 +118,19 @@ def test_progress_bar_only_in_a_terminal_and_only_for_long_runs(monkeypatch: pyt
 
     from rich.console import Console
 
-    from barnetmodel.cli.shared import ProgressReporter
+    from barnetmodel.cli.shared import Stages
 
     clock = iter(float(t) for t in range(100))
     monkeypatch.setattr("time.perf_counter", lambda: next(clock))  # each chunk "takes" a second
     screen = io.StringIO()
-    slow = ProgressReporter(10, Console(file=screen, force_terminal=True))
+    slow = Stages(Console(file=screen, force_terminal=True), delay=1.0)
+    slow.stage("Drawing", 10)
     slow.advance(1)  # 1 s for a tenth: the run looks to take 10 s, so the bar appears
     assert slow.bar is not None
     slow.advance(9)
-    slow.finish()
-    piped = ProgressReporter(10, Console(file=io.StringIO(), force_terminal=False))
+    slow.close()
+    piped = Stages(Console(file=io.StringIO(), force_terminal=False), delay=1.0)
+    piped.stage("Drawing", 10)
     piped.advance(1)
     assert piped.bar is None  # never when standard error is not a terminal
 
@@ -250,3 +252,24 @@ def test_without_glibc_the_allocator_is_left_alone(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(ctypes, "CDLL", no_c_library)
     assert keep_freed_memory.__wrapped__() is None  # nothing asked, nothing raised
+
+
+def test_latin_hypercube_bands_take_whole_replicates(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 2,000 Latin Hypercube draws are 20 replicates of 100; with room for 750 band draws, the bands take
+    # the first seven replicates whole (700 draws), never part of one, which would not be stratified.
+    # Plain Monte Carlo draws are independent, so its bands take the first 750 draws.
+    from barnetmodel.engine import simulate as simulate_module
+    from barnetmodel.engine.sampling import Sampler
+
+    monkeypatch.setattr(simulate_module, "BAND_DRAWS", 750)
+    s = load(str(ROOT / "scenarios" / "one_barnet_council_case.yaml")).scenario
+    assert summarise_simulation(simulate(s, 2000, 9, "monte_carlo"))["band_draws"] == 750
+    out = summarise_simulation(simulate(s, 2000, 9, "latin_hypercube"))
+    assert out["band_draws"] == 700
+    sampler = Sampler(s, 9, "latin_hypercube")
+    replicates = [project(s, sampler.draw(100)) for _ in range(7)]
+    for option in s.options:
+        cost = np.concatenate([r.cost(option, "nominal") for r in replicates])
+        expected = np.percentile(cost, [5, 50, 95], axis=0)
+        for k, p in enumerate([5, 50, 95]):
+            np.testing.assert_allclose(out["yearly"][option]["cost_nominal"][f"p{p}"], expected[k], rtol=1e-12)

@@ -62,7 +62,7 @@ def test_tornado_draws_the_sensitivity_results() -> None:
         "Saving against Keep the services in-house (£m, present value, 2013/14 prices)"
     )
     legend = [t.get_text() for t in axes.figure.legends[0].get_texts()]
-    assert legend == ["Every input central", "Input at its P10", "Input at its P90"]
+    assert legend == ["Every input central", "No saving: the answer switches", "Input at its P10", "Input at its P90"]
 
 
 @pytest.mark.parametrize("basis", ["nominal", "real", "present_value"])
@@ -160,3 +160,32 @@ def test_the_same_chart_gives_the_same_bytes() -> None:
     _, results = computed(COUNCIL)
     for fmt in charts.FORMATS:
         assert charts.to_bytes(charts.saving_chart(results), fmt) == charts.to_bytes(charts.saving_chart(results), fmt)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_target_labels_stay_inside_the_plot(path: Path) -> None:
+    # "T2" at a target in the last year was cut off at the top right: every target's label must lie inside
+    # the axes, where nothing clips it.
+    _, results = computed(path)
+    figure = charts.chart(results, "saving")
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    figure.canvas.draw()
+    axes = figure.axes[0]
+    box = axes.get_window_extent(renderer)
+    labels = [t for t in axes.texts if t.get_text().startswith("T")]
+    assert len(labels) == len(results["targets"])
+    for label in labels:
+        extent = label.get_window_extent(renderer)
+        assert box.x0 <= extent.x0 and extent.x1 <= box.x1 and box.y0 <= extent.y0 and extent.y1 <= box.y1, label
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_tornado_has_a_zero_line(path: Path) -> None:
+    # The saving's zero, where the answer switches, is drawn and in view, besides the central saving.
+    _, results = computed(path, draws=0, sensitivity=True)
+    figure = charts.chart(results, "tornado")
+    axes = figure.axes[0]
+    zero = [line for line in axes.get_lines() if list(line.get_xdata()) == [0, 0]]
+    assert len(zero) == 1 and "switch" in str(zero[0].get_label())
+    low, high = axes.get_xlim()
+    assert low <= 0 <= high

@@ -66,13 +66,27 @@ def test_with_draws_the_saving_has_its_range_and_targets_their_chances() -> None
     assert "probability under 1% (central case £103.6m of £165.0m, 63%)." in sentence
 
 
+def test_an_option_that_costs_more_gives_the_range_of_its_extra_cost() -> None:
+    # Costs £4.7m more; the saving's P10-P90 is -£12.9m to £0.2m, so the extra cost's is -£0.2m to
+    # £12.9m (the saving's ends, negated and swapped): every figure in the sentence about extra cost.
+    _, results = computed(COUNCIL)
+    results["targets"] = []
+    results["options"][1]["total_saving"]["present_value"] = -4.7
+    sentence = headline(drawn(results, {"p10": -12.9, "p50": -4.5, "p90": 0.2}, []))
+    assert sentence == (
+        "Capita contracts (CSG and Re) costs £4.7m more in present value (2013/14 prices) than Keep the services "
+        "in-house, P10-P90 of the extra cost -£0.2m to £12.9m."
+    )
+
+
 def test_the_range_and_chances_are_those_of_the_draws() -> None:
     _, results = computed(ROOT / "scenarios" / "critics_stress.yaml")
     saving = results["uncertainty"]["options"][1]["saving_present_value"]
     sentence = headline(results)
-    # The critics' case costs more, and may save: its P10 is a loss, written as one.
+    # The critics' case costs more, and may save: the range is of its extra cost, -saving, whose P10 (the
+    # saving's P90 turned round) is a saving, written as a negative extra cost.
     assert saving["p10"] < 0 < saving["p90"]
-    assert f", P10-P90 -£{-saving['p10']:,.1f}m to £{saving['p90']:,.1f}m;" in sentence
+    assert f", P10-P90 of the extra cost -£{saving['p90']:,.1f}m to £{-saving['p10']:,.1f}m;" in sentence
     for target in results["uncertainty"]["targets"]:
         assert f"is met with probability {probability_text(target['probability_met'])} (central case" in sentence
     assert sentence.count("is met with probability") == 2

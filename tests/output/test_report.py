@@ -14,6 +14,7 @@ import pytest
 
 from barnetmodel.output import report_html
 from barnetmodel.output.headline import headline, probability_text
+from barnetmodel.output.views import standard_error_text
 from conftest import ROOT, SCENARIOS, computed
 
 BASES = ("nominal", "real", "present_value")
@@ -178,7 +179,9 @@ def expected_text(path: tuple, value: float, results: dict[str, Any]) -> str | N
         if path[1] == "yearly":
             return None
         if key == "standard_error":
-            return f"±{value:.2f}"
+            return standard_error_text(value)
+        if str(key).startswith("probability") and str(key).endswith("_standard_error"):
+            return f"{standard_error_text(value * 100)} pts"  # in percentage points
         if str(key).startswith("probability"):
             return f"{value:.1%}"
         if path[1] == "inputs":
@@ -192,9 +195,9 @@ def expected_text(path: tuple, value: float, results: dict[str, Any]) -> str | N
         if key == "switching_value":
             assert row is not None
             return str(row["switching_text"])
-        if path[-2] == "search_range":  # shown where the input never switches the answer
+        if path[-2] == "search_range":  # shown where the input never switches the answer, or only outside it
             assert row is not None
-            return str(row["search_range_text"][key]) if row["switching_value"] is None else None
+            return str(row["search_range_text"][key]) if not row["within_range"] else None
         if key == "central_saving":  # in a sentence: £10.7m saved, or £4.1m more
             return f"£{abs(value):,.1f}m"
         return money(value)
@@ -219,6 +222,7 @@ def test_every_figure_of_the_risks_bias_uncertainty_and_sensitivity() -> None:
         ("uncertainty", "draws"): f"drawn {results['uncertainty']['draws']:,} times",
         ("uncertainty", "seed"): f"seed {results['uncertainty']['seed']})",
         ("uncertainty", "band_draws"): f"from the first {results['uncertainty']['band_draws']:,} draws",
+        ("uncertainty", "replicates"): f"{results['uncertainty']['replicates']} independent Latin Hypercube samples",
     }
     checked = 0
     for path, value in figures:
@@ -262,7 +266,7 @@ def test_the_answer_gives_the_range_and_the_chance_of_each_target() -> None:
     saving = results["uncertainty"]["options"][1]["saving_present_value"]
     # The central saving, -11.809 in present value (scenarios/tests/critics_stress.yaml), is a cost.
     assert "costs £11.8m more in present value (2013/14 prices) than Keep the services in-house, P10-P90 " in text
-    assert f"P10-P90 -£{-saving['p10']:.1f}m to £{saving['p90']:.1f}m;" in text
+    assert f"P10-P90 of the extra cost -£{saving['p90']:.1f}m to £{-saving['p10']:.1f}m;" in text
     chance = probability_text(results["uncertainty"]["targets"][1]["probability_met"])
     claimed = "the target 'Savings claimed over the decade' (savings to 2023/24 added up, real)"
     assert f"{claimed} is met with probability {chance}" in text

@@ -437,6 +437,15 @@ def test_monte_carlo_percentiles_as_values() -> None:
         r for r in rows if r[:2] == ("Savings these contracts were to make in the 2013-15 budget", "outsource")
     ]
     assert target[2] == drawn["uncertainty"]["targets"][0]["probability_met"]
+    assert target[3] == drawn["uncertainty"]["targets"][0]["probability_met_standard_error"]
+    heading = next(i for i, r in enumerate(rows) if r[1] == "Chance it is the cheapest (PV)")
+    (chances,) = [r for r in rows[heading + 1 : heading + 3] if r[0] == title]
+    assert chances[1:5] == (
+        outsource["probability_cheapest"],
+        outsource["probability_cheapest_standard_error"],
+        outsource["probability_cheaper_than_baseline"],
+        outsource["probability_cheaper_than_baseline_standard_error"],
+    )
     (inflation,) = [r for r in rows if r[0] == "money.inflation"]
     assert inflation[1:3] == ("triangular: low 0.01, mode 0.02, high 0.03", pytest.approx(0.02))
 
@@ -464,6 +473,78 @@ def test_run_writes_the_workbook_only_to_a_file(tmp_path: Path) -> None:
     written = runner.invoke(app, ["run", council, "-f", "xlsx", "-o", str(out)])
     assert written.exit_code == 0 and written.stdout == ""
     assert openpyxl.load_workbook(out).sheetnames == ["Summary", "Inputs", "in_house", "outsource"]
+
+
+def test_every_formula_carries_its_value_for_programs_that_do_not_calculate(
+    evaluated: tuple[Any, dict, Evaluated],
+) -> None:
+    # Read as pandas and previews read it (values only, nothing calculated), every formula cell has a value,
+    # the one the `formulas` library works out from the formula; and the option sheets give the engine's cash
+    # flows, the Summary its totals.
+    projection, results, book = evaluated
+    data = xlsx_out.render(projection, results)
+    cached = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    checked = 0
+    for sheet in book.book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    value = cached[sheet.title][cell.coordinate].value
+                    expected = book.values[(sheet.title.upper(), cell.coordinate)]
+                    where = f"{sheet.title}!{cell.coordinate} {cell.value}"
+                    if isinstance(expected, (bool, str)):
+                        assert value == expected, where
+                    else:
+                        assert value == pytest.approx(expected, rel=1e-12, abs=1e-12), where
+                    checked += 1
+    assert checked > 100
+    units, n = results["money"]["units"], len(results["years"])
+    sheets = xlsx_out.sheet_names([o["name"] for o in results["options"]])
+    for option in results["options"]:
+        rows = {r[0]: r for r in cached[sheets[option["name"]]].iter_rows(values_only=True) if r[0]}
+        for basis in BASES:
+            shown = rows[f"Cost ({units[basis]})"][FIRST_YEAR_COLUMN - 1 : FIRST_YEAR_COLUMN - 1 + n]
+            assert close(list(shown), option["yearly"][f"cost_{basis}"])
+        (summary,) = [r for r in cached["Summary"].iter_rows(values_only=True) if r[1] == option["name"]][:1]
+        assert close(list(summary[2:5]), [option["total_cost"][b] for b in BASES])
+
+
+def test_a_cached_value_is_left_out_when_a_formula_cannot_be_worked_out() -> None:
+    # A division by nought has no value to cache: the cell keeps its empty value, for the spreadsheet to fill.
+    from barnetmodel.output.xlsx_values import with_values
+
+    xml = b'<row r="1"><c r="A1" s="2"><f>1/0</f><v /></c><c r="B1"><f>"a"&amp;"b"</f><v /></c></row>'
+    assert with_values(xml, {"B1": "ab"}) == (
+        b'<row r="1"><c r="A1" s="2"><f>1/0</f><v /></c><c r="B1" t="str"><f>"a"&amp;"b"</f><v>ab</v></c></row>'
+    )
+
+
+@pytest.mark.parametrize(
+    "formula, expected",
+    [
+        ("=1+2*3^2", 19.0),  # ^ before *, * before +
+        ("=-2^2", 4.0),  # negation before ^, as spreadsheets do
+        ('=RIGHT(A1+1,2)&"/"&A1', "14/2013"),  # a whole number written into text without ".0"
+        ("=IF(A2>0,A1/A2,1/0)", 671.0),  # only the branch taken is worked out
+        ('=IF(B1="REAL",1,2)', 1.0),  # text compared regardless of case
+        ("=AND(A1>2000,B2)", True),
+        ("=SUM(A1:A2,1)+SUMPRODUCT(A1:A2,A1:A2)/MAX(1,ABS(-2))", 2017.0 + (2013**2 + 9) / 2),
+        ("=SUM(A1:B2)", 2016.0),  # text and TRUE in a range do not count
+        ("=Base*2", 4026.0),  # a defined name
+        ("=MIN(A1,A2,5)*MAX(A2,1)", 9.0),  # 3 x 3: the smallest and the largest
+    ],
+)
+def test_cached_values_work_formulas_out_as_a_spreadsheet_does(formula: str, expected: Any) -> None:
+    from openpyxl.workbook.defined_name import DefinedName
+
+    from barnetmodel.output.xlsx_values import cached_values
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Inputs"
+    sheet["A1"], sheet["A2"], sheet["B1"], sheet["B2"], sheet["C1"] = 2013, 3, "real", True, formula
+    book.defined_names["Base"] = DefinedName("Base", attr_text="Inputs!$A$1")
+    assert cached_values(book)["Inputs"]["C1"] == expected
 
 
 # Named inputs, formulas in every kind of place, and names Excel would read otherwise: pay1 is a cell (column
@@ -539,3 +620,21 @@ def test_change_a_named_input_and_watch_it_flow(named_book: Evaluated, name: str
     changed_inputs = changed(NAMED, ("inputs", name), value)
     projection, results = run_engine(changed_inputs)
     assert_book_matches(named_book, projection, results, values)
+
+
+def test_named_inputs_carry_their_values_for_programs_that_do_not_calculate(named_book: Evaluated) -> None:
+    projection, results = run_engine(NAMED)
+    cached = openpyxl.load_workbook(io.BytesIO(xlsx_out.render(projection, results)), data_only=True)
+    checked = 0
+    for sheet in named_book.book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    expected = named_book.values[(sheet.title.upper(), cell.coordinate)]
+                    value = cached[sheet.title][cell.coordinate].value
+                    if isinstance(expected, (bool, str)):
+                        assert value == expected, cell.value
+                    else:
+                        assert value == pytest.approx(expected, rel=1e-12, abs=1e-12), cell.value
+                    checked += 1
+    assert checked > 100

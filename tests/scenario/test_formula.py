@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from barnetmodel.scenario.formula import MAX_CHARS, MAX_DEPTH, MAX_NODES, FormulaError, evaluate, parse
 
@@ -117,3 +119,58 @@ def test_limits() -> None:
         parse("a" + " ** a" * (MAX_DEPTH + 1))
     with pytest.raises(FormulaError, match=f"at most {MAX_NODES} numbers, names and operations"):
         parse("+".join(["1"] * (MAX_NODES // 2 + 1)))
+
+
+# Random formulas: our reading against Python's own arithmetic (same precedence: a test-only oracle on text
+# this test made itself), and the workbook's Excel form against an Excel evaluator (the `formulas` library).
+NAMED = {"a": 2.0, "b": 3.0, "c": 0.5}
+
+
+@st.composite
+def formula_text(draw: st.DrawFn, depth: int = 0) -> str:
+    if depth >= 4 or draw(st.booleans()):
+        return draw(st.sampled_from(["2", "0.5", "3", "1.5e1", ".25", "a", "b", "c"]))
+    kind = draw(st.sampled_from(["binary", "binary", "binary", "minus", "parentheses", "call"]))
+    if kind == "binary":
+        left, right = draw(formula_text(depth + 1)), draw(formula_text(depth + 1))
+        return f"{left}{draw(st.sampled_from([' + ', '-', ' * ', '/', ' ** ', '**']))}{right}"
+    if kind == "minus":
+        return "-" + draw(formula_text(depth + 1))
+    if kind == "parentheses":
+        return f"({draw(formula_text(depth + 1))})"
+    arguments = [draw(formula_text(depth + 1)) for _ in range(draw(st.integers(2, 3)))]
+    return f"{draw(st.sampled_from(['min', 'max']))}({', '.join(arguments)})"
+
+
+def python_value(text: str) -> float:
+    try:
+        value = eval(text, {"__builtins__": {}, "min": min, "max": max}, dict(NAMED))
+    except (ZeroDivisionError, OverflowError):
+        assume(False)
+    assume(isinstance(value, (int, float)) and np.isfinite(value) and abs(value) < 1e100)
+    return float(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(formula_text())
+def test_operators_bind_as_in_python(text: str) -> None:
+    expected = python_value(text)
+    names = {name: np.full((1, 1), v) for name, v in NAMED.items()}
+    found = float(np.asarray(evaluate(parse(text).tree, names)).reshape(-1)[0])
+    assert found == pytest.approx(expected, rel=1e-12, abs=1e-300)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(formula_text())
+def test_excel_works_out_the_workbook_formula_as_the_engine_does(text: str) -> None:
+    import formulas
+
+    from barnetmodel.output.xlsx_formulas import excel_formula, excel_names
+
+    expected = python_value(text)
+    written = excel_formula(parse(text).tree, excel_names(list(NAMED)))
+    compiled = formulas.Parser().ast("=" + written)[1].compile()
+    by_name = {name.lower(): v for name, v in NAMED.items()} | {"c_": NAMED["c"]}
+    value = compiled(*[by_name[name.lower()] for name in compiled.inputs])
+    value = float(np.asarray(value).reshape(-1)[0]) if not isinstance(value, float) else value
+    assert value == pytest.approx(expected, rel=1e-9), written

@@ -279,3 +279,32 @@ def test_set_changes_a_named_input(write: Callable[[str], Path]) -> None:
     result = runner.invoke(app, ["run", str(path), "--set", "inputs.pay=pya"])
     assert result.exit_code == 2
     assert "--set inputs.pay=pya: inputs.pay: unknown name 'pya' at character 1; did you mean 'pay'?" in result.stderr
+
+
+def test_a_scenario_test_overrides_a_named_input(write: Callable[[str], Path]) -> None:
+    write(DRIVERS, "drivers.yaml")
+    # pay 0.033: staff 514 x 0.033 x 1.29 = 21.880980 a year, grown by pay_award's mean (0.01 + 0.025) / 3:
+    # x (1 + 1.0116667 + 1.0116667^2) = 3.0351361 -> 66.411757; outsourced 3 x 18 + 175 x 0.025 = 58.375.
+    growth = 1 + (1 + 0.035 / 3) + (1 + 0.035 / 3) ** 2
+    expected = 514 * 0.033 * 1.29 * growth - 58.375
+    assert round(expected, 4) == 8.0368
+    # The results list each named input with its central value: staff_cost = 514 x 0.033 x 1.29 = 21.88098.
+    tests = write(
+        "- name: pay from the tender\n  scenario: drivers.yaml\n  overrides:\n    inputs.pay: 0.033\n"
+        "  absolute_error_margin: 0.0001\n  outputs:\n    options.outsource.total_saving.nominal: 8.0368\n"
+        "    inputs.staff_cost.value: 21.88098\n    inputs.posts.source: seed-000\n",
+        "drivers_test.yaml",
+    )
+    result = runner.invoke(app, ["test", str(tests)])
+    assert result.exit_code == 0, result.output
+    assert "1 passed, 0 failed" in result.stdout
+
+
+def test_set_fixing_a_correlated_named_input_leaves_its_correlation_out(write: Callable[[str], Path]) -> None:
+    path = write(DRIVERS + "uncertainty:\n  correlations:\n    - {between: [pay, pay_award], rank: 0.5}\n")
+    result = runner.invoke(app, ["run", str(path), "--draws", "100", "--set", "inputs.pay=0.033", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "--set inputs.pay=0.033: note: pay is now a fixed number, so its correlation with pay_award is left out"
+        in result.stderr
+    )

@@ -293,6 +293,25 @@ def test_folders_are_searched_and_hidden_ones_skipped(files: Write, tmp_path: Pa
     assert result.stdout.splitlines()[-1] == "2 passed, 0 failed"
 
 
+def test_scenario_files_in_a_folder_are_skipped_and_counted() -> None:
+    # scenarios/ holds the four published scenarios and, under tests/, their test files: the scenarios are
+    # not tests (as pytest skips files that are not tests), and the closing line says how many were skipped.
+    result = runner.invoke(app, ["test", str(ROOT / "scenarios")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == f"8 passed, 0 failed; {len(SCENARIOS)} scenario files skipped"
+
+
+def test_a_folder_of_scenarios_only_has_no_test_files(files: Write, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["test", str(tmp_path)])  # holds minimal.yaml only
+    assert result.exit_code == 2
+    assert "no test files (*.yaml, *.yml) in this folder; 1 scenario file skipped" in result.stderr
+
+
+def test_a_scenario_named_as_a_test_file_is_still_refused(files: Write, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["test", str(tmp_path / "minimal.yaml")])
+    assert result.exit_code == 2
+
+
 def test_an_empty_folder_is_bad_input(tmp_path: Path) -> None:
     result = runner.invoke(app, ["test", str(tmp_path)])
     assert result.exit_code == 2

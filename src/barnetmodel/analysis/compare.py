@@ -10,6 +10,7 @@ from barnetmodel.scenario.load import Loaded
 
 # Keys that describe rather than model: left out of "which inputs differ".
 PROSE = {"description", "note", "source", "sources", "title"}
+CORRELATIONS = "uncertainty.correlations"
 
 
 def _flatten(value: Any, path: str) -> Iterator[tuple[str, str]]:
@@ -22,7 +23,13 @@ def _flatten(value: Any, path: str) -> Iterator[tuple[str, str]]:
             if key in PROSE or item is None:
                 continue
             yield from _flatten(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list) and all(isinstance(item, dict) and "name" in item for item in value) and value:
+    elif isinstance(value, list) and not value:
+        return  # an empty list is nothing to compare, as a list left out
+    elif path == CORRELATIONS:
+        for item in value:  # by the pair of inputs, as a line by its name: the order they are listed in is no matter
+            pair = " ~ ".join(sorted(item["between"]))
+            yield f"{path}.{pair}", _text(item["rank"])
+    elif isinstance(value, list) and all(isinstance(item, dict) and "name" in item for item in value):
         for item in value:
             name = item["name"]
             yield from _flatten({k: v for k, v in item.items() if k != "name"}, f"{path}.{name}")

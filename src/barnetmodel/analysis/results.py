@@ -146,7 +146,7 @@ def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[st
                 "results": results,
             }
         )
-    return {
+    found = {
         "tool": {"name": "barnetmodel", "version": __version__},
         "scenario": {
             "title": scenario.title,
@@ -175,6 +175,29 @@ def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[st
         "options": options,
         "targets": targets,
     }
+    if scenario.inputs:  # only then: the results of a file without named inputs stay as they were
+        found["inputs"] = _named_inputs(projection)
+    return found
+
+
+def _named_inputs(projection: Projection) -> list[dict[str, Any]]:
+    """Each named input with the value the central run gave it, as written, and where it came from."""
+    named = projection.inputs.named
+    entries = []
+    for name, item in projection.scenario.named_inputs.items():
+        value = item.value
+        entries.append(
+            {
+                "name": name,
+                "value": float(named[name][0, 0]),
+                "formula": str(value) if isinstance(value, Formula) else None,
+                "distribution": value.describe() if isinstance(value, Distribution) else None,
+                "source": item.source,
+                "note": item.note,
+                "unit": item.unit,
+            }
+        )
+    return entries
 
 
 def first_non_finite(data: Any, path: Path = ()) -> Path | None:

@@ -58,6 +58,13 @@ class Switch:
     search_range: tuple[float, float]
     rising: bool  # the saving grows as the input grows (near the switching value, or over the range)
 
+    @property
+    def within_range(self) -> bool | None:
+        """Whether the switching value is inside the input's range (None when there is none)."""
+        if self.value is None:
+            return None
+        return self.search_range[0] <= self.value <= self.search_range[1]
+
 
 def field_of(path: Path) -> str:
     """The kind of number at a path: 'annual', 'rate', 'ramp', 'inflation', ..."""
@@ -166,32 +173,87 @@ def plausible_range(field: str, value: float | Distribution) -> tuple[float, flo
     return (ends[0], ends[1])
 
 
-def switching_values(scenario: Scenario, option: str, basis: str) -> list[Switch]:
-    """For each input, the value at which the saving is zero, nearest its central value."""
-    from scipy.optimize.elementwise import find_root
+def wider_range(field: str, value: float | Distribution, searched: tuple[float, float]) -> tuple[float, float] | None:
+    """Where to look on when an input's own range holds no switching value: the range a fixed number of its
+    kind would be searched over (about its central value), with its own; None when that is no wider."""
+    centre = central(value)
+    if field in SHARE_FIELDS:
+        plausible: tuple[float, float] | None = (0.0, 1.0)
+    elif field in RATE_FIELDS:
+        plausible = RATE_RANGE
+    elif field == "uplift":
+        plausible = (0.0, 2.0)
+    elif centre != 0:
+        ends = sorted((centre / AMOUNT_FACTOR, centre * AMOUNT_FACTOR))
+        plausible = (ends[0], ends[1])
+    else:
+        plausible = None
+    if plausible is None:
+        return None
+    wider = (min(plausible[0], searched[0]), max(plausible[1], searched[1]))
+    return None if wider == searched else wider
 
+
+def switching_values(scenario: Scenario, option: str, basis: str) -> list[Switch]:
+    """For each input, the value at which the saving is zero, nearest its central value: in the input's
+    range, or failing that in a wider one (see `wider_range`), where the Switch says it is outside."""
     inputs = movable(scenario)
-    searchable = {
-        path: r for path, v in inputs.items() if (r := plausible_range(kind_of(scenario, path), v)) is not None
-    }
+    kinds = {path: kind_of(scenario, path) for path in inputs}
+    searchable = {path: r for path, v in inputs.items() if (r := plausible_range(kinds[path], v)) is not None}
     moved = list(searchable)
     if not moved:
         return []
     centres = np.array([central(inputs[p]) for p in moved])
+    savings, brackets, roots = _crossings(scenario, option, basis, moved, list(searchable.values()))
+    wider = {
+        i: r
+        for i, path in enumerate(moved)
+        if brackets[i] is None and (r := wider_range(kinds[path], inputs[path], searchable[path])) is not None
+    }
+    if wider:
+        _, further, beyond = _crossings(scenario, option, basis, [moved[i] for i in wider], list(wider.values()))
+        for k, i in enumerate(wider):
+            brackets[i] = further[k]
+            if k in beyond:
+                roots[i] = beyond[k]
+    switches = []
+    for i, path in enumerate(moved):
+        finite = savings[i][np.isfinite(savings[i])]  # a candidate a formula cannot take gives nan
+        if np.all(finite == finite[0]):
+            continue  # an input of another option: it cannot change this comparison
+        bracket = brackets[i]
+        rising = bracket[3] if bracket is not None else bool(finite[-1] > finite[0])
+        switches.append(Switch(path, float(centres[i]), roots.get(i), searchable[path], rising))
+    return switches
+
+
+Bracket = tuple[int, float, float, bool]  # grid step, its ends, whether the saving rises across it
+
+
+def _crossings(
+    scenario: Scenario, option: str, basis: str, moved: list[Path], ranges: list[tuple[float, float]]
+) -> tuple[np.ndarray, list[Bracket | None], dict[int, float]]:
+    """For each input of `moved` over its range: the saving over a grid, the step of the grid where the
+    saving changes sign nearest the input's central value (None if it never does), and the root there.
+    A candidate at which a formula cannot be worked out (beyond what it allows) gives nan: no crossing there."""
+    from scipy.optimize.elementwise import find_root
+
+    inputs = movable(scenario)
+    centres = np.array([central(inputs[p]) for p in moved])
     # One engine call: every input over a grid of its range, to find where the saving changes sign.
-    grid = np.array([np.linspace(low, high, GRID) for low, high in searchable.values()])
+    grid = np.array([np.linspace(low, high, GRID) for low, high in ranges])
     grid = np.sort(np.column_stack([grid, centres]), axis=1)
-    # A candidate at which a formula cannot be worked out (beyond what it allows) gives nan: no crossing there.
     rows = _rows(scenario, moved, grid)
     savings = _savings(scenario, option, basis, rows, grid.size, lenient=True).reshape(grid.shape)
-    brackets: list[tuple[int, float, float] | None] = []
+    brackets: list[Bracket | None] = []
     for i in range(len(moved)):
         crossings = np.nonzero(np.sign(savings[i, :-1]) * np.sign(savings[i, 1:]) <= 0)[0]
         if len(crossings) == 0:
             brackets.append(None)
             continue
-        nearest = crossings[np.argmin(np.abs(grid[i, crossings] - centres[i]))]
-        brackets.append((int(nearest), float(grid[i, nearest]), float(grid[i, nearest + 1])))
+        nearest = int(crossings[np.argmin(np.abs(grid[i, crossings] - centres[i]))])
+        rising = bool(savings[i, nearest + 1] > savings[i, nearest])
+        brackets.append((nearest, float(grid[i, nearest]), float(grid[i, nearest + 1]), rising))
     found = [i for i, b in enumerate(brackets) if b is not None]
     roots: dict[int, float] = {}
     if found:
@@ -209,19 +271,7 @@ def switching_values(scenario: Scenario, option: str, basis: str) -> list[Switch
         highs = np.array([b[2] for b in brackets if b is not None])
         result = find_root(saving_at, (lows, highs), args=(np.arange(len(found)),), tolerances={"xrtol": 1e-12})
         roots = {i: float(x) for i, x in zip(found, np.atleast_1d(result.x), strict=True)}
-    switches = []
-    for i, path in enumerate(moved):
-        finite = savings[i][np.isfinite(savings[i])]
-        if np.all(finite == finite[0]):
-            continue  # an input of another option: it cannot change this comparison
-        bracket = brackets[i]
-        if bracket is not None:
-            j = bracket[0]
-            rising = bool(savings[i, j + 1] > savings[i, j])
-        else:
-            rising = bool(finite[-1] > finite[0])
-        switches.append(Switch(path, float(centres[i]), roots.get(i), searchable[path], rising))
-    return switches
+    return savings, brackets, roots
 
 
 def describe_value(field: str, value: float, unit: str, own_unit: str | None = None) -> str:
@@ -246,6 +296,9 @@ def statement(
         cheaper = "cheaper" if central_saving > 0 else "dearer"
         return f"{option_title} stays {cheaper} than {baseline_title} whatever {name} is between {low} and {high}"
     value = text(switch.value)
+    if not switch.within_range:
+        low, high = (text(v) for v in switch.search_range)
+        value += f" (outside its range, {low} to {high})"
     if central_saving > 0:
         side = "above" if switch.rising else "below"
         return f"{option_title} stays cheaper than {baseline_title} only while {name} stays {side} {value}"
@@ -314,6 +367,7 @@ def analyse_sensitivity(
                 "switching_value": s.value,
                 "central_text": text(s.path)(s.central_value),
                 "switching_text": None if s.value is None else text(s.path)(s.value),
+                "within_range": s.within_range,
                 "search_range": list(s.search_range),
                 "search_range_text": [text(s.path)(v) for v in s.search_range],
                 "break_even": s.path[:3] == own_lines,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from barnetmodel import __version__
 from barnetmodel.cli.compare import compare
+from barnetmodel.cli.init import init
 from barnetmodel.cli.publish import plot, report
 from barnetmodel.cli.run import run
 from barnetmodel.cli.schema import schema
@@ -19,8 +20,28 @@ app = typer.Typer(
     help="Is outsourcing this service cheaper than keeping it in-house, and how sure can we be?",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
 )
+
+
+def _help_in_our_words() -> None:
+    """--help shows each value by what it is (FILE, N, ADDRESS=VALUE: the metavars the commands give), never
+    by its Python type. Typer puts the type beside an argument's name whatever its metavar (`FILE <str>`),
+    and beside a flag, which takes no value (`--update <bool>`): leave those out."""
+    from typer.core import TyperArgument, TyperOption
+
+    if not hasattr(TyperArgument, "display_type_rich"):  # older Typer shows no such types
+        return
+    shown = TyperOption.display_type_rich
+
+    def option_type(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+    TyperOption.display_type_rich = option_type  # type: ignore[method-assign]
+
+
+_help_in_our_words()
 
 
 def _version(value: bool) -> None:
@@ -41,7 +62,7 @@ def _root(
     FILES_READ.clear()  # one command, one set of inputs (tests run many commands in one process)
 
 
-for command in (run, sensitivity, compare, report, plot, validate, test, schema):
+for command in (init, run, sensitivity, compare, report, plot, validate, test, schema):
     app.command()(command)
 
 

@@ -9,24 +9,33 @@ import typer
 from barnetmodel.cli.shared import (
     EXIT_BAD_INPUT,
     Format,
+    FormatOption,
     Output,
     Settings,
+    Strict,
     analyse_showing_progress,
     publish,
     report_problems,
     say,
-    warn,
+    show_warnings,
+    strict_failure,
 )
 
 
 def compare(
-    scenarios: Annotated[list[str], typer.Argument(help="Two or more scenario files.", show_default=False)],
+    scenarios: Annotated[
+        list[str], typer.Argument(help="Two or more scenario files.", show_default=False, metavar="FILE...")
+    ],
     draws: Annotated[
-        int | None, typer.Option("--draws", "-n", min=0, help="Monte Carlo draws for every file. Default: each file's.")
+        int | None,
+        typer.Option(
+            "--draws", "-n", min=0, metavar="N", help="Monte Carlo draws for every file. Default: each file's."
+        ),
     ] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="How to show the results.")] = Format.table,
+    format: FormatOption = Format.table,
     output: Output = None,
     settings: Settings = None,
+    strict: Strict = False,
 ) -> None:
     """The key figures of several scenarios side by side, their differences, and the inputs that differ."""
     from barnetmodel.analysis.compare import compare as compare_scenarios
@@ -40,11 +49,14 @@ def compare(
     loaded, problems = [], []
     for path in scenarios:  # every file's problems, not just the first file's
         try:
-            loaded.append(warn(load(path, settings or ())))
+            loaded.append(load(path, settings or ()))
         except ScenarioError as error:
             problems += error.problems
     if problems:
         report_problems(problems)
+    warnings = sum(show_warnings(item) for item in loaded)
+    if strict and warnings:
+        strict_failure(warnings)
     units = {item.scenario.money.unit for item in loaded}
     if len(units) > 1:
         say(f"compare: the files' money is in different units ({', '.join(sorted(units))}): not comparable", err=True)

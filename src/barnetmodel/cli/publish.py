@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from barnetmodel.cli.shared import (
+    BASES,
     Basis,
+    Choice,
     CompareOption,
     Draws,
     Request,
@@ -19,6 +21,8 @@ from barnetmodel.cli.shared import (
     ScenarioFile,
     Seed,
     Settings,
+    Stages,
+    Strict,
     compute,
     emit,
     fail,
@@ -37,33 +41,62 @@ class Chart(StrEnum):
     tornado = "tornado"
 
 
+CHARTS = Choice(Chart)
+
+
 def report(
     scenario: ScenarioFile,
     output: Annotated[
-        str | None, typer.Option("--output", "-o", help="Write the HTML to this file (whole or not at all).")
+        str | None,
+        typer.Option("--output", "-o", help="Write the HTML to this file (whole or not at all).", metavar="FILE"),
     ] = None,
     option: CompareOption = None,
     draws: Draws = None,
     seed: Seed = None,
     sampling: SamplingOption = None,
     settings: Settings = None,
+    strict: Strict = False,
 ) -> None:
     """A self-contained HTML report of a scenario, charts included, to publish or print."""
-    request = Request(scenario, option, draws, seed, sampling, settings or ())
+    request = Request(scenario, option, draws, seed, sampling, settings or (), strict)
     needs("barnetmodel report", "jinja2", "matplotlib")
     from barnetmodel.output import report_html
 
-    emit(report_html.render(compute(request, sensitivity=True)), output)
+    stages = Stages()
+    try:
+        results = compute(request, stages, sensitivity=True)
+        stages.stage("Charts and the report")
+        page = report_html.render(results)
+    finally:
+        stages.close()
+    emit(page, output)
 
 
 def plot(
     scenario: ScenarioFile,
-    output: Annotated[str, typer.Option("--output", "-o", help="Image file: .png or .svg.", show_default=False)],
-    chart: Annotated[Chart, typer.Option("--chart", "-c", help="Which chart.")] = Chart.saving,
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="Image file: .png or .svg.", show_default=False, metavar="FILE")
+    ],
+    chart: Annotated[
+        Chart,
+        typer.Option(
+            "--chart",
+            "-c",
+            help="Which chart.",
+            parser=CHARTS.parse,
+            metavar=CHARTS.metavar,
+            autocompletion=CHARTS.complete,
+        ),
+    ] = Chart.saving,
     basis: Annotated[
         Basis | None,
         typer.Option(
-            "--basis", "-b", help="Price basis. Default: nominal for cost and saving, present_value for the tornado."
+            "--basis",
+            "-b",
+            help="Price basis. Default: nominal for cost and saving, present_value for the tornado.",
+            parser=BASES.parse,
+            metavar=BASES.metavar,
+            autocompletion=BASES.complete,
         ),
     ] = None,
     option: CompareOption = None,
@@ -71,9 +104,10 @@ def plot(
     seed: Seed = None,
     sampling: SamplingOption = None,
     settings: Settings = None,
+    strict: Strict = False,
 ) -> None:
     """Draw one chart of a scenario to a PNG or SVG file."""
-    request = Request(scenario, option, draws, seed, sampling, settings or ())
+    request = Request(scenario, option, draws, seed, sampling, settings or (), strict)
     fmt = IMAGE_FORMATS.get(Path(output).suffix.lower())
     if fmt is None:
         raise fail(f"{output}: the chart's format is chosen by the file name: end it in .png or .svg")
@@ -83,12 +117,19 @@ def plot(
     tornado = chart is Chart.tornado
     basis_name = basis.value if basis else ("present_value" if tornado else "nominal")
     # The tornado moves one input at a time and needs no draws; the other charts draw their bands from them.
-    results = compute(replace(request, draws=0) if tornado else request, sensitivity=tornado, basis=basis_name)
+    stages = Stages()
     try:
+        results = compute(
+            replace(request, draws=0) if tornado else request, stages, sensitivity=tornado, basis=basis_name
+        )
+        stages.stage("The chart")
         figure = charts.chart(results, chart.value, basis_name)
+        image = charts.to_bytes(figure, fmt)
     except charts.NoChartData as error:
         raise fail(f"barnetmodel plot: {error}") from None
-    emit(charts.to_bytes(figure, fmt), output)
+    finally:
+        stages.close()
+    emit(image, output)
 
 
 def workbook(projection: Projection, results: dict[str, Any], output: str | None) -> None:

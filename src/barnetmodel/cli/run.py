@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import typer
-
 from barnetmodel.cli.shared import (
     Draws,
     Format,
+    FormatOption,
     Output,
     SamplingOption,
     ScenarioFile,
     Seed,
     Settings,
+    Strict,
     analyse_showing_progress,
     load_scenario,
     publish,
@@ -22,15 +20,16 @@ from barnetmodel.cli.shared import (
 
 def run(
     scenario: ScenarioFile,
-    format: Annotated[Format, typer.Option("--format", "-f", help="How to show the results.")] = Format.table,
+    format: FormatOption = Format.table,
     output: Output = None,
     draws: Draws = None,
     seed: Seed = None,
     sampling: SamplingOption = None,
     settings: Settings = None,
+    strict: Strict = False,
 ) -> None:
     """Project every option's cash flows and compare them with the baseline (and, with draws, how likely)."""
-    loaded = load_scenario(scenario, settings or ())
+    loaded = load_scenario(scenario, settings, strict)
     results = analyse_showing_progress(loaded, draws, seed, sampling)
     if format is Format.xlsx:
         from barnetmodel.cli.publish import workbook

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from barnetmodel.cli.shared import emit, fail
+from barnetmodel.cli.shared import Choice, emit, fail
 
 
 class SchemaOf(StrEnum):
@@ -15,10 +15,22 @@ class SchemaOf(StrEnum):
     test = "test"
 
 
+SCHEMAS = Choice(SchemaOf)
+
+
 def schema(
-    of: Annotated[SchemaOf, typer.Option("--for", help="Which files the schema describes.")] = SchemaOf.scenario,
+    of: Annotated[
+        SchemaOf,
+        typer.Option(
+            "--for",
+            help="Which files the schema describes.",
+            parser=SCHEMAS.parse,
+            metavar=SCHEMAS.metavar,
+            autocompletion=SCHEMAS.complete,
+        ),
+    ] = SchemaOf.scenario,
     output: Annotated[
-        str | None, typer.Option("--output", "-o", help="Write to this file (whole or not at all).")
+        str | None, typer.Option("--output", "-o", help="Write to this file (whole or not at all).", metavar="FILE")
     ] = None,
 ) -> None:
     """Print the JSON Schema of scenario files (or of scenario test files)."""

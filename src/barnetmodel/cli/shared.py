@@ -10,10 +10,11 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, NoReturn, TypeVar
 
 import typer
 
+from barnetmodel.cli import completion
 from barnetmodel.errors import Problem, ScenarioError
 
 if TYPE_CHECKING:
@@ -25,12 +26,45 @@ T = TypeVar("T")
 
 
 SETTINGS_HELP = (
-    "Change a value of the scenario before it is run: ADDRESS=VALUE, e.g. --set money.inflation=0.025 or "
-    '--set options.outsource.lines."CSG contract charge".total=400. Repeatable.'
+    "Change a value of the scenario before it is run, e.g. --set money.inflation=0.025 or "
+    """--set 'options.outsource.lines."CSG contract charge".total=400' (in a shell, quote an address holding """
+    "spaces or quotes). Repeatable."
 )
-Settings = Annotated[list[str] | None, typer.Option("--set", help=SETTINGS_HELP, show_default=False)]
-ScenarioFile = Annotated[str, typer.Argument(help="Scenario file (YAML).", show_default=False)]
-Output = Annotated[str | None, typer.Option("--output", "-o", help="Write to this file (whole or not at all).")]
+Settings = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set", help=SETTINGS_HELP, show_default=False, metavar="ADDRESS=VALUE", autocompletion=completion.settings
+    ),
+]
+ScenarioFile = Annotated[str, typer.Argument(help="Scenario file (YAML).", show_default=False, metavar="FILE")]
+Output = Annotated[
+    str | None, typer.Option("--output", "-o", help="Write to this file (whole or not at all).", metavar="FILE")
+]
+E = TypeVar("E", bound=StrEnum)
+
+
+class Choice(Generic[E]):
+    """How an option offers a choice among an enumeration's values: shown as a|b|c in --help, a wrong value
+    refused naming the choices (and the one meant, if close: not pydantic's "Value error, ..."), the
+    choices offered to shell completion."""
+
+    def __init__(self, kind: type[E]):
+        self.kind = kind
+        self.names = [member.value for member in kind]
+        self.metavar = "|".join(self.names)
+
+    def parse(self, text: str | E) -> E:
+        if isinstance(text, self.kind):
+            return text
+        if text in self.names:
+            return self.kind(text)
+        from barnetmodel.errors import did_you_mean, printable
+
+        hint = did_you_mean(text, self.names)
+        raise typer.BadParameter(printable(f"'{text}' is not one of {', '.join(self.names)}{hint}", one_line=True))
+
+    def complete(self, incomplete: str) -> list[str]:
+        return [name for name in self.names if name.startswith(incomplete)]
 
 
 class Format(StrEnum):
@@ -39,6 +73,20 @@ class Format(StrEnum):
     csv = "csv"
     markdown = "markdown"
     xlsx = "xlsx"
+
+
+FORMATS = Choice(Format)
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        help="How to show the results.",
+        parser=FORMATS.parse,
+        metavar=FORMATS.metavar,
+        autocompletion=FORMATS.complete,
+    ),
+]
 
 
 def say(message: str, err: bool = False) -> None:
@@ -64,19 +112,36 @@ def user_errors(action: Callable[[], T]) -> T:
         report_problems(error.problems)
 
 
-def warn(loaded: Loaded) -> Loaded:
-    """Print what is allowed in a scenario but probably a slip (an input used nowhere) on standard error;
-    the exit code is unchanged."""
-    for problem in loaded.warnings:
-        say(str(problem), err=True)
-    return loaded
+Strict = Annotated[
+    bool,
+    typer.Option("--strict", help="Treat warnings (figures that are probably a mistake) as errors: exit 2. For CI."),
+]
 
 
-def load_scenario(file: str, settings: Sequence[str] = ()) -> Loaded:
-    """A scenario file read and validated, its warnings printed; a user's mistake exits 2."""
+def show_warnings(loaded: Loaded) -> int:
+    """Print what a --set left out and every warning of a loaded scenario (standard error); their number."""
+    for note in loaded.notes:
+        say(note, err=True)
+    for warning in loaded.warnings:
+        say(str(warning), err=True)
+    return len(loaded.warnings)
+
+
+def strict_failure(warnings: int) -> NoReturn:
+    say(f"--strict: {warnings} warning{'s' if warnings != 1 else ''}, treated as errors", err=True)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def load_scenario(file: str, settings: Sequence[str] | None, strict: bool = False) -> Loaded:
+    """A scenario as every command loads it: a user's mistake printed and exit 2; its notes and warnings
+    on standard error; with `strict`, a warning is an error (exit 2)."""
     from barnetmodel.scenario.load import load
 
-    return warn(user_errors(lambda: load(file, settings)))
+    loaded = user_errors(lambda: load(file, settings or ()))
+    warnings = show_warnings(loaded)
+    if strict and warnings:
+        strict_failure(warnings)
+    return loaded
 
 
 def located(loaded: Loaded, action: Callable[[], T]) -> T:
@@ -152,53 +217,97 @@ class Sampling(StrEnum):
     latin_hypercube = "latin_hypercube"
 
 
-class ProgressReporter:
-    """A progress bar on standard error, shown only in a terminal and once a run looks to take over a second."""
+BASES = Choice(Basis)
+SAMPLINGS = Choice(Sampling)
 
-    def __init__(self, total: int, console: Any = None):
+
+class Stages:
+    """What a long command is doing, on standard error: each stage's name (and, for the draws, a bar), shown
+    only in a terminal, and only once the command has taken `delay` seconds or its draws look to take that
+    long. Nothing is printed that stays: the display goes when the command is done."""
+
+    def __init__(self, console: Any = None, delay: float = 1.0):
+        import threading
         import time
 
         from rich.console import Console
 
-        self.total = total
-        self.done = 0
         self.console = console or Console(stderr=True)
+        self.delay = delay
         self.started = time.perf_counter()
+        self.lock = threading.Lock()
         self.bar: Any = None
         self.task: Any = None
+        self.name = ""
+        self.total: int | None = None
+        self.done = 0
+        self.closed = False
+        self.timer: Any = None
+        if self.console.is_terminal:
+            self.timer = threading.Timer(delay, self._show)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        """A new stage begins: `total` steps (draws) when it counts them, else it just runs."""
+        with self.lock:
+            self.name, self.total, self.done = name, total, 0
+            if self.bar is not None:  # a new task: a stage without steps shows a pulsing bar, no percentage
+                self.bar.remove_task(self.task)
+                self.task = self.bar.add_task(name, total=total)
 
     def advance(self, n: int) -> None:
         import time
 
-        self.done += n
-        if self.bar is not None:
-            self.bar.update(self.task, completed=self.done)
-            return
-        elapsed = time.perf_counter() - self.started
-        if self.console.is_terminal and self.done < self.total and elapsed / self.done * self.total > 1.0:
-            from rich.progress import Progress
+        with self.lock:
+            self.done += n
+            if self.bar is not None:
+                self.bar.update(self.task, completed=self.done)
+                return
+            elapsed = time.perf_counter() - self.started
+            total = self.total or 0
+            if self.console.is_terminal and 0 < self.done < total and elapsed / self.done * total > self.delay:
+                self._start()
 
-            self.bar = Progress(console=self.console, transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task("Drawing", total=self.total, completed=self.done)
+    def _show(self) -> None:
+        with self.lock:
+            if not self.closed and self.bar is None:
+                self._start()
 
-    def finish(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+    def _start(self) -> None:
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn
+
+        columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TaskProgressColumn())
+        self.bar = Progress(*columns, console=self.console, transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task(self.name, total=self.total, completed=self.done)
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
+            if self.timer is not None:
+                self.timer.cancel()
+            if self.bar is not None:
+                self.bar.stop()
 
 
 def analyse_showing_progress(
-    loaded: Loaded, draws: int | None, seed: int | None, sampling: Sampling | None
+    loaded: Loaded,
+    draws: int | None,
+    seed: int | None,
+    sampling: Sampling | None,
+    stages: Stages | None = None,
 ) -> dict[str, Any]:
-    """analysis.analyse with a progress bar on standard error while the draws run; figures that
-    overflow are a clear error (exit 2), not inf in the output."""
+    """analysis.analyse with what it is doing on standard error (see Stages); figures that overflow are a
+    clear error (exit 2), not inf in the output."""
     import numpy as np
 
     from barnetmodel.analysis.analyse import analyse
     from barnetmodel.analysis.results import check_finite
 
     total = loaded.scenario.uncertainty.draws if draws is None else draws
-    progress = ProgressReporter(total)
+    progress = stages or Stages()
+    progress.stage(f"Drawing {total:,} times" if total else "The central case", total or None)
     try:
         with np.errstate(over="ignore", invalid="ignore"):  # reported by check_finite, clearly
             results = user_errors(
@@ -211,7 +320,8 @@ def analyse_showing_progress(
                 )
             )
     finally:
-        progress.finish()
+        if stages is None:
+            progress.close()
     user_errors(lambda: check_finite(results, loaded.source.file))
     return results
 
@@ -237,14 +347,29 @@ def compared_option(loaded: Loaded, option: str | None, scenario: str, required:
 
 Draws = Annotated[
     int | None,
-    typer.Option("--draws", "-n", min=0, help="Monte Carlo draws (0: central case only). Default: the file's."),
+    typer.Option(
+        "--draws", "-n", min=0, metavar="N", help="Monte Carlo draws (0: central case only). Default: the file's."
+    ),
 ]
-Seed = Annotated[int | None, typer.Option("--seed", min=0, help="Random seed. Default: the file's.")]
+Seed = Annotated[int | None, typer.Option("--seed", min=0, metavar="SEED", help="Random seed. Default: the file's.")]
 SamplingOption = Annotated[
-    Sampling | None, typer.Option("--sampling", help="monte_carlo or latin_hypercube. Default: the file's.")
+    Sampling | None,
+    typer.Option(
+        "--sampling",
+        help="How the draws are made. Default: the file's.",
+        parser=SAMPLINGS.parse,
+        metavar=SAMPLINGS.metavar,
+        autocompletion=SAMPLINGS.complete,
+    ),
 ]
 CompareOption = Annotated[
-    str | None, typer.Option("--option", help="Option compared with the baseline. Default: the first other.")
+    str | None,
+    typer.Option(
+        "--option",
+        metavar="OPTION",
+        help="Option compared with the baseline. Default: the first other.",
+        autocompletion=completion.options,
+    ),
 ]
 
 
@@ -281,17 +406,22 @@ class Request:
     seed: int | None = None
     sampling: Sampling | None = None
     settings: Sequence[str] = ()
+    strict: bool = False
 
 
-def compute(request: Request, *, sensitivity: bool = False, basis: str = "present_value") -> dict[str, Any]:
+def compute(
+    request: Request, stages: Stages, *, sensitivity: bool = False, basis: str = "present_value"
+) -> dict[str, Any]:
     """A scenario file's results as `run` makes them (draws as the file says, unless overridden), with
-    results["sensitivity"] of the requested option against the baseline if asked; a user's mistake exits 2."""
+    results["sensitivity"] of the requested option against the baseline if asked; a user's mistake exits 2.
+    Each stage is shown on `stages`."""
     from barnetmodel.analysis.analyse import add_sensitivity
 
-    loaded = load_scenario(request.scenario, request.settings)
+    loaded = load_scenario(request.scenario, request.settings, request.strict)
     option = compared_option(loaded, request.option, request.scenario, required=False)
-    results = analyse_showing_progress(loaded, request.draws, request.seed, request.sampling)
+    results = analyse_showing_progress(loaded, request.draws, request.seed, request.sampling, stages)
     if sensitivity and option is not None:
+        stages.stage("Sensitivity: tornado and switching values")
         with_results = results
         results = located(loaded, lambda: add_sensitivity(with_results, loaded.scenario, option, basis))
     return results

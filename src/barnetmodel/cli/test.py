@@ -14,19 +14,23 @@ if TYPE_CHECKING:
 
 def test(
     paths: Annotated[
-        list[str], typer.Argument(help="Test files, or folders of them (*.yaml, *.yml).", show_default=False)
+        list[str],
+        typer.Argument(help="Test files, or folders of them (*.yaml, *.yml).", show_default=False, metavar="PATH..."),
     ],
     update: Annotated[
         bool, typer.Option("--update", help="Write the new figures into the test files, for an intended change.")
     ] = False,
     junit_xml: Annotated[
-        str | None, typer.Option("--junit-xml", help="Also write a JUnit XML report to this file.", show_default=False)
+        str | None,
+        typer.Option(
+            "--junit-xml", help="Also write a JUnit XML report to this file.", show_default=False, metavar="FILE"
+        ),
     ] = None,
 ) -> None:
     """Run scenario tests: exit 0 when all pass, 1 when a figure is off, 2 for a bad test or scenario."""
-    from barnetmodel.scenario_tests.run import find_test_files, run_file
+    from barnetmodel.scenario_tests.run import count, find_test_files, run_file
 
-    files, problems = find_test_files(paths)
+    files, problems, skipped = find_test_files(paths)
     for problem in problems:
         say(str(problem), err=True)
     outcomes = [run_file(file) for file in files]
@@ -42,7 +46,8 @@ def test(
     tests = [t for o in outcomes for t in o.outcomes]
     counts = {status: sum(t.status == status for t in tests) for status in ("passed", "failed", "error")}
     errors = f", {counts['error']} could not be run" if counts["error"] else ""
-    say(f"{counts['passed']} passed, {counts['failed']} failed{errors}")
+    scenarios = f"; {count(len(skipped), 'scenario file')} skipped" if skipped else ""
+    say(f"{counts['passed']} passed, {counts['failed']} failed{errors}{scenarios}")
     if bad_input:
         raise typer.Exit(EXIT_BAD_INPUT)
     if still_failing:

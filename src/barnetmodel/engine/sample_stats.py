@@ -33,19 +33,52 @@ def pooled(sizes: np.ndarray, chunks: np.ndarray) -> tuple[float, float]:
     return mean, squares
 
 
+def replicate_error(sizes: np.ndarray, means: np.ndarray) -> float | None:
+    """The standard error of the pooled mean of independent replicates (Latin Hypercube samples), from the
+    spread of their means: sqrt(sum n_r (m_r - m)^2 / ((R - 1) N)), m the pooled mean and N the draws in
+    all; for replicates of one size that is sd(m_r) / sqrt(R). None for one replicate: nothing to see."""
+    if len(sizes) < 2:
+        return None
+    total = float(sizes.sum())
+    mean = float((sizes * means).sum() / total)
+    return float(np.sqrt((sizes * (means - mean) ** 2).sum() / ((len(sizes) - 1) * total)))
+
+
+def proportion_error(counts: np.ndarray, sizes: np.ndarray, replicated: bool) -> float | None:
+    """The standard error of a share of draws (the counts in each chunk of `sizes`): binomial,
+    sqrt(p (1 - p) / n), of independent draws; from the replicates' shares when `replicated`. None with
+    one draw."""
+    total = int(sizes.sum())
+    if total < 2:
+        return None
+    if replicated:
+        return replicate_error(sizes, counts / sizes)
+    p = float(counts.sum()) / total
+    return float(np.sqrt(p * (1 - p) / total))
+
+
 def describe(
-    values: np.ndarray, runs: np.ndarray | None = None, chunks: tuple[np.ndarray, np.ndarray] | None = None
-) -> dict[str, float]:
-    """Mean, its Monte Carlo standard error, and percentiles of a sample: made of sorted runs starting
-    at `runs` (see percentiles), and of chunks of the sizes and moments (see `moments`) in `chunks`,
-    when given."""
+    values: np.ndarray,
+    runs: np.ndarray | None = None,
+    chunks: tuple[np.ndarray, np.ndarray] | None = None,
+    replicated: bool = False,
+) -> dict[str, float | None]:
+    """Mean, its standard error, and percentiles of a sample: made of sorted runs starting at `runs` (see
+    percentiles), and of chunks of the sizes and moments (see `moments`) in `chunks`, when given. The
+    standard error is that of independent draws, sd / sqrt(n); or, when the chunks are `replicated`
+    (independent Latin Hypercube samples), from the spread of their means. None when undefined (one draw,
+    one replicate)."""
     n = len(values)
     mean, squares = moments(values) if chunks is None else pooled(*chunks)
-    se = float(np.sqrt(squares / (n - 1) / n)) if n > 1 else float("nan")
+    if replicated:
+        assert chunks is not None, "replicates are chunks"
+        se = replicate_error(chunks[0], chunks[1][:, 0])
+    else:
+        se = float(np.sqrt(squares / (n - 1) / n)) if n > 1 else None
     quantiles = percentiles(values, PERCENTILES, runs)
     return {
         "mean": mean,
-        "standard_error": se if np.isfinite(se) else 0.0,
+        "standard_error": se,
         **{f"p{q}": float(v) for q, v in zip(PERCENTILES, quantiles, strict=True)},
     }
 

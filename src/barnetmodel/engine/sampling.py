@@ -25,6 +25,12 @@ from barnetmodel.scenario.paths import canonical_names, display_name, line_path,
 
 # Draws are processed in chunks of about this size: memory stays flat however many draws.
 CHUNK = 65_536
+# Under Latin Hypercube each chunk is one stratified sample, independent of the others: a replicate.
+# The spread of the replicates' means is what tells how far the mean may be off (the plain Monte Carlo
+# formula overstates it, often by orders of magnitude), so there are at least this many replicates...
+REPLICATES = 20
+# ... of at least this many draws each (fewer draws make fewer replicates, down to one).
+REPLICATE_DRAWS = 50
 
 
 def stream(seed: int, name: str) -> np.random.Generator:
@@ -34,9 +40,12 @@ def stream(seed: int, name: str) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
 
 
-def chunk_sizes(draws: int) -> list[int]:
-    """Draws split into near-equal chunks of at most CHUNK (so no chunk is tiny)."""
+def chunk_sizes(draws: int, sampling: str = "monte_carlo") -> list[int]:
+    """Draws split into near-equal chunks of at most CHUNK (so no chunk is tiny); under Latin Hypercube
+    into at least REPLICATES of them, of REPLICATE_DRAWS or more draws each: independent replicates."""
     count = max(1, math.ceil(draws / CHUNK))
+    if sampling == "latin_hypercube":
+        count = max(count, min(REPLICATES, draws // REPLICATE_DRAWS))
     return [len(part) for part in np.array_split(np.arange(draws), count)] if draws else []
 
 
@@ -134,9 +143,10 @@ class Sampler:
         scores[:, 0] = shocks[:, 0]
         for year in range(1, years):  # each year's score keeps a standard normal distribution
             scores[:, year] = rho * scores[:, year - 1] + math.sqrt(1 - rho**2) * shocks[:, year]
-        # A score beyond 8.3 sd rounds to a probability of exactly 1 (about once in 10^16 draws): kept below it.
-        return line.annual.from_uniform(np.clip(special.ndtr(scores), 0.0, 1.0 - 2.0**-53))
+        # A score beyond 8.3 sd rounds to a probability of exactly 1 (or one beyond -38 sd to 0), whose inverse
+        # CDF may be infinite: kept inside (0, 1), as a uniform draw always is.
+        return line.annual.from_uniform(np.clip(special.ndtr(scores), 2.0**-53, 1.0 - 2.0**-53))
 
     def chunks(self, draws: int) -> Iterator[Inputs]:
-        for n in chunk_sizes(draws):
+        for n in chunk_sizes(draws, self.sampling):
             yield self.draw(n)

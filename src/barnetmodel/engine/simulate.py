@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from barnetmodel.engine.projection import Inputs, project
-from barnetmodel.engine.sample_stats import bands, describe, moments
+from barnetmodel.engine.sample_stats import bands, describe, moments, proportion_error
 from barnetmodel.engine.sampling import Sampler, chunk_sizes
 from barnetmodel.engine.targets import meets, target_options
 from barnetmodel.errors import ValueProblem
@@ -22,6 +22,7 @@ from barnetmodel.scenario.models import Scenario
 
 # Yearly bands come from the first draws only: enough for a band's precision, and memory stays flat.
 BAND_DRAWS = 100_000
+LATIN_HYPERCUBE = "latin_hypercube"
 # Each chunk's values of a figure are sorted in runs of this many draws: small enough to sort in cache
 # (3 ns a value; 5 ns in runs of 65,536), and the percentiles then search each run.
 SORTED_RUN = 16_384
@@ -57,12 +58,18 @@ class Simulation:
     cheaper: dict[str, np.ndarray] = field(default_factory=dict)  # option -> (chunks,) draws below the baseline
     met: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # (target, option) -> (chunks,)
     yearly_cost: dict[str, np.ndarray] = field(default_factory=dict)  # option -> (years, band draws)
+    band_sizes: list[int] = field(default_factory=list)  # each chunk's draws that go into the bands
     # (option, measure) -> percentile -> one value a year; worked out as soon as the band draws are in.
     bands: dict[tuple[str, str], dict[str, list[float]]] = field(default_factory=dict)
 
     @property
     def band_draws(self) -> int:
-        return min(self.draws, BAND_DRAWS)
+        return sum(self.band_sizes)
+
+    @property
+    def replicated(self) -> bool:
+        """Whether the chunks are independent Latin Hypercube samples, whose spread gives the errors."""
+        return self.sampling == LATIN_HYPERCUBE
 
     def figures(self) -> list[Key]:
         """The headline figures with a distribution, in the order they are reported."""
@@ -90,6 +97,7 @@ class Simulation:
         chunks = len(sizes)
         self.sizes = np.asarray(sizes, dtype=np.intp)
         self.starts = np.cumsum([0, *sizes])[:-1].astype(np.intp)
+        self.band_sizes = band_sizes(sizes, self.sampling)
         runs = [np.arange(start, start + size, SORTED_RUN) for start, size in zip(self.starts, self.sizes, strict=True)]
         self.run_starts = np.concatenate([np.zeros(0), *runs]).astype(np.intp)
         self.same = self.same_as(sums)
@@ -265,15 +273,14 @@ def simulate(
     turns = _Turns(Sampler(scenario, seed, sampling))
     sim = Simulation(scenario, draws, seed, sampling)
     sums = _sums(scenario, project(scenario).discount_factor)
-    sizes = chunk_sizes(draws)
+    sizes = chunk_sizes(draws, sampling)
     sim.allocate(sizes, sums)
     filled = 0
     pending: deque[Future[int]] = deque()
     band_jobs: deque[tuple[tuple[str, str], Callable[[], dict[str, list[float]]]]] | None = None
     bands: dict[tuple[str, str], Future[dict[str, list[float]]]] = {}
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        for index, (start, size) in enumerate(zip(sim.starts, sizes, strict=True)):
-            band_draws = max(0, BAND_DRAWS - int(start))
+        for index, (size, band_draws) in enumerate(zip(sizes, sim.band_sizes, strict=True)):
             pending.append(pool.submit(_run_chunk, sim, index, turns, int(size), sums, band_draws))
             while len(pending) > IN_FLIGHT:  # a bounded number in flight keeps memory flat
                 filled += _collect(pending.popleft(), on_chunk)
@@ -288,6 +295,21 @@ def simulate(
             bands[key] = pool.submit(job)
         sim.bands = {key: band.result() for key, band in bands.items()}
     return sim
+
+
+def band_sizes(sizes: list[int], sampling: str) -> list[int]:
+    """How many draws of each chunk go into the yearly bands: the first BAND_DRAWS draws. Under Latin
+    Hypercube whole chunks only, as many as BAND_DRAWS holds (at least one): a part of a chunk is not a
+    stratified sample."""
+    kept: list[int] = []
+    room = BAND_DRAWS
+    for size in sizes:
+        take = min(size, room)
+        if sampling == LATIN_HYPERCUBE and take < size:
+            take = 0 if sum(kept) else size
+        kept.append(take)
+        room -= take
+    return kept
 
 
 def _collect(future: Future[int], on_chunk: Callable[[int], None] | None) -> int:
@@ -335,7 +357,10 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
         described = dict(
             zip(
                 kept,
-                pool.map(lambda key: describe(sim.runs[key], sim.run_starts, (sim.sizes, sim.moments[key])), kept),
+                pool.map(
+                    lambda key: describe(sim.runs[key], sim.run_starts, (sim.sizes, sim.moments[key]), sim.replicated),
+                    kept,
+                ),
                 strict=True,
             )
         )
@@ -348,17 +373,22 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
             "cost_present_value": described[("cost_present_value", option)],
             "cost_nominal": described[("cost_nominal", option)],
             "probability_cheapest": float(cheapest[k]),
+            "probability_cheapest_standard_error": proportion_error(sim.cheapest[:, k], sim.sizes, sim.replicated),
         }
         if option != scenario.baseline:
             entry["saving_present_value"] = described[("saving_present_value", option)]
             entry["saving_nominal"] = described[("saving_nominal", option)]
             entry["probability_cheaper_than_baseline"] = float(sim.cheaper[option].sum() / sim.draws)
+            entry["probability_cheaper_than_baseline_standard_error"] = proportion_error(
+                sim.cheaper[option], sim.sizes, sim.replicated
+            )
         options.append(entry)
     targets = [
         {
             "target": target,
             "option": option,
             "probability_met": float(met.sum() / sim.draws),
+            "probability_met_standard_error": proportion_error(met, sim.sizes, sim.replicated),
             "achieved": described[("achieved", target, option)],
         }
         for (target, option), met in sim.met.items()
@@ -368,6 +398,7 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
         "draws": sim.draws,
         "seed": sim.seed,
         "sampling": sim.sampling,
+        "replicates": len(sim.sizes) if sim.replicated else None,
         "band_draws": sim.band_draws,
         "inputs": sampled_inputs(scenario),
         "options": options,

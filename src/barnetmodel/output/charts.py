@@ -152,6 +152,7 @@ def saving_chart(results: dict[str, Any], basis: str = "nominal", extra_bands: d
 
 def _mark_targets(axes: Axes, results: dict[str, Any], basis: str) -> None:
     unit = results["money"]["unit"]
+    marks = []
     for number, target in enumerate(results["targets"], start=1):
         label = f"T{number}: {target['name']}, {money_text(target['amount'], unit)} ({target_period(target)})"
         same_scale = target["measure"] == "cumulative" and target["prices"] == basis
@@ -161,12 +162,22 @@ def _mark_targets(axes: Axes, results: dict[str, Any], basis: str) -> None:
             )
         else:
             axes.axvline(target["by"], color="black", linestyle=":", linewidth=1.2, label=label)
+        marks.append((number, target, same_scale))
+    # Each label inside the plot, where nothing cuts it: left of its mark in the right half of the chart,
+    # below it in the top half (the limits are known once every mark is drawn).
+    left, right = axes.get_xlim()
+    bottom, top = axes.get_ylim()
+    for number, target, same_scale in marks:
+        to_left = target["by"] > (left + right) / 2
+        below = not same_scale or target["amount"] > (bottom + top) / 2
         axes.annotate(
             f"T{number}",
             (target["by"], target["amount"] if same_scale else 1.0),
             xycoords=("data", "data" if same_scale else "axes fraction"),
-            xytext=(4, -12 if not same_scale else 4),
+            xytext=(-6 if to_left else 6, -8 if below else 6),
             textcoords="offset points",
+            horizontalalignment="right" if to_left else "left",
+            verticalalignment="top" if below else "bottom",
             fontsize=9,
             fontweight="bold",
         )
@@ -201,6 +212,8 @@ def tornado_chart(
         axes.barh(rows, [b.low - central for b in items], left=central, color=COLOURS[0], label=f"Input {ends[0]}")
         axes.barh(rows, [b.high - central for b in items], left=central, color=COLOURS[1], label=f"Input {ends[1]}")
         axes.axvline(central, color="black", linewidth=1, label="Every input central")
+        # Where the saving is nought and the answer switches: always in view, told apart from the central line.
+        axes.axvline(0, color="#CC0000", linewidth=1, linestyle="--", label="No saving: the answer switches")
         axes.set_yticks(list(rows), [_wrap(b.label, 30) for b in items], fontsize=9)
         axes.grid(axis="y", visible=False)
         axes.set_title("What moves the result most")

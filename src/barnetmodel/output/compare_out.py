@@ -78,7 +78,7 @@ def render_csv(result: dict[str, Any]) -> str:
 
 
 def show(result: dict[str, Any], console: Any) -> None:
-    from barnetmodel.output.table_out import table
+    from barnetmodel.output.table_out import print_view
     from barnetmodel.output.views import terminal_safe
 
     result = terminal_safe(result)
@@ -86,4 +86,4 @@ def show(result: dict[str, Any], console: Any) -> None:
         console.print(Text.assemble((s["file"], "bold"), f": {s['title']}"))
     for view in views(result):
         console.print()
-        console.print(table(view))
+        print_view(console, view)

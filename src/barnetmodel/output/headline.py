@@ -83,7 +83,11 @@ def headline(results: dict[str, Any]) -> str:
     sentence = f"{verdict(best)} in present value ({prices} prices) {linking} {baseline['title']}"
     percentiles = saving_percentiles(results, best["name"])
     if percentiles is not None:
-        sentence += f", P10-P90 {money_text(percentiles['p10'], unit)} to {money_text(percentiles['p90'], unit)}"
+        low, high = percentiles["p10"], percentiles["p90"]
+        if best["total_saving"]["present_value"] >= 0:
+            sentence += f", P10-P90 {money_text(low, unit)} to {money_text(high, unit)}"
+        else:  # a sentence about extra cost gives the extra cost's range: the saving's, negated
+            sentence += f", P10-P90 of the extra cost {money_text(-high, unit)} to {money_text(-low, unit)}"
     if len(others) > 1:
         rest = ", ".join(verdict(o) for o in others if o is not best)
         sentence += f", the best of the {len(others)} options compared with it ({rest})"

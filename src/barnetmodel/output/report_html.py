@@ -18,7 +18,7 @@ from barnetmodel.output import charts
 from barnetmodel.output.headline import headline, money_text, share_text, target_period
 from barnetmodel.output.optional_sections import distribution_text, moved_by
 from barnetmodel.output.sensitivity_out import statements
-from barnetmodel.output.views import money
+from barnetmodel.output.views import money, standard_error_text
 from barnetmodel.scenario.models import financial_year
 
 BASES = ("nominal", "real", "present_value")
@@ -51,8 +51,16 @@ def _share(value: float) -> str:
     return f"{value * 100:.2f}".rstrip("0").rstrip(".") + "%"
 
 
-def _statistic(value: float, name: str) -> str:
-    return f"±{value:.2f}" if name == "standard_error" else money(value)
+def _statistic(value: float | None, name: str) -> str:
+    if name == "standard_error":
+        return standard_error_text(value)
+    assert value is not None
+    return money(value)
+
+
+def _points(se: float | None) -> str:
+    """A probability's standard error, in percentage points: '±0.47 pts'; 'n/a' with one draw."""
+    return "n/a" if se is None else f"{standard_error_text(se * 100)} pts"
 
 
 def _factor(value: float) -> str:
@@ -75,6 +83,7 @@ def _environment() -> jinja2.Environment:
         "share": _share,
         "factor": _factor,
         "statistic": _statistic,
+        "points": _points,
     }
     return environment
 

@@ -57,14 +57,21 @@ def views(result: dict[str, Any]) -> list[View]:
             [
                 r["label"],
                 r["central_text"],
-                "never in range" if r["switching_value"] is None else r["switching_text"],
+                _switches_at(r),
             ]
             for r in result["switching_values"]
         ],
         note="Each input moved alone, the others held at their central values. 'never in range': not between "
-        "the input's P0.1-P99.9 (if uncertain) or its plausible range (see README).",
+        "the input's P0.1-P99.9 (if uncertain) or its plausible range (see README), nor in the wider range "
+        "searched after; 'outside its range': only beyond them.",
     )
     return [tornado, switching]
+
+
+def _switches_at(row: dict[str, Any]) -> str:
+    if row["switching_value"] is None:
+        return "never in range"
+    return row["switching_text"] + ("" if row["within_range"] else " (outside its range)")
 
 
 def statements(result: dict[str, Any]) -> list[str]:
@@ -84,7 +91,7 @@ def render_csv(result: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     columns = ["input", "label", "central_value", "low_value", "high_value", "saving_at_low", "saving_at_high", "swing"]
-    writer.writerow([*columns, "switching_value", "break_even", "statement", "unit"])
+    writer.writerow([*columns, "switching_value", "within_range", "break_even", "statement", "unit"])
     switching = {r["input"]: r for r in result["switching_values"]}
     tornado = {r["input"]: r for r in result["tornado"]}
     for name in [*tornado, *(n for n in switching if n not in tornado)]:
@@ -95,6 +102,7 @@ def render_csv(result: dict[str, Any]) -> str:
             [
                 *("" if v is None else v if isinstance(v, str) else repr(v) for v in values),
                 "" if switch.get("switching_value") is None else repr(switch["switching_value"]),
+                "" if switch.get("within_range") is None else switch["within_range"],
                 switch.get("break_even", ""),
                 switch.get("statement", ""),
                 result["units"],
@@ -113,14 +121,14 @@ def render_markdown(result: dict[str, Any]) -> str:
 
 
 def show(result: dict[str, Any], console: Any) -> None:
-    from barnetmodel.output.table_out import table
+    from barnetmodel.output.table_out import print_view
     from barnetmodel.output.views import terminal_safe
 
     result = terminal_safe(result)
     console.print(Text(f"Sensitivity: {result['scenario']}", style="bold"))
     for view in views(result):
         console.print()
-        console.print(table(view))
+        print_view(console, view)
     console.print()
     for line in statements(result):
         console.print(Text(f"- {line}"))

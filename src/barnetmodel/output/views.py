@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,24 @@ def terminal_safe(data: Any) -> Any:
 def money(value: float) -> str:
     text = f"{value:,.1f}"
     return "0.0" if text == "-0.0" else text
+
+
+def standard_error_text(se: float | None) -> str:
+    """A standard error with the digits it needs, two significant figures however small: '±0.28',
+    '±0.0046', '±7.0e-08'; 'n/a' when there is none (one draw, or one Latin Hypercube replicate)."""
+    if se is None:
+        return "n/a"
+    if se == 0:
+        return "±0.00"
+    if se < 1e-4:
+        return f"±{se:.1e}"
+    return f"±{se:.{max(2, 1 - math.floor(math.log10(se)))}f}"
+
+
+def probability_text(probability: float, se: float | None) -> str:
+    """A probability with its standard error in percentage points: '66.2% ±0.47'."""
+    text = f"{probability:.1%}"
+    return text if se is None else f"{text} {standard_error_text(se * 100)}"
 
 
 def header(results: dict[str, Any]) -> list[str]:
@@ -150,7 +169,8 @@ def risks(results: dict[str, Any]) -> View | None:
     rows = []
     for option in results["options"]:
         for risk in option["risks"]:
-            chance = f"{risk['probability']:.1%}" + (" a year" if risk["per"] == "year" else " in all")
+            window = f"{financial_year(risk['from'])}-{financial_year(risk['to'])}"
+            chance = f"{risk['probability']:.1%}" + (" each year" if risk["per"] == "year" else f" once in\n{window}")
             rows.append(
                 [
                     f"{risk['name']} ({option['name']})",
@@ -166,7 +186,9 @@ def risks(results: dict[str, Any]) -> View | None:
         "Risks, at their expected cost",
         ["Risk", "Chance", "Recurs", "Recovered", "Expected\ncost PV"],
         rows,
-        note=f"Expected cost net of recoveries: {results['money']['units']['present_value']}. "
+        note="A risk happens at most once: 'each year', the chance in each year of its window until it happens; "
+        "'once in', the chance it happens at all in that window, in a year equally likely within it. "
+        f"Expected cost net of recoveries: {results['money']['units']['present_value']}. "
         "The central run carries each risk at this value; Monte Carlo draws it.",
     )
 
@@ -178,18 +200,37 @@ def uncertainty(results: dict[str, Any]) -> list[View]:
     titles = {o["name"]: o["title"] for o in results["options"]}
     pv = results["money"]["units"]["present_value"]
     about = f"{mc['draws']:,} draws, {mc['sampling'].replace('_', ' ')}, seed {mc['seed']}"
-    cost_rows = [_spread(titles[o["name"]], o["cost_present_value"], o["probability_cheapest"]) for o in mc["options"]]
+    cost_rows = [
+        _spread(
+            titles[o["name"]],
+            o["cost_present_value"],
+            o["probability_cheapest"],
+            o["probability_cheapest_standard_error"],
+        )
+        for o in mc["options"]
+    ]
     saving_rows = [
-        _spread(titles[o["name"]], o["saving_present_value"], o["probability_cheaper_than_baseline"])
+        _spread(
+            titles[o["name"]],
+            o["saving_present_value"],
+            o["probability_cheaper_than_baseline"],
+            o["probability_cheaper_than_baseline_standard_error"],
+        )
         for o in mc["options"]
         if "saving_present_value" in o
     ]
+    errors = (
+        f"standard error of the mean from the spread of {mc['replicates']} independent Latin Hypercube replicates"
+        if mc["replicates"]
+        else "Monte Carlo standard error of the mean"
+    )
     views = [
         View(
             f"Cost, present value ({about})",
             ["Option", "Mean", "±SE", "P10", "P50", "P90", "P(cheapest)"],
             cost_rows,
-            note=f"{pv}. ±SE: Monte Carlo standard error of the mean; P5 and P95 are in the JSON.",
+            note=f"{pv}. ±SE: {errors} (n/a: not known from one draw); P5 and P95 are in the JSON. "
+            "A probability's ± is its standard error, in percentage points.",
         ),
         View(
             "Saving against the baseline, present value",
@@ -208,7 +249,7 @@ def uncertainty(results: dict[str, Any]) -> list[View]:
                 money(t["achieved"]["mean"]),
                 money(t["achieved"]["p10"]),
                 money(t["achieved"]["p90"]),
-                f"{t['probability_met']:.1%}",
+                probability_text(t["probability_met"], t["probability_met_standard_error"]),
             ]
             for t in mc["targets"]
         ]
@@ -223,10 +264,16 @@ def uncertainty(results: dict[str, Any]) -> list[View]:
     return views
 
 
-def _spread(title: str, figures: dict[str, float], probability: float) -> list[str]:
-    """A row of a drawn figure: mean, its standard error, P10, P50, P90, and a probability."""
+def _spread(title: str, figures: dict[str, Any], probability: float, se: float | None) -> list[str]:
+    """A row of a drawn figure: mean, its standard error, P10, P50, P90, and a probability with its own."""
     spread = [money(figures[k]) for k in ("p10", "p50", "p90")]
-    return [title, money(figures["mean"]), f"±{figures['standard_error']:.2f}", *spread, f"{probability:.1%}"]
+    return [
+        title,
+        money(figures["mean"]),
+        standard_error_text(figures["standard_error"]),
+        *spread,
+        probability_text(probability, se),
+    ]
 
 
 def all_views(results: dict[str, Any]) -> list[View]:

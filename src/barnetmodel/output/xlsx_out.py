@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import io
 import zipfile
+from collections.abc import Callable
 from typing import Any
 
 from openpyxl import Workbook
@@ -26,7 +27,7 @@ from openpyxl.writer.excel import ExcelWriter
 from barnetmodel.data.reference import optimism_bias_upper
 from barnetmodel.engine.projection import BASES, Projection
 from barnetmodel.engine.targets import MET_TOLERANCE
-from barnetmodel.output import xlsx_formulas, xlsx_option, xlsx_uncertainty
+from barnetmodel.output import xlsx_formulas, xlsx_option, xlsx_uncertainty, xlsx_values
 from barnetmodel.output.optional_sections import distribution_text
 from barnetmodel.output.xlsx_cells import (
     BOLD,
@@ -584,15 +585,17 @@ class WorkbookBuilder:
                 cell.number_format = "0.00%" if column <= 4 else self.money
 
 
-def _reproducible(data: bytes) -> bytes:
-    """The same archive with every member dated 1980-01-01: the same run gives the same bytes."""
+def _reproducible(data: bytes, rewrite: dict[str, Callable[[bytes], bytes]]) -> bytes:
+    """The same archive with every member dated 1980-01-01 (the same run gives the same bytes), and the
+    members named in `rewrite` rewritten (the sheets, with their formulas' cached values)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             member = zipfile.ZipInfo(info.filename, date_time=FIXED_DATE.timetuple()[:6])
             member.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(member, source.read(info.filename))
+            content = source.read(info.filename)
+            target.writestr(member, rewrite[info.filename](content) if info.filename in rewrite else content)
     return buffer.getvalue()
 
 
@@ -605,4 +608,5 @@ def render(projection: Projection, results: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(book, archive).write_data()
-    return _reproducible(buffer.getvalue())
+    # Each formula with its value, worked out, for programs that read values without calculating.
+    return _reproducible(buffer.getvalue(), xlsx_values.sheet_parts(book))

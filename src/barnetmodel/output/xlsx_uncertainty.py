@@ -26,6 +26,8 @@ MEASURES = {
     "saving_present_value": ("Saving against the baseline", "present_value"),
     "saving_nominal": ("Saving against the baseline", "nominal"),
 }
+# A probability's standard error, in percentage points to two significant figures however small.
+ERROR_FORMAT = "0.00##%"
 YEARLY = {"cost_nominal": "Cost a year", "cumulative_saving_nominal": "Cumulative saving"}
 
 
@@ -52,6 +54,7 @@ def write(sheet: Worksheet, results: dict[str, Any], money: str) -> None:
         ("Draws", uncertainty["draws"]),
         ("Sampling", uncertainty["sampling"].replace("_", " ")),
         ("Seed", uncertainty["seed"]),
+        ("Independent Latin Hypercube samples (replicates)", uncertainty["replicates"] or "-"),
         ("Yearly bands from the first draws", uncertainty["band_draws"]),
     ]
     for row, (label, value) in enumerate(facts, start=3):
@@ -73,26 +76,40 @@ def write(sheet: Worksheet, results: dict[str, Any], money: str) -> None:
                 sheet.cell(row, column, entry[key][statistic]).number_format = money
 
     row += 2
-    _headings(sheet, row, ["Option", "Chance it is the cheapest (PV)", "Chance it is cheaper than the baseline (PV)"])
+    _headings(
+        sheet,
+        row,
+        [
+            "Option",
+            "Chance it is the cheapest (PV)",
+            "Its standard error",
+            "Chance it is cheaper than the baseline (PV)",
+            "Its standard error",
+        ],
+    )
     for entry in uncertainty["options"]:
         row += 1
         sheet.cell(row, 1, titles[entry["name"]])
         sheet.cell(row, 2, entry["probability_cheapest"]).number_format = SHARE_FORMAT
+        sheet.cell(row, 3, entry["probability_cheapest_standard_error"]).number_format = ERROR_FORMAT
         if "probability_cheaper_than_baseline" in entry:
-            sheet.cell(row, 3, entry["probability_cheaper_than_baseline"]).number_format = SHARE_FORMAT
+            sheet.cell(row, 4, entry["probability_cheaper_than_baseline"]).number_format = SHARE_FORMAT
+            error = entry["probability_cheaper_than_baseline_standard_error"]
+            sheet.cell(row, 5, error).number_format = ERROR_FORMAT
 
     if uncertainty["targets"]:
         row += 2
         sheet.cell(row, 1, f"Targets: the saving counted against each ({results['money']['unit']}, its price basis)")
         sheet.cell(row, 1).font = BOLD
         row += 1
-        _headings(sheet, row, ["Target", "Option", "Chance it is met", *STATISTICS.values()])
+        _headings(sheet, row, ["Target", "Option", "Chance it is met", "Its standard error", *STATISTICS.values()])
         for entry in uncertainty["targets"]:
             row += 1
             sheet.cell(row, 1, entry["target"])
             sheet.cell(row, 2, entry["option"])
             sheet.cell(row, 3, entry["probability_met"]).number_format = SHARE_FORMAT
-            for column, statistic in enumerate(STATISTICS, start=4):
+            sheet.cell(row, 4, entry["probability_met_standard_error"]).number_format = ERROR_FORMAT
+            for column, statistic in enumerate(STATISTICS, start=5):
                 sheet.cell(row, column, entry["achieved"][statistic]).number_format = money
 
     for option, measures in uncertainty["yearly"].items():

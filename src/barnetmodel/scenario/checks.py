@@ -35,8 +35,8 @@ def check(scenario: Scenario) -> list[Finding]:
     return _Checks(scenario).run()
 
 
-def warnings(scenario: Scenario) -> list[Finding]:
-    """What is allowed but probably a slip: a named input that feeds nothing."""
+def unused_inputs(scenario: Scenario) -> list[Finding]:
+    """Named inputs that feed nothing: allowed, but probably a slip (a warning, see plausibility.py)."""
     from barnetmodel.scenario.named import used
 
     feeding = used(scenario)
@@ -46,7 +46,7 @@ def warnings(scenario: Scenario) -> list[Finding]:
             found.append(
                 Finding(
                     ("inputs", name),
-                    f"warning: the input '{name}' is used nowhere: no line, risk, target, setting or input "
+                    f"the input '{name}' is used nowhere: no line, risk, target, setting or input "
                     "that one of them uses names it",
                     at_key=True,
                 )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from barnetmodel.errors import Path, Problem, ScenarioError, ValueProblem, closest, did_you_mean
-from barnetmodel.scenario.checks import check, warnings
+from barnetmodel.scenario.checks import check, unused_inputs
 from barnetmodel.scenario.models import Scenario
 from barnetmodel.scenario.yaml_source import Source
 
@@ -29,13 +29,29 @@ DISTRIBUTION_HINT = "write a range with named parameters, e.g. {triangular: {low
 
 @dataclass(frozen=True)
 class Loaded:
-    """A valid scenario, with the source it came from, a hash of its bytes, and what is allowed in it but
-    probably a slip (an input used nowhere), to print as warnings."""
+    """A valid scenario, with the source it came from and a hash of its bytes; what a `--set` left out
+    (`notes`), and what is allowed but probably a mistake (`warnings`: see plausibility, and an input used
+    nowhere)."""
 
     scenario: Scenario
     source: Source
     sha256: str
-    warnings: tuple[Problem, ...] = ()
+    notes: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = field(default=())
+
+
+# Numbers that are fractions (0.02 is 2%): one written as a whole number is told how to write it.
+RATE_FIELDS = {"inflation", "discount", "growth", "rate", "probability", "recovered", "mitigated", "uplift", "ramp"}
+
+
+def rate_hint(path: Path, value: Any) -> str:
+    """'; 2 is 200%: write 0.02 for 2%' for a rate written as a whole number; '' for anything else."""
+    named = [part for part in path if isinstance(part, str)]
+    if not named or named[-1] not in RATE_FIELDS:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 1 < value <= 10_000:
+        return ""
+    return f"; {value:g} is {value * 100:g}%: write {value / 100:g} for {value:g}%"
 
 
 T = TypeVar("T")
@@ -123,6 +139,9 @@ def pydantic_problems(
             problems.append(
                 source.problem(path, f"should be a number or a distribution, not a list; {DISTRIBUTION_HINT}")
             )
+        elif kind in {"less_than", "less_than_equal"} and rate_hint(path, value):
+            message = item["msg"].replace("Input should be", "should be")
+            problems.append(source.problem(path, f"{message}, not {_describe(value)}{rate_hint(path, value)}"))
         elif kind in TYPE_NAMES:
             problems.append(source.problem(path, f"should be {TYPE_NAMES[kind]}, not {_describe(value)}"))
         elif kind == "finite_number":
@@ -139,7 +158,8 @@ def pydantic_problems(
                 source.problem(path, f"should have at least {least} item{'s' if least != 1 else ''}, not {actual}")
             )
         elif kind == "value_error":
-            problems.append(source.problem(path, str(item.get("ctx", {}).get("error", item["msg"]))))
+            message = str(item.get("ctx", {}).get("error", item["msg"]))
+            problems.append(source.problem(path, message + rate_hint(path, value)))
         else:
             message = item["msg"].replace("Input should be", "should be").replace("Value should", "should")
             message = message[0].lower() + message[1:]
@@ -175,15 +195,18 @@ def load(file: str, settings: Sequence[str] = ()) -> Loaded:
     from barnetmodel.scenario.extends import resolve
 
     source, digest = resolve(file)
+    notes: list[str] = []
     if settings:
-        from barnetmodel.scenario.overrides import apply_settings
+        from barnetmodel.scenario.overrides import apply_settings, unlink_fixed_inputs
 
         source = apply_settings(source, list(settings))
+        source, notes = unlink_fixed_inputs(source)
         digest = hashlib.sha256("\x00".join([digest, *settings]).encode("utf-8")).hexdigest()
     scenario = validate(source)
-    return Loaded(scenario=scenario, source=source, sha256=digest, warnings=tuple(scenario_warnings(scenario, source)))
+    from barnetmodel.scenario.plausibility import warnings
 
-
-def scenario_warnings(scenario: Scenario, source: Source) -> list[Problem]:
-    """What is allowed but probably a slip, located: printed on standard error, the exit code unchanged."""
-    return [source.problem(f.path, f.message, key=f.at_key) for f in warnings(scenario)]
+    found = tuple(
+        source.problem(f.path, f"warning: {f.message}", key=f.at_key)
+        for f in [*warnings(scenario), *unused_inputs(scenario)]
+    )
+    return Loaded(scenario=scenario, source=source, sha256=digest, notes=tuple(notes), warnings=found)

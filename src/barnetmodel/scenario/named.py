@@ -8,11 +8,12 @@ over what it names, so an input that nothing uncertain feeds stays one value.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from barnetmodel.errors import Path, ValueProblem
+from barnetmodel.scenario.distributions import Distribution
 from barnetmodel.scenario.formula import Formula, evaluate
 from barnetmodel.scenario.models import NamedInput, Scenario
 from barnetmodel.scenario.numbers import Bounds, central
@@ -147,6 +148,21 @@ def values(
         else:
             found[name] = np.full((1, 1), central(value))
     return found
+
+
+def central_values(scenario: Scenario) -> Callable[[float | Distribution | Formula], float]:
+    """A function giving the value a number takes in the central run: as written, a distribution's mean, a
+    formula worked out over the named inputs at theirs. For a valid scenario (its formulas are finite there)."""
+    named: dict[str, np.ndarray] = {}
+
+    def value(written: float | Distribution | Formula) -> float:
+        if not isinstance(written, Formula):
+            return central(written)
+        if not named:
+            named.update(values(scenario))
+        return float(worked_out(written, named, ())[0, 0])
+
+    return value
 
 
 def worked_out(

@@ -7,9 +7,10 @@ The data is not changed: the result shares every part that the override does not
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from barnetmodel.errors import Path, did_you_mean
+from barnetmodel.errors import Path, did_you_mean, format_path
 from barnetmodel.scenario.address import AddressError, Index, Part, format_address, format_choice, parse
 from barnetmodel.scenario.yaml_source import Source
 
@@ -25,6 +26,33 @@ def apply_override(data: Any, address: str, value: Any) -> tuple[Any, Path]:
     return _replaced(data, path, value), path
 
 
+class DottedName(AddressError):
+    """An address whose name holding a dot was split at it: the shell took away the double quotes around
+    it. `address` is the address as it should be written."""
+
+    def __init__(self, message: str, address: str):
+        super().__init__(message)
+        self.address = address
+
+
+def _split_name(node: Any, parts: list[Part], i: int) -> None:
+    """Raise DottedName when parts i, i+1, ... joined by dots name an item (or key) of `node`."""
+    for end in range(i + 2, len(parts) + 1):
+        words = parts[i:end]
+        if not all(isinstance(word, str) for word in words):
+            return
+        name = ".".join(str(word) for word in words)
+        found = name in node if isinstance(node, dict) else _item(node, name) is not None
+        if found:
+            fixed = format_address([*parts[:i], name, *parts[end:]])
+            raise DottedName(
+                f"{format_address(parts[:i]) or 'the top of the file'} has no {_show(parts[i])}; the name "
+                f"'{name}' holds a dot, so write it in double quotes, and in a shell put single quotes around "
+                "the whole setting so that it keeps them",
+                fixed,
+            )
+
+
 def _locate(data: Any, parts: list[Part]) -> Path:
     path: list[str | int] = []
     node = data
@@ -35,6 +63,7 @@ def _locate(data: Any, parts: list[Part]) -> Path:
             if isinstance(part, Index):
                 raise AddressError(f"{where} is a mapping, not a list. Choose {_keys(node)}")
             if part not in node and not last:
+                _split_name(node, parts, i)
                 raise AddressError(
                     f"{where} has no '{part}'{did_you_mean(part, map(str, node)) or '.'} Choose {_keys(node)}"
                 )
@@ -43,6 +72,7 @@ def _locate(data: Any, parts: list[Part]) -> Path:
         elif isinstance(node, list):
             position = _item(node, part)
             if position is None:
+                _split_name(node, parts, i)
                 raise AddressError(f"{where} has no item {_show(part)}. Choose {_items(node)}")
             path.append(position)
             node = node[position]
@@ -100,7 +130,11 @@ def split_setting(setting: str) -> tuple[str, str]:
             quoted = not quoted
         elif char == "=" and not quoted:
             return setting[:i].strip(), setting[i + 1 :].strip()
-    raise AddressError(f"'{setting}': write --set ADDRESS=VALUE, e.g. --set money.inflation=0.025")
+    raise AddressError(
+        f"'{setting}': write --set ADDRESS=VALUE, e.g. --set money.inflation=0.025; in a shell, put single quotes "
+        "around the whole setting when its address holds spaces or quotes, e.g. "
+        "--set 'options.outsource.lines.Re new income.annual=0'"
+    )
 
 
 def apply_settings(source: Source, settings: list[str]) -> Source:
@@ -120,6 +154,8 @@ def apply_settings(source: Source, settings: list[str]) -> Source:
                 raise AddressError("`extends` is read before any --set: write it in the file")
             value = parse_yaml(text, where).data if text else None
             data, path = apply_override(source.data, address, value)
+        except DottedName as error:
+            raise ScenarioError([Problem(where, f"{error}: --set '{error.address}={text}'")]) from None
         except AddressError as error:
             raise ScenarioError([Problem(where, str(error))]) from None
         except ScenarioError as error:  # the value is not valid YAML
@@ -136,3 +172,86 @@ def apply_settings(source: Source, settings: list[str]) -> Source:
             origins={**kept(source.origins), path: where},
         )
     return source
+
+
+DISTRIBUTIONS = {"triangular", "pert", "uniform", "normal", "lognormal", "choice"}
+
+
+def _inputs(node: Any, named: Path = (), at: Path = ()) -> Iterator[tuple[str, Path, Any]]:
+    """Every value of a scenario's data: (its name, as uncertain inputs are named; where it is; the value).
+    Lines, risks and targets are named by their names; a distribution is one value."""
+    if isinstance(node, dict) and not (len(node) == 1 and next(iter(node)) in DISTRIBUTIONS):
+        for key, value in node.items():
+            yield from _inputs(value, (*named, str(key)), (*at, key))
+    elif isinstance(node, list):
+        for position, item in enumerate(node):
+            name = item.get("name") if isinstance(item, dict) else None
+            yield from _inputs(item, (*named, name if isinstance(name, str) else position), (*at, position))
+    else:
+        yield format_path(named), at, node
+
+
+def unlink_fixed_inputs(source: Source) -> tuple[Source, list[str]]:
+    """The source without the correlations of an input a --set made a fixed number (a correlation needs
+    two uncertain inputs), and a note for each one left out, naming the --set."""
+    from dataclasses import replace
+
+    data = source.data
+    uncertainty = data.get("uncertainty") if isinstance(data, dict) else None
+    if not isinstance(uncertainty, dict) or not isinstance(uncertainty.get("correlations"), list):
+        return source, []
+    correlations = uncertainty["correlations"]
+    settings = {path: where for path, where in source.origins.items() if where.startswith("--set ")}
+    inputs = {name: (at, value) for name, at, value in _inputs(data)}
+    named = data.get("inputs")
+    for key, item in named.items() if isinstance(named, dict) else ():
+        # A named input, as a correlation names it: by its name, or its path; its value in either form.
+        long_form = isinstance(item, dict) and "value" in item
+        where = (("inputs", key, "value"), item["value"]) if long_form else (("inputs", key), item)
+        inputs[str(key)] = inputs[f"inputs.{key}"] = where
+    kept: list[Any] = []
+    notes: list[str] = []
+    moved: dict[Path, Path] = {}
+    base: Path = ("uncertainty", "correlations")
+    for index, correlation in enumerate(correlations):
+        between = correlation.get("between") if isinstance(correlation, dict) else None
+        names = [n for n in between if isinstance(n, str)] if isinstance(between, list) else []
+        fixed = []
+        for name in names:
+            at, value = inputs.get(name, ((), None))
+            setting = next((where for path, where in settings.items() if at[: len(path)] == path and at), None)
+            if setting is not None and not isinstance(value, dict):
+                fixed.append((name, setting))
+        if not fixed:
+            moved[(*base, index)] = (*base, len(kept))
+            kept.append(correlation)
+            continue
+        for name, setting in fixed:
+            other = " and ".join(n for n in names if n != name) or "itself"
+            notes.append(f"{setting}: note: {name} is now a fixed number, so its correlation with {other} is left out")
+    if not notes:
+        return source, []
+
+    def renumbered(table: dict[Path, Any]) -> dict[Path, Any]:
+        """Positions of the correlations kept, under their new numbers; those left out, gone."""
+        out = {}
+        for path, value in table.items():
+            head = path[:3]
+            if path[:2] != base or len(path) < 3:
+                out[path] = value
+            elif head in moved:
+                out[(*moved[head], *path[3:])] = value
+        return out
+
+    data = {**data, "uncertainty": {**uncertainty, "correlations": kept}}
+    return (
+        replace(
+            source,
+            data=data,
+            values=renumbered(source.values),
+            keys=renumbered(source.keys),
+            origins=renumbered(source.origins),
+            spans=renumbered(source.spans),
+        ),
+        notes,
+    )

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from barnetmodel.errors import Path
+from barnetmodel.errors import Path, format_path
 from barnetmodel.scenario.checks import Finding, check
 from barnetmodel.scenario.models import Horizon, Scenario
 
@@ -39,10 +39,17 @@ class _Patch:
     """The data with refused parts replaced, and which parts those were."""
 
     def __init__(self, data: dict[str, Any]):
+        self.original = data
         self.data = {**data, "options": dict(data["options"])}
         self.stand_ins: set[Path] = set()  # findings at or under these paths are dropped
         self.horizon_ok = self.sources_ok = self.baseline_ok = self.inputs_ok = True
-        self.refused_inputs: set[str] = set()  # findings that depend on these named inputs are dropped
+        self.refused_named: set[str] = set()  # findings that depend on these named inputs are dropped
+        # Names of inputs in refused parts (each a prefix, 'options.outsource.lines.Contract charge.'): whether
+        # such an input is uncertain cannot be said, so a correlation naming one is not reported.
+        self.refused_inputs: list[str] = []
+
+    def _refused(self, *named: object) -> None:
+        self.refused_inputs.append(format_path(tuple(str(part) for part in named)) + ".")
 
     def refuse(self, loc: Sequence[str | int]) -> None:
         head = loc[0]
@@ -53,8 +60,12 @@ class _Patch:
             if len(loc) >= 2 and isinstance(loc[1], int) and isinstance(targets, list):
                 self.data["targets"] = [*targets[: loc[1]], {"name": "-", "amount": 1.0}, *targets[loc[1] + 1 :]]
                 self.stand_ins.add(("targets", loc[1]))
+                target = targets[loc[1]] if loc[1] < len(targets) else None
+                if isinstance(target, dict) and isinstance(target.get("name"), str):
+                    self._refused("targets", target["name"])
             else:
                 self.data["targets"] = []
+                self._refused("targets")
         elif head == "horizon":
             self.horizon_ok = False
             self.data["horizon"] = {"start": 2000}
@@ -62,11 +73,13 @@ class _Patch:
             inputs = self.data.get("inputs")
             if len(loc) >= 2 and isinstance(loc[1], str) and isinstance(inputs, dict):
                 self.data["inputs"] = {**inputs, loc[1]: 1.0}  # a stand-in that divides nothing by zero
-                self.refused_inputs.add(loc[1])
+                self.refused_named.add(loc[1])
                 self.stand_ins.add(("inputs", loc[1]))
+                self._refused("inputs", loc[1])
             else:
                 self.inputs_ok = False
                 self.data["inputs"] = {}
+                self._refused("inputs")
         elif head == "sources":
             self.sources_ok = False
             self.data["sources"] = {}
@@ -75,6 +88,7 @@ class _Patch:
             self.data["baseline"] = NO_BASELINE
         elif head == "money":
             self.data["money"] = {"inflation": 0.0}
+            self._refused("money")
         elif head in ("title", "description"):
             self.data[head] = "-"
         elif isinstance(head, str):  # an unknown key at the top
@@ -89,13 +103,18 @@ class _Patch:
         if not isinstance(option, dict) or len(loc) == 2 or (loc[2] == "lines" and len(loc) == 3):
             options[name] = _option(option)
             self.stand_ins.add(("options", name))
+            self._refused("options", name)
         elif loc[2] == "lines" and isinstance(loc[3], int) and isinstance(option.get("lines"), list):
             lines = list(option["lines"])
-            lines[loc[3]] = _line(loc[3], lines[loc[3]])
+            original = lines[loc[3]]
+            lines[loc[3]] = _line(loc[3], original)
             options[name] = {**option, "lines": lines}
             self.stand_ins.add(("options", name, "lines", loc[3]))
+            if isinstance(original, dict) and isinstance(original.get("name"), str):
+                self._refused("options", name, "lines", original["name"])
         elif loc[2] != "lines":
             options[name] = {key: value for key, value in option.items() if key != loc[2]}
+            self._refused("options", name, loc[2])
             if loc[2] == "title":
                 options[name]["title"] = "-"
 
@@ -103,11 +122,31 @@ class _Patch:
         path = finding.path
         if any(path[: len(part)] == part for part in self.stand_ins):
             return False
-        if finding.inputs and (not self.inputs_ok or finding.inputs & self.refused_inputs):
+        if finding.inputs and (not self.inputs_ok or finding.inputs & self.refused_named):
             return False
+        if path[:2] == ("uncertainty", "correlations") and path[3:4] == ("between",) and len(path) == 5:
+            named = self._correlated(path)
+            if isinstance(named, str) and (
+                any(f"{named}.".startswith(prefix) for prefix in self.refused_inputs)
+                or named in self.refused_named
+                or (not self.inputs_ok and "." not in named)  # a named input's name, from a refused section
+            ):
+                return False
         if not self.sources_ok and path[-1:] == ("source",):
             return False
         return self.baseline_ok or (path != ("baseline",) and path[-1:] != ("option",))
+
+    def _correlated(self, path: Path) -> object:
+        """The input name written at ('uncertainty', 'correlations', i, 'between', j), if any."""
+        node: Any = self.original
+        for part in path:
+            if isinstance(node, dict):
+                node = node.get(part)
+            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                node = node[part]
+            else:
+                return None
+        return node
 
 
 def findings_despite(data: Any, errors: list[ErrorDetails]) -> list[Finding]:

@@ -62,10 +62,13 @@ def show(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else repr(value)
 
 
-def find_test_files(paths: list[str]) -> tuple[list[str], list[Problem]]:
-    """The test files named, and every .yaml/.yml file under the folders named, in a stable order."""
+def find_test_files(paths: list[str]) -> tuple[list[str], list[Problem], list[str]]:
+    """The test files named, and every .yaml/.yml file under the folders named, in a stable order; and the
+    scenario files found in those folders, skipped (as pytest skips files that are not tests). A file named
+    on its own is always taken for a test file."""
     files: list[str] = []
     problems = []
+    skipped: list[str] = []
     for given in paths:
         path = FilePath(given)
         if path.is_dir():
@@ -75,15 +78,37 @@ def find_test_files(paths: list[str]) -> tuple[list[str], list[Problem]]:
                 for p in path.rglob(pattern)
                 if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
+            scenarios = [file for file in found if is_scenario_file(file)]
+            found = [file for file in found if file not in scenarios]
+            skipped += scenarios
             if not found:
-                problems.append(Problem(given, "no test files (*.yaml, *.yml) in this folder"))
+                also = f"; {count(len(scenarios), 'scenario file')} skipped" if scenarios else ""
+                problems.append(Problem(given, f"no test files (*.yaml, *.yml) in this folder{also}"))
             files += found
         else:
             files.append(given)  # a missing file is reported when it is read
     unique: dict[str, str] = {}  # a file named twice (a.yaml, ./a.yaml) is run once
     for file in files:
         unique.setdefault(os.path.realpath(file), file)
-    return list(unique.values()), problems
+    return list(unique.values()), problems, list(dict.fromkeys(skipped))
+
+
+# A scenario file has these at its top (`extends` alone may stand for the rest); a test file never does.
+SCENARIO_KEYS = {"options", "baseline", "horizon", "extends"}
+
+
+def is_scenario_file(file: str) -> bool:
+    """Whether a file is a scenario rather than a test file: a mapping with a scenario's keys and no test's
+    `scenario` and `outputs`. A file that cannot be read is not: it is reported as the test file it may be."""
+    try:
+        data = yaml_source.load(file).data
+    except ScenarioError:
+        return False
+    return isinstance(data, dict) and bool(SCENARIO_KEYS & set(data)) and not {"scenario", "outputs"} & set(data)
+
+
+def count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def run_file(file: str) -> FileOutcome:

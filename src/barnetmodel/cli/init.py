@@ -1,0 +1,49 @@
+"""`barnetmodel init [FILE]`: a commented starter scenario from a template, so nobody starts from a blank page."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from barnetmodel.cli.shared import Choice, emit, fail, say
+
+
+class Template(StrEnum):
+    payroll = "payroll"
+    one_barnet = "one-barnet"
+
+
+TEMPLATES = Choice(Template)
+
+
+def init(
+    file: Annotated[
+        str, typer.Argument(help="The scenario file to write.", show_default=True, metavar="[FILE]")
+    ] = "scenario.yaml",
+    template: Annotated[
+        Template,
+        typer.Option(
+            "--template",
+            "-t",
+            help="payroll: the README's small example; one-barnet: every part of the format, with ranges, "
+            "risks and optimism bias.",
+            parser=TEMPLATES.parse,
+            metavar=TEMPLATES.metavar,
+            autocompletion=TEMPLATES.complete,
+        ),
+    ] = Template.payroll,
+    force: Annotated[bool, typer.Option("--force", help="Replace the file if there is one.")] = False,
+) -> None:
+    """Write a commented starter scenario to FILE (scenario.yaml), from a template: change it, then run it."""
+    import os
+    from importlib.resources import files
+
+    if os.path.lexists(file) and not force:
+        raise fail(f"{file}: there is a file there already; choose another name, or --force to replace it")
+    text = (files("barnetmodel") / "templates" / f"{template.value.replace('-', '_')}.yaml").read_text("utf-8")
+    emit(text, file)
+    if file != "-":  # written to standard output, the scenario is all it prints
+        say(f"{file}: a starter scenario ({template.value}). Check it with `barnetmodel validate {file}`,")
+        say(f"then `barnetmodel run {file}`.")

@@ -1,0 +1,117 @@
+"""Figures that are allowed but probably a mistake: warned of (file:line:col on standard error), never
+refused, unless a command is run with --strict (for CI).
+
+The warnings, in the order they are checked (the docs list them too):
+- a `share_of` rate above 1: more than the whole of the line it is a share of (4 for 4%?);
+- an optimism-bias `uplift` above 2: above the Green Book's highest upper bound, 200% (41 for 41%?);
+- inflation or a constant discount rate above 0.15, or a line's growth above 0.2: 15% or 20% a year;
+- an amount (a line's `annual`, `total` or `amount`, a risk's `cost`, a target's `amount`) a thousand
+  times the median of the scenario's other amounts, or more: in the wrong unit (£ for £m?);
+- a risk's `cost` below 0: a risk is a cost when it happens, a negative one a gain.
+A number written as a distribution is judged by its mean, one written as a formula by its value in the
+central run.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+from barnetmodel.errors import Path
+from barnetmodel.scenario.checks import Finding
+from barnetmodel.scenario.models import Scenario
+from barnetmodel.scenario.named import central_values
+
+RATE_ABOVE = 1.0  # a share_of rate: the whole of its line
+UPLIFT_ABOVE = 2.0  # the Green Book's highest upper bound (equipment and development, 200%)
+YEARLY_ABOVE = 0.15  # inflation, a constant discount rate
+GROWTH_ABOVE = 0.2
+AMOUNT_TIMES = 1000.0
+
+
+def _figure(value: float) -> str:
+    """1,000,000; 7.5; 0.004."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) >= 1 else f"{value:.3g}"
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0%}" if abs(value) >= 0.01 else f"{value:.2%}"
+
+
+def warnings(scenario: Scenario) -> list[Finding]:
+    """Every figure of a valid scenario that is probably a mistake, with why, in file order."""
+    central = central_values(scenario)
+    found: list[Finding] = []
+    money = scenario.money
+    inflation = central(money.inflation)
+    if inflation > YEARLY_ABOVE:
+        found.append(Finding(("money", "inflation"), f"inflation of {_percent(inflation)} a year: is that meant?"))
+    if isinstance(money.discount, float) and money.discount > YEARLY_ABOVE:
+        found.append(
+            Finding(
+                ("money", "discount"),
+                f"a discount rate of {_percent(money.discount)} a year; the Green Book's is 3.5%: is that meant?",
+            )
+        )
+    amounts: list[tuple[Path, float]] = [
+        (("targets", i, "amount"), central(t.amount)) for i, t in enumerate(scenario.targets)
+    ]
+    for name, option in scenario.options.items():
+        for i, line in enumerate(option.lines):
+            path: Path = ("options", name, "lines", i)
+            for key in ("annual", "total", "amount"):
+                value = getattr(line, key)
+                if value is not None:
+                    amounts.append(((*path, key), central(value)))
+            if line.growth is not None and central(line.growth) > GROWTH_ABOVE:
+                growth = central(line.growth)
+                found.append(Finding((*path, "growth"), f"growth of {_percent(growth)} a year: is that meant?"))
+            if line.rate is not None and central(line.rate) > RATE_ABOVE:
+                rate = central(line.rate)
+                found.append(
+                    Finding(
+                        (*path, "rate"),
+                        f"{rate:g} is {_percent(rate)} of '{line.share_of}'; for {rate:g}%, write {rate / 100:g}",
+                    )
+                )
+        for i, risk in enumerate(option.risks):
+            cost = central(risk.cost)
+            amounts.append((("options", name, "risks", i, "cost"), cost))
+            if cost < 0:
+                found.append(
+                    Finding(
+                        ("options", name, "risks", i, "cost"),
+                        f"a negative cost ({cost:g}): a risk costs this when it happens, so a negative cost is a "
+                        "gain; write an income as a negative line instead",
+                    )
+                )
+        bias = option.optimism_bias
+        if bias is not None and bias.uplift is not None and central(bias.uplift) > UPLIFT_ABOVE:
+            uplift = central(bias.uplift)
+            found.append(
+                Finding(
+                    ("options", name, "optimism_bias", "uplift"),
+                    f"an uplift of {_percent(uplift)}, above the Green Book's highest upper bound (200%); "
+                    f"for {uplift:g}%, write {uplift / 100:g}",
+                )
+            )
+    found += _outsized(amounts, scenario.money.unit)
+    return found
+
+
+def _outsized(amounts: list[tuple[Path, float]], unit: str) -> list[Finding]:
+    """Amounts a thousand times the median of the other amounts, or more."""
+    found = []
+    for k, (path, value) in enumerate(amounts):
+        others = [abs(v) for j, (_, v) in enumerate(amounts) if j != k and v != 0]
+        if not others:
+            continue
+        typical = statistics.median(others)
+        if abs(value) >= AMOUNT_TIMES * typical:
+            found.append(
+                Finding(
+                    path,
+                    f"an amount of {_figure(value)} ({unit}) is {abs(value) / typical:,.0f} times the median of "
+                    f"the scenario's other amounts ({_figure(typical)}): is it in {unit}?",
+                )
+            )
+    return found

@@ -1,0 +1,71 @@
+"""`barnetmodel init [FILE]`: a commented starter scenario, from a template, that validates and runs; never
+over a file that is there, unless --force."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from barnetmodel.cli.app import app
+from conftest import ROOT
+
+runner = CliRunner()
+TEMPLATES = ["payroll", "one-barnet"]
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_each_template_is_written_validates_and_runs(tmp_path: Path, template: str) -> None:
+    path = tmp_path / "mine.yaml"
+    result = runner.invoke(app, ["init", str(path), "--template", template])
+    assert result.exit_code == 0, result.output
+    assert f"barnetmodel run {path}" in result.stdout
+    text = path.read_text(encoding="utf-8")
+    assert text.count("#") >= 10  # commented, so nobody starts from a blank page
+    assert runner.invoke(app, ["validate", str(path)]).exit_code == 0
+    run = runner.invoke(app, ["run", str(path), "-f", "json"])
+    assert run.exit_code == 0, run.output
+    assert runner.invoke(app, ["run", str(path), "--draws", "200", "-f", "json"]).exit_code == 0
+
+
+def test_the_payroll_template_is_the_readme_s_example(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(title: Payroll service, in-house or outsourced\n.*?)```", readme, re.S)
+    assert example is not None
+    path = tmp_path / "scenario.yaml"
+    assert runner.invoke(app, ["init", str(path)]).exit_code == 0
+    assert example[1] in path.read_text(encoding="utf-8")
+
+
+def test_the_default_file_is_scenario_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    assert (tmp_path / "scenario.yaml").is_file()
+
+
+def test_an_existing_file_is_never_replaced_without_force(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text("title: my own work\n", encoding="utf-8")
+    refused = runner.invoke(app, ["init", str(path)])
+    assert refused.exit_code == 2
+    assert f"{path}: there is a file there already" in refused.stderr and "--force" in refused.stderr
+    assert path.read_text(encoding="utf-8") == "title: my own work\n"
+    forced = runner.invoke(app, ["init", str(path), "--force"])
+    assert forced.exit_code == 0 and "Payroll" in path.read_text(encoding="utf-8")
+
+
+def test_an_unknown_template_names_the_templates(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["init", str(tmp_path / "x.yaml"), "--template", "payrol"])
+    assert result.exit_code == 2
+    assert "did you mean 'payroll'?" in " ".join(result.output.replace("│", " ").split())
+
+
+def test_templates_are_package_data() -> None:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = data["tool"]["setuptools"]["package-data"]["barnetmodel"]
+    assert "templates/*.yaml" in globs
+    for template in TEMPLATES:
+        assert (ROOT / "src" / "barnetmodel" / "templates" / f"{template.replace('-', '_')}.yaml").is_file()
