@@ -210,7 +210,11 @@ def _line_flow(
         )
     if line.annual is not None:
         growth = number("growth", line.growth or 0.0)
-        profile = powers(1.0 + growth, years - scenario.price_base) * active * _ramp(line, path, inputs, years)
+        profile = powers(1.0 + growth, years - scenario.price_base)
+        if not active.all():  # times 1 changes nothing: a pass over a million draws saved
+            profile = profile * active
+        if line.ramp:
+            profile = profile * _ramp(line, path, inputs, years)
         drawn_yearly = inputs.yearly.get((*path, "annual"))
         if drawn_yearly is not None:  # a value a year: the draws go in the profile, signs and all
             return Flow(np.ones((1, 1)), drawn_yearly * profile, scenario.line_prices(line) == "real", signed=True)

@@ -120,10 +120,10 @@ class _Checks:
         """Every name a formula uses is an input; inputs name each other in no circle; and every formula
         is finite, and within its number's bounds, in the central run."""
         from barnetmodel.scenario.named import circles, values, worked_out
-        from barnetmodel.scenario.paths import bounds_at, in_file, input_path, numbers
+        from barnetmodel.scenario.paths import bounds_at, formulas, in_file, input_path
 
         scenario = self.scenario
-        written = {path: value for path, value in numbers(scenario).items() if isinstance(value, Formula)}
+        written = formulas(scenario)
         if not written:
             return
         known = sorted(scenario.inputs)
