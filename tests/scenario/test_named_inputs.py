@@ -142,6 +142,10 @@ CASES = {
         edit("source: seed-000, note:", "sorce: seed-000, note:"),
         ":6:23: inputs.posts.sorce: unknown key 'sorce'; did you mean 'source'?",
     ),
+    "a long form without its value": (
+        edit("  on_costs: 0.29", "  on_costs: {source: judgement}"),
+        ":8:13: inputs.on_costs.value: required key 'value' is missing",
+    ),
     "a quoted number": (
         edit("  on_costs: 0.29", '  on_costs: "0.29"'),
         ":8:13: inputs.on_costs: should be a number, not '0.29': write it without quotes",

@@ -364,7 +364,12 @@ LONG_FORM, SHORT_FORM = "<long form>", "<short form>"
 
 
 def _input_form(value: object) -> str:
-    return LONG_FORM if isinstance(value, NamedInput) or (isinstance(value, dict) and "value" in value) else SHORT_FORM
+    """The long form has `value` (or says where a value came from); any other mapping is a distribution."""
+    if isinstance(value, NamedInput):
+        return LONG_FORM
+    if isinstance(value, dict) and {"value", "source", "note", "unit"} & set(value):
+        return LONG_FORM
+    return SHORT_FORM
 
 
 InputValue = Annotated[
