@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/hostile.py
 
-Prints a Markdown table (the README's note on hostile files quotes it). Figures are of this
-machine and run; the tests assert only the outcome (exit 2, a clear message, a memory cap).
+Prints a Markdown table (docs/bad-input.md quotes it): the hostile files, then issue 14's attacks.
+Figures are of this machine and run; the tests assert only the outcome (exit 2, a clear message,
+a memory cap).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "cli"))
 
-from hostile_cases import CASES  # noqa: E402
+from hostile_cases import ATTACKS, CASES  # noqa: E402
 
 # Run the command in a child that reports its own peak resident memory on the way out. VmHWM,
 # not getrusage's ru_maxrss: on Linux a child's ru_maxrss starts from its parent's at fork.
@@ -34,14 +35,16 @@ main()
 """
 
 
-def measure(command: str, path: str) -> tuple[float, float, int, str]:
+def measure(command: str, *args: str) -> tuple[float, float, int, str]:
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", CHILD, command, path], capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run([sys.executable, "-c", CHILD, command, *args], capture_output=True, text=True, cwd=ROOT)
     seconds = time.perf_counter() - start
     lines = done.stderr.strip().splitlines()
     peak_kb = int(lines[-1].split()[1])
     message = lines[0] if len(lines) > 1 else ""
-    return seconds, peak_kb / 1024, done.returncode, message.replace(path, "FILE")
+    for arg in args:
+        message = message.replace(arg, "FILE")
+    return seconds, peak_kb / 1024, done.returncode, message
 
 
 def main() -> None:
@@ -58,6 +61,11 @@ def main() -> None:
             for command in ("validate", "run"):
                 seconds, peak, code, message = measure(command, str(path))
                 print(f"| {name} | {command} | {code} | {seconds:.2f} | {peak:.0f} | `{message}` |")
+    for name, attack in ATTACKS.items():  # issue 14's probe: each in a folder of its own
+        with tempfile.TemporaryDirectory() as folder:
+            command, *args = attack.make(Path(folder))
+            seconds, peak, code, message = measure(command, *args)
+            print(f"| {name} | {command} | {code} | {seconds:.2f} | {peak:.0f} | `{message[:90]}` |")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,11 @@ import contextlib
 import json
 import math
 import os
+import resource
 import signal
+import subprocess
+import sys
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +24,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
@@ -160,6 +164,21 @@ TOKENS = [
     "?",
     "%",
     "@",
+    # Issue 14's probe: terminal escapes, spreadsheet formulas and HTML, numbers past a float, files that are
+    # not files, and an `extends` that reaches out.
+    '"\\e[2J\\e]0;x\\a"',
+    '"\\x9b"',
+    '"\\ud800"',
+    '\'=HYPERLINK("http://x","y")\'',
+    "'<img src=x onerror=alert(1)>'",
+    "9" * 400,
+    "1.0e+307",
+    "{lognormal: {median: 10, sigma: 40}}",
+    "{normal: {mean: 1, sd: 1.0e+308}}",
+    "[{uniform: {low: 0, high: 1}}, 0.5]",
+    "/dev/zero",
+    "extends: /etc/passwd\n",
+    "extends: /dev/zero\n",
 ]
 
 
@@ -200,6 +219,25 @@ def test_mutated_scenario_text_through_the_cli(folder: Path, text: str) -> None:
 
 # Published scenarios, mutated as data: any value replaced, any key dropped or added.
 
+# Issue 14's probe, as values: escapes, formulas, HTML, overflowing distributions, a ramp of a drawn step and
+# a number, files that are not files, a number past a float, draws past the limit.
+HOSTILE_VALUES: list[Any] = [
+    "\x1b[2J\x1b]0;pwned\x07",
+    "a\x9bb",
+    '=HYPERLINK("http://evil.example","x")',
+    "@SUM(1)",
+    "<script>alert(1)</script>",
+    {"lognormal": {"median": 10, "sigma": 40}},
+    {"normal": {"mean": 1, "sd": 1e308}},
+    {"uniform": {"low": -1e308, "high": 1e308}},
+    [{"uniform": {"low": 0, "high": 1}}, 0.5],
+    "/dev/zero",
+    "/etc/passwd",
+    10**400,
+    1.5e307,
+    100_000_000,
+]
+
 values = st.recursive(
     st.one_of(
         st.none(),
@@ -209,6 +247,7 @@ values = st.recursive(
         st.sampled_from([0, 1, -1, 2013, 2022, 2300, 0.5, 0.999, -0.999, 1e308, -1e308, 5e-324]),
         st.text(max_size=12),
         st.sampled_from(["in_house", "outsource", "green_book", "nominal", "real", "annual", "cumulative", "seed-000"]),
+        st.sampled_from(HOSTILE_VALUES),
     ),
     lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
     max_leaves=6,
@@ -246,7 +285,9 @@ def mutated_data(draw: st.DrawFn) -> Any:
     for _ in range(draw(st.integers(1, 3))):
         path = draw(st.sampled_from(paths(data)))
         action = draw(st.sampled_from(["replace", "replace", "drop", "add"]))
-        key = draw(st.sampled_from(["annual", "from", "to", "growth", "ramp", "by", "option", "measure", "x"]))
+        key = draw(
+            st.sampled_from(["annual", "from", "to", "growth", "ramp", "by", "option", "measure", "x", "extends"])
+        )
         data = changed(data, path, action, draw(values), key)
     return data
 
@@ -296,3 +337,184 @@ def test_mutated_test_files_through_the_cli(folder: Path, data: Any, update: boo
     result = invoke("test", str(path), "--junit-xml", str(report), *(["--update"] if update else []))
     check_clean(result, (0, 1, 2))
     ET.parse(report)  # written every time, and well-formed whatever the names and messages hold
+
+
+# Mutated scenarios through every command that analyses them, in a worker process under a memory cap and a
+# time limit: validate, run (with draws), sensitivity and report (with draws) may each succeed or refuse the
+# file clearly (exit 2), never anything else. Fewer examples than above: each runs four commands.
+# Each test also stops starting examples once it has run for CAPPED_SECONDS (the rest are skipped, not failed),
+# so that `make test` stays within minutes on a busy 2-core machine; BARNETMODEL_FUZZ_SECONDS raises it.
+CAPPED_EXAMPLES = max(5, EXAMPLES // 5)
+CAPPED_SECONDS = float(os.environ.get("BARNETMODEL_FUZZ_SECONDS", "45"))
+CAPPED = settings(
+    max_examples=CAPPED_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+STARTED: dict[str, float] = {}
+FAILED: set[str] = set()
+
+
+def within_budget(test: str) -> bool:
+    """True until `test` has been running for CAPPED_SECONDS (its first example starts the clock), and always
+    once an example has failed, so that hypothesis can shrink and replay it."""
+    started = STARTED.setdefault(test, time.monotonic())
+    return test in FAILED or time.monotonic() - started < CAPPED_SECONDS
+
+
+@contextlib.contextmanager
+def failure_noted(test: str) -> Iterator[None]:
+    try:
+        yield
+    except BaseException:
+        FAILED.add(test)
+        raise
+
+
+MEMORY_CAP = 1024 * 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def worker() -> Iterator[subprocess.Popen[str]]:
+    def capped() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+    process = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("fuzz_worker.py"))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        preexec_fn=capped,
+        cwd=ROOT,
+    )
+    yield process
+    assert process.stdin is not None
+    process.stdin.close()
+    process.wait(SECONDS_PER_EXAMPLE)
+
+
+def capped_invoke(worker: subprocess.Popen[str], *args: str) -> dict[str, Any]:
+    assert worker.stdin is not None and worker.stdout is not None
+    worker.stdin.write(json.dumps([list(args), SECONDS_PER_EXAMPLE]) + "\n")
+    worker.stdin.flush()
+    line = worker.stdout.readline()
+    assert line, f"the worker died on {args} (killed, or out of memory past the cap)"
+    outcome: dict[str, Any] = json.loads(line)
+    assert outcome["exception"] is None, (args, outcome["exception"], outcome["stderr"])
+    assert "Traceback" not in outcome["stdout"] + outcome["stderr"]
+    assert not {"\x1b", "\x9b", "\x07"} & set(outcome["stdout"] + outcome["stderr"]), args  # no terminal escape
+    assert outcome["exit"] in (0, 2), (args, outcome)
+    if outcome["exit"] == 2:
+        assert outcome["stderr"].strip(), f"exit 2 without saying why: {args}"
+    return outcome
+
+
+def every_command(worker: subprocess.Popen[str], path: Path) -> None:
+    validated = capped_invoke(worker, "validate", str(path))
+    ran = capped_invoke(worker, "run", str(path), "-f", "json", "--draws", "200")
+    if validated["exit"] == 2:
+        assert ran["exit"] == 2
+    if ran["exit"] == 0:
+        assert all(math.isfinite(x) for x in json.loads(ran["stdout"])["options"][0]["total_cost"].values())
+    sensitivity = capped_invoke(worker, "sensitivity", str(path), "-f", "json")
+    if sensitivity["exit"] == 0:
+        json.loads(sensitivity["stdout"])  # JSON, every figure finite (json_out refuses inf and nan)
+    report = path.with_suffix(".html")
+    report.unlink(missing_ok=True)
+    done = capped_invoke(worker, "report", str(path), "--draws", "100", "-o", str(report))
+    assert report.exists() == (done["exit"] == 0)  # written whole, or not at all
+
+
+@CAPPED
+@given(mutated_text())
+def test_mutated_scenario_text_through_every_command_under_a_memory_cap(
+    worker: subprocess.Popen[str], folder: Path, text: str
+) -> None:
+    assume(within_budget("text"))
+    path = folder / "capped-text.yaml"
+    path.write_text(text, encoding="utf-8")
+    with failure_noted("text"):
+        every_command(worker, path)
+
+
+@CAPPED
+@given(mutated_data())
+def test_mutated_scenario_data_through_every_command_under_a_memory_cap(
+    worker: subprocess.Popen[str], folder: Path, data: Any
+) -> None:
+    assume(within_budget("data"))
+    path = folder / "capped-data.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with failure_noted("data"):
+        every_command(worker, path)
+
+
+# Most mutations above make a file that is refused, so the commands past validation see few of them. These keep
+# the file's shape and put the probe's numbers and text where numbers and text go: amounts near where a float
+# overflows, distributions whose spread does, a ramp of a drawn step and a number, titles that would be formulas
+# or HTML. A file may still be refused (exit 2), but many run: sensitivity and report then meet the numbers.
+EXTREME_NUMBERS = st.one_of(
+    st.sampled_from([0, 1e-300, 1e300, 1.5e307, -1.5e307, 1e308, 0.999999, -0.999999, 200, 10**6]),
+    st.builds(lambda sigma: {"lognormal": {"median": 10, "sigma": sigma}}, st.sampled_from([0.5, 5, 20, 40])),
+    st.builds(lambda sd: {"normal": {"mean": 1, "sd": sd}}, st.sampled_from([1.0, 1e150, 1e300, 1e308])),
+    st.builds(lambda low: {"uniform": {"low": low, "high": 1e300}}, st.sampled_from([-1e300, 0, 1e299])),
+    st.just([{"uniform": {"low": 0, "high": 1}}, 0.5]),
+)
+TEXT_ATTACKS = st.sampled_from(
+    [
+        '=HYPERLINK("http://evil.example","x")',
+        "=IMPORTXML(A1,B1)",
+        "+1",
+        "-2",
+        "@SUM(1)",
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "| a | b |",
+        "[bold]x[/bold]",
+        "\u2028 \u202e",
+    ]
+)
+TEXT_KEYS = {"title", "description", "note"}
+
+
+@st.composite
+def hostile_values_in_place(draw: st.DrawFn) -> Any:
+    data = yaml.safe_load(TEXTS[draw(st.sampled_from(sorted(TEXTS)))])
+    everywhere = paths(data)
+    numbers = [p for p in everywhere if _is_number(_leaf(data, p))]
+    texts = [p for p in everywhere if p and (p[-1] in TEXT_KEYS or p[:1] == ("sources",)) and _is_text(data, p)]
+    for _ in range(draw(st.integers(1, 3))):
+        if texts and draw(st.booleans()):
+            data = changed(data, draw(st.sampled_from(texts)), "replace", draw(TEXT_ATTACKS), "")
+        else:
+            data = changed(data, draw(st.sampled_from(numbers)), "replace", draw(EXTREME_NUMBERS), "")
+    return data
+
+
+def _leaf(data: Any, path: tuple[Any, ...]) -> Any:
+    for key in path:
+        data = data[key]
+    return data
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_text(data: Any, path: tuple[Any, ...]) -> bool:
+    return isinstance(_leaf(data, path), str)
+
+
+@CAPPED
+@given(hostile_values_in_place())
+def test_hostile_numbers_and_text_in_place_through_every_command_under_a_memory_cap(
+    worker: subprocess.Popen[str], folder: Path, data: Any
+) -> None:
+    assume(within_budget("in place"))
+    for name, text in TEXTS.items():  # beside it, for a scenario that extends another
+        if not (folder / name).exists():
+            (folder / name).write_text(text, encoding="utf-8")
+    path = folder / "capped-in-place.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with failure_noted("in place"):
+        every_command(worker, path)

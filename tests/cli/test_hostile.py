@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hostile_cases import CASES
+from hostile_cases import ATTACKS, CASES
 from typer.testing import CliRunner
 
 from barnetmodel.cli.app import app
@@ -91,3 +91,22 @@ def test_figures_that_overflow_are_bad_input_not_inf(write: Callable[..., Path],
     assert "the figures overflow (options[0].total_cost.nominal is not a finite number)" in result.stderr
     assert "RuntimeWarning" not in result.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("name", [name for name, attack in ATTACKS.items() if not attack.heavy])
+def test_the_probes_attacks_are_refused_or_run_in_bounded_memory(name: str, tmp_path: Path) -> None:
+    """Issue 14's probe, one attack a case, under the same memory cap: exit 2 with a clear message, or a run."""
+    attack = ATTACKS[name]
+    done = subprocess.run(
+        [sys.executable, "-m", "barnetmodel", *attack.make(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD,
+        preexec_fn=_capped,
+        cwd=ROOT,
+    )
+    assert done.returncode == attack.exit_code, done.stderr[-2000:]
+    assert attack.words in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "\x1b" not in done.stderr + done.stdout
+    assert len(done.stderr) < 2000

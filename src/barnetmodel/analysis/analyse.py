@@ -8,6 +8,8 @@ from typing import Any
 
 from barnetmodel.analysis.results import summarise
 from barnetmodel.engine.projection import project
+from barnetmodel.errors import Problem, ScenarioError
+from barnetmodel.limits import MAX_DRAWS
 from barnetmodel.scenario.load import Loaded, located
 from barnetmodel.scenario.models import Scenario
 
@@ -37,7 +39,16 @@ def _analyse(
     settings = scenario.uncertainty
     draws = settings.draws if draws is None else draws
     if draws > 0:
-        from barnetmodel.engine.simulate import simulate, summarise_simulation
+        from barnetmodel.engine.simulate import most_draws, simulate, summarise_simulation
+
+        limit = most_draws(scenario)
+        if draws > limit:
+            kept = "" if limit == MAX_DRAWS else " for a scenario with this many options and targets"
+            message = (
+                f"--draws or uncertainty.draws: {draws:,} draws asked for; at most {limit:,} draws fit in the "
+                f"memory barnetmodel keeps to (1 GiB){kept}"
+            )
+            raise ScenarioError([Problem(loaded.source.file, message)])
 
         sim = simulate(
             scenario,

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from barnetmodel import __version__
+from barnetmodel import __version__, limits
 from barnetmodel.analysis.contract_results import contract_sections, inflation_rate, money_facts, switch_of
 from barnetmodel.data.reference import optimism_bias_upper
 from barnetmodel.engine.projection import BASES, Projection
@@ -208,9 +208,19 @@ def _named_inputs(projection: Projection) -> list[dict[str, Any]]:
     return entries
 
 
+LARGEST_FIGURE = limits.LARGEST_FIGURE
+
+
+def out_of_range(value: float) -> str | None:
+    """Why a figure cannot be reported (not finite, or beyond LARGEST_FIGURE), or None."""
+    if not math.isfinite(value):
+        return "is not a finite number"
+    return f"is beyond ±{LARGEST_FIGURE:.0e}" if abs(value) > LARGEST_FIGURE else None
+
+
 def first_non_finite(data: Any, path: Path = ()) -> Path | None:
-    """The path of the first infinite or NaN number in nested results, or None."""
-    if isinstance(data, float) and not math.isfinite(data):
+    """The path of the first number in nested results that cannot be reported (out_of_range), or None."""
+    if isinstance(data, float) and out_of_range(data):
         return path
     items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
     for key, value in items:
@@ -220,12 +230,26 @@ def first_non_finite(data: Any, path: Path = ()) -> Path | None:
     return None
 
 
+def figure_at(data: Any, path: Path) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
 def check_finite(results: dict[str, Any], file: str) -> None:
-    """Raise a user error (exit 2) when a figure overflowed, rather than print inf or fail to write JSON."""
+    """Raise a user error (exit 2) when a figure overflowed (or came near to), rather than print inf or fail to
+    write JSON; name the first line or risk whose cash flow did, when one did."""
     path = first_non_finite(results)
-    if path is not None:
-        message = (
-            f"the figures overflow ({format_path(path)} is not a finite number): "
-            "an amount, growth rate or horizon is too large"
-        )
-        raise ScenarioError([Problem(file, message)])
+    if path is None:
+        return
+    message = (
+        f"the figures overflow ({format_path(path)} {out_of_range(figure_at(results, path))}): "
+        "an amount, growth rate or horizon is too large"
+    )
+    for option in results.get("options", []):
+        for kind, items in (("line", option.get("lines", [])), ("risk", option.get("risks", []))):
+            for item in items:
+                if first_non_finite(item.get("nominal", [])) is not None:
+                    message += f"; the first that does is the {kind} '{item['name']}' of {option['name']}"
+                    raise ScenarioError([Problem(file, message)])
+    raise ScenarioError([Problem(file, message)])

@@ -3,7 +3,8 @@
 Everything runs through the one engine, many candidate values at once: each row of the draws
 axis moves one input and holds the others at their central values. A named input is moved by
 its name, and every place that names it moves with it; a formula is derived, not moved: its
-parts are.
+parts are. Rows go to the engine in batches, each with only its own inputs drawn, so memory
+grows with the inputs, not their square.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from barnetmodel.analysis.results import basis_label
-from barnetmodel.engine.projection import Inputs, project
-from barnetmodel.errors import Path, ValueProblem
+from barnetmodel.engine.projection import Inputs, project, values_per_draw
+from barnetmodel.errors import Path, Problem, ScenarioError, ValueProblem
 from barnetmodel.scenario.distributions import Distribution
 from barnetmodel.scenario.formula import Formula
 from barnetmodel.scenario.models import Scenario
@@ -30,6 +31,10 @@ RATE_FIELDS = {"growth", "inflation", "after"}  # and an indexation's rate, cap 
 RATE_RANGE = (-0.2, 0.3)
 AMOUNT_FACTOR = 10.0
 GRID = 65  # candidate values per input when bracketing a switching value
+# What one engine call may make for the inputs it moves, in values (8 bytes each): 64 MB. Every input moved in
+# a call is drawn (one value a row) in every row of it, and makes values_per_draw values a row: rows x that,
+# added up over the call's inputs, is bounded. So memory stays flat however many inputs, and the calls are few.
+CELLS = 1 << 23
 
 
 @dataclass(frozen=True)
@@ -95,24 +100,85 @@ def movable(scenario: Scenario) -> dict[Path, float | Distribution]:
     return {path: value for path, value in numbers(scenario).items() if not isinstance(value, Formula)}
 
 
+def _pair(scenario: Scenario, option: str) -> Scenario:
+    """The scenario with the baseline and `option` only: no other option can move their comparison."""
+    keep = {name: scenario.options[name] for name in dict.fromkeys((scenario.baseline, option))}
+    return scenario.model_copy(update={"options": keep})
+
+
+def _moves(scenario: Scenario, option: str, path: Path) -> bool:
+    """Whether an input can move the comparison of `option` with the baseline: not a target's amount, not a
+    line or risk of a third option (a named input may, through the formulas that name it)."""
+    if path[0] == "targets":
+        return False
+    return path[0] != "options" or path[1] in (scenario.baseline, option)
+
+
 def _savings(
-    scenario: Scenario, option: str, basis: str, values: dict[Path, np.ndarray], draws: int, lenient: bool = False
+    scenario: Scenario,
+    option: str,
+    basis: str,
+    moved: list[Path],
+    which: np.ndarray,
+    x: np.ndarray,
+    lenient: bool = False,
 ) -> np.ndarray:
-    """(draws,) the option's total saving against the baseline, one engine call for all rows. With
-    `lenient`, a row whose formulas cannot be worked out (not finite, out of bounds) gives nan."""
-    with np.errstate(invalid="ignore"):
-        projection = project(scenario, Inputs(draws=draws, values=values, lenient=lenient))
-        return projection.saving(option, basis).sum(axis=1)
-
-
-def _rows(scenario: Scenario, moved: list[Path], candidates: np.ndarray) -> dict[Path, np.ndarray]:
-    """Input values for len(moved) x candidates.shape[1] rows: input i takes its candidates in block i."""
-    per_input = candidates.shape[1]
+    """(rows,) the option's total saving against the baseline with, in row r, input moved[which[r]] at x[r] and
+    every other input at its central value. Rows go to the engine in batches: all the rows of an input in one,
+    as many inputs to a batch as CELLS allows, and only those inputs drawn. With `lenient`, a row whose formulas
+    cannot be worked out (not finite, out of bounds) gives nan; without, a ValueProblem names its row."""
+    pair = _pair(scenario, option)
     central_values = {path: central(value) for path, value in movable(scenario).items()}
-    values = {path: np.full(len(moved) * per_input, central_values[path]) for path in moved}
-    for i, path in enumerate(moved):
-        values[path][i * per_input : (i + 1) * per_input] = candidates[i]
-    return values
+    weights = values_per_draw(pair, moved)
+    order = np.argsort(which, kind="stable")
+    cuts = np.flatnonzero(np.diff(which[order])) + 1
+    groups = zip(which[order][np.r_[0, cuts]] if len(order) else [], np.split(order, cuts), strict=True)
+    out = np.empty(len(x))
+    batch: list[tuple[Path, np.ndarray]] = []
+    rows_in, cells_a_row = 0, 0  # of the batch
+    for i, rows in groups:
+        if batch and (rows_in + len(rows)) * (cells_a_row + weights[i]) > CELLS:
+            _evaluate(pair, option, basis, batch, x, central_values, out, lenient)
+            batch, rows_in, cells_a_row = [], 0, 0
+        batch.append((moved[i], rows))
+        rows_in += len(rows)
+        cells_a_row += weights[i]
+    if batch:
+        _evaluate(pair, option, basis, batch, x, central_values, out, lenient)
+    return out
+
+
+def _evaluate(
+    pair: Scenario,
+    option: str,
+    basis: str,
+    batch: list[tuple[Path, np.ndarray]],
+    x: np.ndarray,
+    central_values: dict[Path, float],
+    out: np.ndarray,
+    lenient: bool,
+) -> None:
+    """One engine call for a batch of (input, its rows): each input drawn, at its central value but in its own
+    rows; the savings are weighted sums of the factored flows, with no (rows, years) array per flow. A
+    ValueProblem names the row of `x` it happened in."""
+    rows = np.concatenate([own for _, own in batch])
+    values = {}
+    at = 0
+    for path, own in batch:
+        values[path] = np.full(len(rows), central_values[path])
+        values[path][at : at + len(own)] = x[own]
+        at += len(own)
+    try:
+        with np.errstate(invalid="ignore"):
+            projection = project(pair, Inputs(draws=len(rows), values=values, lenient=lenient))
+            if basis == "present_value":
+                by_option = projection.weighted("real", projection.discount_factor[:, None])
+            else:
+                by_option = projection.weighted(basis, np.ones((len(projection.years), 1)))
+    except ValueProblem as problem:
+        row = None if problem.row is None else int(rows[problem.row])
+        raise ValueProblem(problem.path, problem.message, row, problem.detail) from None
+    out[rows] = by_option[pair.baseline][0] - by_option[option][0]
 
 
 def central_saving(scenario: Scenario, option: str, basis: str) -> float:
@@ -125,6 +191,8 @@ def tornado(scenario: Scenario, option: str, basis: str, percent: float | None) 
     moved: list[Path] = []
     bounds = []
     for path, value in inputs.items():
+        if not _moves(scenario, option, path):
+            continue
         centre = central(value)
         if percent is None and isinstance(value, Distribution):
             low, high = (float(x) for x in value.from_uniform(np.array([0.1, 0.9])))
@@ -139,8 +207,9 @@ def tornado(scenario: Scenario, option: str, basis: str, percent: float | None) 
     if not moved:
         return []
     candidates = np.asarray(bounds)
+    which = np.repeat(np.arange(len(moved)), 2)
     try:
-        savings = _savings(scenario, option, basis, _rows(scenario, moved, candidates), 2 * len(moved))
+        savings = _savings(scenario, option, basis, moved, which, candidates.ravel())
     except ValueProblem as problem:
         assert problem.row is not None  # the central values were checked when the file was read
         path, end = moved[problem.row // 2], ("low", "high")[problem.row % 2]
@@ -200,7 +269,7 @@ def wider_range(field: str, value: float | Distribution, searched: tuple[float, 
 def switching_values(scenario: Scenario, option: str, basis: str) -> list[Switch]:
     """For each input, the value at which the saving is zero, nearest its central value: in the input's
     range, or failing that in a wider one (see `wider_range`), where the Switch says it is outside."""
-    inputs = movable(scenario)
+    inputs = {path: value for path, value in movable(scenario).items() if _moves(scenario, option, path)}
     kinds = {path: kind_of(scenario, path) for path in inputs}
     searchable = {path: r for path, v in inputs.items() if (r := plausible_range(kinds[path], v)) is not None}
     moved = list(searchable)
@@ -243,11 +312,11 @@ def _crossings(
 
     inputs = movable(scenario)
     centres = np.array([central(inputs[p]) for p in moved])
-    # One engine call: every input over a grid of its range, to find where the saving changes sign.
+    # Every input over a grid of its range, to find where the saving changes sign.
     grid = np.array([np.linspace(low, high, GRID) for low, high in ranges])
     grid = np.sort(np.column_stack([grid, centres]), axis=1)
-    rows = _rows(scenario, moved, grid)
-    savings = _savings(scenario, option, basis, rows, grid.size, lenient=True).reshape(grid.shape)
+    which = np.repeat(np.arange(len(moved)), grid.shape[1])
+    savings = _savings(scenario, option, basis, moved, which, grid.ravel(), lenient=True).reshape(grid.shape)
     brackets: list[Bracket | None] = []
     for i in range(len(moved)):
         crossings = np.nonzero(np.sign(savings[i, :-1]) * np.sign(savings[i, 1:]) <= 0)[0]
@@ -260,21 +329,35 @@ def _crossings(
     found = [i for i, b in enumerate(brackets) if b is not None]
     roots: dict[int, float] = {}
     if found:
-        base = {path: np.full(len(found), central(inputs[path])) for path in moved}
+        refined = [moved[i] for i in found]
 
         def saving_at(x: np.ndarray, which: np.ndarray) -> np.ndarray:
             # Called by the root finder with the values still being refined and the inputs they belong to.
             x, which = np.atleast_1d(x), np.atleast_1d(which).astype(int)
-            values = {path: np.resize(v, len(x)).copy() for path, v in base.items()}
-            for row, (value, k) in enumerate(zip(x, which, strict=True)):
-                values[moved[found[k]]][row] = value
-            return _savings(scenario, option, basis, values, len(x), lenient=True)
+            return _savings(scenario, option, basis, refined, which, x, lenient=True)
 
         lows = np.array([b[1] for b in brackets if b is not None])
         highs = np.array([b[2] for b in brackets if b is not None])
         result = find_root(saving_at, (lows, highs), args=(np.arange(len(found)),), tolerances={"xrtol": 1e-12})
-        roots = {i: float(x) for i, x in zip(found, np.atleast_1d(result.x), strict=True)}
+        roots = {i: float(x) for i, x in zip(found, _roots(result), strict=True)}
     return savings, brackets, roots
+
+
+def _roots(result: Any) -> np.ndarray:
+    """The root finder's roots, where it gave up on a bracket's signs taken as the end nearer zero. Rows are
+    worked out in batches whose rounding differs in the last bits, so a saving of exactly 0 at a grid point
+    (a tie, such as two options alike) may come back as 5e-12 when the root finder checks the bracket: that
+    end is the switching value, to within rounding."""
+    x = np.atleast_1d(result.x).copy()
+    sign_error = np.atleast_1d(result.status) == -1
+    if sign_error.any():
+        (low, high), (f_low, f_high) = (
+            (np.atleast_1d(b) for b in result.bracket),
+            (np.atleast_1d(f) for f in result.f_bracket),
+        )
+        nearer = np.where(np.abs(f_low) <= np.abs(f_high), low, high)
+        x[sign_error] = nearer[sign_error]
+    return x
 
 
 def describe_value(field: str, value: float, unit: str, own_unit: str | None = None) -> str:
@@ -379,6 +462,27 @@ def analyse_sensitivity(
             for s in switches
         ],
     }
+
+
+def check_finite(result: dict[str, Any], file: str) -> None:
+    """A user error (exit 2) naming the input when moving it made a figure overflow, rather than inf or NaN in
+    the tornado, the switching values, their JSON or their chart."""
+    from barnetmodel.analysis.results import figure_at, first_non_finite, out_of_range
+    from barnetmodel.errors import format_path
+
+    path = first_non_finite(result)
+    if path is None:
+        return
+    where = f"{format_path(path)} {out_of_range(figure_at(result, path))}"
+    if len(path) >= 2 and path[0] in ("tornado", "switching_values") and isinstance(path[1], int):
+        row = result[path[0]][path[1]]
+        message = (
+            f"the sensitivity cannot be worked out: moving {row['label']} ({row['input']}) over its range makes "
+            f"the figures overflow ({where}); choose figures far smaller"
+        )
+    else:
+        message = f"the sensitivity cannot be worked out: the figures overflow ({where})"
+    raise ScenarioError([Problem(file, message)])
 
 
 def _has_uncertainty(scenario: Scenario) -> bool:

@@ -67,4 +67,33 @@ for command in (init, run, sensitivity, compare, report, plot, validate, test, s
 
 
 def main() -> None:
-    app()
+    """Run the command line. A closed pipe (`| head`) ends it quietly, killed by SIGPIPE as other tools are, and
+    Ctrl-C by SIGINT (click would print "Aborted!" and exit 1, which is for failed tests); standard output that
+    cannot be written (a full disk, /dev/full) is exit code 2 with a message, never a traceback."""
+    import signal
+    import sys
+
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    code: int | str | None = 0
+    try:
+        app()
+    except SystemExit as done:
+        code = done.code
+    except OSError as error:  # a write that failed inside a command: the output, as every input is checked
+        code = _cannot_write(error)
+    try:
+        sys.stdout.flush()
+    except OSError as error:
+        code = _cannot_write(error)
+    sys.exit(code)
+
+
+def _cannot_write(error: OSError) -> int:
+    """Say why the output could not be written; what is left in the buffer goes nowhere, not to a second error."""
+    import os
+    import sys
+
+    print(f"barnetmodel: cannot write the output: {error.strerror or error}", file=sys.stderr)
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 2

@@ -8,6 +8,7 @@ import typer
 
 from barnetmodel.cli.shared import (
     EXIT_BAD_INPUT,
+    AllowExtendsOutside,
     Format,
     FormatOption,
     Output,
@@ -20,6 +21,7 @@ from barnetmodel.cli.shared import (
     show_warnings,
     strict_failure,
 )
+from barnetmodel.limits import MAX_DRAWS
 
 
 def compare(
@@ -29,13 +31,19 @@ def compare(
     draws: Annotated[
         int | None,
         typer.Option(
-            "--draws", "-n", min=0, metavar="N", help="Monte Carlo draws for every file. Default: each file's."
+            "--draws",
+            "-n",
+            min=0,
+            max=MAX_DRAWS,
+            metavar="N",
+            help="Monte Carlo draws for every file. Default: each file's.",
         ),
     ] = None,
     format: FormatOption = Format.table,
     output: Output = None,
     settings: Settings = None,
     strict: Strict = False,
+    allow_extends_outside: AllowExtendsOutside = False,
 ) -> None:
     """The key figures of several scenarios side by side, their differences, and the inputs that differ."""
     from barnetmodel.analysis.compare import compare as compare_scenarios
@@ -49,7 +57,7 @@ def compare(
     loaded, problems = [], []
     for path in scenarios:  # every file's problems, not just the first file's
         try:
-            loaded.append(load(path, settings or ()))
+            loaded.append(load(path, settings or (), allow_extends_outside=allow_extends_outside))
         except ScenarioError as error:
             problems += error.problems
     if problems:

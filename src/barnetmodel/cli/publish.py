@@ -12,6 +12,7 @@ import typer
 
 from barnetmodel.cli.shared import (
     BASES,
+    AllowExtendsOutside,
     Basis,
     Choice,
     CompareOption,
@@ -56,9 +57,10 @@ def report(
     sampling: SamplingOption = None,
     settings: Settings = None,
     strict: Strict = False,
+    allow_extends_outside: AllowExtendsOutside = False,
 ) -> None:
     """A self-contained HTML report of a scenario, charts included, to publish or print."""
-    request = Request(scenario, option, draws, seed, sampling, settings or (), strict)
+    request = Request(scenario, option, draws, seed, sampling, settings or (), strict, allow_extends_outside)
     needs("barnetmodel report", "jinja2", "matplotlib")
     from barnetmodel.output import report_html
 
@@ -105,9 +107,10 @@ def plot(
     sampling: SamplingOption = None,
     settings: Settings = None,
     strict: Strict = False,
+    allow_extends_outside: AllowExtendsOutside = False,
 ) -> None:
     """Draw one chart of a scenario to a PNG or SVG file."""
-    request = Request(scenario, option, draws, seed, sampling, settings or (), strict)
+    request = Request(scenario, option, draws, seed, sampling, settings or (), strict, allow_extends_outside)
     fmt = IMAGE_FORMATS.get(Path(output).suffix.lower())
     if fmt is None:
         raise fail(f"{output}: the chart's format is chosen by the file name: end it in .png or .svg")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from barnetmodel.cli.shared import (
+    AllowExtendsOutside,
     Draws,
     Format,
     FormatOption,
@@ -27,9 +28,10 @@ def run(
     sampling: SamplingOption = None,
     settings: Settings = None,
     strict: Strict = False,
+    allow_extends_outside: AllowExtendsOutside = False,
 ) -> None:
     """Project every option's cash flows and compare them with the baseline (and, with draws, how likely)."""
-    loaded = load_scenario(scenario, settings, strict)
+    loaded = load_scenario(scenario, settings, strict, allow_extends_outside)
     results = analyse_showing_progress(loaded, draws, seed, sampling)
     if format is Format.xlsx:
         from barnetmodel.cli.publish import workbook

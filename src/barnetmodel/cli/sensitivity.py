@@ -9,6 +9,7 @@ import typer
 from barnetmodel.cli.shared import (
     BASES,
     EXIT_BAD_INPUT,
+    AllowExtendsOutside,
     Basis,
     CompareOption,
     Format,
@@ -17,11 +18,13 @@ from barnetmodel.cli.shared import (
     ScenarioFile,
     Settings,
     Strict,
+    analyse_showing_progress,
     compared_option,
     load_scenario,
     located,
     publish,
     say,
+    user_errors,
 )
 
 
@@ -46,15 +49,21 @@ def sensitivity(
     output: Output = None,
     settings: Settings = None,
     strict: Strict = False,
+    allow_extends_outside: AllowExtendsOutside = False,
 ) -> None:
     """Tornado of the inputs, switching values and break-even points of an option against the baseline."""
-    from barnetmodel.analysis.sensitivity import analyse_sensitivity
+    import numpy as np
+
+    from barnetmodel.analysis.sensitivity import analyse_sensitivity, check_finite
     from barnetmodel.output import sensitivity_out
 
     if percent is not None and percent <= 0:
         say(f"--percent: should be above 0, not {percent:g}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
-    loaded = load_scenario(scenario, settings, strict)
+    loaded = load_scenario(scenario, settings, strict, allow_extends_outside)
     option = compared_option(loaded, option, scenario)
-    result = located(loaded, lambda: analyse_sensitivity(loaded.scenario, option, basis.value, percent))
+    analyse_showing_progress(loaded, 0, None, None)  # the central run first: an overflow there names its line
+    with np.errstate(all="ignore"):  # an overflow is reported by check_finite, clearly
+        result = located(loaded, lambda: analyse_sensitivity(loaded.scenario, option, basis.value, percent))
+    user_errors(lambda: check_finite(result, scenario))
     publish(result, format, output, sensitivity_out.show, sensitivity_out.render_csv, sensitivity_out.render_markdown)

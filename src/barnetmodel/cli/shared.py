@@ -16,6 +16,7 @@ import typer
 
 from barnetmodel.cli import completion
 from barnetmodel.errors import Problem, ScenarioError
+from barnetmodel.limits import MAX_DRAWS
 
 if TYPE_CHECKING:
     from barnetmodel.scenario.load import Loaded
@@ -65,6 +66,15 @@ class Choice(Generic[E]):
 
     def complete(self, incomplete: str) -> list[str]:
         return [name for name in self.names if name.startswith(incomplete)]
+
+
+AllowExtendsOutside = Annotated[
+    bool,
+    typer.Option(
+        "--allow-extends-outside",
+        help="Let a scenario extend files outside its own folder (and its subfolders).",
+    ),
+]
 
 
 class Format(StrEnum):
@@ -132,12 +142,15 @@ def strict_failure(warnings: int) -> NoReturn:
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def load_scenario(file: str, settings: Sequence[str] | None, strict: bool = False) -> Loaded:
+def load_scenario(
+    file: str, settings: Sequence[str] | None, strict: bool = False, allow_extends_outside: bool = False
+) -> Loaded:
     """A scenario as every command loads it: a user's mistake printed and exit 2; its notes and warnings
-    on standard error; with `strict`, a warning is an error (exit 2)."""
+    on standard error; with `strict`, a warning is an error (exit 2); `extends` within the file's folder
+    unless `allow_extends_outside`."""
     from barnetmodel.scenario.load import load
 
-    loaded = user_errors(lambda: load(file, settings or ()))
+    loaded = user_errors(lambda: load(file, settings or (), allow_extends_outside=allow_extends_outside))
     warnings = show_warnings(loaded)
     if strict and warnings:
         strict_failure(warnings)
@@ -348,7 +361,12 @@ def compared_option(loaded: Loaded, option: str | None, scenario: str, required:
 Draws = Annotated[
     int | None,
     typer.Option(
-        "--draws", "-n", min=0, metavar="N", help="Monte Carlo draws (0: central case only). Default: the file's."
+        "--draws",
+        "-n",
+        min=0,
+        max=MAX_DRAWS,
+        metavar="N",
+        help="Monte Carlo draws (0: central case only). Default: the file's.",
     ),
 ]
 Seed = Annotated[int | None, typer.Option("--seed", min=0, metavar="SEED", help="Random seed. Default: the file's.")]
@@ -407,6 +425,7 @@ class Request:
     sampling: Sampling | None = None
     settings: Sequence[str] = ()
     strict: bool = False
+    allow_extends_outside: bool = False
 
 
 def compute(
@@ -417,11 +436,17 @@ def compute(
     Each stage is shown on `stages`."""
     from barnetmodel.analysis.analyse import add_sensitivity
 
-    loaded = load_scenario(request.scenario, request.settings, request.strict)
+    loaded = load_scenario(request.scenario, request.settings, request.strict, request.allow_extends_outside)
     option = compared_option(loaded, request.option, request.scenario, required=False)
     results = analyse_showing_progress(loaded, request.draws, request.seed, request.sampling, stages)
     if sensitivity and option is not None:
+        import numpy as np
+
+        from barnetmodel.analysis.sensitivity import check_finite
+
         stages.stage("Sensitivity: tornado and switching values")
         with_results = results
-        results = located(loaded, lambda: add_sensitivity(with_results, loaded.scenario, option, basis))
+        with np.errstate(all="ignore"):  # an overflow is reported by check_finite, clearly
+            results = located(loaded, lambda: add_sensitivity(with_results, loaded.scenario, option, basis))
+        user_errors(lambda: check_finite(results["sensitivity"], request.scenario))
     return results

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from barnetmodel.cli.shared import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, emit, say
+from barnetmodel.cli.shared import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, AllowExtendsOutside, emit, say
 
 if TYPE_CHECKING:
     from barnetmodel.scenario_tests.run import FileOutcome
@@ -26,6 +26,7 @@ def test(
             "--junit-xml", help="Also write a JUnit XML report to this file.", show_default=False, metavar="FILE"
         ),
     ] = None,
+    allow_extends_outside: AllowExtendsOutside = False,
 ) -> None:
     """Run scenario tests: exit 0 when all pass, 1 when a figure is off, 2 for a bad test or scenario."""
     from barnetmodel.scenario_tests.run import count, find_test_files, run_file
@@ -33,11 +34,18 @@ def test(
     files, problems, skipped = find_test_files(paths)
     for problem in problems:
         say(str(problem), err=True)
-    outcomes = [run_file(file) for file in files]
+    outcomes = [run_file(file, allow_extends_outside=allow_extends_outside) for file in files]
     bad_input = bool(problems) or _report(outcomes)
-    still_failing = sum(o.failures for o in outcomes)
-    if update:
-        still_failing = sum(_update(o) for o in outcomes)
+    prefix = ""
+    if update and any(o.failures for o in outcomes):
+        # What the summary and the exit code tell is what remains after the update: the files written are
+        # run again (their figures then pass exactly, unless a value could not be written).
+        written = {o.file for o in outcomes if _update(o)}
+        outcomes = [
+            run_file(o.file, allow_extends_outside=allow_extends_outside) if o.file in written else o for o in outcomes
+        ]
+        bad_input = bool(problems) or any(o.problems or any(t.problems for t in o.outcomes) for o in outcomes)
+        prefix = "after the update: "
     if junit_xml is not None:
         _refuse_overwriting_inputs(junit_xml, outcomes)
         from barnetmodel.scenario_tests import junit
@@ -47,10 +55,10 @@ def test(
     counts = {status: sum(t.status == status for t in tests) for status in ("passed", "failed", "error")}
     errors = f", {counts['error']} could not be run" if counts["error"] else ""
     scenarios = f"; {count(len(skipped), 'scenario file')} skipped" if skipped else ""
-    say(f"{counts['passed']} passed, {counts['failed']} failed{errors}{scenarios}")
+    say(f"{prefix}{counts['passed']} passed, {counts['failed']} failed{errors}{scenarios}")
     if bad_input:
         raise typer.Exit(EXIT_BAD_INPUT)
-    if still_failing:
+    if counts["failed"]:
         raise typer.Exit(EXIT_CHECK_FAILED)
 
 
@@ -72,20 +80,27 @@ def _report(outcomes: list[FileOutcome]) -> bool:
     return any_problem
 
 
-def _update(file: FileOutcome) -> int:
-    """Write the failing figures of one file into it; the number of failures that could not be written."""
+def _update(file: FileOutcome) -> bool:
+    """Write the failing figures of one file into it (what cannot be written is said why); whether it was written."""
+    from barnetmodel.output.atomic import OutputError, rewrite
     from barnetmodel.scenario_tests.update import Change, updated_text
 
     changes = [Change(t.base + ("outputs", f.address), f) for t in file.outcomes for f in t.failures]
     if not changes or file.source is None:
-        return 0
+        return False
     text, refused = updated_text(file.source, changes)
     for reason in refused:
         say(f"{file.file}: {reason}", err=True)
-    if len(refused) < len(changes):
-        emit(text, file.file, over_input=True)
-        say(f"{file.file}: updated {len(changes) - len(refused)} expected values")
-    return len(refused)
+    if len(refused) == len(changes):
+        return False
+    try:
+        rewrite(file.file, ("\ufeff" if file.source.bom else "") + text)
+    except OutputError as error:
+        say(str(error), err=True)
+        return False
+    count = len(changes) - len(refused)
+    say(f"{file.file}: updated {count} expected value{'' if count == 1 else 's'}")
+    return True
 
 
 def _refuse_overwriting_inputs(report: str, outcomes: list[FileOutcome]) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from barnetmodel.cli import completion
-from barnetmodel.cli.shared import EXIT_BAD_INPUT, Strict, say, show_warnings, strict_failure
+from barnetmodel.cli.shared import EXIT_BAD_INPUT, AllowExtendsOutside, Strict, say, show_warnings, strict_failure
 
 
 def validate(
@@ -23,6 +23,7 @@ def validate(
         ),
     ] = None,
     strict: Strict = False,
+    allow_extends_outside: AllowExtendsOutside = False,
 ) -> None:
     """Check scenario files: every problem in each, as file:line:col. Exit 0 when all are valid, 2 if not."""
     from barnetmodel.errors import ScenarioError
@@ -31,7 +32,7 @@ def validate(
     with_problems = warned = 0
     for file in files:
         try:
-            loaded = load(file, settings or ())
+            loaded = load(file, settings or (), allow_extends_outside=allow_extends_outside)
         except ScenarioError as error:
             with_problems += 1
             for problem in error.problems:

@@ -182,7 +182,7 @@ def weigh(
     and a pass over the draws per drawn flow. Results are one row per column of weights: each row's draws
     side by side, for fast passes over them."""
     k = weights.shape[1]
-    parts: list[list[np.ndarray]] = [[] for _ in groups]  # (k, draws or 1) each, to be added up per group
+    parts = [_Sum() for _ in groups]  # (k, draws or 1) each, added up per group as they come
     events: list[list[Event | Switched]] = [[] for _ in groups]  # each adds to a few draws
     blocks: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])  # per factor: (years, k) weights x profiles
     scale: tuple[list[tuple[int, np.ndarray | None]], ...] = ([], [])  # per block: its group and amounts
@@ -198,7 +198,7 @@ def weigh(
             flow = each.base if isinstance(each, Switched) else each
             if flow.profile.shape[0] != 1:  # a profile that differs between draws: weigh it whole
                 profile = flow.profile if factor is None else flow.profile * factor
-                parts[g].append(_product(weights.T, profile.T) * flow.amount[:, 0])
+                parts[g].add(_product(weights.T, profile.T) * flow.amount[:, 0])
             elif flow.amount.shape[0] == 1:
                 part = flow.amount[0, 0] * (flow.profile.T * weights)
                 same = fixed[flow.indexed]
@@ -217,10 +217,10 @@ def weigh(
         weighed = columns.sum(axis=1, keepdims=True) if factor is None else _product(columns, factor.T)
         for i, (g, amount) in enumerate(scale[indexed]):
             part = weighed[i * k : (i + 1) * k]
-            parts[g].append(part if amount is None else part * amount)
+            parts[g].add(part if amount is None else part * amount)
     totals = []
     for g in range(len(groups)):
-        total = _added(parts[g], k)
+        total = parts[g].total(k)
         if events[g]:  # an event adds to the few draws it happens in: into a whole array of the group's own
             draws = events[g][0].draws
             if total.shape != (k, draws) or total.base is not None:  # not whole, or a view of another's
@@ -248,17 +248,37 @@ def _merged(flows: list[Switched]) -> list[tuple[bool, np.ndarray, np.ndarray]]:
     return [(indexed, rows, delta) for (indexed, _), (rows, delta) in found.items()]
 
 
-def _added(parts: list[np.ndarray], k: int) -> np.ndarray:
-    """The sum of (k, draws or 1) arrays, in place after the first addition."""
-    if not parts:
-        return np.zeros((k, 1))
-    if len(parts) == 1:
-        return parts[0]
-    parts = sorted(parts, key=lambda part: -part.shape[1])  # a whole (k, draws) first: the sum is one
-    total = parts[0] + parts[1]
-    for part in parts[2:]:
-        total += part
-    return total
+class _Sum:
+    """The sum of (k, draws or 1) arrays, added as they come: the whole ones, in the order they come, into one
+    array (so a group of thousands of drawn flows holds one (k, draws) array, not thousands), then the one-row
+    ones in their order; the same additions in the same order as adding them all up at the end, whole first."""
+
+    def __init__(self) -> None:
+        self.whole: np.ndarray | None = None
+        self.first: np.ndarray | None = None  # the first whole array, kept as it is until a second comes
+        self.rows: list[np.ndarray] = []
+
+    def add(self, part: np.ndarray) -> None:
+        if part.shape[1] == 1:
+            self.rows.append(part)
+        elif self.first is None and self.whole is None:
+            self.first = part
+        elif self.whole is None:
+            assert self.first is not None
+            self.whole, self.first = self.first + part, None
+        else:
+            self.whole += part
+
+    def total(self, k: int) -> np.ndarray:
+        parts = [p for p in (self.whole, self.first) if p is not None] + self.rows
+        if not parts:
+            return np.zeros((k, 1))
+        if len(parts) == 1:
+            return parts[0]
+        total = parts[0] + parts[1]
+        for part in parts[2:]:
+            total += part
+        return total
 
 
 def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -29,16 +29,21 @@ from barnetmodel.scenario.named import values as named_values
 from barnetmodel.scenario.named import worked_out
 from barnetmodel.scenario.numbers import central
 from barnetmodel.scenario.paths import (
+    INFLATION,
+    INFLATION_AFTER,
     bias_path,
     bounds_at,
+    formulas,
     guarantee_path,
     inflation_path,
+    is_named,
     line_path,
     risk_path,
     target_path,
 )
 
 BASES = ("nominal", "real", "present_value")
+PROFILE_FIELDS = {"growth", "ramp", "probability"}  # numbers that change a flow's profile over the years
 
 
 @dataclass(frozen=True)
@@ -200,6 +205,39 @@ class Projection:
     def saving(self, option: str, basis: str = "nominal") -> np.ndarray:
         """(draws, years) what the option saves against the baseline: baseline cost minus its cost."""
         return self.cost(self.scenario.baseline, basis) - self.cost(option, basis)
+
+
+def values_per_draw(scenario: Scenario, paths: list[Path], *, events: bool = False) -> list[int]:
+    """For each input, the values a projection makes per draw when it is drawn: one for each flow it changes
+    (its line and the lines that are shares of it, at any remove; every line of the option for an optimism
+    bias; its own flow for a risk), times the years when it changes a profile (growth, a ramp step, and a
+    risk's probability when risks are carried at their expected cost, not drawn as `events`); the price index
+    and deflator, and what they multiply, for inflation. What bounds the memory of a chunk of draws, and of a
+    batch of sensitivity rows."""
+    years = scenario.horizon.years
+    changed: dict[Path, int] = {}
+    for name, option in scenario.options.items():
+        index = {line.name: i for i, line in enumerate(option.lines)}
+        count = [1] * len(option.lines)
+        for i in reversed(evaluation_order(option.lines)):  # shares before the lines they are shares of
+            target = option.lines[i].base_line  # share_of, credits, variations
+            if target is not None and target in index and target != option.lines[i].name:
+                count[index[target]] += count[i]
+        changed |= {line_path(name, line): count[i] for i, line in enumerate(option.lines)}
+
+    def at_place(path: Path) -> int:
+        field = str(path[-2]) if isinstance(path[-1], int) else str(path[-1])
+        if path in (INFLATION, INFLATION_AFTER):
+            return 3 * years
+        if len(path) > 2 and path[2] == "optimism_bias":
+            return len(scenario.options[str(path[1])].lines)
+        flows = changed.get(path[:4], 1) if len(path) > 3 else 1
+        profile = field in PROFILE_FIELDS and not (events and field == "probability")
+        return flows * (years if profile else 1)
+
+    # A named input drawn makes every named input's value a row each, and every place a formula stands drawn.
+    named = len(scenario.named_inputs) + sum(at_place(path) for path in formulas(scenario) if not is_named(path))
+    return [named if is_named(path) else at_place(path) for path in paths]
 
 
 def schedule_of(scenario: Scenario) -> Schedule:
@@ -625,7 +663,11 @@ def _ramp(line: Line, path: Path, inputs: Inputs, years: np.ndarray) -> np.ndarr
     if not line.ramp:
         return np.ones((1, len(years)))
     first = int(years[0] if line.from_ is None else line.from_)
-    steps = np.hstack([inputs.get((*path, "ramp", j), value) for j, value in enumerate(line.ramp)])
+    # Each step is (draws, 1) when drawn and (1, 1) when not: a ramp may mix them, so each is widened to the
+    # rows of the widest before they are put side by side.
+    each = [inputs.get((*path, "ramp", j), value) for j, value in enumerate(line.ramp)]
+    rows = max(step.shape[0] for step in each)
+    steps = np.hstack([np.broadcast_to(step, (rows, 1)) for step in each])
     since_first = years - first
     ramped = steps[:, np.clip(since_first, 0, len(line.ramp) - 1)]
     return np.where(since_first < len(line.ramp), ramped, 1.0)

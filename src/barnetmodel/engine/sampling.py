@@ -19,6 +19,7 @@ import numpy as np
 
 from barnetmodel.engine.projection import Inputs
 from barnetmodel.errors import Path
+from barnetmodel.scenario.checks import rank_to_pearson
 from barnetmodel.scenario.distributions import Distribution
 from barnetmodel.scenario.models import Line, Scenario
 from barnetmodel.scenario.paths import canonical_names, display_name, line_path, name_of, risk_path, uncertain
@@ -40,18 +41,18 @@ def stream(seed: int, name: str) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
 
 
-def chunk_sizes(draws: int, sampling: str = "monte_carlo") -> list[int]:
-    """Draws split into near-equal chunks of at most CHUNK (so no chunk is tiny); under Latin Hypercube
-    into at least REPLICATES of them, of REPLICATE_DRAWS or more draws each: independent replicates."""
-    count = max(1, math.ceil(draws / CHUNK))
+def chunk_sizes(draws: int, sampling: str = "monte_carlo", most: int | None = None) -> list[int]:
+    """Draws split into near-equal chunks of at most `most` (CHUNK by default), so no chunk is tiny, the
+    larger first, as numpy's array_split would split them; worked out, not split from an array of every draw.
+    Under Latin Hypercube into at least REPLICATES of them, of REPLICATE_DRAWS or more draws each: independent
+    replicates."""
+    if not draws:
+        return []
+    count = -(-draws // (CHUNK if most is None else most))
     if sampling == "latin_hypercube":
         count = max(count, min(REPLICATES, draws // REPLICATE_DRAWS))
-    return [len(part) for part in np.array_split(np.arange(draws), count)] if draws else []
-
-
-def rank_to_pearson(rank: np.ndarray) -> np.ndarray:
-    """The normal-score (Pearson) correlation that gives a rank (Spearman) correlation: 2 sin(pi r / 6)."""
-    return 2 * np.sin(np.pi * rank / 6)
+    size, larger = divmod(draws, count)
+    return [size + 1] * larger + [size] * (count - larger)
 
 
 def impose_rank_correlation(samples: np.ndarray, target: np.ndarray, rng: np.random.Generator) -> np.ndarray:

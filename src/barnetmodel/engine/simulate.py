@@ -18,11 +18,17 @@ from barnetmodel.engine.sample_stats import bands, describe, moments, proportion
 from barnetmodel.engine.sampling import Sampler, chunk_sizes
 from barnetmodel.engine.targets import meets, target_options
 from barnetmodel.errors import ValueProblem
+from barnetmodel.limits import DRAW_MEMORY, FIGURE_BYTES, MAX_DRAWS
 from barnetmodel.scenario.models import Scenario
 
-# Yearly bands come from the first draws only: enough for a band's precision, and memory stays flat.
+# Yearly bands come from the first draws only: enough for a band's precision, and memory stays flat. Their
+# yearly costs take 8 bytes an option, year and draw: with many options and years, fewer draws, within BAND_MEMORY.
 BAND_DRAWS = 100_000
 LATIN_HYPERCUBE = "latin_hypercube"
+BAND_MEMORY = 128 << 20
+# What the values drawn and made for one chunk may take (8 bytes each): a scenario with many uncertain inputs,
+# risks, options or years has chunks of fewer than sampling.CHUNK draws, so that the chunks in flight fit.
+CHUNK_MEMORY = 96 << 20
 # Each chunk's values of a figure are sorted in runs of this many draws: small enough to sort in cache
 # (3 ns a value; 5 ns in runs of 65,536), and the percentiles then search each run.
 SORTED_RUN = 16_384
@@ -97,7 +103,7 @@ class Simulation:
         chunks = len(sizes)
         self.sizes = np.asarray(sizes, dtype=np.intp)
         self.starts = np.cumsum([0, *sizes])[:-1].astype(np.intp)
-        self.band_sizes = band_sizes(sizes, self.sampling)
+        self.band_sizes = band_sizes(sizes, self.sampling, band_room(self.scenario))
         runs = [np.arange(start, start + size, SORTED_RUN) for start, size in zip(self.starts, self.sizes, strict=True)]
         self.run_starts = np.concatenate([np.zeros(0), *runs]).astype(np.intp)
         self.same = self.same_as(sums)
@@ -268,6 +274,32 @@ def keep_freed_memory() -> None:
     mallopt(m_trim_threshold, 1 << 30)  # and freed heap memory is kept, up to 1 GiB
 
 
+def chunk_draws(scenario: Scenario) -> int:
+    """Draws to a chunk: sampling.CHUNK, or fewer when each draw makes so many values (uncertain inputs and the
+    flows they change, risks' events, each option's yearly costs, the figures kept) that a chunk would take
+    more than CHUNK_MEMORY; never so few that correlations cannot be imposed on a chunk."""
+    from barnetmodel.engine import sampling
+    from barnetmodel.engine.projection import values_per_draw
+    from barnetmodel.scenario.paths import uncertain
+
+    years = scenario.horizon.years
+    # A risk's event: its uniform and the year it lands, or a whole yearly flow when it recurs.
+    risks = sum(years if risk.recurring else 2 for option in scenario.options.values() for risk in option.risks)
+    values = sum(values_per_draw(scenario, list(uncertain(scenario)), events=True)) + risks
+    values += len(scenario.options) * years + len(Simulation(scenario, 0, 0, "").figures())
+    # A line drawn afresh each year (draw: yearly) draws a value a year.
+    values += years * sum(line.draw == "yearly" for option in scenario.options.values() for line in option.lines)
+    correlated = 2 * len(scenario.uncertainty.correlations)
+    return max(min(sampling.CHUNK, CHUNK_MEMORY // (8 * values)), 2 * correlated + 2, 256)
+
+
+def most_draws(scenario: Scenario) -> int:
+    """The most draws of this scenario that fit the memory promised: each figure with a distribution keeps
+    FIGURE_BYTES a draw (for exact percentiles), within DRAW_MEMORY; never more than MAX_DRAWS."""
+    kept = len(Simulation(scenario, 0, 0, "").figures())
+    return min(MAX_DRAWS, DRAW_MEMORY // (FIGURE_BYTES * max(kept, 1)))
+
+
 def simulate(
     scenario: Scenario,
     draws: int,
@@ -284,7 +316,7 @@ def simulate(
     turns = _Turns(Sampler(scenario, seed, sampling))
     sim = Simulation(scenario, draws, seed, sampling)
     sums = _sums(scenario, project(scenario).discount_factor)
-    sizes = chunk_sizes(draws, sampling)
+    sizes = chunk_sizes(draws, sampling, chunk_draws(scenario))
     sim.allocate(sizes, sums)
     filled = 0
     pending: deque[Future[int]] = deque()
@@ -308,12 +340,18 @@ def simulate(
     return sim
 
 
-def band_sizes(sizes: list[int], sampling: str) -> list[int]:
-    """How many draws of each chunk go into the yearly bands: the first BAND_DRAWS draws. Under Latin
-    Hypercube whole chunks only, as many as BAND_DRAWS holds (at least one): a part of a chunk is not a
+def band_room(scenario: Scenario) -> int:
+    """The draws the yearly bands keep: BAND_DRAWS, or fewer when a scenario's options and years are so many
+    that their yearly costs (8 bytes an option, year and draw) would take more than BAND_MEMORY."""
+    per_draw = 8 * len(scenario.options) * scenario.horizon.years
+    return min(BAND_DRAWS, max(1, BAND_MEMORY // per_draw))
+
+
+def band_sizes(sizes: list[int], sampling: str, room: int = BAND_DRAWS) -> list[int]:
+    """How many draws of each chunk go into the yearly bands: the first `room` draws (BAND_DRAWS). Under
+    Latin Hypercube whole chunks only, as many as `room` holds (at least one): a part of a chunk is not a
     stratified sample."""
     kept: list[int] = []
-    room = BAND_DRAWS
     for size in sizes:
         take = min(size, room)
         if sampling == LATIN_HYPERCUBE and take < size:

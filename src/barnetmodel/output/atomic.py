@@ -104,6 +104,53 @@ def write_whole(target: str, payload: bytes) -> None:
             raise
 
 
+def rewrite(path: str, data: str | bytes) -> None:
+    """Replace the content of a file that exists (a test file that `test --update` changes): through a link,
+    the file it points to; keeping its mode; refusing it when read-only. A file with no other hard link is
+    written whole or not at all (write_whole). One with other links (the same file under other names) is
+    rewritten in place, so every name sees the change, which a rename would break: the new content is first
+    written whole to a temporary file beside it, then copied into the file with SIGTERM, SIGINT and SIGHUP
+    held back until it is done, and the temporary file removed. Only SIGKILL or a power cut during the copy
+    leaves the file half-written, and then the temporary file beside it holds the whole new content."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    target = os.path.realpath(path)
+    try:
+        status = os.stat(target)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write: {_reason(error)}") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise OutputError(f"{path}: is not a regular file; it is not rewritten")
+    refuse_read_only(path, status.st_mode)
+    if status.st_nlink == 1:
+        write_whole(target, payload)
+        return
+    folder = os.path.dirname(target) or "."
+    with removed_on_signal() as track:
+        try:
+            handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp")
+        except OSError as error:
+            raise OutputError(f"{path}: cannot write: {_reason(error)}") from None
+        track(temporary)
+        try:
+            with os.fdopen(handle, "wb") as copy:
+                copy.write(payload)
+                copy.flush()
+                os.fsync(copy.fileno())
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+            try:
+                with open(target, "r+b") as out:
+                    out.write(payload)
+                    out.truncate()
+                    out.flush()
+                    os.fsync(out.fileno())
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        except OSError as error:
+            raise OutputError(f"{path}: cannot write: {_reason(error)}") from None
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+
+
 @contextlib.contextmanager
 def removed_on_signal() -> Iterator[Callable[[str], None]]:
     """Gives `track(path)`, for temporary files while they exist: SIGTERM, SIGINT or SIGHUP meanwhile

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 from typing import Any
@@ -67,13 +66,14 @@ def render_markdown(result: dict[str, Any]) -> str:
 
 
 def render_csv(result: dict[str, Any]) -> str:
+    from barnetmodel.output.csv_out import writer
+
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    write = writer(out)
     files = [s["file"] for s in result["scenarios"]]
-    writer.writerow(["figure", "unit", *files, *(f"{f} minus {files[0]}" for f in files[1:])])
+    write(["figure", "unit", *files, *(f"{f} minus {files[0]}" for f in files[1:])])
     for f in result["figures"]:
-        cells = ["" if v is None else repr(v) for v in [*f["values"], *f["differences"]]]
-        writer.writerow([f["key"], f["unit"], *cells])
+        write([f["key"], f["unit"], *f["values"], *f["differences"]])
     return out.getvalue()
 
 

@@ -1,10 +1,38 @@
-"""CSV: one row per option and year (and a `total` row per option), every basis in columns."""
+"""CSV: one row per option and year (and a `total` row per option), every basis in columns; and the one
+way every CSV of barnetmodel writes its cells, so that no text in it becomes a spreadsheet formula."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from typing import Any
+
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> str:
+    """A CSV cell: a number as Python writes it back exactly (negative ones stay numbers); text that a
+    spreadsheet would take for a formula (starting with =, +, -, @, tab or carriage return) after an
+    apostrophe, which shows it as text; None as an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def writer(out: io.StringIO) -> Any:
+    """A CSV writer whose rows go through spreadsheet_safe: `write(row)`."""
+    plain = csv.writer(out, lineterminator="\n")
+
+    def write(row: Iterable[Any]) -> None:
+        plain.writerow([spreadsheet_safe(cell) for cell in row])
+
+    return write
+
 
 COLUMNS = [
     f"{measure}_{basis}"
@@ -15,17 +43,17 @@ COLUMNS = [
 
 def render(results: dict[str, Any]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["option", "year", "unit", "price_base", "discount_factor", *COLUMNS])
+    write = writer(out)
+    write(["option", "year", "unit", "price_base", "discount_factor", *COLUMNS])
     unit = results["money"]["unit"]
     base = results["money"]["price_base"]
     for option in results["options"]:
         yearly = option["yearly"]
         for i, year in enumerate(results["years"]):
-            values = [repr(yearly[c][i]) for c in COLUMNS]
-            writer.writerow([option["name"], year, unit, base, repr(results["discount_factor"][i]), *values])
+            values = [yearly[c][i] for c in COLUMNS]
+            write([option["name"], year, unit, base, results["discount_factor"][i], *values])
         totals = {f"cost_{b}": option["total_cost"][b] for b in ("nominal", "real", "present_value")}
         totals |= {f"saving_{b}": option["total_saving"][b] for b in ("nominal", "real", "present_value")}
         totals |= {f"cumulative_{k}": v for k, v in totals.items() if k.startswith("saving_")}
-        writer.writerow([option["name"], "total", unit, base, "", *(repr(totals[c]) for c in COLUMNS)])
+        write([option["name"], "total", unit, base, "", *(totals[c] for c in COLUMNS)])
     return out.getvalue()

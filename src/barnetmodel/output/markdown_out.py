@@ -11,18 +11,19 @@ from barnetmodel.output.views import View, all_views, header
 
 def text(words: str) -> str:
     """Text as Markdown shows it and no more: HTML (`<script>`, `<img onerror>`) escaped, so a page that
-    publishes it runs nothing; a pipe escaped, so a table cell stays one cell; control characters made
-    visible; on one line."""
-    words = printable(words, one_line=True).replace("\\n", " ")
-    return html.escape(words.replace("\\", "\\\\"), quote=False).replace("|", "\\|")
+    publishes it runs nothing; control characters made visible; on one line."""
+    return html.escape(printable(words.replace("\n", " ")), quote=False)
+
+
+def _cell(words: str) -> str:
+    """Text in a table cell: as `text`, and a pipe (and a backslash, which could undo that) escaped, so a cell
+    stays one cell."""
+    return text(words.replace("\\", "\\\\")).replace("|", "\\|")
 
 
 def code(words: str) -> str:
     """Text in a code span (a file name): HTML is not read inside one; a backtick would end it."""
     return "`" + printable(words, one_line=True).replace("`", "'") + "`"
-
-
-_cell = text
 
 
 def table(view: View) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -88,21 +87,23 @@ def statements(result: dict[str, Any]) -> list[str]:
 
 
 def render_csv(result: dict[str, Any]) -> str:
+    from barnetmodel.output.csv_out import writer
+
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    write = writer(out)
     columns = ["input", "label", "central_value", "low_value", "high_value", "saving_at_low", "saving_at_high", "swing"]
-    writer.writerow([*columns, "switching_value", "within_range", "break_even", "statement", "unit"])
+    write([*columns, "switching_value", "within_range", "break_even", "statement", "unit"])
     switching = {r["input"]: r for r in result["switching_values"]}
     tornado = {r["input"]: r for r in result["tornado"]}
     for name in [*tornado, *(n for n in switching if n not in tornado)]:
         row = tornado.get(name, {})
         switch = switching.get(name, {})
         values = [row.get(c, switch.get(c)) for c in columns]
-        writer.writerow(
+        write(
             [
-                *("" if v is None else v if isinstance(v, str) else repr(v) for v in values),
-                "" if switch.get("switching_value") is None else repr(switch["switching_value"]),
-                "" if switch.get("within_range") is None else switch["within_range"],
+                *values,
+                switch.get("switching_value"),
+                switch.get("within_range"),
                 switch.get("break_even", ""),
                 switch.get("statement", ""),
                 result["units"],

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -28,6 +29,21 @@ FACTOR_FORMAT = "0.0000"
 RATE_FORMAT = "0.0%"
 SHARE_FORMAT = "0.0%"
 YEAR_FORMAT = "0"
+
+
+class Live(str):
+    """A formula the workbook's own code wrote (never a scenario's text), marked so: the one kind of text
+    `put` writes live, and what `is_formula` tells from text that merely starts with '='."""
+
+
+def put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """Write a value into a cell: a number as a number, a Live formula live, and any other text as text (a string
+    cell), even when it starts with '=': text from a scenario (a title, a name, a source) never becomes a
+    formula, which could fetch or run something when the workbook is opened (OWASP)."""
+    cell = sheet.cell(row, column, value)
+    if isinstance(value, str) and not isinstance(value, Live):
+        cell.data_type = "s"
+    return cell
 
 
 # results.basis_label as a formula on the Unit and PriceBase inputs, so labels follow a changed price base.
@@ -82,7 +98,7 @@ def cell_value(value: Any, names: Mapping[str, str]) -> Any:
     if isinstance(value, Formula):
         from barnetmodel.output.xlsx_formulas import excel_formula
 
-        return "=" + excel_formula(value.tree, names)
+        return Live("=" + excel_formula(value.tree, names))
     return value
 
 

@@ -32,6 +32,7 @@ from barnetmodel.output.xlsx_cells import (
     cell_value,
     heading_table,
     is_formula,
+    put,
     ref,
     title_row,
     uncertain_text,
@@ -217,7 +218,7 @@ class ContractInputs:
     def _year_cells(self, sheet: Worksheet, row: int, by_year: Mapping[int, Any], number_format: str) -> None:
         for i, year in enumerate(self.years):
             value = cell_value(by_year.get(year, 0.0), self.names)
-            cell = sheet.cell(row, FIRST_YEAR_COLUMN + i, value)
+            cell = put(sheet, row, FIRST_YEAR_COLUMN + i, value)
             cell.number_format = number_format
             if not is_formula(value):
                 cell.font = INPUT
@@ -234,11 +235,11 @@ class ContractInputs:
         for name, line in lines:
             row += 1
             self.layout.year_rows[(name, line.name)] = row
-            sheet.cell(row, 1, name)
-            sheet.cell(row, 2, line.name + (" (weights)" if line.profile else ""))
+            put(sheet, row, 1, name)
+            put(sheet, row, 2, line.name + (" (weights)" if line.profile else ""))
             if line.scale is not None:
                 scale = cell_value(line.scale, self.names)
-                cell = sheet.cell(row, 3, scale)
+                cell = put(sheet, row, 3, scale)
                 cell.font = NOTE if is_formula(scale) else INPUT
             written = line.by_year if line.by_year is not None else line.profile
             assert written is not None
@@ -277,7 +278,7 @@ class ContractInputs:
             }
             for key, value in values.items():
                 if value is not None:
-                    cell = sheet.cell(row, places[key], value)
+                    cell = put(sheet, row, places[key], value)
                     if key in ("rate", "cap", "floor", "after"):
                         cell.number_format = RATE_FORMAT
                     if key not in ("option", "line", "source") and not is_formula(value):
@@ -363,7 +364,7 @@ class ContractInputs:
             }
             for key, value in values.items():
                 if value:
-                    sheet.cell(row, places[key], value)
+                    put(sheet, row, places[key], value)
             year = sheet.cell(row, places["year"])
             year.font, year.number_format = INPUT, YEAR_FORMAT
             self.layout.change_years[(name, change.name)] = ref("Inputs", places["year"], row, "both")
@@ -395,7 +396,7 @@ class ContractInputs:
             }
             for key, value in values.items():
                 if value is not None and value != "":
-                    cell = sheet.cell(row, places[key], value)
+                    cell = put(sheet, row, places[key], value)
                     if key in ("premium", "transition") and not is_formula(value):
                         cell.font = INPUT
             sheet.cell(row, places["premium"]).number_format = RATE_FORMAT
@@ -408,7 +409,7 @@ class ContractInputs:
                         continue
                     row += 1
                     rows[key] = row
-                    sheet.cell(row, 1, f"  {label}" + ("" if option == home else f" ({option})"))
+                    put(sheet, row, 1, f"  {label}" + ("" if option == home else f" ({option})"))
                     for i, value in enumerate(chances[key]):
                         sheet.cell(row, FIRST_YEAR_COLUMN + i, float(value)).number_format = "0.00%"
                 self.layout.switch_rows[(option, path)] = rows
@@ -447,7 +448,7 @@ class ContractInputs:
             for key, value in values.items():
                 if value is None:
                     continue
-                cell = sheet.cell(row, places[key], value)
+                cell = put(sheet, row, places[key], value)
                 if key in ("level", "cap", "cap_total"):
                     cell.number_format = self.money
                 elif key in ("from", "to"):

@@ -25,6 +25,7 @@ from barnetmodel.output.xlsx_cells import (
     InputsLayout,
     OptionLayout,
     labelled,
+    put,
     quote_sheetname,
     ref,
     sum_of,
@@ -124,8 +125,7 @@ class OptionSheet:
 
     def write(self, sheet: Worksheet) -> None:
         baseline = self.name == self.scenario.baseline
-        sheet["A1"] = self.option.title + (" (baseline)" if baseline else "")
-        sheet["A1"].font = TITLE
+        put(sheet, 1, 1, self.option.title + (" (baseline)" if baseline else "")).font = TITLE
         sheet["A2"] = labelled("Each line's cost a year (", "nominal", "): formulas on the Inputs sheet.")
         sheet["A2"].font = NOTE
         for i, title in enumerate(["Line", "Kind", "Source"], start=1):
@@ -179,9 +179,9 @@ class OptionSheet:
         for home, line in self.scenario.lines_of(self.name):
             row = self.layout.line_rows[line.name]
             cell = self._inputs_cell(inputs.line_columns, inputs.line_rows[(home, line.name)])
-            sheet.cell(row, 1, line.name)
-            sheet.cell(row, 2, line.kind)
-            sheet.cell(row, 3, line.source)
+            put(sheet, row, 1, line.name)
+            put(sheet, row, 2, line.kind)
+            put(sheet, row, 3, line.source)
             amounts = contracts.year_rows.get((home, line.name))
             formulas = []
             for i, column in enumerate(self.columns):
@@ -219,7 +219,7 @@ class OptionSheet:
             sheet, min(rows.values()) - 1, "Lines after optimism bias (the applied share is on the Inputs sheet)", True
         )
         for line_name, row in rows.items():
-            sheet.cell(row, 1, f"{line_name}, after optimism bias")
+            put(sheet, row, 1, f"{line_name}, after optimism bias")
             before = self.layout.line_rows[line_name]
             after = [
                 "=" + xlsx_formulas.after_optimism_bias(f"{c}{before}", bias("applied"), bias("income_shortfall"))
@@ -238,9 +238,9 @@ class OptionSheet:
         for home, risk in self.scenario.risks_of(self.name):
             row = self.layout.risk_rows[risk.name]
             cell = self._inputs_cell(inputs.risk_columns, inputs.risk_rows[(home, risk.name)])
-            sheet.cell(row, 1, RISK_PREFIX + risk.name)
-            sheet.cell(row, 2, "risk")
-            sheet.cell(row, 3, risk.source)
+            put(sheet, row, 1, RISK_PREFIX + risk.name)
+            put(sheet, row, 2, "risk")
+            put(sheet, row, 3, risk.source)
             formulas = []
             for i in range(len(self.years)):
                 year = self.year_ref(inputs.year_row, i)
@@ -258,9 +258,9 @@ class OptionSheet:
         nominal = self.projection.guarantee_nominal[self.name]
         for home, guarantee in self.scenario.guarantees_of(self.name):
             row = rows[guarantee.name]
-            sheet.cell(row, 1, GUARANTEE_PREFIX + guarantee.name)
-            sheet.cell(row, 2, "guarantee")
-            sheet.cell(row, 3, guarantee.source)
+            put(sheet, row, 1, GUARANTEE_PREFIX + guarantee.name)
+            put(sheet, row, 2, "guarantee")
+            put(sheet, row, 3, guarantee.source)
             years = [self.year_ref(self.inputs.year_row, i) for i in range(len(self.years))]
             formulas = xlsx_contracts.guarantee_formulas(
                 self.scenario,
@@ -341,7 +341,7 @@ class OptionSheet:
         nominal_rows |= {GUARANTEE_PREFIX + g: row for g, row in layout.guarantee_rows.items()}
         index = self.inputs.price_index_row
         for key, row in layout.real_rows.items():
-            sheet.cell(row, 1, key)
+            put(sheet, row, 1, key)
             self._row(
                 sheet, row, [f"={c}{nominal_rows[key]}/{self.year_ref(index, i)}" for i, c in enumerate(self.columns)]
             )

@@ -42,6 +42,7 @@ from barnetmodel.output.xlsx_cells import (
     WRAP,
     YEAR_FORMAT,
     InputsLayout,
+    Live,
     OptionLayout,
     cell_value,
     centrals,
@@ -49,6 +50,7 @@ from barnetmodel.output.xlsx_cells import (
     is_formula,
     labelled,
     money_format,
+    put,
     quote_sheetname,
     ref,
     title_row,
@@ -176,9 +178,8 @@ class WorkbookBuilder:
 
     def _write_inputs(self, sheet: Worksheet) -> None:
         s = self.scenario
-        sheet["A1"] = s.title
-        sheet["A1"].font = TITLE
-        sheet["A2"] = s.description
+        put(sheet, 1, 1, s.title).font = TITLE
+        put(sheet, 2, 1, s.description)
         sheet["A3"] = "Blue cells are inputs: change one and every formula that depends on it follows."
         sheet["A3"].font = NOTE
         written = numbers(s).get(inflation_path(s))  # a series with no rate after it: no rate to write
@@ -198,7 +199,7 @@ class WorkbookBuilder:
         row = 6
         for label, value, number_format, name in settings:
             sheet.cell(row, 1, label)
-            cell = sheet.cell(row, 2, value)
+            cell = put(sheet, row, 2, value)
             if not is_formula(value):
                 cell.font = INPUT
             if number_format:
@@ -208,11 +209,11 @@ class WorkbookBuilder:
             if name == "Inflation":
                 described = uncertain_text({"inflation": numbers(s).get(inflation_path(s))})
                 if described:
-                    sheet.cell(row, 3, f"Uncertain, the cell holds the mean: {described}").font = NOTE
+                    put(sheet, row, 3, f"Uncertain, the cell holds the mean: {described}").font = NOTE
             row += 1
         schedule = self.projection.schedule
         sheet.cell(row, 1, "Discounting")
-        sheet.cell(row, 2, f"{schedule.title} ({schedule.source}{', ' + schedule.as_of if schedule.as_of else ''})")
+        put(sheet, row, 2, f"{schedule.title} ({schedule.source}{', ' + schedule.as_of if schedule.as_of else ''})")
         row += 2
         row = self._write_by_year(sheet, row)
         row = self._write_named_inputs(sheet, row + 1)
@@ -281,7 +282,7 @@ class WorkbookBuilder:
             values += [self.scenario.sources.get(named.source or ""), named.note]
             for column, item in enumerate(values, start=1):
                 if item is not None:
-                    sheet.cell(row, column, item)
+                    put(sheet, row, column, item)
             if not is_formula(value):
                 sheet.cell(row, 2).font = INPUT
             self._name(self.names[name], sheet, f"B{row}")
@@ -342,7 +343,7 @@ class WorkbookBuilder:
                     value = values.get(key)
                     if value is None:
                         continue
-                    cell = sheet.cell(row, column, value)
+                    cell = put(sheet, row, column, value)
                     if key in ("annual", "total", "amount"):
                         cell.number_format = self.money
                     elif key in ("growth", "rate", "share") or key.startswith("ramp"):
@@ -364,7 +365,7 @@ class WorkbookBuilder:
         for key, value in values.items():
             if value is None:
                 continue
-            cell = sheet.cell(row, places[key], value)
+            cell = put(sheet, row, places[key], value)
             if key == "cost":
                 cell.number_format = self.money
             elif key in ("probability", "recovered", "uplift", "mitigated", "applied"):
@@ -410,7 +411,7 @@ class WorkbookBuilder:
             uplift = optimism_bias_upper(bias.category) if bias.category is not None else bias.uplift
             numbers = {"uplift": uplift, "mitigated": bias.mitigated}
             column = {key: get_column_letter(place) for key, place in places.items()}
-            applied = f"=(1-{column['mitigated']}{row})*{column['uplift']}{row}"
+            applied = Live(f"=(1-{column['mitigated']}{row})*{column['uplift']}{row}")
             values = {"option": name, "category": bias.category or "(a stated uplift)", **centrals(numbers, self.names)}
             values |= {"applied": applied, "income_shortfall": bias.income_shortfall}
             values |= {"lines": "every line" if bias.lines is None else "; ".join(bias.lines)}
@@ -445,7 +446,7 @@ class WorkbookBuilder:
             values += [uncertain_text({"amount": target.amount})]
             for column, value in enumerate(values, start=1):
                 if value is not None:
-                    sheet.cell(row, column, value)
+                    put(sheet, row, column, value)
             sheet.cell(row, 4).number_format = YEAR_FORMAT
             amount = sheet.cell(row, 6)
             amount.number_format = self.money
@@ -460,8 +461,8 @@ class WorkbookBuilder:
         sheet.cell(row, 1, "Sources").font = BOLD
         for key, text in self.scenario.sources.items():
             row += 1
-            sheet.cell(row, 1, key)
-            sheet.cell(row, 2, text)
+            put(sheet, row, 1, key)
+            put(sheet, row, 2, text)
 
     # Option sheets -----------------------------------------------------------------------
 
@@ -470,18 +471,16 @@ class WorkbookBuilder:
     def _write_summary(self, sheet: Worksheet) -> None:
         schedule = self.projection.schedule
         baseline = self.scenario.options[self.scenario.baseline].title
-        sheet["A1"] = self.scenario.title
-        sheet["A1"].font = TITLE
-        sheet["A2"] = f"Savings are against: {baseline}. Every figure follows the Inputs sheet."
-        sheet["A2"].font = NOTE
+        put(sheet, 1, 1, self.scenario.title).font = TITLE
+        put(sheet, 2, 1, f"Savings are against: {baseline}. Every figure follows the Inputs sheet.").font = NOTE
         facts = [
-            ("Price base", "=PriceBase", YEAR_FORMAT),
-            ("Inflation (GDP deflator, a year)", "=Inflation", RATE_FORMAT),
+            ("Price base", Live("=PriceBase"), YEAR_FORMAT),
+            ("Inflation (GDP deflator, a year)", Live("=Inflation"), RATE_FORMAT),
             ("Discounting", f"{schedule.title}; the rates by year are on the Inputs sheet", None),
         ]
         for row, (label, value, number_format) in enumerate(facts, start=3):
             sheet.cell(row, 1, label)
-            cell = sheet.cell(row, 2, value)
+            cell = put(sheet, row, 2, value)
             if number_format:
                 cell.number_format = number_format
         row = SUMMARY_HEADER_ROW
@@ -495,8 +494,8 @@ class WorkbookBuilder:
         for name, option in self.scenario.options.items():
             row += 1
             layout = self.options[name]
-            sheet.cell(row, 1, option.title + (" (baseline)" if name == self.scenario.baseline else ""))
-            sheet.cell(row, 2, name)
+            put(sheet, row, 1, option.title + (" (baseline)" if name == self.scenario.baseline else ""))
+            put(sheet, row, 2, name)
             for i, basis in enumerate(BASES):
                 own = ref(layout.sheet, layout.total_column, layout.rows[f"cost_{basis}"])
                 theirs = ref(base.sheet, base.total_column, base.rows[f"cost_{basis}"])
@@ -520,10 +519,13 @@ class WorkbookBuilder:
                         layout.sheet, self.year_column(target["by"]), layout.rows[f"{measure}_{target['prices']}"]
                     )
                     values = [target["name"], result["option"], target["measure"], financial_year(target["by"])]
-                    values += [target["prices"], f"={self.inputs.target_amount[index]}", f"={saved}"]
-                    values += [f"=G{row}/F{row}", f"=G{row}>=F{row}-{MET_TOLERANCE}*MAX(1,ABS(F{row}))"]
+                    values += [target["prices"], Live(f"={self.inputs.target_amount[index]}"), Live(f"={saved}")]
+                    values += [
+                        Live(f"=G{row}/F{row}"),
+                        Live(f"=G{row}>=F{row}-{MET_TOLERANCE}*MAX(1,ABS(F{row}))"),
+                    ]
                     for column, value in enumerate(values, start=1):
-                        sheet.cell(row, column, value)
+                        put(sheet, row, column, value)
                     sheet.cell(row, 6).number_format = self.money
                     sheet.cell(row, 7).number_format = self.money
                     sheet.cell(row, 8).number_format = SHARE_FORMAT
@@ -539,16 +541,16 @@ class WorkbookBuilder:
     def _headings(self, sheet: Worksheet, row: int, titles: list[str]) -> None:
         title_row(sheet, row, titles)
 
-    def _totals(self, layout: OptionLayout, nominal_row: int, real_row: int) -> list[str]:
+    def _totals(self, layout: OptionLayout, nominal_row: int, real_row: int) -> list[Live]:
         """Formulas of a row's total nominal, real and present value, given its nominal and real rows."""
         first, last = get_column_letter(FIRST_YEAR_COLUMN), get_column_letter(self.last_year_column)
         factors = self.inputs.discount_factor_row
         discount = f"Inputs!${first}${factors}:${last}${factors}"
         real = f"{quote_sheetname(layout.sheet)}!{first}{real_row}:{last}{real_row}"
         return [
-            f"={ref(layout.sheet, layout.total_column, nominal_row)}",
-            f"={ref(layout.sheet, layout.total_column, real_row)}",
-            f"=SUMPRODUCT({real},{discount})",
+            Live(f"={ref(layout.sheet, layout.total_column, nominal_row)}"),
+            Live(f"={ref(layout.sheet, layout.total_column, real_row)}"),
+            Live(f"=SUMPRODUCT({real},{discount})"),
         ]
 
     def _summary_guarantees(self, sheet: Worksheet, row: int) -> int:
@@ -565,7 +567,7 @@ class WorkbookBuilder:
             key = xlsx_contracts.GUARANTEE_PREFIX + guarantee
             values = [guarantee, name, *self._totals(layout, layout.guarantee_rows[guarantee], layout.real_rows[key])]
             for column, value in enumerate(values, start=1):
-                sheet.cell(row, column, value).number_format = self.money
+                put(sheet, row, column, value).number_format = self.money
         return row
 
     def _summary_transfers(self, sheet: Worksheet, row: int) -> None:
@@ -583,7 +585,7 @@ class WorkbookBuilder:
             rows = layout.rows
             values = [name, *self._totals(layout, rows["transfers"], rows["transfers_real"])]
             for column, value in enumerate(values, start=1):
-                sheet.cell(row, column, value).number_format = self.money
+                put(sheet, row, column, value).number_format = self.money
 
     def _summary_risks(self, sheet: Worksheet, row: int) -> int:
         """Each risk's inputs and its expected cost over the horizon, as formulas."""
@@ -602,12 +604,14 @@ class WorkbookBuilder:
             row += 1
             layout = self.options[name]
             inputs_row = self.inputs.risk_rows[(home, risk)]
-            values = [risk, name]
-            values += [f"={ref('Inputs', columns[key], inputs_row)}" for key in ("probability", "per", "recovered")]
+            values: list[str] = [risk, name]
+            values += [
+                Live(f"={ref('Inputs', columns[key], inputs_row)}") for key in ("probability", "per", "recovered")
+            ]
             real_row = layout.real_rows[xlsx_option.RISK_PREFIX + risk]
             values += self._totals(layout, layout.risk_rows[risk], real_row)
             for column, value in enumerate(values, start=1):
-                sheet.cell(row, column, value)
+                put(sheet, row, column, value)
             for column in (3, 5):
                 sheet.cell(row, column).number_format = "0.00%"
             for column in (6, 7, 8):
@@ -633,11 +637,13 @@ class WorkbookBuilder:
             assert found is not None
             inputs_row = self.inputs.bias_rows[found[0]]
             values = [self.scenario.options[name].title]
-            values += [f"={ref('Inputs', columns[key], inputs_row)}" for key in ("uplift", "mitigated", "applied")]
+            values += [
+                Live(f"={ref('Inputs', columns[key], inputs_row)}") for key in ("uplift", "mitigated", "applied")
+            ]
             for key in ("cost_before_bias", "cost"):
-                values += [f"={ref(layout.sheet, layout.total_column, layout.rows[f'{key}_{b}'])}" for b in BASES]
+                values += [Live(f"={ref(layout.sheet, layout.total_column, layout.rows[f'{key}_{b}'])}") for b in BASES]
             for column, value in enumerate(values, start=1):
-                cell = sheet.cell(row, column, value)
+                cell = put(sheet, row, column, value)
                 cell.number_format = "0.00%" if column <= 4 else self.money
         return row
 

@@ -8,7 +8,7 @@ from typing import Any
 from openpyxl.worksheet.worksheet import Worksheet
 
 from barnetmodel.output.optional_sections import distribution_text
-from barnetmodel.output.xlsx_cells import BOLD, FIRST_YEAR_COLUMN, HEADING_FILL, NOTE, SHARE_FORMAT, TITLE, WRAP
+from barnetmodel.output.xlsx_cells import BOLD, FIRST_YEAR_COLUMN, HEADING_FILL, NOTE, SHARE_FORMAT, TITLE, WRAP, put
 from barnetmodel.scenario.models import financial_year
 
 STATISTICS = {
@@ -70,8 +70,8 @@ def write(sheet: Worksheet, results: dict[str, Any], money: str) -> None:
             if key not in entry:
                 continue
             row += 1
-            sheet.cell(row, 1, titles[entry["name"]])
-            sheet.cell(row, 2, f"{measure} ({units[basis]})")
+            put(sheet, row, 1, titles[entry["name"]])
+            put(sheet, row, 2, f"{measure} ({units[basis]})")
             for column, statistic in enumerate(STATISTICS, start=3):
                 sheet.cell(row, column, entry[key][statistic]).number_format = money
 
@@ -89,7 +89,7 @@ def write(sheet: Worksheet, results: dict[str, Any], money: str) -> None:
     )
     for entry in uncertainty["options"]:
         row += 1
-        sheet.cell(row, 1, titles[entry["name"]])
+        put(sheet, row, 1, titles[entry["name"]])
         sheet.cell(row, 2, entry["probability_cheapest"]).number_format = SHARE_FORMAT
         sheet.cell(row, 3, entry["probability_cheapest_standard_error"]).number_format = ERROR_FORMAT
         if "probability_cheaper_than_baseline" in entry:
@@ -99,14 +99,14 @@ def write(sheet: Worksheet, results: dict[str, Any], money: str) -> None:
 
     if uncertainty["targets"]:
         row += 2
-        sheet.cell(row, 1, f"Targets: the saving counted against each ({results['money']['unit']}, its price basis)")
+        put(sheet, row, 1, f"Targets: the saving counted against each ({results['money']['unit']}, its price basis)")
         sheet.cell(row, 1).font = BOLD
         row += 1
         _headings(sheet, row, ["Target", "Option", "Chance it is met", "Its standard error", *STATISTICS.values()])
         for entry in uncertainty["targets"]:
             row += 1
-            sheet.cell(row, 1, entry["target"])
-            sheet.cell(row, 2, entry["option"])
+            put(sheet, row, 1, entry["target"])
+            put(sheet, row, 2, entry["option"])
             sheet.cell(row, 3, entry["probability_met"]).number_format = SHARE_FORMAT
             sheet.cell(row, 4, entry["probability_met_standard_error"]).number_format = ERROR_FORMAT
             for column, statistic in enumerate(STATISTICS, start=5):
@@ -117,7 +117,7 @@ def write(sheet: Worksheet, results: dict[str, Any], money: str) -> None:
             if measure.startswith("cumulative_saving") and option == baseline:
                 continue  # the baseline saves nothing against itself
             row += 2
-            sheet.cell(row, 1, f"{name} of {titles[option]} ({units['nominal']})").font = BOLD
+            put(sheet, row, 1, f"{name} of {titles[option]} ({units['nominal']})").font = BOLD
             _headings(sheet, row, [financial_year(y) for y in results["years"]], FIRST_YEAR_COLUMN)
             for statistic, values in measures[measure].items():
                 row += 1
@@ -137,8 +137,8 @@ def write(sheet: Worksheet, results: dict[str, Any], money: str) -> None:
     _headings(sheet, row, headings)
     for entry in uncertainty["inputs"]:
         row += 1
-        sheet.cell(row, 1, entry["name"])
-        sheet.cell(row, 2, distribution_text(entry["distribution"]))
+        put(sheet, row, 1, entry["name"])
+        put(sheet, row, 2, distribution_text(entry["distribution"]))
         sheet.cell(row, 3, entry["mean"])
         extra = [entry.get("source"), entry.get("note")] if described else []
         if yearly:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from barnetmodel.errors import Path, ValueProblem, did_you_mean
 from barnetmodel.scenario.contract_checks import ContractChecks
@@ -291,12 +292,14 @@ class _Checks(ContractChecks):
         for correlation in correlations:
             a, b = (index[canonical[name]] for name in correlation.between)
             matrix[a, b] = matrix[b, a] = correlation.rank
-        smallest = float(np.linalg.eigvalsh(matrix).min())
+        # The matrix the sampler factorises: the normal scores' correlations that give these rank correlations.
+        smallest = float(np.linalg.eigvalsh(rank_to_pearson(matrix)).min())
         if smallest <= 1e-10:
             self.add(
                 ("uncertainty", "correlations"),
                 "these correlations do not make a valid correlation matrix (it is not positive definite: "
-                f"smallest eigenvalue {smallest:.3g}); some of them contradict each other",
+                f"smallest eigenvalue {smallest:.3g} of the normal scores' correlations, 2 sin(pi r / 6) of each "
+                "rank correlation r, which the sampler draws from); some of them contradict each other",
             )
 
     def drawing(self, path: Path, line: Line) -> None:
@@ -319,11 +322,12 @@ class _Checks(ContractChecks):
 
     def lines(self, base: Path, lines: list[Line], inherited: list[Line]) -> None:
         self.unique_names(base, lines, "line")
-        names = [line.name for line in [*inherited, *lines]]
+        names = {line.name for line in [*inherited, *lines]}  # a set: thousands of lines stay linear
+        inherited_names = {line.name for line in inherited}
         for i, line in enumerate(lines):
             path = (*base, i)
             self.cited((*path, "source"), line.source)
-            if line.name in names[: len(inherited)]:
+            if line.name in inherited_names:
                 self.add((*path, "name"), f"the option this one is based on already has a line called '{line.name}'")
             kinds = [k for k in KINDS if getattr(line, k) is not None]
             if len(kinds) != 1:
@@ -359,6 +363,21 @@ class _Checks(ContractChecks):
                     hint = did_you_mean(line.base_line, names)
                     self.add((*path, key), f"no line of this option is called '{line.base_line}'{hint}")
         self.found += _circles(base, lines)
+
+
+def rank_to_pearson(rank: Any) -> Any:
+    """The normal-score (Pearson) correlation that gives a rank (Spearman) correlation: 2 sin(pi r / 6), for
+    an array of them (numpy is imported by the caller: validating a file without correlations needs none)."""
+    import numpy as np
+
+    return 2 * np.sin(np.pi * rank / 6)
+
+
+def _share_target(lines: list[Line], index: dict[str, int], i: int) -> int | None:
+    """The line that line i is worked out from (share_of, credits, variations; None: none, a missing one, or
+    itself, reported elsewhere)."""
+    target = lines[i].base_line
+    return index.get(target) if target is not None and target != lines[i].name else None
 
 
 def _drawn_yearly(scenario: Scenario, path: Path) -> bool:
@@ -405,44 +424,45 @@ def _feeding(scenario: Scenario, path: Path) -> frozenset[str]:
 
 
 def _circles(base: Path, lines: list[Line]) -> list[Finding]:
-    """Lines whose share_of (credits, variations) chain leads back to themselves. An option's own lines
-    only: the lines it inherits cannot refer to its own."""
+    """Lines whose share_of (credits, variations) chain leads back to themselves, each circle once. An
+    option's own lines only: the lines it inherits cannot refer to its own. Each line is worked out from one
+    line at most, so following the chain from each line not yet seen finds every circle in one pass over the
+    lines (a chain of thousands stays linear)."""
     index = {line.name: i for i, line in enumerate(lines)}
-    reported: set[int] = set()
+    done: set[int] = set()
     found = []
-    for start, line in enumerate(lines):
-        chain = [start]
-        current = line
-        while current.base_line is not None and current.base_line in index and current.base_line != current.name:
-            nxt = index[current.base_line]
-            if nxt in chain:
-                circle = chain[chain.index(nxt) :]
-                if not reported.intersection(circle):
-                    reported.update(circle)
-                    names = " -> ".join(f"'{lines[k].name}'" for k in circle + [nxt])
-                    key = lines[circle[0]].kind
-                    found.append(Finding(base + (circle[0], key), f"lines refer to each other in a circle: {names}"))
-                break
-            chain.append(nxt)
-            current = lines[nxt]
+    for start in range(len(lines)):
+        chain: dict[int, int] = {}  # line -> its place in this walk
+        current: int | None = start
+        while current is not None and current not in done and current not in chain:
+            chain[current] = len(chain)
+            current = _share_target(lines, index, current)
+        if current is not None and current in chain:  # this walk came back to itself: a new circle
+            circle = list(chain)[chain[current] :]
+            names = " -> ".join(f"'{lines[k].name}'" for k in [*circle, current])
+            key = lines[circle[0]].kind
+            found.append(Finding(base + (circle[0], key), f"lines refer to each other in a circle: {names}"))
+        done.update(chain)
     return found
 
 
 def evaluation_order(lines: list[Line]) -> list[int]:
-    """Line indices ordered so that a line worked out from another (share_of, credits, variations) comes after it."""
+    """Line indices ordered so that a line worked out from another (share_of, credits, variations) comes after
+    it: from each line not yet placed, the chain of lines it is worked out from is followed to one placed (or
+    to one of no other), then placed from that end back. Without recursion, so a chain of thousands of lines
+    is no deeper than one."""
     index = {line.name: i for i, line in enumerate(lines)}
     order: list[int] = []
     placed: set[int] = set()
-
-    def place(i: int) -> None:
-        if i in placed:
-            return
-        target = lines[i].base_line
-        if target is not None:
-            place(index[target])
-        placed.add(i)
-        order.append(i)
-
-    for i in range(len(lines)):
-        place(i)
+    for start in range(len(lines)):
+        chain: list[int] = []
+        on_chain: set[int] = set()
+        current: int | None = start
+        while current is not None and current not in placed and current not in on_chain:  # a circle: refused
+            chain.append(current)
+            on_chain.add(current)
+            current = _share_target(lines, index, current)
+        for i in reversed(chain):
+            placed.add(i)
+            order.append(i)
     return order

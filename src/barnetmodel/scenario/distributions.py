@@ -22,6 +22,16 @@ if TYPE_CHECKING:  # numpy is imported where it is used, so that validating a fi
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 # The standard normal's 90th percentile: lognormal p10/p90 are this many sigmas either side of the median.
 Z90 = 1.2815515655446004
+# Its 99.9th: an unbounded distribution is searched and checked over its P0.1 to P99.9.
+Z999 = 3.090232306167813
+TOO_LARGE = "choose figures far below 1e308"
+
+
+def _exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
 
 
 class _LowModeHigh(StrictModel):
@@ -133,7 +143,31 @@ class Distribution(StrictModel):
                 "write exactly one distribution (triangular, pert, uniform, normal, lognormal, choice); "
                 f"it has {', '.join(given) or 'none'}"
             )
+        self._representable()
         return self
+
+    def _representable(self) -> None:
+        """Refuse a distribution whose mean, or whose spread (its P0.1 to P99.9, and the width between them),
+        is beyond a 64-bit float: the central run, the draws and the sensitivity search would overflow."""
+        try:
+            mean = self.mean()
+        except OverflowError:
+            mean = math.inf
+        if not math.isfinite(mean):
+            raise ValueError(f"the mean of this {self.kind} distribution overflows a 64-bit number: {TOO_LARGE}")
+        low, high = self.extremes()
+        if not (math.isfinite(low) and math.isfinite(high) and math.isfinite(high - low)):
+            raise ValueError(f"the spread of this {self.kind} distribution overflows a 64-bit number: {TOO_LARGE}")
+
+    def extremes(self) -> tuple[float, float]:
+        """Its support where bounded, else its P0.1 and P99.9 (what sensitivity searches); inf where they overflow."""
+        p = self.params
+        if isinstance(p, Normal):
+            return p.mean - Z999 * p.sd, p.mean + Z999 * p.sd
+        if isinstance(p, Lognormal):
+            mu, sigma = p.mu_sigma
+            return _exp(mu - Z999 * sigma), _exp(mu + Z999 * sigma)
+        return self.support()
 
     @property
     def kind(self) -> Kind:

@@ -10,44 +10,101 @@ keeps the position, and the file, it was written at, so errors point there.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from pathlib import Path as FilePath
 from typing import Any
 
+from barnetmodel import limits
 from barnetmodel.errors import Path, ScenarioError, did_you_mean
 from barnetmodel.scenario import yaml_source
 from barnetmodel.scenario.yaml_source import Source
 
 NAMED_LISTS = {"lines", "risks", "targets", "guarantees", "changes"}
 _REMOVED = object()
+# Files in one chain, the first included: real chains have two or three; a longer one is a mistake or an attack.
+MAX_CHAIN = limits.MAX_CHAIN
+ALLOW_OUTSIDE = "--allow-extends-outside"
 
 
-def resolve(file: str) -> tuple[Source, str]:
-    """The scenario in `file` with everything it extends merged in, and a SHA-256 of every file read."""
-    texts: list[str] = []
-    source = _resolve(file, (), texts)
-    return source, hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()
+def resolve(file: str, *, allow_outside: bool = False) -> tuple[Source, str]:
+    """The scenario in `file` with everything it extends merged in, and a SHA-256 of every file read.
+
+    Each file extended must be under the folder of `file` (subfolders too; links followed), unless
+    `allow_outside`; a file that is not a scenario is refused without a word of it shown; a chain holds
+    at most MAX_CHAIN files and, all of them together, yaml_source.MAX_NODES values."""
+    folder = os.path.realpath(os.path.dirname(file) or ".")
+    chain = [yaml_source.load(file)]  # the file given first, then the file each extends
+    real = [os.path.realpath(file)]
+    values = chain[0].size
+    while isinstance(chain[-1].data, dict) and "extends" in chain[-1].data:
+        child = chain[-1]
+        parent_file = _parent_of(child, file, real, folder, allow_outside)
+        parent = yaml_source.load(parent_file)
+        values += parent.size
+        if values > yaml_source.MAX_NODES:
+            message = f"the files of this chain hold over {yaml_source.MAX_NODES:,} values together"
+            raise ScenarioError([child.problem(("extends",), message)])
+        if not looks_like_a_scenario(parent.data):
+            name = child.data["extends"]
+            message = f"'{name}' is not a scenario file (none of its keys is a scenario's); nothing of it is shown"
+            raise ScenarioError([child.problem(("extends",), message)])
+        chain.append(parent)
+        real.append(os.path.realpath(parent_file))
+    merged = chain[-1]
+    for child in reversed(chain[:-1]):
+        merged = merge(merged, child)
+    texts = [source.text for source in chain]
+    return merged, hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()
 
 
-def _resolve(file: str, chain: tuple[FilePath, ...], texts: list[str]) -> Source:
-    source = yaml_source.load(file)
-    texts.append(source.text)
-    data = source.data
-    if not isinstance(data, dict) or "extends" not in data:
-        return source
-    parent_name = data["extends"]
-    if not isinstance(parent_name, str) or not parent_name:
-        raise ScenarioError([source.problem(("extends",), "should be the path of another scenario file")])
-    here = FilePath(file).resolve()
-    parent_file = FilePath(file).parent / parent_name
-    if parent_file.resolve() in (*chain, here):
-        names = " -> ".join(p.name for p in (*chain, here, parent_file.resolve()))
-        raise ScenarioError([source.problem(("extends",), f"extends goes round in a circle: {names}")])
-    if not parent_file.is_file():
-        what = "is a directory" if parent_file.is_dir() else "no such file"
-        raise ScenarioError([source.problem(("extends",), f"{what}: '{parent_file}'")])
-    parent = _resolve(str(parent_file), (*chain, here), texts)
-    return merge(parent, source)
+def _parent_of(child: Source, start: str, real: list[str], folder: str, allow_outside: bool) -> str:
+    """The file `child` extends, checked: a path, not a circle, within the limit and the folder, a file."""
+    name = child.data["extends"]
+    if not isinstance(name, str) or not name:
+        raise ScenarioError([child.problem(("extends",), "should be the path of another scenario file")])
+    parent_file = os.path.join(os.path.dirname(child.file), name)
+    target = os.path.realpath(parent_file)
+    if target in real:
+        names = " -> ".join(FilePath(p).name for p in (*real, target))
+        raise ScenarioError([child.problem(("extends",), f"extends goes round in a circle: {names}")])
+    if len(real) >= MAX_CHAIN:
+        message = f"a chain of extends is limited to {MAX_CHAIN} files; this file is the {MAX_CHAIN}th"
+        raise ScenarioError([child.problem(("extends",), message)])
+    if not allow_outside and os.path.commonpath([folder, target]) != folder:
+        message = (
+            f"'{name}' is outside the folder of {start} ({folder}); a scenario extends files "
+            f"in its own folder or below it ({ALLOW_OUTSIDE} allows others)"
+        )
+        raise ScenarioError([child.problem(("extends",), message)])
+    try:
+        mode = os.stat(parent_file).st_mode
+    except FileNotFoundError:
+        raise ScenarioError([child.problem(("extends",), f"no such file: '{parent_file}'")]) from None
+    except OSError as error:
+        reason = "the links go round in a circle" if error.errno == errno.ELOOP else error.strerror or str(error)
+        raise ScenarioError([child.problem(("extends",), f"'{name}': {reason}")]) from None
+    if stat.S_ISDIR(mode):
+        raise ScenarioError([child.problem(("extends",), f"is a directory: '{parent_file}'")])
+    if not stat.S_ISREG(mode):
+        kind = next((what for test, what in yaml_source.NOT_A_FILE if test(mode)), "not a regular file")
+        raise ScenarioError([child.problem(("extends",), f"'{name}' is {kind}, not a file")])
+    return parent_file
+
+
+def looks_like_a_scenario(data: object) -> bool:
+    """A mapping with at least one key a scenario has, or one close to it (a misspelt `titel` is a scenario
+    with a mistake): anything else (a list, a password file read as YAML) is not a scenario, and its
+    content is never quoted back in an error message, which CI logs publish."""
+    from barnetmodel.errors import closest
+    from barnetmodel.scenario.models import Scenario
+
+    if not isinstance(data, dict):
+        return False
+    known = [field.alias or name for name, field in Scenario.model_fields.items()]
+    return any(isinstance(key, str) and (key in known or closest(key, known)) for key in data)
 
 
 def merge(parent: Source, child: Source) -> Source:
@@ -120,8 +177,11 @@ def _merge_named(parent: Source, p_path: Path, child: Source, c_path: Path, out:
     """Items of a list merged by their `name`: changed, removed (`remove: true`) or added."""
     p_items, c_items = _get(parent.data, p_path), _get(child.data, c_path)
     _note(child, c_path, out, at)
-    names = [item.get("name") if isinstance(item, dict) else None for item in p_items]
-    by_name = {item["name"]: j for j, item in enumerate(c_items) if isinstance(item, dict) and "name" in item}
+    # Matched by text names only, through a dict and a set: a name of another type matches nothing (validation
+    # refuses it), and a list of thousands of lines merges in one pass.
+    names = [_name(item) for item in p_items]
+    known = {name for name in names if name is not None}
+    by_name = {name: j for j, item in enumerate(c_items) if (name := _name(item)) is not None}
     result: list[Any] = []
     for i, name in enumerate(names):
         j = by_name.get(name) if name is not None else None
@@ -132,12 +192,17 @@ def _merge_named(parent: Source, p_path: Path, child: Source, c_path: Path, out:
             merged.pop("remove", None)
             result.append(merged)
     for j, item in enumerate(c_items):
-        if isinstance(item, dict) and item.get("name") in names:
+        if _name(item) in known:
             continue
         if isinstance(item, dict) and item.get("remove") is True:
-            hint = did_you_mean(item.get("name"), [n for n in names if isinstance(n, str)])
+            hint = did_you_mean(item.get("name"), sorted(known))
             raise ScenarioError(
                 [child.problem((*c_path, j, "name"), f"there is no '{item.get('name')}' in the file extended{hint}")]
             )
         result.append(_copy(child, (*c_path, j), out, (*at, len(result))))
     return result
+
+
+def _name(item: Any) -> str | None:
+    name = item.get("name") if isinstance(item, dict) else None
+    return name if isinstance(name, str) else None

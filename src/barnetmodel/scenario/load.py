@@ -157,6 +157,11 @@ def pydantic_problems(
             problems.append(
                 source.problem(path, f"should have at least {least} item{'s' if least != 1 else ''}, not {actual}")
             )
+        elif kind == "too_long":
+            ctx = item.get("ctx", {})
+            most, actual = ctx.get("max_length"), ctx.get("actual_length")
+            found = f"{actual:,}" if isinstance(actual, int) else "more"
+            problems.append(source.problem(path, f"has {found} items; at most {most:,} are allowed"))
         elif kind == "value_error":
             message = str(item.get("ctx", {}).get("error", item["msg"]))
             problems.append(source.problem(path, message + rate_hint(path, value)))
@@ -171,6 +176,13 @@ def validate(source: Source) -> Scenario:
     """Every problem in a parsed file, at once; or the valid scenario."""
     if not isinstance(source.data, dict):
         raise ScenarioError([source.problem((), "a scenario file is a mapping of keys (title:, horizon:, ...)")])
+    from barnetmodel.scenario.extends import looks_like_a_scenario
+
+    if not looks_like_a_scenario(source.data):
+        message = (
+            "not a scenario file: none of its keys is a scenario's (title, horizon, money, ...); nothing of it is shown"
+        )
+        raise ScenarioError([Problem(source.file, message)])
     try:
         scenario = Scenario.model_validate(source.data)
     except ValidationError as error:
@@ -189,12 +201,13 @@ def validate(source: Source) -> Scenario:
     return scenario
 
 
-def load(file: str, settings: Sequence[str] = ()) -> Loaded:
-    """Read, parse and validate a scenario file, with any file it `extends` merged in and each
-    `--set address=value` in `settings` applied (they count in the hash, as they change the results)."""
+def load(file: str, settings: Sequence[str] = (), *, allow_extends_outside: bool = False) -> Loaded:
+    """Read, parse and validate a scenario file, with any file it `extends` merged in (from its own folder
+    or below, unless `allow_extends_outside`) and each `--set address=value` in `settings` applied (they
+    count in the hash, as they change the results)."""
     from barnetmodel.scenario.extends import resolve
 
-    source, digest = resolve(file)
+    source, digest = resolve(file, allow_outside=allow_extends_outside)
     notes: list[str] = []
     if settings:
         from barnetmodel.scenario.overrides import apply_settings, unlink_fixed_inputs

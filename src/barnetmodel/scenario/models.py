@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Discriminator, Field, Tag, field_validator
 
+from barnetmodel.limits import MAX_DRAWS, MAX_LINES, MAX_RAMP_STEPS, MAX_RISKS
 from barnetmodel.scenario.numbers import Growth, Inflation, NonNegative, Number, Positive, Share
 from barnetmodel.scenario.strict import StrictModel
 
@@ -194,6 +195,7 @@ class Line(StrictModel):
     ramp: list[Share] | None = Field(
         None,
         min_length=1,
+        max_length=MAX_RAMP_STEPS,
         description="Fraction of the full effect in the first, second, ... year the line applies; "
         "full effect after the list ends.",
     )
@@ -326,8 +328,8 @@ class Option(StrictModel):
         None, description="Delivery model, for readers."
     )
     description: str | None = None
-    lines: list[Line] = Field(default_factory=list, description="The option's costs and incomes.")
-    risks: list[Risk] = Field(default_factory=list, description="The option's risk register.")
+    lines: list[Line] = Field(default_factory=list, max_length=MAX_LINES, description="The option's costs and incomes.")
+    risks: list[Risk] = Field(default_factory=list, max_length=MAX_RISKS, description="The option's risk register.")
     guarantees: list[Guarantee] = Field(default_factory=list, description="Savings the provider guarantees.")
     changes: list[Change] = Field(default_factory=list, description="Planned changes from a year.")
     optimism_bias: OptimismBias | None = Field(None, description="Green Book optimism bias on the option's costs.")
@@ -345,7 +347,7 @@ class Correlation(StrictModel):
 
 
 class Uncertainty(StrictModel):
-    draws: int = Field(0, ge=0, le=100_000_000, description="Monte Carlo draws; 0 runs the central case only.")
+    draws: int = Field(0, ge=0, le=MAX_DRAWS, description="Monte Carlo draws; 0 runs the central case only.")
     seed: int = Field(20121206, ge=0, description="Seed of every random stream.")
     sampling: Literal["monte_carlo", "latin_hypercube"] = Field("monte_carlo", description="How draws are made.")
     correlations: list[Correlation] = Field(default_factory=list)

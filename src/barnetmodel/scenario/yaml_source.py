@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import errno
 import os
 import re
@@ -12,14 +13,14 @@ from typing import Any
 
 import yaml
 
+from barnetmodel import limits
 from barnetmodel.errors import NOT_TEXT, Path, Problem, ScenarioError
 
-# Limits that keep hostile files (alias bombs, deep nesting, huge files) cheap to refuse. A real
-# scenario has a few hundred values in 10 kB. PyYAML is pure Python: it scans about 1 MB a second
-# and composes a value in about 25 µs and 0.7 kB, so each limit is reached within about a second.
-MAX_FILE_BYTES = 1024 * 1024
-MAX_NODES = 50_000
-MAX_DEPTH = 64
+# Limits that keep hostile files (alias bombs, deep nesting, huge files) cheap to refuse (limits.py says
+# why each is what it is). Module names of their own, so that tests can lower them.
+MAX_FILE_BYTES = limits.MAX_FILE_BYTES
+MAX_NODES = limits.MAX_VALUES
+MAX_DEPTH = limits.MAX_DEPTH
 # Byte order marks of encodings other than UTF-8, longest first (UTF-32 LE starts like UTF-16 LE).
 OTHER_ENCODINGS = (
     (b"\x00\x00\xfe\xff", "UTF-32"),
@@ -43,6 +44,8 @@ class Source:
     origins: dict[Path, str] = field(default_factory=dict)
     # Where each value's text starts and ends in `text` (character offsets), to rewrite it in place.
     spans: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    size: int = 0  # values read, aliases expanded: a chain of extends counts them together
+    bom: bool = False  # the file started with a UTF-8 byte order mark (`test --update` keeps it)
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[Path, tuple[int, int]] | None:
         """The path and position of the value at `path`, or of its key; else of the nearest enclosing value."""
@@ -135,6 +138,11 @@ def read_bytes(file: str, limit: int) -> bytes:
 def read_text(file: str) -> str:
     """The file's text, or a clear error for a missing file, a directory, a device or FIFO, a file over
     the size limit, binary or non-UTF-8 data."""
+    return _read(file)[0]
+
+
+def _read(file: str) -> tuple[str, bool]:
+    """The file's text (read_text), and whether it started with a UTF-8 byte order mark."""
     FILES_READ.add(str(FilePath(file)))
     raw = read_bytes(file, MAX_FILE_BYTES)
     for mark, encoding in OTHER_ENCODINGS:
@@ -143,7 +151,7 @@ def read_text(file: str) -> str:
     if b"\x00" in raw:
         raise _fail(file, "not a text file (it contains NUL bytes)")
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), raw.startswith(codecs.BOM_UTF8)
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise ScenarioError([Problem(file, "not UTF-8 text: save the file as UTF-8", (), line, 1)]) from None
@@ -274,7 +282,9 @@ def parse(text: str, file: str) -> Source:
         root = loader.get_single_node()
         if root is None:
             raise _fail(file, "the file is empty")
-        source.data = _Builder(file, loader, source).build(root, (), 0)
+        builder = _Builder(file, loader, source)
+        source.data = builder.build(root, (), 0)
+        source.size = builder.nodes
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(str(part) for part in (error.context, error.problem) if part)
@@ -290,4 +300,7 @@ def parse(text: str, file: str) -> Source:
 
 def load(file: str) -> Source:
     """Read and parse a YAML file."""
-    return parse(read_text(file), file)
+    text, bom = _read(file)
+    source = parse(text, file)
+    source.bom = bom
+    return source

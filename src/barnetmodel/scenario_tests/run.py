@@ -9,7 +9,7 @@ from typing import Any
 
 from barnetmodel.errors import Path, Problem, ScenarioError
 from barnetmodel.scenario import yaml_source
-from barnetmodel.scenario.address import AddressError
+from barnetmodel.scenario.address import AddressError, parse
 from barnetmodel.scenario.extends import resolve
 from barnetmodel.scenario_tests.spec import ScenarioTest, read
 
@@ -111,8 +111,9 @@ def count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def run_file(file: str) -> FileOutcome:
-    """Every test of one file; a test that cannot be run does not stop the others."""
+def run_file(file: str, *, allow_extends_outside: bool = False) -> FileOutcome:
+    """Every test of one file; a test that cannot be run does not stop the others. A scenario extends files in
+    its own folder or below it only, unless `allow_extends_outside`."""
     outcome = FileOutcome(file)
     try:
         outcome.source, entries = read(file)
@@ -127,7 +128,7 @@ def run_file(file: str) -> FileOutcome:
             continue
         outcome.scenario_files.append(scenario_file(file, entry.test))
         try:
-            result.failures = _run_test(entry.test, entry.base, outcome.source, scenarios)
+            result.failures = _run_test(entry.test, entry.base, outcome.source, scenarios, allow_extends_outside)
         except ScenarioError as error:
             result.problems = error.problems
     return outcome
@@ -138,11 +139,13 @@ def scenario_file(test_file: str, test: ScenarioTest) -> str:
     return os.path.normpath(os.path.join(os.path.dirname(test_file), test.scenario))
 
 
-def _read_scenario(file: str, cache: dict[str, yaml_source.Source | ScenarioError]) -> yaml_source.Source:
+def _read_scenario(
+    file: str, cache: dict[str, yaml_source.Source | ScenarioError], allow_outside: bool
+) -> yaml_source.Source:
     """Each scenario file is read once per run, however many tests use it."""
     if file not in cache:
         try:
-            cache[file] = resolve(file)[0]  # with any file it `extends` merged in
+            cache[file] = resolve(file, allow_outside=allow_outside)[0]  # with any file it `extends` merged in
         except ScenarioError as error:
             cache[file] = error
     found = cache[file]
@@ -152,18 +155,24 @@ def _read_scenario(file: str, cache: dict[str, yaml_source.Source | ScenarioErro
 
 
 def _run_test(
-    test: ScenarioTest, base: Path, source: yaml_source.Source, cache: dict[str, yaml_source.Source | ScenarioError]
+    test: ScenarioTest,
+    base: Path,
+    source: yaml_source.Source,
+    cache: dict[str, yaml_source.Source | ScenarioError],
+    allow_extends_outside: bool,
 ) -> list[Failure]:
     from barnetmodel.scenario.overrides import apply_override
 
     try:
-        scenario_source = _read_scenario(scenario_file(source.file, test), cache)
+        scenario_source = _read_scenario(scenario_file(source.file, test), cache, allow_extends_outside)
     except ScenarioError as error:
         where = source.problem(base + ("scenario",), "the scenario cannot be read; its problems follow")
         raise ScenarioError([where, *error.problems]) from None
     data, paths, problems = scenario_source.data, {}, []
     for address, value in test.overrides.items():
         try:
+            if parse(address)[:1] == ["extends"]:
+                raise AddressError("`extends` is read before any override: write it in the file")
             data, paths[address] = apply_override(data, address, value)
         except AddressError as error:
             problems.append(source.problem(base + ("overrides", address), str(error), key=True))

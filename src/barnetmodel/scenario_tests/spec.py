@@ -16,8 +16,13 @@ DEFAULT = "default"
 
 
 def _number(value: object) -> float | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-        return float(value)
+    """The value as a float, or None if it is not a finite number; a whole number beyond a float is an error."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except OverflowError:
+            raise ValueError("this number is too large for a 64-bit float") from None
+        return number if math.isfinite(number) else None
     return None
 
 
@@ -139,6 +144,9 @@ def read(file: str) -> tuple[yaml_source.Source, list[Entry]]:
         raise ScenarioError(
             [source.problem((), "a test file is a list of tests, each a mapping with name, scenario and outputs")]
         )
+    if not _looks_like_tests(item for _, item in items):
+        message = "not a test file: none of its keys is a test's (name, scenario, outputs, ...); nothing of it is shown"
+        raise ScenarioError([Problem(source.file, message)])
     entries = []
     for number, (base, item) in enumerate(items, start=1):
         name = item.get("name") if isinstance(item, dict) else None
@@ -154,6 +162,18 @@ def read(file: str) -> tuple[yaml_source.Source, list[Entry]]:
             continue
         entries.append(Entry(base, name, test, _margins_named(source, base, test)))
     return source, _names_unique(source, entries)
+
+
+def _looks_like_tests(items: Any) -> bool:
+    """Some item has a key a test has, or one close to it (a misspelt `ouputs`): anything else (a password file
+    read as YAML) is not a test file, and its content is never quoted back in an error message."""
+    from barnetmodel.errors import closest
+
+    known = list(ScenarioTest.model_fields)
+    return any(
+        isinstance(item, dict) and any(isinstance(key, str) and (key in known or closest(key, known)) for key in item)
+        for item in items
+    )
 
 
 def _margins_named(source: yaml_source.Source, base: Path, test: ScenarioTest) -> list[Problem]:
