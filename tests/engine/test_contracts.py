@@ -489,10 +489,13 @@ def test_sensitivity_moves_the_contract_numbers() -> None:
                     {"name": "fallback", "annual": 12},
                 ],
                 "risks": [SWITCH | {"stops": ["charge"], "fallback": ["fallback"]}],
-                "guarantees": [{"name": "g", "lines": ["charge"], "level": 7.5}],
+                "guarantees": [{"name": "g", "lines": ["charge"], "level": 8.2}],
             },
         }
     )
+    # The guarantee's level (8.2) is above the indexed charge (8 x 1.02 = 8.16 in 2014/15), so the rate moves
+    # what is paid: a level below the charge would hold the charge at the level whatever the rate, and the rate
+    # would rightly move nothing.
     labels = {swing.path: swing for swing in tornado(s, "b", "nominal", 10.0)}
     expected = {
         ("options", "b", "lines", "charge", "by_year", 2013),
@@ -504,3 +507,120 @@ def test_sensitivity_moves_the_contract_numbers() -> None:
     # The guarantee's level at 7.5 x 0.9 and 7.5 x 1.1 moves the saving: a lower level pays back more.
     level = labels[("options", "b", "guarantees", "g", "level")]
     assert level.saving_low > level.saving_high
+    # The rate at 0.018 and 0.022: the 2014/15 charge 8 x 1.018 = 8.144 or 8 x 1.022 = 8.176 (both under the
+    # level, so not paid back), paid while the provider has not failed by the end of 2014/15 (same year: 0.9^2
+    # = 0.81). The saving falls by 8 x 0.004 x 0.81 = 0.02592 from the low rate to the high.
+    rate = labels[("options", "b", "lines", "charge", "index", "rate")]
+    assert rate.saving_low - rate.saving_high == pytest.approx(8 * 0.004 * 0.81, rel=1e-9)
+
+
+def test_sensitivity_of_an_option_based_on_another_keeps_what_it_inherits() -> None:
+    from barnetmodel.analysis.sensitivity import switching_values, tornado
+
+    # Baseline a: 10 a year. Option c is based on b (a charge of 6 a year) and adds 1 a year: 7 a year, a saving
+    # of 3 a year, 12 over 4 years (no inflation, no discounting). Moving b's charge 10% down and up (5.4, 6.6)
+    # moves c's saving to 4 x (10 - 6.4) = 14.4 and 4 x (10 - 7.6) = 9.6; option d, based on nothing c is,
+    # cannot move it. The saving is zero when b's charge is 10 - 1 = 9.
+    s = scenario(
+        {
+            "a": {"lines": [{"name": "staff", "annual": 10}]},
+            "b": {"lines": [{"name": "charge", "annual": 6}]},
+            "c": {"based_on": "b", "lines": [{"name": "client", "annual": 1}]},
+            "d": {"lines": [{"name": "other", "annual": 3}]},
+        }
+    )
+    swings = {swing.path: swing for swing in tornado(s, "c", "nominal", 10.0)}
+    charge = swings[("options", "b", "lines", "charge", "annual")]
+    assert (charge.saving_low, charge.saving_high) == pytest.approx((14.4, 9.6), rel=1e-14)
+    assert ("options", "d", "lines", "other", "annual") not in swings
+    switches = {switch.path: switch.value for switch in switching_values(s, "c", "nominal")}
+    assert switches[("options", "b", "lines", "charge", "annual")] == pytest.approx(9.0, rel=1e-9)
+
+
+def test_a_present_value_tornado_leaves_transfers_out_as_run_does() -> None:
+    from barnetmodel.analysis.sensitivity import central_saving, tornado
+
+    # Baseline a: staff 10 a year. Option b: a charge of 8 a year and redundancy pay of 2 in 2014/15, a transfer.
+    # Present values at 10%: the saving is 2 x (1 + 1/1.1 + 1/1.21 + 1/1.331) = 6.9737..., the redundancy left
+    # out (the cash saving keeps it: 8 - 2 = 6). The redundancy moves the cash saving (by 2 x 0.2 = 0.4 at
+    # +/-10%) and not the present value one; the charge at 7.2 and 8.8 moves the present value saving by
+    # 0.8 x 3.1698... either way.
+    s = scenario(
+        {
+            "a": {"lines": [{"name": "staff", "annual": 10}]},
+            "b": {
+                "lines": [
+                    {"name": "charge", "annual": 8},
+                    {"name": "redundancy", "once": 2014, "amount": 2, "transfer": True},
+                ]
+            },
+        },
+        discount=0.1,
+    )
+    years = 1 + 1 / 1.1 + 1 / 1.21 + 1 / 1.331
+    assert central_saving(s, "b", "present_value") == pytest.approx(2 * years, rel=1e-14)
+    present = {swing.path: swing for swing in tornado(s, "b", "present_value", 10.0)}
+    redundancy = ("options", "b", "lines", "redundancy", "amount")
+    assert redundancy not in present
+    charge = present[("options", "b", "lines", "charge", "annual")]
+    assert (charge.saving_low, charge.saving_high) == pytest.approx((2.8 * years, 1.2 * years), rel=1e-14)
+    cash = {swing.path: swing for swing in tornado(s, "b", "nominal", 10.0)}
+    assert (cash[redundancy].saving_low, cash[redundancy].saving_high) == pytest.approx((6.2, 5.8), rel=1e-14)
+
+
+def test_sensitivity_of_switches_in_pieces_gives_the_same_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows with switches are projected once for each combination of the years the switches happen in: an
+    input's rows go to the engine in pieces when they would pass CELLS; the figures do not change."""
+    from barnetmodel.analysis import sensitivity
+
+    s = scenario(
+        {
+            "a": {"lines": [{"name": "staff", "annual": 10}]},
+            "b": {
+                "lines": [
+                    {"name": "charge", "by_year": {2013: 8, 2014: 8}, "index": {"rate": 0.02, "from": 2014}},
+                    {"name": "fallback", "annual": 12},
+                ],
+                "risks": [SWITCH | {"stops": ["charge"], "fallback": ["fallback"]}],
+                "guarantees": [{"name": "g", "lines": ["charge"], "level": 8.2}],
+            },
+        }
+    )
+    whole = sensitivity.analyse_sensitivity(s, "b", "nominal")
+    calls: list[int] = []
+    evaluate = sensitivity._evaluate
+    monkeypatch.setattr(sensitivity, "CELLS", 1)  # one row an engine call
+    monkeypatch.setattr(sensitivity, "_evaluate", lambda *a: calls.append(sum(len(r) for _, r in a[3])) or evaluate(*a))
+    split = sensitivity.analyse_sensitivity(s, "b", "nominal")
+    assert calls and all(rows == 1 for rows in calls)  # each input's rows in pieces of one row
+    assert [r["input"] for r in split["tornado"]] == [r["input"] for r in whole["tornado"]]
+    for key in ("tornado", "switching_values"):
+        for a, b in zip(whole[key], split[key], strict=True):
+            for field, value in a.items():
+                if isinstance(value, float):
+                    assert b[field] == pytest.approx(value, rel=1e-9, abs=1e-9), (a["input"], field)
+                else:
+                    assert b[field] == value, (a["input"], field)
+
+
+def test_chunks_of_draws_count_what_switches_and_guarantees_make() -> None:
+    from barnetmodel.engine.simulate import CHUNK_MEMORY, chunk_draws
+
+    # 100 years, 60 lines an option, a line drawn: each draw makes a few thousand values before any contract
+    # mechanics, so chunks are already under sampling.CHUNK. A switch that stops 30 lines and starts 30 makes
+    # (stops + fallback) x years = 6,000 values a draw more, and a guarantee on them 2 x 100 = 200 more: the
+    # chunk holds 8 x (values + 6,200) bytes a draw, within CHUNK_MEMORY, so fewer draws than without them.
+    lines = [{"name": f"c{i}", "annual": {"uniform": {"low": 5, "high": 15}}} for i in range(30)]
+    lines += [{"name": f"f{i}", "annual": 9} for i in range(30)]
+    plain = {"a": {"lines": [{"name": "staff", "annual": 10}]}, "b": {"lines": lines}}
+    switch = SWITCH | {"stops": [f"c{i}" for i in range(30)], "fallback": [f"f{i}" for i in range(30)]}
+    guarantee = {"name": "g", "lines": [f"c{i}" for i in range(30)], "level": 100}
+    mechanics = {"a": plain["a"], "b": {"lines": lines, "risks": [switch], "guarantees": [guarantee]}}
+    before = chunk_draws(scenario(plain, years=100))
+    after = chunk_draws(scenario(mechanics, years=100))
+    assert after < before
+    # What a draw takes, from the chunk: CHUNK_MEMORY // (8 x values). The mechanics' 6,200 values a draw
+    # (and the switch's event, 2, as any risk's) account for the difference, to the floor division.
+    values_before = CHUNK_MEMORY / (8 * before)
+    values_after = CHUNK_MEMORY / (8 * after)
+    assert values_after - values_before == pytest.approx(6_200 + 2, rel=0.05)

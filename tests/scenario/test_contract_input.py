@@ -198,3 +198,31 @@ def test_set_reaches_one_year_of_a_profile(write: Callable[[str], Path]) -> None
     charge = "options.outsource.lines.Charge.by_year"
     scenario = load(path, [f"{charge}.2014=9", f"{charge}.2016=4"]).scenario
     assert scenario.options["outsource"].lines[0].by_year == {2013: 5, 2014: 9, 2015: 8, 2016: 4}
+
+
+def switches(count: int) -> str:
+    """A 20-year scenario whose option has `count` switches, each able to happen in any year: (20 + 1)^count
+    combinations of the years they happen in (each a year, or never)."""
+    lines = "".join(f"      - {{name: c{i}, annual: 8}}\n      - {{name: f{i}, annual: 9}}\n" for i in range(count))
+    risks = "".join(
+        f"      - {{name: r{i}, probability: 0.1, cost: 1, stops: [c{i}], fallback: [f{i}], takes_effect: same_year}}\n"
+        for i in range(count)
+    )
+    return (
+        "title: Switches\nhorizon: {start: 2013, years: 20}\nmoney: {inflation: 0.0, discount: 0.0}\nbaseline: a\n"
+        "options:\n  a:\n    title: A\n    lines: [{name: staff, annual: 10}]\n"
+        f"  b:\n    title: B\n    lines:\n{lines}    risks:\n{risks}"
+    )
+
+
+def test_too_many_switches_are_refused_at_the_one_past_the_limit(write: Callable[[str], Path]) -> None:
+    # A run without draws projects every combination of the years the switches happen in, one row of every flow
+    # each. Five switches over 20 years: 21^5 = 4,084,101 combinations; 16 flows (11 lines, 5 risks) x 20 years
+    # = 320 values a combination. Counted switch by switch: 21^3 x 320 = 2,963,520 is within 2^22 = 4,194,304,
+    # 21^4 x 320 = 62,233,920 is not: the fourth switch (risks[3]) is blamed. Three switches pass: 21^3
+    # combinations x 10 flows (7 lines, 3 risks) x 20 years = 1,852,200 values. Refused at once, not after
+    # running out of memory (before the limit, `run` of five switches took minutes and gigabytes).
+    path = write(switches(5))
+    message = refuse(path, "options.b.risks[3]: too many switches: the years they can happen in make 4,084,101")
+    assert message.startswith(f"{path}:"), message
+    load(str(write(switches(3))))

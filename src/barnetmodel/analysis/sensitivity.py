@@ -19,6 +19,7 @@ import numpy as np
 from barnetmodel.analysis.results import basis_label
 from barnetmodel.engine.projection import Inputs, project, values_per_draw
 from barnetmodel.errors import Path, Problem, ScenarioError, ValueProblem
+from barnetmodel.scenario.contract_checks import switch_outcomes
 from barnetmodel.scenario.distributions import Distribution
 from barnetmodel.scenario.formula import Formula
 from barnetmodel.scenario.models import Scenario
@@ -100,18 +101,26 @@ def movable(scenario: Scenario) -> dict[Path, float | Distribution]:
     return {path: value for path, value in numbers(scenario).items() if not isinstance(value, Formula)}
 
 
+def _compared(scenario: Scenario, option: str) -> list[str]:
+    """The options the comparison of `option` with the baseline is made of: the two, and every option either
+    is based on (whose lines, risks, guarantees and changes they inherit)."""
+    return list(dict.fromkeys([*scenario.chain(scenario.baseline), *scenario.chain(option)]))
+
+
 def _pair(scenario: Scenario, option: str) -> Scenario:
-    """The scenario with the baseline and `option` only: no other option can move their comparison."""
-    keep = {name: scenario.options[name] for name in dict.fromkeys((scenario.baseline, option))}
+    """The scenario with the baseline, `option` and the options they are based on only: no other option can
+    move their comparison."""
+    keep = {name: scenario.options[name] for name in scenario.options if name in _compared(scenario, option)}
     return scenario.model_copy(update={"options": keep})
 
 
 def _moves(scenario: Scenario, option: str, path: Path) -> bool:
     """Whether an input can move the comparison of `option` with the baseline: not a target's amount, not a
-    line or risk of a third option (a named input may, through the formulas that name it)."""
+    line or risk of a third option that neither is based on (a named input may, through the formulas that
+    name it)."""
     if path[0] == "targets":
         return False
-    return path[0] != "options" or path[1] in (scenario.baseline, option)
+    return path[0] != "options" or path[1] in _compared(scenario, option)
 
 
 def _savings(
@@ -130,13 +139,22 @@ def _savings(
     pair = _pair(scenario, option)
     central_values = {path: central(value) for path, value in movable(scenario).items()}
     weights = values_per_draw(pair, moved)
+    combinations, flows = switch_outcomes(pair)
+    if combinations > 1:  # each row is projected once for each combination of the years the switches happen in
+        weights = [combinations * (w + flows * pair.horizon.years) for w in weights]
     order = np.argsort(which, kind="stable")
     cuts = np.flatnonzero(np.diff(which[order])) + 1
     groups = zip(which[order][np.r_[0, cuts]] if len(order) else [], np.split(order, cuts), strict=True)
+    # An input whose rows alone would pass CELLS (many switch outcomes) goes in pieces, a batch each.
+    pieces = (
+        (i, piece)
+        for i, rows in groups
+        for piece in np.split(rows, range(max(CELLS // weights[i], 1), len(rows), max(CELLS // weights[i], 1)))
+    )
     out = np.empty(len(x))
     batch: list[tuple[Path, np.ndarray]] = []
     rows_in, cells_a_row = 0, 0  # of the batch
-    for i, rows in groups:
+    for i, rows in pieces:
         if batch and (rows_in + len(rows)) * (cells_a_row + weights[i]) > CELLS:
             _evaluate(pair, option, basis, batch, x, central_values, out, lenient)
             batch, rows_in, cells_a_row = [], 0, 0
@@ -162,17 +180,17 @@ def _evaluate(
     rows; the savings are weighted sums of the factored flows, with no (rows, years) array per flow. A
     ValueProblem names the row of `x` it happened in."""
     rows = np.concatenate([own for _, own in batch])
-    values = {}
+    values: dict[Path, np.ndarray] = {}
     at = 0
-    for path, own in batch:
-        values[path] = np.full(len(rows), central_values[path])
-        values[path][at : at + len(own)] = x[own]
+    for path, own in batch:  # (an input may come in pieces: each sets its own rows)
+        values.setdefault(path, np.full(len(rows), central_values[path]))[at : at + len(own)] = x[own]
         at += len(own)
     try:
         with np.errstate(invalid="ignore"):
             projection = project(pair, Inputs(draws=len(rows), values=values, lenient=lenient))
             if basis == "present_value":
-                by_option = projection.weighted("real", projection.discount_factor[:, None])
+                # The economic case's present values, as `run` gives them: transfers left out.
+                by_option = projection.weighted("real", projection.discount_factor[:, None], economic=True)
             else:
                 by_option = projection.weighted(basis, np.ones((len(projection.years), 1)))
     except ValueProblem as problem:

@@ -276,8 +276,9 @@ def keep_freed_memory() -> None:
 
 def chunk_draws(scenario: Scenario) -> int:
     """Draws to a chunk: sampling.CHUNK, or fewer when each draw makes so many values (uncertain inputs and the
-    flows they change, risks' events, each option's yearly costs, the figures kept) that a chunk would take
-    more than CHUNK_MEMORY; never so few that correlations cannot be imposed on a chunk."""
+    flows they change, risks' events, switches and guarantees, each option's yearly costs, the figures kept)
+    that a chunk would take more than CHUNK_MEMORY; never so few that correlations cannot be imposed on a
+    chunk."""
     from barnetmodel.engine import sampling
     from barnetmodel.engine.projection import values_per_draw
     from barnetmodel.scenario.paths import uncertain
@@ -289,6 +290,12 @@ def chunk_draws(scenario: Scenario) -> int:
     values += len(scenario.options) * years + len(Simulation(scenario, 0, 0, "").figures())
     # A line drawn afresh each year (draw: yearly) draws a value a year.
     values += years * sum(line.draw == "yearly" for option in scenario.options.values() for line in option.lines)
+    # Contract mechanics make whole (draws, years) arrays: a switch's change to each line it stops or starts in
+    # the draws where it happens, and a guarantee's refund (the named lines' cost against its level, and what
+    # is paid back). An option based on another makes its own of those it inherits.
+    for name in scenario.options:
+        switched = sum(len(risk.stops or []) + len(risk.fallback or []) for _, risk in scenario.risks_of(name))
+        values += years * (switched + 2 * len(scenario.guarantees_of(name)))
     correlated = 2 * len(scenario.uncertainty.correlations)
     return max(min(sampling.CHUNK, CHUNK_MEMORY // (8 * values)), 2 * correlated + 2, 256)
 

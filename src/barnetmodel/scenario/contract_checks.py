@@ -4,6 +4,7 @@ guarantees and planned changes; each names the key that is wrong."""
 from __future__ import annotations
 
 from barnetmodel.errors import Path, did_you_mean
+from barnetmodel.limits import MAX_SWITCH_VALUES
 from barnetmodel.scenario.distributions import Distribution
 from barnetmodel.scenario.formula import Formula
 from barnetmodel.scenario.models import (
@@ -43,6 +44,29 @@ def switch_risks(scenario: Scenario, option: str) -> list[tuple[str, Risk]]:
     return [(home, risk) for home, risk in scenario.risks_of(option) if risk.is_switch or risk.name in providers]
 
 
+def switch_window(scenario: Scenario, risk: Risk) -> int:
+    """The years a switch can happen in: its `from` to its `to`, within the horizon."""
+    first = scenario.horizon.start if risk.from_ is None else risk.from_
+    last = scenario.horizon.end if risk.to is None else risk.to
+    return max(last - first + 1, 0)
+
+
+def switch_outcomes(scenario: Scenario) -> tuple[int, int]:
+    """The combinations of the years the scenario's switches can happen in (each in a year of its window, or
+    never), which a run without draws projects one row each; and the flows a row holds (every line, risk and
+    guarantee of every option). Counted once a switch however many options share it, as the engine does."""
+    windows: dict[tuple[str, str], int] = {}
+    flows = 0
+    for name in scenario.options:
+        for home, risk in switch_risks(scenario, name):
+            windows[(home, risk.name)] = switch_window(scenario, risk)
+        flows += len(scenario.lines_of(name)) + len(scenario.risks_of(name)) + len(scenario.guarantees_of(name))
+    combinations = 1
+    for window in windows.values():
+        combinations *= window + 1  # Python integers: no overflow however many switches
+    return combinations, flows
+
+
 class ContractChecks:
     """The checks of contract mechanics, part of checks.py's `_Checks` (which gives `add`, `cited` and
     `in_horizon`)."""
@@ -67,6 +91,29 @@ class ContractChecks:
             self.switches(name, names)
             self.guarantee_terms(name, names)
             self.planned_changes(name, names)
+        self.switch_outcomes()
+
+    def switch_outcomes(self) -> None:
+        """A run without draws projects every combination of the years the switches happen in: refuse so many
+        that it would not fit in memory (limits.MAX_SWITCH_VALUES), at the switch that passes the limit."""
+        combinations, flows = switch_outcomes(self.scenario)
+        values = combinations * max(flows, 1) * self.scenario.horizon.years
+        if values <= MAX_SWITCH_VALUES:
+            return
+        found = 1
+        for name in self.scenario.options:
+            for home, risk in switch_risks(self.scenario, name):
+                found *= switch_window(self.scenario, risk) + 1
+                if found * max(flows, 1) * self.scenario.horizon.years > MAX_SWITCH_VALUES:
+                    where = next(i for i, r in enumerate(self.scenario.options[home].risks) if r is risk)
+                    self.add(
+                        ("options", home, "risks", where),
+                        f"too many switches: the years they can happen in make {combinations:,} combinations, "
+                        f"each projected over {flows:,} lines, risks and guarantees and "
+                        f"{self.scenario.horizon.years} years in a run without draws (at most "
+                        f"{MAX_SWITCH_VALUES:,} values): fewer switches, or narrower windows (`from`, `to`)",
+                    )
+                    return
 
     # Lines ------------------------------------------------------------------------------
 
