@@ -199,6 +199,19 @@ def _evaluate(
     out[rows] = by_option[pair.baseline][0] - by_option[option][0]
 
 
+# Savings of rows in different batches (or columns of one product) differ in their last bits: a saving that
+# moves by less than this share of itself has not moved (an input of a third option, say, read by no line of
+# the two compared), rather than showing a bar or a switching value of rounding.
+ROUNDING = 1e-12
+
+
+def _moved(savings: np.ndarray) -> bool:
+    """Whether the savings of an input's rows differ by more than rounding."""
+    if len(savings) == 0:
+        return False
+    return bool(np.ptp(savings) > ROUNDING * np.abs(savings).max())
+
+
 def central_saving(scenario: Scenario, option: str, basis: str) -> float:
     return float(project(scenario).saving(option, basis).sum())
 
@@ -239,7 +252,7 @@ def tornado(scenario: Scenario, option: str, basis: str, percent: float | None) 
     swings = [
         Swing(path, central(inputs[path]), low, high, float(s[0]), float(s[1]))
         for path, (low, high), s in zip(moved, bounds, savings, strict=True)
-        if s[0] != s[1]  # inputs of other options do not move this comparison
+        if _moved(s)  # inputs of other options do not move this comparison
     ]
     return sorted(swings, key=lambda s: (-s.swing, name_of(s.path)))
 
@@ -309,7 +322,7 @@ def switching_values(scenario: Scenario, option: str, basis: str) -> list[Switch
     switches = []
     for i, path in enumerate(moved):
         finite = savings[i][np.isfinite(savings[i])]  # a candidate a formula cannot take gives nan
-        if np.all(finite == finite[0]):
+        if not _moved(finite):
             continue  # an input of another option: it cannot change this comparison
         bracket = brackets[i]
         rising = bracket[3] if bracket is not None else bool(finite[-1] > finite[0])
