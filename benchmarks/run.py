@@ -1,6 +1,7 @@
 """Benchmarks of the Monte Carlo run at every size issue 16 names (run on demand: `make bench`).
 
-For each case (the council case, the named-inputs case, and the three sizes of benchmarks/sizes/):
+For each case (the council case, the named-inputs case, the contracts case, and the three sizes of
+benchmarks/sizes/):
 - the floor: numpy alone drawing the same inputs (each distribution, and one uniform per risk per draw);
 - the analysis: what `run --draws N -f json -o FILE` does beyond `run --draws 0`, in process (the
   central run, the Monte Carlo run and its summary, the JSON written to a file); the floor and the
@@ -40,10 +41,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 FLAGSHIP = ROOT / "scenarios" / "one_barnet_council_case.yaml"
 NAMED_INPUTS = ROOT / "benchmarks" / "named_inputs.yaml"
+# The council case with provider failure as a switch, a guarantee that ends with its provider, and
+# indexation to CPI and to a drawn rate, with caps: contract mechanics must not cost the run its speed.
+CONTRACTS = ROOT / "benchmarks" / "contracts.yaml"
 SIZES = ROOT / "benchmarks" / "sizes"
 CASES = {
     "council": FLAGSHIP,
     "named inputs": NAMED_INPUTS,
+    "contracts": CONTRACTS,
     "small": SIZES / "small.yaml",
     "medium": SIZES / "medium.yaml",
     "large": SIZES / "large.yaml",

@@ -102,7 +102,7 @@ def test_the_scenario_test_example_passes_and_its_failure_reads_as_shown(
     monkeypatch.chdir(tmp_path)
     (tests / council).write_text(example, encoding="utf-8")
     assert runner.invoke(app, ["test", "scenarios/tests"]).exit_code == 0
-    (tests / council).write_text(example.replace(": 164.06", ": 170"), encoding="utf-8")
+    (tests / council).write_text(example.replace(": 116.11", ": 170"), encoding="utf-8")
     result = runner.invoke(app, ["test", "scenarios/tests"])
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0] == shown

@@ -30,3 +30,10 @@ LARGEST_FIGURE = 1e300
 MAX_LINES = 2_000  # lines in one option
 MAX_RISKS = 1_000  # risks in one option
 MAX_RAMP_STEPS = 200  # steps in one ramp: as many as the longest horizon has years
+
+# A run without draws of a scenario with switches (a provider failing in some year, or never) projects every
+# combination of the years its switches can happen in, each a row of every flow: combinations x flows x years
+# values. Real scenarios have one or two switches (a few dozen combinations); this keeps the central run, and
+# each row of a sensitivity analysis, within a few hundred MiB, where five switches over twenty years would
+# make four million combinations.
+MAX_SWITCH_VALUES = 1 << 22

@@ -82,10 +82,7 @@ def test_correlations_are_listed_by_the_inputs_they_join() -> None:
     critics = str(ROOT / "scenarios" / "critics_stress.yaml")
     data = json.loads(runner.invoke(app, ["compare", council, critics, "-f", "json"]).stdout)
     differ = {row["name"]: row["values"] for row in data["inputs_that_differ"]}
-    pair = (
-        "options.outsource.lines.Client-side contract management (CSG).rate"
-        " ~ options.outsource.lines.Extra charges and variations.annual"
-    )
+    pair = "client_share ~ options.outsource.lines.Extra charges and variations.annual"  # a named input by its name
     assert differ[f"uncertainty.correlations.{pair}"] == [None, "0.5"]
     assert not [name for name in differ if name.startswith("uncertainty.correlations") and "~" not in name]
 

@@ -55,7 +55,9 @@ def test_tornado_draws_the_sensitivity_results() -> None:
     low, high = axes.containers
     assert [p.get_x() + p.get_width() for p in low.patches] == pytest.approx([r["saving_at_low"] for r in rows])
     assert [p.get_x() + p.get_width() for p in high.patches] == pytest.approx([r["saving_at_high"] for r in rows])
-    assert [p.get_x() for p in [*low.patches, *high.patches]] == pytest.approx([sensitivity["central_saving"]] * 12)
+    assert [p.get_x() for p in [*low.patches, *high.patches]] == pytest.approx(
+        [sensitivity["central_saving"]] * 2 * len(rows)
+    )
     assert one_line(axes.get_xlabel()) == (
         "Saving against Keep the services in-house (£m, present value, 2013/14 prices)"
     )
@@ -88,18 +90,19 @@ def test_every_target_is_marked() -> None:
     _, results = computed(COUNCIL)
     figure = charts.saving_chart(results)
     legend = [one_line(t.get_text()) for t in figure.legends[0].get_texts()]
-    assert "T1: Savings needed before 2015, £56.0m (a saving in 2014/15, nominal)" in legend
-    assert "T2: Savings claimed over the decade, £165.0m (savings to 2022/23 added up, nominal)" in legend
-    axes = figure.axes[0]
-    # The cumulative target in the chart's basis is a point at (its year, its amount).
-    assert any(list(line.get_xdata()) == [2022] and list(line.get_ydata()) == [165.0] for line in axes.lines)
+    budget = "T1: Savings these contracts were to make in the 2013-15 budget, £6.7m (a saving in 2014/15, nominal)"
+    assert budget in legend
+    assert "T2: Savings claimed over the decade, £165.0m (savings to 2023/24 added up, real)" in legend
+    # A cumulative target in the chart's basis is a point at (its year, its amount): the claim is in real terms.
+    axes = charts.saving_chart(results, "real").axes[0]
+    assert any(list(line.get_xdata()) == [2023] and list(line.get_ydata()) == [165.0] for line in axes.lines)
 
 
 def test_bands_are_drawn_when_given_and_only_then() -> None:
     _, results = computed(COUNCIL)
     without = charts.saving_chart(results).axes[0]
     assert not [c for c in without.collections if isinstance(c, PolyCollection)]
-    band = Band(p10=[1.0] * 10, p90=[2.0] * 10)
+    band = Band(p10=[1.0] * 11, p90=[2.0] * 11)
     given = charts.saving_chart(results, extra_bands={"outsource": band}).axes[0]
     (fill,) = [c for c in given.collections if isinstance(c, PolyCollection)]
     vertices = fill.get_paths()[0].vertices
@@ -134,6 +137,13 @@ def test_tornado_puts_the_widest_swing_on_top() -> None:
     low, high = axes.containers
     assert [p.get_x() + p.get_width() for p in low.patches] == [9.0, 5.0, 0.0]
     assert [p.get_x() + p.get_width() for p in high.patches] == [11.0, 14.0, 20.0]
+
+
+def test_inputs_with_equal_swings_read_down_in_the_order_given() -> None:
+    # The tornado table lists inputs widest first, ties in their order; the chart reads down the same way.
+    bars = [("Wide", 0.0, 20.0), ("First tie", 10.0, 10.0), ("Second tie", 10.0, 10.0)]
+    axes = charts.tornado_chart(bars, 10.0, "£m", "Saving").axes[0]
+    assert [t.get_text() for t in axes.get_yticklabels()] == ["Second tie", "First tie", "Wide"]  # bottom to top
 
 
 def test_a_chart_without_data_is_a_clear_error() -> None:

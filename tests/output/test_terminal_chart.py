@@ -67,11 +67,19 @@ def test_bands_appear_with_draws() -> None:
     band = results["uncertainty"]["yearly"]["outsource"]["cumulative_saving_nominal"]
     lines = show(results, 80)
     assert lines[-1].strip() == "█ saving   ▒ extra cost   ─ P10-P90"
-    # The widest band is the last year's, and it sets the scale: P10 at the left edge, P90 at the right.
-    assert min(band["p10"]) == band["p10"][-1] < 0 < band["p90"][-1] == max(band["p90"])
-    (last,) = [line for line in lines if line.startswith("2022/23")]
-    bar = last[len("2022/23 ") : -len(f"{results['options'][1]['yearly']['cumulative_saving_nominal'][-1]:9,.1f}")]
-    assert bar[0] == "─" and bar[-1] == "─" and "│" in bar
+    # The bands set the scale: the lowest P10 at the left edge, the highest P90 at the right.
+    assert min(band["p10"]) < 0 < max(band["p90"])
+    cumulative = results["options"][1]["yearly"]["cumulative_saving_nominal"]
+
+    def bar(year: int) -> str:
+        label = f"{year}/{(year + 1) % 100:02d}"
+        (line,) = [line for line in lines if line.startswith(label)]
+        return line[len(label) + 1 : -len(f"{cumulative[results['years'].index(year)]:9,.1f}")]
+
+    lowest = bar(results["years"][band["p10"].index(min(band["p10"]))])
+    highest = bar(results["years"][band["p90"].index(max(band["p90"]))])
+    assert lowest[0] == "─" and "│" in lowest
+    assert highest[-1] == "─" and "│" in highest
 
 
 def test_shown_under_the_tables_only() -> None:

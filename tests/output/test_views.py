@@ -48,7 +48,7 @@ def test_tables_give_the_probabilities_standard_errors() -> None:
 
 
 def test_a_risk_s_chance_says_what_it_is_a_chance_of() -> None:
-    # critics_stress: provider failure 25% over its window (2013/14 to 2022/23), fraud 10% a year.
+    # critics_stress: an early exit 25% over its window (2015/16 to 2019/20), fraud 10% a year.
     from barnetmodel.output.views import risks
 
     results = json.loads(
@@ -57,7 +57,9 @@ def test_a_risk_s_chance_says_what_it_is_a_chance_of() -> None:
     view = risks(results)
     assert view is not None
     chances = {row[0]: " ".join(row[1].split()) for row in view.rows}  # the window on a line of its own
-    assert chances["Provider failure (outsource)"] == "25.0% once in 2013/14-2022/23"
+    assert (
+        chances["Partnership breaks down and the council leaves early (outsource)"] == "25.0% once in 2015/16-2019/20"
+    )
     assert chances["Fraud (outsource)"] == "10.0% each year"
     assert "in all" not in " ".join(chances.values())
     assert "happens at most once" in view.note

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from barnetmodel.cli.app import app
 from barnetmodel.engine.projection import project
 from barnetmodel.scenario.load import load
+from barnetmodel.scenario.numbers import central
 from conftest import MINIMAL, ROOT
 
 runner = CliRunner()
@@ -120,5 +121,10 @@ def test_the_critics_case_extends_the_council_case() -> None:
     council = load(str(ROOT / "scenarios" / "one_barnet_council_case.yaml")).scenario
     assert critics.options["in_house"] == council.options["in_house"]
     assert critics.targets == council.targets
-    risk = {r.name: r for r in critics.options["outsource"].risks}["Provider failure"]
-    assert (risk.probability, risk.per, risk.cost, risk.recovered) == (0.25, "horizon", 18, 0.2)
+    # Named inputs are replaced by name: the critics change the client side's share, and nothing else.
+    changed = {name for name in council.inputs if critics.inputs[name] != council.inputs[name]}
+    assert changed == {"client_share"}
+    (risk, fraud) = critics.options["outsource"].risks
+    assert risk.name == "Partnership breaks down and the council leaves early"
+    assert (risk.probability, risk.per, central(risk.cost), risk.recovered) == (0.25, "horizon", 53 / 3, 0)
+    assert (fraud.probability, fraud.cost) == (0.1, 0.5)

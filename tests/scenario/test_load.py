@@ -92,7 +92,7 @@ CASES = {
     ),
     "two kinds on a line": (
         edit("        total: 126", "        total: 126\n        annual: 3"),
-        "options.outsource.lines[1]: a line needs exactly one of annual, total, once, share_of; it has annual, total",
+        "options.outsource.lines[1]: a line needs exactly one of annual, total, once, share_of, by_year, credits, variations; it has annual, total",
     ),
     "no kind on a line": (edit("        annual: -3.38", "        growth: 0.1"), "it has none"),
     "key with no meaning for the kind": (

@@ -28,14 +28,14 @@ def test_a_key_is_replaced_and_the_original_is_untouched() -> None:
     [
         'options.outsource.lines."Re new income".annual',
         "options.outsource.lines.Re new income.annual",
-        "options.outsource.lines[2].annual",
-        "options.outsource.lines.2.annual",
+        "options.outsource.lines[10].annual",
+        "options.outsource.lines.10.annual",
     ],
 )
 def test_a_line_by_name_or_by_position(address: str) -> None:
     changed, path = apply_override(COUNCIL, address, 0)
-    assert path == ("options", "outsource", "lines", 2, "annual")
-    assert changed["options"]["outsource"]["lines"][2] == {**COUNCIL["options"]["outsource"]["lines"][2], "annual": 0}
+    assert path == ("options", "outsource", "lines", 10, "annual")
+    assert changed["options"]["outsource"]["lines"][10] == {**COUNCIL["options"]["outsource"]["lines"][10], "annual": 0}
     assert changed["options"]["outsource"]["lines"][0] is COUNCIL["options"]["outsource"]["lines"][0]
 
 
@@ -54,8 +54,8 @@ def test_a_whole_section_may_be_replaced() -> None:
     "address, words",
     [
         ("mony.inflation", "the top of the file has no 'mony'; did you mean 'money'? Choose one of its keys: title,"),
-        ("options.outsource.lines[7].annual", 'has no item [7]. Choose a name ("CSG contract charge"'),
-        ("options.outsource.lines.Re income.annual", "or a position, [0] to [2]"),
+        ("options.outsource.lines[13].annual", 'has no item [13]. Choose a name ("CSG contract charge"'),
+        ("options.outsource.lines.Re income.annual", "or a position, [0] to [12]"),
         ("money.unit.symbol", "money.unit is a single value"),
         ("money[0]", "money is a mapping, not a list"),
         ("money..x", "a name is missing"),

@@ -67,7 +67,7 @@ def test_every_published_scenario_has_a_test_file() -> None:
 def test_the_folder_of_published_tests_runs_whole() -> None:
     result = runner.invoke(app, ["test", str(ROOT / "scenarios" / "tests")])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-1] == "7 passed, 0 failed"
+    assert result.stdout.splitlines()[-1] == "11 passed, 0 failed"
 
 
 # Comparisons and margins.
@@ -298,7 +298,7 @@ def test_scenario_files_in_a_folder_are_skipped_and_counted() -> None:
     # not tests (as pytest skips files that are not tests), and the closing line says how many were skipped.
     result = runner.invoke(app, ["test", str(ROOT / "scenarios")])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-1] == f"7 passed, 0 failed; {len(SCENARIOS)} scenario files skipped"
+    assert result.stdout.splitlines()[-1] == f"11 passed, 0 failed; {len(SCENARIOS)} scenario files skipped"
 
 
 def test_a_folder_of_scenarios_only_has_no_test_files(files: Write, tmp_path: Path) -> None:

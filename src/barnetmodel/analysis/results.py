@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from barnetmodel import __version__, limits
+from barnetmodel.analysis.contract_results import contract_sections, inflation_rate, money_facts, switch_of
 from barnetmodel.data.reference import optimism_bias_upper
 from barnetmodel.engine.projection import BASES, Projection
 from barnetmodel.engine.targets import meets, target_achieved, target_options
@@ -15,7 +16,7 @@ from barnetmodel.errors import Path, Problem, ScenarioError, format_path
 from barnetmodel.scenario.distributions import Distribution
 from barnetmodel.scenario.formula import Formula
 from barnetmodel.scenario.models import Scenario, financial_year
-from barnetmodel.scenario.paths import INFLATION, bias_path, risk_path
+from barnetmodel.scenario.paths import bias_path, risk_path
 
 
 def basis_label(scenario: Scenario, basis: str) -> str:
@@ -35,9 +36,10 @@ def _floats(array: np.ndarray) -> list[float]:
 
 def _bias(projection: Projection, option: str) -> dict[str, Any] | None:
     """The optimism bias an option carries: its uplift, the share mitigated and what is applied."""
-    bias = projection.scenario.options[option].optimism_bias
-    if bias is None:
+    found = projection.scenario.bias_of(option)
+    if found is None:
         return None
+    bias = found[1]
     if bias.category is not None:
         uplift = optimism_bias_upper(bias.category)
     else:
@@ -66,6 +68,8 @@ def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[st
     schedule = projection.schedule
     options = []
     for name, option in scenario.options.items():
+        risks = [risk for _, risk in scenario.risks_of(name)]
+        lines = [line for _, line in scenario.lines_of(name)]
         cost = {basis: projection.cost(name, basis)[0] for basis in BASES}
         saving = {basis: projection.saving(name, basis)[0] for basis in BASES}
         yearly: dict[str, list[float]] = {}
@@ -104,7 +108,8 @@ def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[st
                         },
                         "nominal": _floats(projection.convert(projection.risk_nominal[name][risk.name], "nominal")[0]),
                     }
-                    for risk in option.risks
+                    | switch_of(projection, name, risk)
+                    for risk in risks
                 ],
                 "total_saving": {basis: float(saving[basis].sum()) for basis in BASES},
                 "yearly": yearly,
@@ -115,9 +120,11 @@ def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[st
                         "nominal": _floats(projection.line_nominal[name][line.name][0]),
                         "real": _floats(projection.convert(projection.line_nominal[name][line.name], "real")[0]),
                     }
-                    for line in option.lines
+                    | ({"transfer": True} if line.transfer else {})
+                    for line in lines
                 ],
             }
+            | contract_sections(projection, name)
         )
     targets = []
     for target in scenario.targets:
@@ -159,9 +166,10 @@ def summarise(projection: Projection, *, file_name: str, sha256: str) -> dict[st
         "money": {
             "unit": scenario.money.unit,
             "price_base": scenario.price_base,
-            "inflation": _central(projection, INFLATION, scenario.money.inflation),
+            "inflation": inflation_rate(projection),
             "units": {basis: basis_label(scenario, basis) for basis in BASES},
-        },
+        }
+        | money_facts(scenario),
         "discounting": {
             "schedule": schedule.name,
             "title": schedule.title,

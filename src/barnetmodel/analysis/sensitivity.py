@@ -19,6 +19,7 @@ import numpy as np
 from barnetmodel.analysis.results import basis_label
 from barnetmodel.engine.projection import Inputs, project, values_per_draw
 from barnetmodel.errors import Path, Problem, ScenarioError, ValueProblem
+from barnetmodel.scenario.contract_checks import switch_outcomes
 from barnetmodel.scenario.distributions import Distribution
 from barnetmodel.scenario.formula import Formula
 from barnetmodel.scenario.models import Scenario
@@ -26,8 +27,8 @@ from barnetmodel.scenario.numbers import central
 from barnetmodel.scenario.paths import display_name, is_named, label_of, name_of, named_input, numbers, places
 
 # Where a fixed number may plausibly go when looking for a switching value (see the README).
-SHARE_FIELDS = {"ramp", "probability", "recovered", "mitigated"}
-RATE_FIELDS = {"growth", "inflation"}
+SHARE_FIELDS = {"ramp", "probability", "recovered", "mitigated", "share"}
+RATE_FIELDS = {"growth", "inflation", "after"}  # and an indexation's rate, cap and floor (field_of)
 RATE_RANGE = (-0.2, 0.3)
 AMOUNT_FACTOR = 10.0
 GRID = 65  # candidate values per input when bracketing a switching value
@@ -72,7 +73,10 @@ class Switch:
 
 
 def field_of(path: Path) -> str:
-    """The kind of number at a path: 'annual', 'rate', 'ramp', 'inflation', ..."""
+    """The kind of number at a path: 'annual', 'rate', 'ramp', 'inflation', ...; 'growth' for an indexation's
+    rate, cap and floor (each a change a year), 'by_year' for one year's amount."""
+    if len(path) > 5 and path[-2] == "index":
+        return "growth"
     return str(path[-2]) if isinstance(path[-1], int) else str(path[-1])
 
 
@@ -97,18 +101,26 @@ def movable(scenario: Scenario) -> dict[Path, float | Distribution]:
     return {path: value for path, value in numbers(scenario).items() if not isinstance(value, Formula)}
 
 
+def _compared(scenario: Scenario, option: str) -> list[str]:
+    """The options the comparison of `option` with the baseline is made of: the two, and every option either
+    is based on (whose lines, risks, guarantees and changes they inherit)."""
+    return list(dict.fromkeys([*scenario.chain(scenario.baseline), *scenario.chain(option)]))
+
+
 def _pair(scenario: Scenario, option: str) -> Scenario:
-    """The scenario with the baseline and `option` only: no other option can move their comparison."""
-    keep = {name: scenario.options[name] for name in dict.fromkeys((scenario.baseline, option))}
+    """The scenario with the baseline, `option` and the options they are based on only: no other option can
+    move their comparison."""
+    keep = {name: scenario.options[name] for name in scenario.options if name in _compared(scenario, option)}
     return scenario.model_copy(update={"options": keep})
 
 
 def _moves(scenario: Scenario, option: str, path: Path) -> bool:
     """Whether an input can move the comparison of `option` with the baseline: not a target's amount, not a
-    line or risk of a third option (a named input may, through the formulas that name it)."""
+    line or risk of a third option that neither is based on (a named input may, through the formulas that
+    name it)."""
     if path[0] == "targets":
         return False
-    return path[0] != "options" or path[1] in (scenario.baseline, option)
+    return path[0] != "options" or path[1] in _compared(scenario, option)
 
 
 def _savings(
@@ -127,13 +139,22 @@ def _savings(
     pair = _pair(scenario, option)
     central_values = {path: central(value) for path, value in movable(scenario).items()}
     weights = values_per_draw(pair, moved)
+    combinations, flows = switch_outcomes(pair)
+    if combinations > 1:  # each row is projected once for each combination of the years the switches happen in
+        weights = [combinations * (w + flows * pair.horizon.years) for w in weights]
     order = np.argsort(which, kind="stable")
     cuts = np.flatnonzero(np.diff(which[order])) + 1
     groups = zip(which[order][np.r_[0, cuts]] if len(order) else [], np.split(order, cuts), strict=True)
+    # An input whose rows alone would pass CELLS (many switch outcomes) goes in pieces, a batch each.
+    pieces = (
+        (i, piece)
+        for i, rows in groups
+        for piece in np.split(rows, range(max(CELLS // weights[i], 1), len(rows), max(CELLS // weights[i], 1)))
+    )
     out = np.empty(len(x))
     batch: list[tuple[Path, np.ndarray]] = []
     rows_in, cells_a_row = 0, 0  # of the batch
-    for i, rows in groups:
+    for i, rows in pieces:
         if batch and (rows_in + len(rows)) * (cells_a_row + weights[i]) > CELLS:
             _evaluate(pair, option, basis, batch, x, central_values, out, lenient)
             batch, rows_in, cells_a_row = [], 0, 0
@@ -159,23 +180,36 @@ def _evaluate(
     rows; the savings are weighted sums of the factored flows, with no (rows, years) array per flow. A
     ValueProblem names the row of `x` it happened in."""
     rows = np.concatenate([own for _, own in batch])
-    values = {}
+    values: dict[Path, np.ndarray] = {}
     at = 0
-    for path, own in batch:
-        values[path] = np.full(len(rows), central_values[path])
-        values[path][at : at + len(own)] = x[own]
+    for path, own in batch:  # (an input may come in pieces: each sets its own rows)
+        values.setdefault(path, np.full(len(rows), central_values[path]))[at : at + len(own)] = x[own]
         at += len(own)
     try:
         with np.errstate(invalid="ignore"):
             projection = project(pair, Inputs(draws=len(rows), values=values, lenient=lenient))
             if basis == "present_value":
-                by_option = projection.weighted("real", projection.discount_factor[:, None])
+                # The economic case's present values, as `run` gives them: transfers left out.
+                by_option = projection.weighted("real", projection.discount_factor[:, None], economic=True)
             else:
                 by_option = projection.weighted(basis, np.ones((len(projection.years), 1)))
     except ValueProblem as problem:
         row = None if problem.row is None else int(rows[problem.row])
         raise ValueProblem(problem.path, problem.message, row, problem.detail) from None
     out[rows] = by_option[pair.baseline][0] - by_option[option][0]
+
+
+# Savings of rows in different batches (or columns of one product) differ in their last bits: a saving that
+# moves by less than this share of itself has not moved (an input of a third option, say, read by no line of
+# the two compared), rather than showing a bar or a switching value of rounding.
+ROUNDING = 1e-12
+
+
+def _moved(savings: np.ndarray) -> bool:
+    """Whether the savings of an input's rows differ by more than rounding."""
+    if len(savings) == 0:
+        return False
+    return bool(np.ptp(savings) > ROUNDING * np.abs(savings).max())
 
 
 def central_saving(scenario: Scenario, option: str, basis: str) -> float:
@@ -218,7 +252,7 @@ def tornado(scenario: Scenario, option: str, basis: str, percent: float | None) 
     swings = [
         Swing(path, central(inputs[path]), low, high, float(s[0]), float(s[1]))
         for path, (low, high), s in zip(moved, bounds, savings, strict=True)
-        if s[0] != s[1]  # inputs of other options do not move this comparison
+        if _moved(s)  # inputs of other options do not move this comparison
     ]
     return sorted(swings, key=lambda s: (-s.swing, name_of(s.path)))
 
@@ -288,7 +322,7 @@ def switching_values(scenario: Scenario, option: str, basis: str) -> list[Switch
     switches = []
     for i, path in enumerate(moved):
         finite = savings[i][np.isfinite(savings[i])]  # a candidate a formula cannot take gives nan
-        if np.all(finite == finite[0]):
+        if not _moved(finite):
             continue  # an input of another option: it cannot change this comparison
         bracket = brackets[i]
         rising = bracket[3] if bracket is not None else bool(finite[-1] > finite[0])

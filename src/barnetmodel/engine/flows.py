@@ -9,12 +9,17 @@ amounts, not over draws x years; the full (draws, years) array is made only when
 Profiles are never negative (growth is above -100%, ramps are shares from 0 to 1, spreads
 and indicators are positive), so a flow's sign in any year is its amount's sign; except for
 a line drawn afresh each year (draw: yearly), whose amount is 1 and whose profile carries the
-draws, signs and all (`signed`).
+draws, signs and all (`signed`). Optimism bias tells costs from incomes by these signs. (A run
+without draws that weighs the outcomes of switches gives flows of amount 1 whose weighed
+profile carries the sign, after optimism bias.)
+
+What a switch does (a provider failing, in a few draws) is kept apart too: a `Switched` flow is
+its flow in every draw as if nothing happened, and the change in the draws where it does.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -27,6 +32,7 @@ class Flow:
     profile: np.ndarray  # (draws or 1, years), never negative unless `signed`
     indexed: bool = False  # the amount is in real prices: the nominal flow is also times the price index
     signed: bool = False  # the profile holds values drawn each year, which may be negative
+    transfer: bool = False  # a transfer: left out of the economic case's present values
     # (draws, years), never negative: a drawn growth rate's powers, one array shared by every line grown at
     # that rate (so made and weighed once, not once a line); the flow's whole profile is profile x grown.
     grown: np.ndarray | None = None
@@ -35,18 +41,121 @@ class Flow:
         """(draws or 1, years) the whole profile."""
         return self.profile if self.grown is None else self.profile * self.grown
 
+    def written(self) -> np.ndarray:
+        """(draws or 1, years) the flow as written: in its own prices."""
+        return self.amount * self.shape()
+
     def nominal(self, price_index: np.ndarray) -> np.ndarray:
         """(draws or 1, years) the flow in cash."""
-        written = self.amount * self.shape()
+        written = self.written()
         return written * price_index if self.indexed else written
+
+    def written_rows(self, rows: np.ndarray) -> np.ndarray:
+        """(len(rows), years) the flow as written in some draws only."""
+        amount = self.amount[rows] if self.amount.shape[0] != 1 else self.amount
+        profile = self.profile[rows] if self.profile.shape[0] != 1 else self.profile
+        if self.grown is not None:
+            profile = profile * self.grown[rows]
+        return np.broadcast_to(amount * profile, (len(rows), self.profile.shape[1]))
 
     def scaled(self, factor: np.ndarray | float) -> Flow:
         """The flow with its amount times `factor` (a number, or one per draw)."""
-        return Flow(self.amount * factor, self.profile, self.indexed, self.signed, self.grown)
+        return replace(self, amount=self.amount * factor)
 
     def reshaped(self, factor: np.ndarray) -> Flow:
         """The flow with its profile times `factor` (one a year, or one a draw and year)."""
-        return Flow(self.amount, self.profile * factor, self.indexed, self.signed, self.grown)
+        return replace(self, profile=self.profile * factor)
+
+    def marked(self, *, indexed: bool, transfer: bool) -> Flow:
+        """The flow with its price basis and transfer mark set."""
+        return replace(self, indexed=indexed, transfer=transfer)
+
+    def running(self) -> Flow:
+        """1 in the years the flow's profile runs (not 0), else 0."""
+        return Flow(np.ones((1, 1)), (self.shape() != 0).astype(float))
+
+
+@dataclass(frozen=True)
+class Switched:
+    """`base`, the flow in every draw as if no switch happened, and `delta`, the change in its written amounts
+    in draws `rows` (where a switch happens): what the flow is, without a pass over every draw and year."""
+
+    base: Flow
+    draws: int
+    rows: np.ndarray  # (hits,)
+    delta: np.ndarray  # (hits, years), in the flow's own prices
+
+    # The base's: what optimism bias tells costs from incomes by (a switch stops or starts a line, at
+    # most at a premium: it never turns a cost into an income).
+    @property
+    def amount(self) -> np.ndarray:
+        return self.base.amount
+
+    @property
+    def profile(self) -> np.ndarray:
+        return self.base.profile
+
+    @property
+    def indexed(self) -> bool:
+        return self.base.indexed
+
+    @property
+    def signed(self) -> bool:
+        return self.base.signed
+
+    @property
+    def transfer(self) -> bool:
+        return self.base.transfer
+
+    def written(self) -> np.ndarray:
+        whole = np.array(np.broadcast_to(self.base.written(), (self.draws, self.delta.shape[1])))
+        whole[self.rows] += self.delta
+        return whole
+
+    def nominal(self, price_index: np.ndarray) -> np.ndarray:
+        written = self.written()
+        return written * price_index if self.indexed else written
+
+    def written_rows(self, rows: np.ndarray) -> np.ndarray:
+        return self.written()[rows]
+
+    def scaled(self, factor: np.ndarray | float) -> Switched:
+        return Switched(self.base.scaled(factor), self.draws, self.rows, self.delta * _at(factor, self.rows))
+
+    def reshaped(self, factor: np.ndarray) -> Switched:
+        return Switched(self.base.reshaped(factor), self.draws, self.rows, self.delta * _at(factor, self.rows))
+
+    def marked(self, *, indexed: bool, transfer: bool) -> Switched:
+        return Switched(self.base.marked(indexed=indexed, transfer=transfer), self.draws, self.rows, self.delta)
+
+    def running(self) -> Switched:
+        base = self.base.running()
+        now = (self.base.written_rows(self.rows) + self.delta != 0).astype(float)
+        return Switched(base, self.draws, self.rows, now - base.written_rows(self.rows))
+
+
+def powers(base: np.ndarray, periods: np.ndarray) -> np.ndarray:
+    """base ** periods, for bases of shape (draws or 1, 1) and consecutive whole periods (years,)."""
+    if base.shape[0] == 1:
+        return base**periods  # exact powers for the central run
+    # Many draws: each year's factor is the year before's times the base, one multiplication per year
+    # over contiguous rows, far cheaper than a power (or exp) of every element.
+    base = base[:, 0]
+    by_year = np.empty((len(periods), len(base)))
+    by_year[0] = base ** periods[0]
+    for k in range(1, len(periods)):
+        np.multiply(by_year[k - 1], base, out=by_year[k])
+    return by_year.T  # (draws, years) in the layout it was made in: each year's draws side by side
+
+
+AnyFlow = Flow | Switched  # what a line or guarantee is: factored, or factored with a switch's change
+
+
+def _at(factor: np.ndarray | float, rows: np.ndarray) -> np.ndarray | float:
+    """A factor (a number, or one per draw or year, or per draw and year) in some draws only."""
+    if isinstance(factor, np.ndarray) and factor.ndim == 2 and factor.shape[0] != 1:
+        return factor[rows]
+    return factor
 
 
 @dataclass(frozen=True)
@@ -59,6 +168,7 @@ class Event:
     columns: np.ndarray  # (hits,) the year (index) it happens in, in each of those draws
     years: int
     indexed: bool = False
+    transfer: bool = False  # never: a risk's cost is a cost to society
 
     def nominal(self, price_index: np.ndarray) -> np.ndarray:
         flow = np.zeros((self.draws, self.years))
@@ -70,7 +180,9 @@ class Event:
 
 
 def weigh(
-    groups: list[list[Flow | Event]], weights: np.ndarray, factors: tuple[np.ndarray | None, np.ndarray | None]
+    groups: list[list[Flow | Switched | Event]],
+    weights: np.ndarray,
+    factors: tuple[np.ndarray | None, np.ndarray | None],
 ) -> list[np.ndarray]:
     """For each group of flows, (k, draws or 1): the sum of its flows, each year times a factor (draws or 1,
     years), summed over the years with each column of `weights` (years, k). `factors` holds the factor of
@@ -80,7 +192,7 @@ def weigh(
     side by side, for fast passes over them."""
     k = weights.shape[1]
     parts = [_Sum() for _ in groups]  # (k, draws or 1) each, added up per group as they come
-    events: list[list[Event]] = [[] for _ in groups]
+    events: list[list[Event | Switched]] = [[] for _ in groups]  # each adds to a few draws
     blocks: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])  # per factor: (years, k) weights x profiles
     # Per factor: (group, block, amounts (None: 1)) for each drawn flow, and each group's fixed flows. A profile
     # many lines share (every year alike, a window, a term) is one block, weighed once for all of them; each
@@ -90,12 +202,16 @@ def weigh(
     grown: dict[tuple[int, bool], list[tuple[int, Flow]]] = {}  # flows by the growth they share: (group, flow)
     for g, flows in enumerate(groups):
         fixed: list[np.ndarray | None] = [None, None]  # per factor: the flows that no draw changes, added up
-        for flow in flows:
-            factor = factors[flow.indexed]
-            if isinstance(flow, Event):
-                events[g].append(flow)
-            elif flow.grown is not None and flow.profile.shape[0] == 1:  # weighed with the others of its growth
-                grown.setdefault((id(flow.grown), flow.indexed), []).append((g, flow))
+        for each in flows:
+            factor = factors[each.indexed]
+            if isinstance(each, Event):
+                events[g].append(each)
+                continue
+            if isinstance(each, Switched):  # its change in a few draws, like an event; the rest as any flow
+                events[g].append(each)
+            flow = each.base if isinstance(each, Switched) else each
+            if flow.grown is not None and flow.profile.shape[0] == 1 and flow is each:
+                grown.setdefault((id(flow.grown), flow.indexed), []).append((g, flow))  # with others of its growth
             elif flow.grown is not None or flow.profile.shape[0] != 1:  # differs between draws: weighed whole
                 profile = flow.shape() if factor is None else flow.shape() * factor
                 parts[g].add(_product(weights.T, profile.T) * flow.amount[:, 0])
@@ -130,7 +246,10 @@ def weigh(
             if total.shape != (k, draws) or total.base is not None:  # not whole, or a view of another's
                 total = np.array(np.broadcast_to(total, (k, draws)))
             for event in events[g]:
-                _add_event(total, event, factors[event.indexed], weights)
+                if isinstance(event, Event):
+                    _add_event(total, event, factors[event.indexed], weights)
+            for indexed, rows, delta in _merged([e for e in events[g] if isinstance(e, Switched)]):
+                _add_rows(total, rows, delta, factors[indexed], weights)
         totals.append(total)
     return totals
 
@@ -162,6 +281,20 @@ def _weigh_grown(
     weighed = _product(columns, whole.T)
     for i, ((g, _), (_, amount)) in enumerate(rows.items()):
         parts[g].add(weighed[i * k : (i + 1) * k] * amount[:, 0])
+
+
+def _merged(flows: list[Switched]) -> list[tuple[bool, np.ndarray, np.ndarray]]:
+    """The changes of switched flows, those in the same draws (one switch's) and prices added up: one product
+    each, not one a flow."""
+    found: dict[tuple[bool, int], tuple[np.ndarray, np.ndarray]] = {}
+    for flow in flows:
+        key = (flow.indexed, id(flow.rows))
+        if key in found:
+            rows, delta = found[key]
+            found[key] = (rows, delta + flow.delta)
+        else:
+            found[key] = (flow.rows, flow.delta)
+    return [(indexed, rows, delta) for (indexed, _), (rows, delta) in found.items()]
 
 
 class _Sum:
@@ -220,3 +353,12 @@ def _add_event(total: np.ndarray, event: Event, factor: np.ndarray | None, weigh
         rows = event.rows if factor.shape[0] != 1 else np.zeros_like(event.rows)
         hit = hit * factor[rows, event.columns]
     total[:, event.rows] += hit  # each draw at most once: no repeated index
+
+
+def _add_rows(
+    total: np.ndarray, rows: np.ndarray, delta: np.ndarray, factor: np.ndarray | None, weights: np.ndarray
+) -> None:
+    """Adds to `total` (k, draws) a change in draws `rows` (hits, years), times the factor, weighed."""
+    if factor is not None:
+        delta = delta * _at(factor, rows)
+    total[:, rows] += _product(weights.T, delta.T)

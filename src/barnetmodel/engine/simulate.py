@@ -95,7 +95,7 @@ class Simulation:
         for target in self.scenario.targets:
             basis, column = sums.column[target.name]
             for option in target_options(self.scenario, target):
-                if column == 0 and option != self.scenario.baseline:
+                if column == 0 and option != self.scenario.baseline and not has_transfers(self.scenario):
                     same[("achieved", target.name, option)] = (_SAVING[basis], option)
         return same
 
@@ -164,6 +164,11 @@ class _Sums:
 _SAVING = {"nominal": "saving_nominal", "real": "saving_present_value"}  # the total saving per weights basis
 
 
+def has_transfers(scenario: Scenario) -> bool:
+    """Whether any line is a transfer: then present values (economic) and cash figures differ in what they count."""
+    return any(line.transfer for option in scenario.options.values() for line in option.lines)
+
+
 def _sums(scenario: Scenario, discount: np.ndarray) -> _Sums:
     index = np.arange(scenario.horizon.years)
     weights: dict[str, list[np.ndarray]] = {"nominal": [np.ones(len(index))], "real": [discount]}
@@ -186,19 +191,25 @@ def _evaluate(scenario: Scenario, inputs: Inputs, sums: _Sums, band_draws: int) 
     (taken from the factored flows), and whole yearly costs for its first `band_draws` draws only."""
     projection = project(scenario, inputs)
     by_basis = {basis: projection.weighted(basis, getattr(sums, basis)) for basis in ("nominal", "real")}
+    # Present values are the economic case's: without transfers, where there are any (a cash target keeps them).
+    present = by_basis["real"]
+    if has_transfers(scenario):
+        present = projection.weighted("real", sums.real[:, :1], economic=True)
     values: dict[Key, np.ndarray] = {}
     for option in scenario.options:
-        values[("cost_present_value", option)] = by_basis["real"][option][0]
+        values[("cost_present_value", option)] = present[option][0]
         values[("cost_nominal", option)] = by_basis["nominal"][option][0]
     for option in scenario.options:
         if option != scenario.baseline:
-            for basis, measure in (("real", "saving_present_value"), ("nominal", "saving_nominal")):
-                values[(measure, option)] = by_basis[basis][scenario.baseline][0] - by_basis[basis][option][0]
+            values[("saving_present_value", option)] = present[scenario.baseline][0] - present[option][0]
+            values[("saving_nominal", option)] = (
+                by_basis["nominal"][scenario.baseline][0] - by_basis["nominal"][option][0]
+            )
     met: dict[tuple[str, str], np.ndarray] = {}
     for target in scenario.targets:
         basis, column = sums.column[target.name]
         for option in target_options(scenario, target):
-            if column == 0 and option != scenario.baseline:  # the whole saving: that figure already
+            if column == 0 and option != scenario.baseline and present is by_basis["real"]:  # that figure already
                 saving = values[(_SAVING[basis], option)]
             else:
                 saving = by_basis[basis][scenario.baseline][column] - by_basis[basis][option][column]
@@ -265,8 +276,9 @@ def keep_freed_memory() -> None:
 
 def chunk_draws(scenario: Scenario) -> int:
     """Draws to a chunk: sampling.CHUNK, or fewer when each draw makes so many values (uncertain inputs and the
-    flows they change, risks' events, each option's yearly costs, the figures kept) that a chunk would take
-    more than CHUNK_MEMORY; never so few that correlations cannot be imposed on a chunk."""
+    flows they change, risks' events, switches and guarantees, each option's yearly costs, the figures kept)
+    that a chunk would take more than CHUNK_MEMORY; never so few that correlations cannot be imposed on a
+    chunk."""
     from barnetmodel.engine import sampling
     from barnetmodel.engine.projection import values_per_draw
     from barnetmodel.scenario.paths import uncertain
@@ -278,6 +290,12 @@ def chunk_draws(scenario: Scenario) -> int:
     values += len(scenario.options) * years + len(Simulation(scenario, 0, 0, "").figures())
     # A line drawn afresh each year (draw: yearly) draws a value a year.
     values += years * sum(line.draw == "yearly" for option in scenario.options.values() for line in option.lines)
+    # Contract mechanics make whole (draws, years) arrays: a switch's change to each line it stops or starts in
+    # the draws where it happens, and a guarantee's refund (the named lines' cost against its level, and what
+    # is paid back). An option based on another makes its own of those it inherits.
+    for name in scenario.options:
+        switched = sum(len(risk.stops or []) + len(risk.fallback or []) for _, risk in scenario.risks_of(name))
+        values += years * (switched + 2 * len(scenario.guarantees_of(name)))
     correlated = 2 * len(scenario.uncertainty.correlations)
     return max(min(sampling.CHUNK, CHUNK_MEMORY // (8 * values)), 2 * correlated + 2, 256)
 

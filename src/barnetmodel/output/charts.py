@@ -224,7 +224,9 @@ def tornado_chart(
     items = [bar if isinstance(bar, TornadoBar) else TornadoBar(*bar) for bar in bars]
     if not items:
         raise NoChartData("a tornado chart needs at least one input's low and high results")
-    items.sort(key=lambda bar: bar.swing)  # barh draws bottom-up: widest last, at the top
+    # Widest first, ties in the order given (the table's), then reversed: barh draws bottom-up, so the
+    # widest is at the top and the rows read down in the table's order.
+    items = sorted(items, key=lambda bar: bar.swing, reverse=True)[::-1]
     with matplotlib.rc_context(STYLE):
         # Wider than the other charts, and a row for three lines of label: input names are long.
         figure = Figure(figsize=(TORNADO_WIDTH, max(3.0, 1.8 + 0.6 * len(items))), layout="constrained")

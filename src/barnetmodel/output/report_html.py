@@ -18,7 +18,7 @@ from barnetmodel.output import charts
 from barnetmodel.output.headline import headline, money_text, share_text, target_period
 from barnetmodel.output.optional_sections import distribution_text, moved_by
 from barnetmodel.output.sensitivity_out import statements
-from barnetmodel.output.views import money, standard_error_text
+from barnetmodel.output.views import deflator_text, money, standard_error_text
 from barnetmodel.scenario.models import financial_year
 
 BASES = ("nominal", "real", "present_value")
@@ -84,6 +84,7 @@ def _environment() -> jinja2.Environment:
         "factor": _factor,
         "statistic": _statistic,
         "points": _points,
+        "deflator": deflator_text,
     }
     return environment
 

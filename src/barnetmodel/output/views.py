@@ -36,6 +36,18 @@ def money(value: float) -> str:
     return "0.0" if text == "-0.0" else text
 
 
+def deflator_text(m: dict[str, Any]) -> str:
+    """The GDP deflator a run uses: a rate a year, or a published series (and the rate after it ends)."""
+    series = m.get("inflation_series")
+    if series is None:
+        return f"GDP deflator {m['inflation']:.1%} a year"
+    text = f"GDP deflator: {series['publisher']}, {series['release']}, to {financial_year(series['last'])}"
+    text += f" (outturn to {financial_year(series['outturn_to'])})"
+    if m["inflation"] is not None:
+        text += f", then {m['inflation']:.1%} a year"
+    return text
+
+
 def standard_error_text(se: float | None) -> str:
     """A standard error with the digits it needs, two significant figures however small: '±0.28',
     '±0.0046', '±7.0e-08'; 'n/a' when there is none (one draw, or one Latin Hypercube replicate)."""
@@ -59,11 +71,12 @@ def header(results: dict[str, Any]) -> list[str]:
     h = results["horizon"]
     d = results["discounting"]
     baseline = next(o for o in results["options"] if o["is_baseline"])
+    vat = {"excluded": "; amounts exclude VAT", "included": "; amounts include VAT"}.get(m.get("vat", ""), "")
     return [
         results["scenario"]["title"],
         f"{financial_year(h['start'])} to {financial_year(h['end'])} ({h['years']} years); "
         f"money in {m['unit']}, nominal or real {financial_year(m['price_base'])} prices "
-        f"(GDP deflator {m['inflation']:.1%} a year)",
+        f"({deflator_text(m)}){vat}",
         f"Discounting: {d['title']} ({d['source']}); year {financial_year(h['start'])} undiscounted",
         f"Savings are against: {baseline['title']}",
     ]
@@ -85,11 +98,17 @@ def comparison(results: dict[str, Any]) -> View:
                 "" if option["is_baseline"] else money(saving["present_value"]),
             ]
         )
+    note = f"Real: {units['real']}. PV: {units['present_value']}. Saving = baseline cost minus option cost."
+    if any("transfers" in option for option in results["options"]):
+        note += (
+            " PV is the economic case's (Green Book): transfers left out; nominal and real are the cash"
+            " (affordability) case's, transfers in."
+        )
     return View(
         "Options over the horizon",
         ["Option", "Cost\nnominal", "Cost\nreal", "Cost\nPV", "Saving\nnominal", "Saving\nPV"],
         rows,
-        note=f"Real: {units['real']}. PV: {units['present_value']}. Saving = baseline cost minus option cost.",
+        note=note,
     )
 
 
@@ -197,6 +216,7 @@ def uncertainty(results: dict[str, Any]) -> list[View]:
     mc = results.get("uncertainty")
     if not mc:
         return []
+    transfers = any("transfers" in option for option in results["options"])
     titles = {o["name"]: o["title"] for o in results["options"]}
     pv = results["money"]["units"]["present_value"]
     about = f"{mc['draws']:,} draws, {mc['sampling'].replace('_', ' ')}, seed {mc['seed']}"
@@ -230,7 +250,8 @@ def uncertainty(results: dict[str, Any]) -> list[View]:
             ["Option", "Mean", "±SE", "P10", "P50", "P90", "P(cheapest)"],
             cost_rows,
             note=f"{pv}. ±SE: {errors} (n/a: not known from one draw); P5 and P95 are in the JSON. "
-            "A probability's ± is its standard error, in percentage points.",
+            "A probability's ± is its standard error, in percentage points."
+            + (" Transfers are left out (economic case)." if transfers else ""),
         ),
         View(
             "Saving against the baseline, present value",

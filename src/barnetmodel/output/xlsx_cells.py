@@ -106,6 +106,20 @@ def is_formula(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("=")
 
 
+def title_row(sheet: Worksheet, row: int, titles: list[str]) -> None:
+    """A table's column titles, bold on a fill, wrapped."""
+    for column, title in enumerate(titles, start=1):
+        cell = sheet.cell(row, column, title)
+        cell.font, cell.fill, cell.alignment = BOLD, HEADING_FILL, WRAP
+
+
+def heading_table(sheet: Worksheet, row: int, heading: str, columns: list[tuple[str, str]]) -> dict[str, int]:
+    """A table's heading, and its column titles under it; the column of each key."""
+    sheet.cell(row, 1, heading).font = BOLD
+    title_row(sheet, row + 1, [title for _, title in columns])
+    return {key: i for i, (key, _) in enumerate(columns, start=1)}
+
+
 def sum_of(column: str, rows: list[int]) -> str:
     """=SUM over some rows of one column, runs of consecutive rows as ranges: SUM(D5:D7,D10)."""
     parts, rows = [], sorted(rows)
@@ -152,10 +166,12 @@ class OptionLayout:
     line_rows: dict[str, int] = field(default_factory=dict)  # before optimism bias
     biased_rows: dict[str, int] = field(default_factory=dict)  # line -> its row after optimism bias
     risk_rows: dict[str, int] = field(default_factory=dict)  # risk -> its expected cost's row
+    guarantee_rows: dict[str, int] = field(default_factory=dict)  # guarantee -> its refunds' row
     real_rows: dict[str, int] = field(default_factory=dict)  # line or 'risk:' + risk -> its row in real prices
     rows: dict[str, int] = field(default_factory=dict)  # 'cost_nominal', 'saving_real', ... -> row
     total_column: int = 0
 
     def cost_rows(self) -> list[int]:
-        """The rows that add up to the option's cost: each line (after optimism bias) and each risk."""
-        return [self.biased_rows.get(line, row) for line, row in self.line_rows.items()] + list(self.risk_rows.values())
+        """The rows that add up to the option's cost: each line (after optimism bias), each risk and guarantee."""
+        lines = [self.biased_rows.get(line, row) for line, row in self.line_rows.items()]
+        return lines + list(self.risk_rows.values()) + list(self.guarantee_rows.values())

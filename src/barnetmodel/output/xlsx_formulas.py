@@ -8,7 +8,12 @@ come in as text, so the same code serves any layout:
   'once', 'amount', 'rate', 'prices', 'ramp1', 'ramp2', ...
 - `year`: the cell holding this column's financial year (by its start, e.g. 2013).
 - `price_index`: the cell holding this column's price index (nominal / real).
-- `shared`: for a share_of line, the cell of the line it is a share of, same year.
+- `shared`: for a share_of line (credits, variations), the cell of the line it is worked out from,
+  same year.
+- `year_value`, `year_values`: for amounts year by year (or a total's profile), this year's cell
+  and the whole row of them on the Inputs sheet.
+- `factor`: what else the line is multiplied by, as text: its indexation, its planned changes, a
+  switch's expected effect (see xlsx_contracts.py).
 
 Only functions every spreadsheet program evaluates are used (IF, AND, arithmetic), and
 the defined names PriceBase and HorizonStart.
@@ -58,14 +63,41 @@ def _price_basis(cell: Cell, price_index: str) -> str:
     return f'IF({cell("prices")}="real",{price_index},1)'
 
 
-def nominal(line: Line, cell: Cell, year: str, price_index: str, shared: str | None = None) -> str:
+def nominal(
+    line: Line,
+    cell: Cell,
+    year: str,
+    price_index: str,
+    shared: str | None = None,
+    *,
+    year_value: str | None = None,
+    year_values: str | None = None,
+    factor: str | None = None,
+) -> str:
     """The line's nominal cost in the year of `year`, as engine._line_nominal computes it."""
     step = ramp(line, cell, year)
     ramped = "" if step is None else f"*{step}"
-    if line.share_of is not None:
-        assert shared is not None, "a share_of line needs the cell of the line it is a share of"
-        return _when(_between(line, cell, year), f"{cell('rate')}*{shared}{ramped}")
-    if line.annual is not None:
+    times = "" if factor is None else f"*{factor}"
+    if line.base_line is not None:
+        assert shared is not None, "a line worked out from another needs that line's cell"
+        if line.share_of is not None:
+            body = f"{cell('rate')}*{shared}{ramped}"
+        elif line.credits is not None:
+            body = f"-{cell('share')}*{shared}"
+        elif line.share is not None:
+            body = f"{cell('share')}*{shared}"
+        else:  # variations of an amount a year, in the years the charge is paid
+            body = f"IF({shared}<>0,{cell('amount')},0)*{_price_basis(cell, price_index)}"
+        return _when(_between(line, cell, year), body) + times
+    if line.by_year is not None:
+        assert year_value is not None, "amounts year by year need this year's cell"
+        scale = "" if line.scale is None else f"{cell('scale')}*"
+        written = f"{scale}{year_value}"
+    elif line.total is not None and line.profile is not None:
+        assert year_value is not None and year_values is not None, "a total's profile needs its weights' cells"
+        share = f"{cell('total')}*{year_value}/SUM({year_values})"
+        written = _when([f"{year}>={cell('term_first')}", f"{year}<={cell('term_last')}"], share)
+    elif line.annual is not None:
         grown = f"{cell('annual')}*(1+{cell('growth')})^({year}-PriceBase){ramped}"
         written = _when(_between(line, cell, year), grown)
     elif line.total is not None:
@@ -77,7 +109,7 @@ def nominal(line: Line, cell: Cell, year: str, price_index: str, shared: str | N
         written = _when([f"{year}>={first}", f"{year}<={last}"], share)
     else:
         written = _when([f"{year}={cell('once')}"], cell("amount"))
-    return f"{written}*{_price_basis(cell, price_index)}"
+    return f"{written}*{_price_basis(cell, price_index)}{times}"
 
 
 def risk_expected(cell: Cell, year: str, price_index: str) -> str:

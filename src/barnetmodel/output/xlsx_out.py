@@ -27,7 +27,7 @@ from openpyxl.writer.excel import ExcelWriter
 from barnetmodel.data.reference import optimism_bias_upper
 from barnetmodel.engine.projection import BASES, Projection
 from barnetmodel.engine.targets import MET_TOLERANCE
-from barnetmodel.output import xlsx_formulas, xlsx_option, xlsx_uncertainty, xlsx_values
+from barnetmodel.output import xlsx_contracts, xlsx_formulas, xlsx_option, xlsx_uncertainty, xlsx_values
 from barnetmodel.output.optional_sections import distribution_text
 from barnetmodel.output.xlsx_cells import (
     BOLD,
@@ -46,16 +46,19 @@ from barnetmodel.output.xlsx_cells import (
     OptionLayout,
     cell_value,
     centrals,
+    heading_table,
     is_formula,
     labelled,
     money_format,
     put,
     quote_sheetname,
     ref,
+    title_row,
     uncertain_text,
 )
 from barnetmodel.scenario.distributions import Distribution
-from barnetmodel.scenario.models import Line, financial_year
+from barnetmodel.scenario.models import InflationSeries, Line, financial_year
+from barnetmodel.scenario.paths import inflation_path, numbers
 
 BASIS_NAMES = {"nominal": "nominal", "real": "real", "present_value": "present value"}
 LINE_COLUMNS = [
@@ -135,6 +138,8 @@ class WorkbookBuilder:
         self.book = Workbook()
         self.sheets = sheet_names(list(self.scenario.options))
         self.inputs = InputsLayout()
+        self.contracts = xlsx_contracts.ContractLayout()
+        self.extra_keys: set[str] = set()  # the lines table's columns that only some scenarios need
         self.options: dict[str, OptionLayout] = {}
         # Each named input's defined name: formulas in cells refer to them, as the scenario does.
         self.names = xlsx_formulas.excel_names(list(self.scenario.inputs))
@@ -154,7 +159,9 @@ class WorkbookBuilder:
         for name in self.scenario.options:
             self.options[name] = xlsx_option.layout(self.scenario, name, self.sheets[name], len(self.years))
         for name in self.scenario.options:
-            sheet = xlsx_option.OptionSheet(self.scenario, name, self.years, self.money, self.inputs, self.options)
+            sheet = xlsx_option.OptionSheet(
+                self.scenario, name, self.years, self.money, self.inputs, self.options, self.contracts, self.projection
+            )
             sheet.write(self.book.create_sheet(self.sheets[name]))
         self._write_summary(self.book.create_sheet("Summary"))
         if self.results.get("uncertainty"):
@@ -175,15 +182,18 @@ class WorkbookBuilder:
         put(sheet, 2, 1, s.description)
         sheet["A3"] = "Blue cells are inputs: change one and every formula that depends on it follows."
         sheet["A3"].font = NOTE
+        written = numbers(s).get(inflation_path(s))  # a series with no rate after it: no rate to write
+        inflation = 0.0 if written is None else written
         settings: list[tuple[str, Any, str | None, str | None]] = [
             ("Unit", s.money.unit, None, "Unit"),
             ("Amounts written in (unless a line says)", s.money.prices, None, None),
             ("Price base (financial year, by its start)", s.price_base, YEAR_FORMAT, "PriceBase"),
-            ("Inflation (GDP deflator, a year)", cell_value(s.money.inflation, self.names), RATE_FORMAT, "Inflation"),
+            ("Inflation (GDP deflator, a year)", cell_value(inflation, self.names), RATE_FORMAT, "Inflation"),
             ("Horizon start (year 0, undiscounted)", s.horizon.start, YEAR_FORMAT, "HorizonStart"),
             ("Horizon years", s.horizon.years, YEAR_FORMAT, None),
             ("Baseline option", s.baseline, None, None),
         ]
+        settings += xlsx_contracts.deflator_settings(s)
         sheet["A5"] = "Money"
         sheet["A5"].font = BOLD
         row = 6
@@ -197,7 +207,7 @@ class WorkbookBuilder:
             if name:
                 self._name(name, sheet, cell.coordinate)
             if name == "Inflation":
-                described = uncertain_text({"inflation": s.money.inflation})
+                described = uncertain_text({"inflation": numbers(s).get(inflation_path(s))})
                 if described:
                     put(sheet, row, 3, f"Uncertain, the cell holds the mean: {described}").font = NOTE
             row += 1
@@ -211,6 +221,10 @@ class WorkbookBuilder:
         row = self._write_targets(sheet, row + 1)
         row = self._write_risks(sheet, row + 1)
         row = self._write_biases(sheet, row + 1)
+        contracts = xlsx_contracts.ContractInputs(
+            s, self.projection, self.results, self.names, self.money, self.years, self.contracts
+        )
+        row = contracts.write(sheet, row, self.inputs.year_row)
         self._write_sources(sheet, row + 1)
         sheet.column_dimensions["A"].width = 42
         sheet.column_dimensions["B"].width = 34
@@ -243,8 +257,13 @@ class WorkbookBuilder:
                 factor = f"={previous}{layout.discount_factor_row}/(1+{letter}{layout.discount_rate_row})"
             sheet.cell(layout.discount_factor_row, column, factor).number_format = FACTOR_FORMAT
             index = f"=(1+Inflation)^({letter}{layout.year_row}-PriceBase)"
+            if isinstance(self.scenario.money.inflation, InflationSeries):  # the series' deflator, on its row
+                index = f"={letter}{layout.price_index_row + 1}/DeflatorBase"
             sheet.cell(layout.price_index_row, column, index).number_format = FACTOR_FORMAT
-        return layout.price_index_row + 1
+        deflator = xlsx_contracts.deflator_row(
+            self.scenario, sheet, layout.price_index_row + 1, self.years, layout.year_row
+        )
+        return (deflator or layout.price_index_row) + 1
 
     def _write_named_inputs(self, sheet: Worksheet, row: int) -> int:
         """The named inputs, one a row, each value cell a defined name: a number or a distribution's mean in
@@ -286,8 +305,9 @@ class WorkbookBuilder:
             "amount": line.amount,
             "share_of": line.share_of,
             "rate": line.rate,
-            "prices": None if line.share_of is not None else self.scenario.line_prices(line),
-        }
+            # A share takes its line's prices; variations of an amount a year are in money.prices.
+            "prices": None if line.base_line is not None and line.amount is None else self.scenario.line_prices(line),
+        } | {key: value for key, value in xlsx_contracts.extra_line_values(line).items() if key in self.extra_keys}
 
     def _write_lines(self, sheet: Worksheet, row: int) -> int:
         sheet.cell(
@@ -296,8 +316,10 @@ class WorkbookBuilder:
         longest_ramp = max(
             (len(line.ramp or []) for o in self.scenario.options.values() for line in o.lines), default=0
         )
-        keys = [key for key, _ in LINE_COLUMNS] + [f"ramp{j + 1}" for j in range(longest_ramp)]
-        titles = [title for _, title in LINE_COLUMNS] + [f"Ramp year {j + 1}" for j in range(longest_ramp)]
+        columns = LINE_COLUMNS + xlsx_contracts.extra_line_columns(self.scenario)
+        self.extra_keys = {key for key, _ in columns} - {key for key, _ in LINE_COLUMNS}
+        keys = [key for key, _ in columns] + [f"ramp{j + 1}" for j in range(longest_ramp)]
+        titles = [title for _, title in columns] + [f"Ramp year {j + 1}" for j in range(longest_ramp)]
         keys += ["uncertain", "source", "source_text", "note"]
         titles += ["Uncertain (cells hold the mean)", "Source", "Source text", "Note"]
         self.inputs.line_columns = {key: i + 1 for i, key in enumerate(keys)}
@@ -324,22 +346,18 @@ class WorkbookBuilder:
                     cell = put(sheet, row, column, value)
                     if key in ("annual", "total", "amount"):
                         cell.number_format = self.money
-                    elif key in ("growth", "rate") or key.startswith("ramp"):
+                    elif key in ("growth", "rate", "share") or key.startswith("ramp"):
                         cell.number_format = RATE_FORMAT
                     elif key in ("from", "to", "term_first", "term_last", "once"):
                         cell.number_format = YEAR_FORMAT
-                    texts = ("option", "line", "kind", "uncertain", "source_text", "share_of", "note")
+                    texts = ("option", "line", "kind", "uncertain", "source_text", "share_of", "note", "base")
                     if key not in texts and not is_formula(value):
                         cell.font = INPUT
         return row + 1
 
     def _table(self, sheet: Worksheet, row: int, heading: str, columns: list[tuple[str, str]]) -> dict[str, int]:
         """A table's heading and column titles; the column of each key."""
-        sheet.cell(row, 1, heading).font = BOLD
-        for i, (_, title) in enumerate(columns, start=1):
-            cell = sheet.cell(row + 1, i, title)
-            cell.font, cell.fill, cell.alignment = BOLD, HEADING_FILL, WRAP
-        return {key: i for i, (key, _) in enumerate(columns, start=1)}
+        return heading_table(sheet, row, heading, columns)
 
     def _fill(self, sheet: Worksheet, row: int, places: dict[str, int], values: dict[str, Any]) -> None:
         """One row of a table: inputs in blue, with number formats by kind of figure."""
@@ -512,16 +530,16 @@ class WorkbookBuilder:
                     sheet.cell(row, 7).number_format = self.money
                     sheet.cell(row, 8).number_format = SHARE_FORMAT
         row = self._summary_risks(sheet, row + 2)
-        self._summary_biases(sheet, row + 2)
+        row = self._summary_biases(sheet, row + 2)
+        row = self._summary_guarantees(sheet, row + 2)
+        self._summary_transfers(sheet, row + 2)
         sheet.column_dimensions["A"].width = 44
         for column in range(2, 10):
             sheet.column_dimensions[get_column_letter(column)].width = 16
         sheet.row_dimensions[SUMMARY_HEADER_ROW].height = 62  # four lines of heading
 
     def _headings(self, sheet: Worksheet, row: int, titles: list[str]) -> None:
-        for column, title in enumerate(titles, start=1):
-            cell = sheet.cell(row, column, title)
-            cell.font, cell.fill, cell.alignment = BOLD, HEADING_FILL, WRAP
+        title_row(sheet, row, titles)
 
     def _totals(self, layout: OptionLayout, nominal_row: int, real_row: int) -> list[Live]:
         """Formulas of a row's total nominal, real and present value, given its nominal and real rows."""
@@ -535,9 +553,45 @@ class WorkbookBuilder:
             Live(f"=SUMPRODUCT({real},{discount})"),
         ]
 
+    def _summary_guarantees(self, sheet: Worksheet, row: int) -> int:
+        """Each guarantee's refunds over the horizon (an income: negative), as formulas on the option sheets."""
+        guarantees = [(name, g.name) for name in self.scenario.options for _, g in self.scenario.guarantees_of(name)]
+        if not guarantees:
+            return row - 2
+        sheet.cell(row, 1, "Guaranteed savings paid back (an income)").font = BOLD
+        row += 1
+        self._headings(sheet, row, ["Guarantee", "Option", *(labelled("Paid back (", basis) for basis in BASES)])
+        for name, guarantee in guarantees:
+            row += 1
+            layout = self.options[name]
+            key = xlsx_contracts.GUARANTEE_PREFIX + guarantee
+            values = [guarantee, name, *self._totals(layout, layout.guarantee_rows[guarantee], layout.real_rows[key])]
+            for column, value in enumerate(values, start=1):
+                put(sheet, row, column, value).number_format = self.money
+        return row
+
+    def _summary_transfers(self, sheet: Worksheet, row: int) -> None:
+        """Each option's transfers: in its cash figures, left out of its present value (the economic case)."""
+        options = [name for name in self.scenario.options if "transfers" in self.options[name].rows]
+        if not options:
+            return
+        sheet.cell(row, 1, "Transfers: in the cash figures, left out of present values (Green Book)").font = BOLD
+        row += 1
+        titles = ["Option", *(labelled("Transfers (", basis) for basis in ("nominal", "real"))]
+        self._headings(sheet, row, [*titles, labelled("Left out of the cost (", "present_value")])
+        for name in options:
+            row += 1
+            layout = self.options[name]
+            rows = layout.rows
+            values = [name, *self._totals(layout, rows["transfers"], rows["transfers_real"])]
+            for column, value in enumerate(values, start=1):
+                put(sheet, row, column, value).number_format = self.money
+
     def _summary_risks(self, sheet: Worksheet, row: int) -> int:
         """Each risk's inputs and its expected cost over the horizon, as formulas."""
-        risks = [(name, risk.name) for name, option in self.scenario.options.items() for risk in option.risks]
+        risks = [
+            (name, home, risk.name) for name in self.scenario.options for home, risk in self.scenario.risks_of(name)
+        ]
         if not risks:
             return row - 2
         sheet.cell(row, 1, "Risks at their expected cost (net of recoveries)").font = BOLD
@@ -546,10 +600,10 @@ class WorkbookBuilder:
         titles += [labelled("Expected cost (", basis) for basis in BASES]
         self._headings(sheet, row, titles)
         columns = self.inputs.risk_columns
-        for name, risk in risks:
+        for name, home, risk in risks:
             row += 1
             layout = self.options[name]
-            inputs_row = self.inputs.risk_rows[(name, risk)]
+            inputs_row = self.inputs.risk_rows[(home, risk)]
             values: list[str] = [risk, name]
             values += [
                 Live(f"={ref('Inputs', columns[key], inputs_row)}") for key in ("probability", "per", "recovered")
@@ -564,11 +618,11 @@ class WorkbookBuilder:
                 sheet.cell(row, column).number_format = self.money
         return row
 
-    def _summary_biases(self, sheet: Worksheet, row: int) -> None:
+    def _summary_biases(self, sheet: Worksheet, row: int) -> int:
         """Each option's optimism bias, and its cost over the horizon before and after it, as formulas."""
-        biased = [name for name, option in self.scenario.options.items() if option.optimism_bias is not None]
+        biased = [name for name in self.scenario.options if self.scenario.bias_of(name) is not None]
         if not biased:
-            return
+            return row - 2
         sheet.cell(row, 1, "Optimism bias").font = BOLD
         row += 1
         titles = ["Option", "Uplift", "Share mitigated", "Applied"]
@@ -579,7 +633,9 @@ class WorkbookBuilder:
         for name in biased:
             row += 1
             layout = self.options[name]
-            inputs_row = self.inputs.bias_rows[name]
+            found = self.scenario.bias_of(name)
+            assert found is not None
+            inputs_row = self.inputs.bias_rows[found[0]]
             values = [self.scenario.options[name].title]
             values += [
                 Live(f"={ref('Inputs', columns[key], inputs_row)}") for key in ("uplift", "mitigated", "applied")
@@ -589,6 +645,7 @@ class WorkbookBuilder:
             for column, value in enumerate(values, start=1):
                 cell = put(sheet, row, column, value)
                 cell.number_format = "0.00%" if column <= 4 else self.money
+        return row
 
 
 def _reproducible(data: bytes, rewrite: dict[str, Callable[[bytes], bytes]]) -> bytes:

@@ -24,6 +24,7 @@ MEASURES = {
     "cost_present_value": ("Cost", "present_value"),
     "cost_nominal": ("Cost", "nominal"),
     "saving_present_value": ("Saving against the baseline", "present_value"),
+    "saving_nominal": ("Saving against the baseline", "nominal"),
 }
 # A probability's standard error, in percentage points to two significant figures however small.
 ERROR_FORMAT = "0.00##%"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from barnetmodel.errors import Path, ValueProblem, did_you_mean
+from barnetmodel.scenario.contract_checks import ContractChecks
 from barnetmodel.scenario.distributions import Distribution
 from barnetmodel.scenario.formula import NAME, Formula
 from barnetmodel.scenario.models import KINDS, Line, NamedInput, OptimismBias, Risk, Scenario, Target
@@ -14,12 +15,15 @@ from barnetmodel.scenario.numbers import Bounds
 
 # Which optional keys make sense with each kind of line.
 ALLOWED = {
-    "annual": {"growth", "from", "to", "ramp", "prices", "draw", "persistence"},
-    "total": {"term", "growth", "prices"},
-    "once": {"amount", "prices"},
-    "share_of": {"rate", "from", "to", "ramp"},
+    "annual": {"growth", "from", "to", "ramp", "prices", "draw", "persistence", "index", "transfer"},
+    "total": {"term", "growth", "profile", "prices", "index", "transfer"},
+    "once": {"amount", "prices", "index", "transfer"},
+    "share_of": {"rate", "from", "to", "ramp", "transfer"},
+    "by_year": {"scale", "prices", "index", "transfer"},
+    "credits": {"share", "from", "to"},
+    "variations": {"share", "amount", "from", "to"},
 }
-REQUIRED = {"total": "term", "once": "amount", "share_of": "rate"}
+REQUIRED = {"total": "term", "once": "amount", "share_of": "rate", "credits": "share"}
 
 
 @dataclass(frozen=True)
@@ -55,8 +59,8 @@ def unused_inputs(scenario: Scenario) -> list[Finding]:
     return found
 
 
-class _Checks:
-    """Collects findings; one method per part of the file."""
+class _Checks(ContractChecks):
+    """Collects findings; one method per part of the file (contract mechanics: contract_checks.py)."""
 
     def __init__(self, scenario: Scenario):
         self.scenario = scenario
@@ -66,10 +70,10 @@ class _Checks:
     def add(self, path: Path, message: str, *, at_key: bool = False, inputs: frozenset[str] = frozenset()) -> None:
         self.found.append(Finding(path, message, at_key, inputs))
 
-    def in_horizon(self, path: Path, year: int | None) -> None:
+    def in_horizon(self, path: Path, year: int | None, *, at_key: bool = False) -> None:
         horizon = self.scenario.horizon
         if year is not None and not horizon.start <= year <= horizon.end:
-            self.add(path, f"year {year} is outside the horizon {horizon.start}-{horizon.end}")
+            self.add(path, f"year {year} is outside the horizon {horizon.start}-{horizon.end}", at_key=at_key)
 
     def in_order(self, path: Path, first: int | None, last: int | None) -> None:
         if first is not None and last is not None and first > last:
@@ -94,14 +98,48 @@ class _Checks:
             hint = did_you_mean(scenario.baseline, scenario.options)
             self.add(("baseline",), f"no option is called '{scenario.baseline}'{hint}")
         self.targets()
+        circular = self.based_on()
         for name, option in scenario.options.items():
-            self.lines(("options", name, "lines"), option.lines)
+            inherited = [] if name in circular else [line for home, line in scenario.lines_of(name) if home != name]
+            self.lines(("options", name, "lines"), option.lines, inherited)
             self.risks(("options", name, "risks"), option.risks)
             if option.optimism_bias is not None:
-                self.bias(("options", name, "optimism_bias"), option.optimism_bias, option.lines)
+                lines = option.lines if name in circular else [line for _, line in scenario.lines_of(name)]
+                self.bias(("options", name, "optimism_bias"), option.optimism_bias, lines)
+        if not circular:
+            self.contracts()
         self.correlations()
         self.formulas()
         return self.found
+
+    def based_on(self) -> set[str]:
+        """Options based on one that does not exist, or on themselves through a circle; the circle's options."""
+        options = self.scenario.options
+        circular: set[str] = set()
+        for name, option in options.items():
+            path: Path = ("options", name, "based_on")
+            if option.based_on is None:
+                if not option.lines:
+                    self.add(("options", name), "an option needs at least one line (or `based_on` another option)")
+                continue
+            if option.based_on not in options:
+                self.add(path, f"no option is called '{option.based_on}'{did_you_mean(option.based_on, options)}")
+                circular.add(name)
+                continue
+            seen = [name]
+            current: str | None = option.based_on
+            while current is not None and current in options:
+                if current in seen:
+                    circle = " -> ".join(f"'{n}'" for n in [*seen, current])
+                    self.add(path, f"options are based on each other in a circle: {circle}")
+                    circular.add(name)
+                    break
+                seen.append(current)
+                current = options[current].based_on
+            else:
+                if current is not None:
+                    circular.add(name)  # an ancestor names an option that does not exist: said there
+        return circular
 
     def named_inputs(self) -> None:
         for name, value in self.scenario.inputs.items():
@@ -282,16 +320,19 @@ class _Checks:
         elif line.annual.support()[0] == line.annual.support()[1]:
             self.add((*path, "draw"), "draw: yearly has nothing to draw: the distribution of `annual` has no width")
 
-    def lines(self, base: Path, lines: list[Line]) -> None:
+    def lines(self, base: Path, lines: list[Line], inherited: list[Line]) -> None:
         self.unique_names(base, lines, "line")
-        names = {line.name for line in lines}
+        names = {line.name for line in [*inherited, *lines]}  # a set: thousands of lines stay linear
+        inherited_names = {line.name for line in inherited}
         for i, line in enumerate(lines):
             path = (*base, i)
             self.cited((*path, "source"), line.source)
+            if line.name in inherited_names:
+                self.add((*path, "name"), f"the option this one is based on already has a line called '{line.name}'")
             kinds = [k for k in KINDS if getattr(line, k) is not None]
             if len(kinds) != 1:
                 given = f"it has {', '.join(kinds)}" if kinds else "it has none"
-                self.add(path, f"a line needs exactly one of annual, total, once, share_of; {given}")
+                self.add(path, f"a line needs exactly one of {', '.join(KINDS)}; {given}")
                 continue
             kind = kinds[0]
             written = line.model_dump(by_alias=True, exclude_none=True)
@@ -301,6 +342,8 @@ class _Checks:
             needed = REQUIRED.get(kind)
             if needed and needed not in written:
                 self.add(path, f"a line with `{kind}` needs `{needed}`")
+            if kind == "variations" and ("share" in written) == ("amount" in written):
+                self.add(path, "a line with `variations` needs a `share` of the charge or an `amount` a year, not both")
             self.drawing(path, line)
             self.in_horizon((*path, "from"), line.from_)
             self.in_horizon((*path, "to"), line.to)
@@ -311,12 +354,14 @@ class _Checks:
                     self.in_horizon((*path, "term", j), year)
                 if line.term[0] > line.term[1]:
                     self.add((*path, "term"), f"the term ends ({line.term[1]}) before it starts ({line.term[0]})")
-            if line.share_of is not None:
-                if line.share_of == line.name:
-                    self.add((*path, "share_of"), "a line cannot be a share of itself")
-                elif line.share_of not in names:
-                    hint = did_you_mean(line.share_of, names)
-                    self.add((*path, "share_of"), f"no line of this option is called '{line.share_of}'{hint}")
+            if line.base_line is not None:
+                key = kind
+                if line.base_line == line.name:
+                    what = "a share of" if key == "share_of" else f"{key} on"
+                    self.add((*path, key), f"a line cannot be {what} itself")
+                elif line.base_line not in names:
+                    hint = did_you_mean(line.base_line, names)
+                    self.add((*path, key), f"no line of this option is called '{line.base_line}'{hint}")
         self.found += _circles(base, lines)
 
 
@@ -329,8 +374,9 @@ def rank_to_pearson(rank: Any) -> Any:
 
 
 def _share_target(lines: list[Line], index: dict[str, int], i: int) -> int | None:
-    """The line that line i is a share of (None: none, a missing one, or itself, reported elsewhere)."""
-    target = lines[i].share_of
+    """The line that line i is worked out from (share_of, credits, variations; None: none, a missing one, or
+    itself, reported elsewhere)."""
+    target = lines[i].base_line
     return index.get(target) if target is not None and target != lines[i].name else None
 
 
@@ -378,9 +424,10 @@ def _feeding(scenario: Scenario, path: Path) -> frozenset[str]:
 
 
 def _circles(base: Path, lines: list[Line]) -> list[Finding]:
-    """Lines whose share_of chain leads back to themselves, each circle once. Each line is a share of one line
-    at most, so following the chain from each line not yet seen finds every circle in one pass over the lines
-    (a chain of thousands stays linear; it was cubic)."""
+    """Lines whose share_of (credits, variations) chain leads back to themselves, each circle once. An
+    option's own lines only: the lines it inherits cannot refer to its own. Each line is worked out from one
+    line at most, so following the chain from each line not yet seen finds every circle in one pass over the
+    lines (a chain of thousands stays linear)."""
     index = {line.name: i for i, line in enumerate(lines)}
     done: set[int] = set()
     found = []
@@ -393,15 +440,17 @@ def _circles(base: Path, lines: list[Line]) -> list[Finding]:
         if current is not None and current in chain:  # this walk came back to itself: a new circle
             circle = list(chain)[chain[current] :]
             names = " -> ".join(f"'{lines[k].name}'" for k in [*circle, current])
-            found.append(Finding(base + (circle[0], "share_of"), f"lines refer to each other in a circle: {names}"))
+            key = lines[circle[0]].kind
+            found.append(Finding(base + (circle[0], key), f"lines refer to each other in a circle: {names}"))
         done.update(chain)
     return found
 
 
 def evaluation_order(lines: list[Line]) -> list[int]:
-    """Line indices ordered so that a share_of line comes after the line it is a share of: from each line not
-    yet placed, the chain of lines it is a share of is followed to one placed (or to one of no other), then
-    placed from that end back. Without recursion, so a chain of thousands of lines is no deeper than one."""
+    """Line indices ordered so that a line worked out from another (share_of, credits, variations) comes after
+    it: from each line not yet placed, the chain of lines it is worked out from is followed to one placed (or
+    to one of no other), then placed from that end back. Without recursion, so a chain of thousands of lines
+    is no deeper than one."""
     index = {line.name: i for i, line in enumerate(lines)}
     order: list[int] = []
     placed: set[int] = set()

@@ -1,6 +1,6 @@
 """`extends: other.yaml`: a scenario that starts from another and changes only what it lists.
 
-Mappings merge key by key; lines, risks and targets merge by `name` (a line written with the
+Mappings merge key by key; lines, risks, targets, guarantees and changes merge by `name` (a line written with the
 name of one in the parent changes only the keys it writes; `remove: true` drops it; a new name
 adds a line); a named input written in `inputs` replaces the parent's of that name whole (its
 value, source and note go together); any other value, lists included, replaces the parent's. `key: null` deletes a
@@ -22,7 +22,7 @@ from barnetmodel.errors import Path, ScenarioError, did_you_mean
 from barnetmodel.scenario import yaml_source
 from barnetmodel.scenario.yaml_source import Source
 
-NAMED_LISTS = {"lines", "risks", "targets"}
+NAMED_LISTS = {"lines", "risks", "targets", "guarantees", "changes"}
 _REMOVED = object()
 # Files in one chain, the first included: real chains have two or three; a longer one is a mistake or an attack.
 MAX_CHAIN = limits.MAX_CHAIN

@@ -29,6 +29,40 @@ class Horizon(StrictModel):
         return self.start + self.years - 1
 
 
+def _known_series(value: object) -> object:
+    """A series name must be one of the series shipped in data/series/."""
+    from barnetmodel.data.series import series_names
+    from barnetmodel.errors import did_you_mean
+
+    names = series_names()
+    if isinstance(value, str) and value not in names:
+        raise ValueError(f"unknown series '{value}'{did_you_mean(value, names) or '; known: ' + ', '.join(names)}")
+    return value
+
+
+class InflationSeries(StrictModel):
+    """`money.inflation` as a published GDP deflator series: its index where it has one, a stated rate after."""
+
+    series: str = Field(description="A shipped series (see `barnetmodel` docs: gdp_deflator, gdp_deflator_2020_03).")
+    after: Inflation | None = Field(
+        None,
+        description="Rate a year for the years after the series ends (may be uncertain); without it, "
+        "every year the scenario needs must be in the series.",
+    )
+
+    @field_validator("series", mode="before")
+    @classmethod
+    def _series_known(cls, value: object) -> object:
+        return _known_series(value)
+
+
+def _inflation_branch(value: object) -> str:
+    """A mapping with `series` is a series; anything else is a rate (a number or a distribution)."""
+    if isinstance(value, InflationSeries) or (isinstance(value, dict) and "series" in value):
+        return "<series>"
+    return "<rate>"
+
+
 class Money(StrictModel):
     unit: str = Field("£m", min_length=1, description="Unit every amount in the file is written in.")
     prices: Prices = Field(
@@ -39,7 +73,16 @@ class Money(StrictModel):
         description="Year whose prices real figures are in, and from which growth compounds. "
         "Defaults to horizon.start.",
     )
-    inflation: Inflation = Field(description="GDP deflator, a year, that turns nominal amounts into real ones.")
+    inflation: Annotated[
+        Annotated[Inflation, Tag("<rate>")] | Annotated[InflationSeries, Tag("<series>")],
+        Discriminator(_inflation_branch),
+    ] = Field(
+        description="GDP deflator, a year, that turns nominal amounts into real ones; or a published series "
+        "({series: gdp_deflator, after: 0.02})."
+    )
+    vat: Literal["excluded", "included"] | None = Field(
+        None, description="Whether the amounts include VAT: recorded and shown, never added or taken off."
+    )
     discount: str | float = Field(
         "green_book",
         description="A named discount schedule (green_book, green_book_reduced, green_book_health) "
@@ -78,8 +121,31 @@ class Target(StrictModel):
     source: str | None = Field(None, description="Key in `sources` the figure comes from.")
 
 
+class Indexation(StrictModel):
+    """A line's price moved each year by a published index or a rate, with a cap, a floor and a lag."""
+
+    series: str | None = Field(None, description="A shipped index series: cpi, rpi, gdp_deflator, ...")
+    rate: Growth | None = Field(None, description="A rate a year instead of a series (may be uncertain).")
+    after: Growth | None = Field(None, description="Rate a year for the years after the series ends.")
+    from_: Year = Field(
+        alias="from",
+        description="First year whose price is uplifted; the amounts are written in the prices of the year before.",
+    )
+    lag: int = Field(0, ge=0, le=10, description="Each year's uplift is the index's change `lag` years before.")
+    cap: Growth | None = Field(None, description="Largest uplift in any one year: 0.05 is 5%.")
+    floor: Growth | None = Field(None, description="Smallest uplift in any one year: 0 keeps the price from falling.")
+    source: str | None = Field(None, description="Key in `sources` the clause comes from.")
+    note: str | None = None
+
+    @field_validator("series", mode="before")
+    @classmethod
+    def _series_known(cls, value: object) -> object:
+        return _known_series(value)
+
+
 class Line(StrictModel):
-    """One cost (or, negative, income) of an option; exactly one of annual, total, once, share_of."""
+    """One cost (or, negative, income) of an option; exactly one of annual, total, once, share_of, by_year,
+    credits, variations."""
 
     name: str = Field(min_length=1, description="Unique within its option; what share_of refers to.")
     annual: Number | None = Field(None, description="Recurring amount a year, in price_base money.")
@@ -92,10 +158,28 @@ class Line(StrictModel):
     term: list[Year] | None = Field(
         None, min_length=2, max_length=2, description="[first year, last year] a total is spread over."
     )
+    profile: dict[Year, NonNegative] | None = Field(
+        None,
+        min_length=1,
+        description="With a total: weights by year that it is spread in proportion to (years of the term "
+        "not listed get nothing).",
+    )
+    by_year: dict[Year, Number] | None = Field(
+        None, min_length=1, description="The amount in each year, as a mapping of year to amount (years not listed: 0)."
+    )
+    scale: Number | None = Field(None, description="With by_year: one factor on every year's amount (1 as written).")
     once: Year | None = Field(None, description="Year of a one-off amount.")
-    amount: Number | None = Field(None, description="The one-off amount, with `once`.")
+    amount: Number | None = Field(
+        None, description="The one-off amount, with `once`; with `variations`, an amount a year."
+    )
     share_of: str | None = Field(None, description="Name of another line of the same option this is a share of.")
     rate: Number | None = Field(None, description="The share, with share_of: 0.04 is 4%.")
+    credits: str | None = Field(
+        None, description="Service credits or deductions: the line whose charge they are taken off."
+    )
+    variations: str | None = Field(None, description="Variations and change requests: the line they add to.")
+    share: Share | None = Field(None, description="With credits or variations: a share of that line's charge.")
+    index: Indexation | None = Field(None, description="Indexation of the line's price to a series or a rate.")
     draw: Literal["once", "yearly"] | None = Field(
         None,
         description="How an uncertain `annual` is drawn: once (the default), one value used every year; "
@@ -116,6 +200,11 @@ class Line(StrictModel):
         "full effect after the list ends.",
     )
     prices: Prices | None = Field(None, description="Price basis of this line's amounts. Defaults to money.prices.")
+    transfer: bool | None = Field(
+        None,
+        description="A transfer between parts of society (redundancy pay, say): left out of the economic "
+        "case's present values, kept in the cash figures.",
+    )
     source: str | None = Field(None, description="Key in `sources` the figure comes from.")
     note: str | None = Field(None, description="Free text: how the figure was worked out.")
 
@@ -126,8 +215,13 @@ class Line(StrictModel):
                 return kind
         return ""
 
+    @property
+    def base_line(self) -> str | None:
+        """The line this one is worked out from (share_of, credits, variations), if any."""
+        return self.share_of or self.credits or self.variations
 
-KINDS = ("annual", "total", "once", "share_of")
+
+KINDS = ("annual", "total", "once", "share_of", "by_year", "credits", "variations")
 
 
 class Risk(StrictModel):
@@ -146,7 +240,65 @@ class Risk(StrictModel):
     from_: Year | None = Field(None, alias="from", description="First year it can happen.")
     to: Year | None = Field(None, description="Last year it can happen (and a recurring cost last runs).")
     prices: Prices | None = Field(None, description="Price basis of `cost`. Defaults to money.prices.")
+    stops: list[str] | None = Field(
+        None, description="A switch: the lines of the option that stop when it happens (a provider's charges)."
+    )
+    fallback: list[str] | None = Field(
+        None, description="A switch: the lines that start when it happens (the service run by someone else)."
+    )
+    takes_effect: Literal["same_year", "next_year"] | None = Field(
+        None, description="With stops or fallback: they change in the year it happens, or the year after."
+    )
+    premium: NonNegative | None = Field(
+        None, description="With fallback: extra cost of the fallback lines in the transition, 0.25 is 25%."
+    )
+    transition: int | None = Field(
+        None, ge=0, le=50, description="With premium: years the fallback lines cost the premium, from when they start."
+    )
     source: str | None = Field(None, description="Key in `sources` the figure comes from.")
+    note: str | None = None
+
+    @property
+    def is_switch(self) -> bool:
+        return bool(self.stops or self.fallback)
+
+
+class Guarantee(StrictModel):
+    """Guaranteed savings: each year the provider pays back the part of named lines' cost above a level."""
+
+    name: str = Field(min_length=1, description="Unique within its option.")
+    lines: list[str] = Field(min_length=1, description="The lines whose cost (added up) the guarantee bounds.")
+    level: Number = Field(description="The guaranteed cost a year: the provider pays back any cost above it.")
+    prices: Prices | None = Field(None, description="Price basis of `level` and the caps. Defaults to money.prices.")
+    from_: Year | None = Field(None, alias="from", description="First year the guarantee holds.")
+    to: Year | None = Field(None, description="Last year the guarantee holds.")
+    cap: NonNegative | None = Field(None, description="At most this paid back in any one year.")
+    cap_total: NonNegative | None = Field(None, description="At most this paid back over the years it holds.")
+    provider: str | None = Field(
+        None, description="A switch risk of the option: once it has happened, the guarantee pays nothing."
+    )
+    source: str | None = Field(None, description="Key in `sources` the figure comes from.")
+    note: str | None = None
+
+
+class Change(StrictModel):
+    """A planned change from a year: services back in-house, a break or termination, an extension."""
+
+    name: str = Field(min_length=1, description="Unique within its option.")
+    kind: Literal["insource", "termination", "extension", "other"] = Field(
+        "other", description="What the change is, for readers."
+    )
+    year: Year = Field(description="The first year of the new arrangement.")
+    stops: list[str] = Field(
+        default_factory=list,
+        description="What ends with it: lines (nothing from `year` on), and the contract's guarantees and risks "
+        "(none from `year` on).",
+    )
+    starts: list[str] = Field(default_factory=list, description="Lines that start in `year`.")
+    costs: list[str] = Field(
+        default_factory=list, description="Lines of the change's own costs (exit, fees, moving, double running)."
+    )
+    source: str | None = Field(None, description="Key in `sources` the change comes from.")
     note: str | None = None
 
 
@@ -167,12 +319,19 @@ class OptimismBias(StrictModel):
 
 class Option(StrictModel):
     title: str = Field(min_length=1, description="Name shown in tables.")
+    based_on: str | None = Field(
+        None,
+        description="Another option this one starts from: its lines, risks, guarantees and changes come "
+        "first, drawn alike, and this option adds its own.",
+    )
     kind: Literal["in_house", "outsourced", "joint_venture", "shared_service", "other"] | None = Field(
         None, description="Delivery model, for readers."
     )
     description: str | None = None
-    lines: list[Line] = Field(min_length=1, max_length=MAX_LINES, description="The option's costs and incomes.")
+    lines: list[Line] = Field(default_factory=list, max_length=MAX_LINES, description="The option's costs and incomes.")
     risks: list[Risk] = Field(default_factory=list, max_length=MAX_RISKS, description="The option's risk register.")
+    guarantees: list[Guarantee] = Field(default_factory=list, description="Savings the provider guarantees.")
+    changes: list[Change] = Field(default_factory=list, description="Planned changes from a year.")
     optimism_bias: OptimismBias | None = Field(None, description="Green Book optimism bias on the option's costs.")
 
 
@@ -255,3 +414,33 @@ class Scenario(StrictModel):
 
     def line_prices(self, line: Line) -> Prices:
         return line.prices or self.money.prices
+
+    def chain(self, option: str) -> list[str]:
+        """The option and those it is based on, the first ancestor first (checks.py rules out circles)."""
+        found: list[str] = []
+        current: str | None = option
+        while current is not None and current in self.options and current not in found:
+            found.insert(0, current)
+            current = self.options[current].based_on
+        return found
+
+    def lines_of(self, option: str) -> list[tuple[str, Line]]:
+        """Every line of an option, with the option that writes it: those it is based on first."""
+        return [(home, line) for home in self.chain(option) for line in self.options[home].lines]
+
+    def risks_of(self, option: str) -> list[tuple[str, Risk]]:
+        return [(home, risk) for home in self.chain(option) for risk in self.options[home].risks]
+
+    def guarantees_of(self, option: str) -> list[tuple[str, Guarantee]]:
+        return [(home, g) for home in self.chain(option) for g in self.options[home].guarantees]
+
+    def changes_of(self, option: str) -> list[tuple[str, Change]]:
+        return [(home, c) for home in self.chain(option) for c in self.options[home].changes]
+
+    def bias_of(self, option: str) -> tuple[str, OptimismBias] | None:
+        """The optimism bias an option carries: its own, else the nearest one it is based on."""
+        for home in reversed(self.chain(option)):
+            bias = self.options[home].optimism_bias
+            if bias is not None:
+                return home, bias
+        return None

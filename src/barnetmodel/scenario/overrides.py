@@ -62,13 +62,16 @@ def _locate(data: Any, parts: list[Part]) -> Path:
         if isinstance(node, dict):
             if isinstance(part, Index):
                 raise AddressError(f"{where} is a mapping, not a list. Choose {_keys(node)}")
-            if part not in node and not last:
+            key: str | int = part
+            if part not in node and part.isdigit() and any(isinstance(k, int) for k in node):
+                key = int(part)  # a year of a mapping of years to amounts: by_year.2014
+            if key not in node and not last:
                 _split_name(node, parts, i)
                 raise AddressError(
                     f"{where} has no '{part}'{did_you_mean(part, map(str, node)) or '.'} Choose {_keys(node)}"
                 )
-            path.append(part)
-            node = node.get(part)
+            path.append(key)
+            node = node.get(key)
         elif isinstance(node, list):
             position = _item(node, part)
             if position is None:

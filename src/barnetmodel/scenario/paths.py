@@ -12,13 +12,29 @@ from pydantic import BaseModel
 from barnetmodel.errors import Path, format_path
 from barnetmodel.scenario.distributions import Distribution
 from barnetmodel.scenario.formula import Formula
-from barnetmodel.scenario.models import Line, Money, NamedInput, OptimismBias, Risk, Scenario, Target
+from barnetmodel.scenario.models import (
+    Guarantee,
+    Indexation,
+    InflationSeries,
+    Line,
+    Money,
+    NamedInput,
+    OptimismBias,
+    Risk,
+    Scenario,
+    Target,
+    financial_year,
+)
 from barnetmodel.scenario.numbers import Bounds, bounds_of
 
 INFLATION: Path = ("money", "inflation")
+INFLATION_AFTER: Path = ("money", "inflation", "after")  # the rate after a series ends
 INPUTS = "inputs"
-LINE_NUMBERS = ("annual", "growth", "total", "amount", "rate")
+LINE_NUMBERS = ("annual", "growth", "total", "amount", "rate", "scale", "share")
+LINE_YEARLY = ("by_year", "profile")  # mappings of year to number
+INDEX_NUMBERS = ("rate", "after", "cap", "floor")
 RISK_NUMBERS = ("probability", "cost", "recovered")
+GUARANTEE_NUMBERS = ("level", "cap", "cap_total")
 
 
 def line_path(option: str, line: Line) -> Path:
@@ -27,6 +43,15 @@ def line_path(option: str, line: Line) -> Path:
 
 def risk_path(option: str, risk: Risk) -> Path:
     return ("options", option, "risks", risk.name)
+
+
+def guarantee_path(option: str, guarantee: Guarantee) -> Path:
+    return ("options", option, "guarantees", guarantee.name)
+
+
+def inflation_path(scenario: Scenario) -> Path:
+    """Where the inflation rate lives: money.inflation, or the rate after its series ends."""
+    return INFLATION_AFTER if isinstance(scenario.money.inflation, InflationSeries) else INFLATION
 
 
 def target_path(target: Target) -> Path:
@@ -57,7 +82,12 @@ def numbers(scenario: Scenario) -> dict[Path, Value]:
 
 def places(scenario: Scenario) -> dict[Path, Value]:
     """Every place a number goes (a line's annual amount, a risk's probability, ...), by its path, in file order."""
-    found: dict[Path, Value] = {INFLATION: scenario.money.inflation}
+    found: dict[Path, Value] = {}
+    inflation = scenario.money.inflation
+    if not isinstance(inflation, InflationSeries):
+        found[INFLATION] = inflation
+    elif inflation.after is not None:
+        found[INFLATION_AFTER] = inflation.after
     for target in scenario.targets:
         found[(*target_path(target), "amount")] = target.amount
     for name, option in scenario.options.items():
@@ -67,11 +97,26 @@ def places(scenario: Scenario) -> dict[Path, Value]:
                 value = getattr(line, key)
                 if value is not None:
                     found[(*base, key)] = value
+            for key in LINE_YEARLY:
+                for year, value in (getattr(line, key) or {}).items():
+                    found[(*base, key, year)] = value
             for j, step in enumerate(line.ramp or []):
                 found[(*base, "ramp", j)] = step
+            if line.index is not None:
+                for key in INDEX_NUMBERS:
+                    value = getattr(line.index, key)
+                    if value is not None:
+                        found[(*base, "index", key)] = value
         for risk in option.risks:
             for key in RISK_NUMBERS:
                 found[(*risk_path(name, risk), key)] = getattr(risk, key)
+            if risk.premium is not None:
+                found[(*risk_path(name, risk), "premium")] = risk.premium
+        for guarantee in option.guarantees:
+            for key in GUARANTEE_NUMBERS:
+                value = getattr(guarantee, key)
+                if value is not None:
+                    found[(*guarantee_path(name, guarantee), key)] = value
         bias = option.optimism_bias
         if bias is not None:
             if bias.uplift is not None:
@@ -85,10 +130,16 @@ def bounds_at(path: Path) -> Bounds:
     model: type[BaseModel]
     if path == INFLATION:
         model, field = Money, "inflation"
+    elif path == INFLATION_AFTER:
+        model, field = InflationSeries, "after"
     elif path[0] == "targets":
         model, field = Target, str(path[-1])
     elif path[2] == "optimism_bias":
         model, field = OptimismBias, str(path[-1])
+    elif path[2] == "guarantees":
+        model, field = Guarantee, str(path[4])
+    elif path[2] == "lines" and path[4] == "index":
+        model, field = Indexation, str(path[5])
     else:
         model = Line if path[2] == "lines" else Risk
         field = str(path[4])
@@ -146,9 +197,14 @@ def in_file(scenario: Scenario, path: Path) -> Path:
     if path[0] == "targets":
         index = next((i for i, t in enumerate(scenario.targets) if t.name == path[1]), None)
         return path if index is None else ("targets", index, *path[2:])
-    if path[0] == "options" and len(path) > 3 and path[2] in ("lines", "risks"):
+    if path[0] == "options" and len(path) > 3 and path[2] in ("lines", "risks", "guarantees"):
         option = scenario.options[str(path[1])]
-        names = [item.name for item in (option.lines if path[2] == "lines" else option.risks)]
+        if path[2] == "lines":
+            names = [line.name for line in option.lines]
+        elif path[2] == "risks":
+            names = [risk.name for risk in option.risks]
+        else:
+            names = [guarantee.name for guarantee in option.guarantees]
         index = names.index(str(path[3])) if path[3] in names else None
         return path if index is None else (*path[:3], index, *path[4:])
     return path
@@ -158,6 +214,7 @@ FIELD_WORDS = {
     "annual": "annual amount",
     "recovered": "share recovered",
     "mitigated": "share mitigated",
+    "cap_total": "total cap",
 }
 
 
@@ -167,14 +224,23 @@ def label_of(path: Path) -> str:
         return str(path[1])
     if path == INFLATION:
         return "inflation"
+    if path == INFLATION_AFTER:
+        return "inflation after its series ends"
     if path[0] == "targets":
         return f"amount of target '{path[1]}'"
     field = path[-1]
-    if isinstance(field, int):  # a ramp step
+    if isinstance(field, int) and path[-2] in LINE_YEARLY:  # one year's amount or weight
+        word = f"{'amount' if path[-2] == 'by_year' else 'weight'} in {financial_year(field)}"
+        path = path[:-2]
+    elif isinstance(field, int):  # a ramp step
         word = f"ramp in year {field + 1}"
-        path = path[:-1]
+        path = path[:-2]
+    elif len(path) > 5 and path[-2] == "index":
+        word = f"indexation {FIELD_WORDS.get(field, field)}"
     else:
         word = FIELD_WORDS.get(field, field)
     if path[2] == "optimism_bias":
         return f"{word} of optimism bias ({path[1]})"
+    if path[2] == "guarantees":
+        return f"{word} of guarantee {path[3]} ({path[1]})"
     return f"{word} of {path[3]} ({path[1]})"

@@ -18,7 +18,7 @@ import statistics
 
 from barnetmodel.errors import Path
 from barnetmodel.scenario.checks import Finding
-from barnetmodel.scenario.models import Scenario
+from barnetmodel.scenario.models import InflationSeries, Scenario
 from barnetmodel.scenario.named import central_values
 
 RATE_ABOVE = 1.0  # a share_of rate: the whole of its line
@@ -42,9 +42,12 @@ def warnings(scenario: Scenario) -> list[Finding]:
     central = central_values(scenario)
     found: list[Finding] = []
     money = scenario.money
-    inflation = central(money.inflation)
-    if inflation > YEARLY_ABOVE:
-        found.append(Finding(("money", "inflation"), f"inflation of {_percent(inflation)} a year: is that meant?"))
+    series = isinstance(money.inflation, InflationSeries)
+    written = money.inflation.after if isinstance(money.inflation, InflationSeries) else money.inflation
+    inflation = None if written is None else central(written)  # a series alone: its own figures
+    if inflation is not None and inflation > YEARLY_ABOVE:
+        where: Path = ("money", "inflation", "after") if series else ("money", "inflation")
+        found.append(Finding(where, f"inflation of {_percent(inflation)} a year: is that meant?"))
     if isinstance(money.discount, float) and money.discount > YEARLY_ABOVE:
         found.append(
             Finding(
@@ -62,6 +65,8 @@ def warnings(scenario: Scenario) -> list[Finding]:
                 value = getattr(line, key)
                 if value is not None:
                     amounts.append(((*path, key), central(value)))
+            for year, value in (line.by_year or {}).items():  # a contract's price year by year
+                amounts.append(((*path, "by_year", year), central(value)))
             if line.growth is not None and central(line.growth) > GROWTH_ABOVE:
                 growth = central(line.growth)
                 found.append(Finding((*path, "growth"), f"growth of {_percent(growth)} a year: is that meant?"))

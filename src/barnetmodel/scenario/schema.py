@@ -42,15 +42,18 @@ def _with_extends(schema: dict[str, Any]) -> dict[str, Any]:
     definitions in which nothing is required (the merged whole is checked when it is run)."""
     defs = schema.pop("$defs")
     partial = {f"Partial{name}": _loosened(definition) for name, definition in defs.items()}
-    for name in ("Line", "Risk", "Target"):  # items matched by name may be dropped
+    for name in ("Line", "Risk", "Target", "Guarantee", "Change"):  # items matched by name may be dropped
         partial[f"Partial{name}"]["properties"]["remove"] = {
             "type": "boolean",
             "description": "true: drop the item of this name from the file extended.",
         }
     whole = {"$ref": "#/$defs/Scenario"}
     defs["Scenario"] = schema
+    loosened = _loosened(schema)
+    inputs = loosened["properties"]["inputs"]  # an input written null is dropped from the file extended
+    inputs["additionalProperties"] = {"anyOf": [inputs["additionalProperties"], {"type": "null"}]}
     return {
-        "$defs": {**defs, **partial, "PartialScenario": _loosened(schema)},
+        "$defs": {**defs, **partial, "PartialScenario": loosened},
         "if": {"required": ["extends"]},
         "then": {"$ref": "#/$defs/PartialScenario"},
         "else": whole,
@@ -58,7 +61,9 @@ def _with_extends(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _loosened(node: Any) -> Any:
-    """A copy with no `required` keys, no one-kind rule, and references to the partial definitions."""
+    """A copy with no `required` keys, no one-kind rule, references to the partial definitions, and
+    unknown keys allowed only as null (`key: null` drops a key the file extended wrote in another
+    form: `{series: gdp_deflator, triangular: null}` where it drew a rate)."""
     if isinstance(node, dict):
         out = {}
         for key, value in node.items():
@@ -66,6 +71,8 @@ def _loosened(node: Any) -> Any:
                 continue
             if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/"):
                 value = "#/$defs/Partial" + value.removeprefix("#/$defs/")
+            if key == "additionalProperties" and value is False:
+                value = {"type": "null"}
             out[key] = _loosened(value)
         return out
     if isinstance(node, list):
