@@ -222,3 +222,23 @@ def test_inflation_is_bounded_as_the_docs_say(write: Write) -> None:
     for value, code in [(-0.5, 2), (-0.49, 0), (0.99, 0), (1, 2)]:
         text = PLAIN.replace("inflation: 0.02", f"inflation: {value}")
         assert runner.invoke(app, ["validate", str(write(text))]).exit_code == code, value
+
+
+def test_strict_on_scenario_tests(write: Write) -> None:
+    # `test --strict`: the tests pass, but the scenario they name has a warning (a rate of 400%), so the run
+    # exits 2 after its summary, naming the warning; without --strict it passes (0), and a clean scenario
+    # passes with it. The figure checked: Contract's first year, 8 (an annual amount, cash, no growth).
+    warned = write(PLAIN.replace("rate: 0.04", "rate: 4"), "warned.yaml")
+    clean = write(PLAIN, "clean.yaml")
+    test_text = (
+        "- name: contract\n  scenario: {name}\n  outputs:\n    options.outsource.lines.Contract.nominal[0]: {value}\n"
+    )
+    for scenario in (warned, clean):
+        write(test_text.format(name=scenario.name, value=8.0), f"test_{scenario.stem}.yaml")
+    found = runner.invoke(app, ["test", str(warned.parent / "test_warned.yaml")])
+    assert found.exit_code == 0, found.stdout + found.stderr
+    strict = runner.invoke(app, ["test", str(warned.parent / "test_warned.yaml"), "--strict"])
+    assert strict.exit_code == 2
+    assert "1 passed, 0 failed" in strict.stdout
+    assert "options.outsource.lines[1].rate" in strict.stderr and "--strict: 1 warning" in strict.stderr
+    assert runner.invoke(app, ["test", str(clean.parent / "test_clean.yaml"), "--strict"]).exit_code == 0

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from barnetmodel.cli.shared import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, AllowExtendsOutside, emit, say
+from barnetmodel.cli.shared import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, AllowExtendsOutside, Strict, emit, say
 
 if TYPE_CHECKING:
     from barnetmodel.scenario_tests.run import FileOutcome
@@ -27,6 +27,7 @@ def test(
         ),
     ] = None,
     allow_extends_outside: AllowExtendsOutside = False,
+    strict: Strict = False,
 ) -> None:
     """Run scenario tests: exit 0 when all pass, 1 when a figure is off, 2 for a bad test or scenario."""
     from barnetmodel.scenario_tests.run import count, find_test_files, run_file
@@ -51,6 +52,8 @@ def test(
         from barnetmodel.scenario_tests import junit
 
         emit(junit.render(outcomes), junit_xml)
+    if strict:
+        bad_input = _warned(outcomes, allow_extends_outside) or bad_input
     tests = [t for o in outcomes for t in o.outcomes]
     counts = {status: sum(t.status == status for t in tests) for status in ("passed", "failed", "error")}
     errors = f", {counts['error']} could not be run" if counts["error"] else ""
@@ -60,6 +63,26 @@ def test(
         raise typer.Exit(EXIT_BAD_INPUT)
     if counts["failed"]:
         raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+def _warned(outcomes: list[FileOutcome], allow_extends_outside: bool) -> bool:
+    """--strict: the warnings of every scenario file the tests name, as written (without a test's overrides),
+    printed once a file; True if there was any (the run then exits 2 after its summary, as validate --strict)."""
+    from barnetmodel.errors import ScenarioError
+    from barnetmodel.scenario.load import load
+
+    warned = 0
+    for file in dict.fromkeys(name for o in outcomes for name in o.scenario_files):
+        try:
+            loaded = load(file, (), allow_extends_outside=allow_extends_outside)
+        except ScenarioError:
+            continue  # already reported as a test that could not be run
+        for warning in loaded.warnings:
+            say(str(warning), err=True)
+        warned += len(loaded.warnings)
+    if warned:
+        say(f"--strict: {warned} warning{'s' if warned != 1 else ''}, treated as errors", err=True)
+    return bool(warned)
 
 
 def _report(outcomes: list[FileOutcome]) -> bool:
