@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from barnetmodel.engine.flows import Event, Flow, weigh
+from barnetmodel.engine.flows import Event, Flow, Switched, weigh
 from barnetmodel.engine.projection import project
 from barnetmodel.engine.sampling import Sampler
 from barnetmodel.scenario.load import load
@@ -140,3 +140,40 @@ def test_a_product_with_one_weight_a_row_is_the_sum_bit_for_bit() -> None:
     expected = np.einsum("ij,jn->in", a, b)
     assert np.array_equal(got, expected) and np.array_equal(np.signbit(got), np.signbit(expected))
     assert np.count_nonzero(got) > DRAWS  # not a product of zeros
+
+
+@pytest.mark.parametrize("drawn_inflation", [False, True])
+def test_lines_sharing_a_drawn_growth_weigh_bit_for_bit_as_each_weighed_whole(drawn_inflation: bool) -> None:
+    # Sharing a growth's powers is an optimisation only: the same lines with their powers folded into their
+    # profiles (so each is weighed whole, a (draws, years) profile) give the same bits, for profiles of 0s and
+    # 1s (one product for all), a ramp (weighed whole, once for the lines that have it), several lines of one
+    # profile in a group (each scaled by its own amount, added in its turn), and lines of both price bases.
+    rng = np.random.default_rng(12)
+    grown = (1 + rng.uniform(-0.02, 0.05, (DRAWS, 1))) ** np.arange(YEARS)
+    other = (1 + rng.uniform(0.0, 0.03, (DRAWS, 1))) ** np.arange(YEARS)
+    drawn = rng.normal(10.0, 3.0, (DRAWS, 1))
+    window = (np.arange(YEARS) >= 2)[None, :].astype(float)
+    ramp = np.minimum(1.0, (np.arange(YEARS) + 1) / 3.0)[None, :]
+    shared: list[list[Flow | Switched | Event]] = [
+        [
+            Flow(drawn, np.ones((1, YEARS)), grown=grown),
+            Flow(np.full((1, 1), 4.0), window, grown=grown),
+            Flow(0.3 * drawn, np.ones((1, YEARS)), grown=grown),  # the profile of the first: not added to it
+            Flow(drawn, rng.random((1, YEARS))),  # no growth drawn, in between
+            Flow(-drawn, window, indexed=True, grown=grown),
+            Flow(drawn, ramp, grown=grown),
+            Flow(2 * drawn, ramp, grown=other),
+        ],
+        [Flow(0.7 * drawn, window, grown=grown), Flow(drawn, ramp, indexed=True, grown=grown)],
+    ]
+    whole: list[list[Flow | Switched | Event]] = [
+        [Flow(f.amount, f.shape(), f.indexed) for f in group if isinstance(f, Flow)] for group in shared
+    ]
+    inflation = rng.uniform(0.0, 0.05, (DRAWS, 1)) if drawn_inflation else np.full((1, 1), 0.02)
+    price_index = np.broadcast_to((1 + inflation) ** np.arange(YEARS), (DRAWS, YEARS))
+    weights = np.column_stack([np.ones(YEARS), 1.035 ** -np.arange(YEARS), np.arange(YEARS) < 2])
+    for factors in [(None, price_index), (1 / price_index, None)]:
+        got = weigh(shared, weights, factors)
+        expected = weigh(whole, weights, factors)
+        for g, e in zip(got, expected, strict=True):
+            np.testing.assert_array_equal(g, e)

@@ -188,8 +188,10 @@ def weigh(
     years), summed over the years with each column of `weights` (years, k). `factors` holds the factor of
     flows in cash and of flows `indexed` (in real prices); None is 1. The same figures as ((sum of whole
     flows) x factor) @ weights, to rounding, for the cost of one product with each factor for all groups
-    (rows for each distinct profile, whichever flows have it) and a pass over the draws per drawn amount. Results are one row per column of weights: each row's draws
-    side by side, for fast passes over them."""
+    (rows for each distinct profile, whichever flows have it) and a pass over the draws per drawn amount.
+    Flows that share a drawn growth are weighed together (_weigh_grown), each added in its turn: the same
+    figures, bit for bit, as weighing each whole. Results are one row per column of weights: each row's
+    draws side by side, for fast passes over them."""
     k = weights.shape[1]
     parts = [_Sum() for _ in groups]  # (k, draws or 1) each, added up per group as they come
     events: list[list[Event | Switched]] = [[] for _ in groups]  # each adds to a few draws
@@ -199,7 +201,7 @@ def weigh(
     # line's amounts then multiply the weighed block, as if it were its own (the same figures, bit for bit).
     scale: tuple[list[tuple[int, int, np.ndarray | None]], ...] = ([], [])
     profiles: tuple[dict[bytes, int], dict[bytes, int]] = ({}, {})  # per factor: profile -> its block
-    grown: dict[tuple[int, bool], list[tuple[int, Flow]]] = {}  # flows by the growth they share: (group, flow)
+    grown = _weigh_grown(groups, weights, factors)  # per flow sharing a drawn growth: its weighed rows
     for g, flows in enumerate(groups):
         fixed: list[np.ndarray | None] = [None, None]  # per factor: the flows that no draw changes, added up
         for each in flows:
@@ -210,8 +212,8 @@ def weigh(
             if isinstance(each, Switched):  # its change in a few draws, like an event; the rest as any flow
                 events[g].append(each)
             flow = each.base if isinstance(each, Switched) else each
-            if flow.grown is not None and flow.profile.shape[0] == 1 and flow is each:
-                grown.setdefault((id(flow.grown), flow.indexed), []).append((g, flow))  # with others of its growth
+            if id(flow) in grown:  # weighed with the others of its growth, added here in its turn
+                parts[g].add(grown[id(flow)] * flow.amount[:, 0])
             elif flow.grown is not None or flow.profile.shape[0] != 1:  # differs between draws: weighed whole
                 profile = flow.shape() if factor is None else flow.shape() * factor
                 parts[g].add(_product(weights.T, profile.T) * flow.amount[:, 0])
@@ -228,8 +230,6 @@ def weigh(
             if part is not None:
                 scale[indexed].append((g, len(blocks[indexed]), None))
                 blocks[indexed].append(part)
-    for shared in grown.values():
-        _weigh_grown(shared, weights, factors, parts)
     for indexed, factor in enumerate(factors):
         if not blocks[indexed]:
             continue
@@ -255,32 +255,43 @@ def weigh(
 
 
 def _weigh_grown(
-    shared: list[tuple[int, Flow]],
+    groups: list[list[Flow | Switched | Event]],
     weights: np.ndarray,
     factors: tuple[np.ndarray | None, np.ndarray | None],
-    parts: list[_Sum],
-) -> None:
-    """Adds to `parts` the weighted sums of flows (group, flow) that share one drawn growth, each flow's
-    profile one row (years active, a ramp): the growth times its factor is made once, and all the flows'
-    weights x profiles go through one product with it. Flows of a group with the same profile are one row,
-    their amounts added first."""
+) -> dict[int, np.ndarray]:
+    """For each plain flow (by id) that shares a drawn growth with others, its profile one row, (k, draws):
+    its weighted sum before its amount, made once for all the flows of that growth and profile. Bit for bit
+    the figures of weighing each flow whole. Profiles of 0s and 1s (the years a line is active) go through
+    one product with the growth times its factor, made once: (profile x weight) x (growth x factor) is
+    weight x ((profile x growth) x factor) exactly when the profile is 0 or 1. A profile of other values (a
+    ramp) would round differently that way: it is weighed whole, once for the flows that have it."""
     k = weights.shape[1]
-    first = shared[0][1]
-    assert first.grown is not None
-    factor = factors[first.indexed]
-    whole = first.grown if factor is None else first.grown * factor  # (draws, years)
-    rows: dict[tuple[int, bytes], tuple[np.ndarray, np.ndarray]] = {}  # (group, profile) -> (profile, amount)
-    for g, flow in shared:
-        key = (g, flow.profile.tobytes())
-        if key in rows:
-            profile, amount = rows[key]
-            rows[key] = (profile, amount + flow.amount)
-        else:
-            rows[key] = (flow.profile, flow.amount)
-    columns = np.hstack([profile.T * weights for profile, _ in rows.values()]).T  # (k x rows, years)
-    weighed = _product(columns, whole.T)
-    for i, ((g, _), (_, amount)) in enumerate(rows.items()):
-        parts[g].add(weighed[i * k : (i + 1) * k] * amount[:, 0])
+    shared: dict[tuple[int, bool], list[Flow]] = {}  # (growth, indexed) -> its flows, in order
+    for group in groups:
+        for each in group:
+            if isinstance(each, Flow) and each.grown is not None and each.profile.shape[0] == 1:
+                shared.setdefault((id(each.grown), each.indexed), []).append(each)
+    found: dict[int, np.ndarray] = {}
+    for (_, indexed), flows in shared.items():
+        factor = factors[indexed]
+        steps: dict[bytes, Flow] = {}  # a profile of 0s and 1s -> a flow that has it
+        others: dict[bytes, np.ndarray] = {}  # any other profile -> its weighed rows
+        for flow in flows:
+            key = flow.profile.tobytes()
+            if bool(((flow.profile == 0) | (flow.profile == 1)).all()):
+                steps.setdefault(key, flow)
+            elif key not in others:
+                whole = flow.shape() if factor is None else flow.shape() * factor
+                others[key] = _product(weights.T, whole.T)
+        if steps:
+            grown = flows[0].grown
+            assert grown is not None
+            whole = grown if factor is None else grown * factor  # (draws, years)
+            columns = np.hstack([flow.profile.T * weights for flow in steps.values()]).T  # (k x rows, years)
+            weighed = _product(columns, whole.T)
+            others |= {key: weighed[i * k : (i + 1) * k] for i, key in enumerate(steps)}
+        found |= {id(flow): others[flow.profile.tobytes()] for flow in flows}
+    return found
 
 
 def _merged(flows: list[Switched]) -> list[tuple[bool, np.ndarray, np.ndarray]]:
