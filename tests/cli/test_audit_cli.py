@@ -260,3 +260,13 @@ def test_the_output_is_never_written_over_a_payments_file(tmp_path: Path) -> Non
     code, _, err = audit(scenario, str(tmp_path / "payments"), "--supplier", "Capita", "-f", "csv", "-o", str(files[0]))
     assert code == 2 and "is a payments file read" in err
     assert files[0].read_bytes() == before
+
+
+def test_the_report_is_never_written_over_a_payments_file(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    scenario, files = _fixture(tmp_path)
+    before = files[0].read_bytes()
+    args = ["report", scenario, "-n", "0", "--payments", str(tmp_path / "payments"), "--supplier", "Capita"]
+    result = runner.invoke(app, [*args, "-o", str(files[0])])
+    assert result.exit_code == 2 and "is a payments file read" in result.stderr
+    assert files[0].read_bytes() == before

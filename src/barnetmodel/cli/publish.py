@@ -100,6 +100,10 @@ def report(
                 lambda: load(scenario, settings or (), allow_extends_outside=allow_extends_outside)
             )
             audit = audited(loaded, payments, supplier, exclude or (), option, column or (), False)
+            from barnetmodel.output.atomic import same_file
+
+            if output is not None and any(same_file(output, file["path"]) for file in audit["files"]["read"]):
+                raise fail(f"{output}: is a payments file read; the report is not written over it")
         stages.stage("Charts and the report")
         page = report_html.render(results, audit)
     finally:
