@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "cli"))
+sys.path[:0] = [str(ROOT / "tests" / "cli"), str(ROOT / "tests")]  # hostile_cases, and conftest it reads
 
 from hostile_cases import ATTACKS, CASES  # noqa: E402
 

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from conftest import MINIMAL  # the smallest valid scenario, shared by the tests
+
 
 def alias_bomb() -> bytes:
     """'Billion laughs': nine levels of nine aliases, a billion values once expanded."""
@@ -119,23 +121,6 @@ class Attack:
     exit_code: int
     words: str
     heavy: bool = False  # long enough to leave to the benchmark (tests elsewhere cover it under the cap)
-
-
-MINIMAL = """\
-title: Minimal
-horizon: {start: 2013, years: 3}
-money: {inflation: 0.02, discount: 0.035}
-baseline: in_house
-options:
-  in_house:
-    title: In-house
-    lines:
-      - {name: Staff, annual: 10}
-  outsource:
-    title: Outsourced
-    lines:
-      - {name: Contract, annual: 8}
-"""
 
 
 def _scenario(folder: Path, text: str = MINIMAL, name: str = "s.yaml") -> str:
