@@ -220,20 +220,22 @@ def test_a_target_of_the_whole_saving_is_that_saving_and_the_baseline_saves_noth
 
 
 def test_a_chunk_that_fails_to_draw_fails_the_run_without_hanging(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The chunks draw in turn; one that fails still hands the turn on (so the workers finish the chunks
-    # already handed to them), and its error reaches the caller.
+    # Each stream draws its chunks in turn; a chunk that fails in its first stream never reaches the others,
+    # whose turns later chunks wait for: they stop instead of waiting for ever, and the failing chunk's error
+    # reaches the caller.
     from barnetmodel.engine import sampling as sampling_module
-    from barnetmodel.engine.sampling import Sampler
+    from barnetmodel.engine.sampling import Gate, Sampler, no_gate
 
     monkeypatch.setattr(sampling_module, "CHUNK", 500)
     calls = []
     original = Sampler.draw
 
-    def failing(self: Sampler, n: int) -> object:
+    def failing(self: Sampler, n: int, gate: Gate = no_gate) -> object:
         calls.append(n)
         if len(calls) == 3:
-            raise RuntimeError("no draws today")
-        return original(self, n)
+            with gate(next(iter(self.distributions))):
+                raise RuntimeError("no draws today")
+        return original(self, n, gate)
 
     monkeypatch.setattr(Sampler, "draw", failing)
     s = load(str(ROOT / "scenarios" / "one_barnet_council_case.yaml")).scenario
@@ -273,3 +275,24 @@ def test_latin_hypercube_bands_take_whole_replicates(monkeypatch: pytest.MonkeyP
         expected = np.percentile(cost, [5, 50, 95], axis=0)
         for k, p in enumerate([5, 50, 95]):
             np.testing.assert_allclose(out["yearly"][option]["cost_nominal"][f"p{p}"], expected[k], rtol=1e-12)
+
+
+@pytest.mark.parametrize("sampling", ["monte_carlo", "latin_hypercube"])
+def test_two_workers_drawing_streams_at_once_give_one_worker_s_draws(
+    sampling: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The workers take turns per stream, so two chunks draw different streams at once; each stream must
+    # still be drawn in chunk order: every draw's figures are those of one worker drawing chunk after chunk.
+    # The critics' case has rank correlations (a stream of their own) and risks (a uniform stream each).
+    from barnetmodel.engine import sampling as sampling_module
+    from barnetmodel.engine import simulate as simulate_module
+
+    monkeypatch.setattr(sampling_module, "CHUNK", 700)
+    s = load(str(ROOT / "scenarios" / "critics_stress.yaml")).scenario
+    assert s.uncertainty.correlations and any(option.risks for option in s.options.values())
+    together = simulate(s, 20_000, 11, sampling)
+    monkeypatch.setattr(simulate_module, "WORKERS", 1)
+    alone = simulate(s, 20_000, 11, sampling)
+    assert len(together.sizes) > 20
+    for key, values in alone.values.items():
+        assert np.array_equal(together.values[key], values), key

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 
 import numpy as np
 
@@ -32,6 +33,14 @@ CHUNK = 65_536
 REPLICATES = 20
 # ... of at least this many draws each (fewer draws make fewer replicates, down to one).
 REPLICATE_DRAWS = 50
+
+# Waits for a stream's turn: called with the stream's path (or CORRELATION) while it is drawn for a chunk.
+Gate = Callable[[Path], AbstractContextManager[object]]
+CORRELATION: Path = ("uncertainty", "correlations")
+
+
+def no_gate(_: Path) -> AbstractContextManager[object]:
+    return nullcontext()
 
 
 def stream(seed: int, name: str) -> np.random.Generator:
@@ -112,21 +121,33 @@ class Sampler:
             return (rng.permutation(n) + rng.random(n)) / n
         return rng.random(n)
 
-    def draw(self, n: int) -> Inputs:
+    def draw(self, n: int, gate: Gate = no_gate) -> Inputs:
+        """The next `n` draws of every stream. `gate(path)` is held while a stream draws: a Monte Carlo run's
+        workers pass one that waits for the stream's turn, so that each stream's chunks are drawn in order
+        while two chunks draw different streams at once."""
         values: dict[Path, np.ndarray] = {}
         for path, distribution in self.distributions.items():
             rng = self.streams[path]
-            if self.sampling == "latin_hypercube":
-                values[path] = distribution.from_uniform(self._uniforms(rng, n))
-            else:
-                values[path] = distribution.sample(rng, n)
-        yearly = {path: self._yearly(path, line, n) for path, line in self.yearly.items()}
-        events = {path: self._uniforms(self.streams[path], n) for path in self.events}
-        if self.correlated and n > len(self.correlated) + 1:
-            columns = np.column_stack([values[path] for path in self.correlated])
-            reordered = impose_rank_correlation(columns, self.target, self.correlation_stream)
-            for k, path in enumerate(self.correlated):
-                values[path] = reordered[:, k]
+            with gate(path):
+                if self.sampling == "latin_hypercube":
+                    values[path] = distribution.from_uniform(self._uniforms(rng, n))
+                else:
+                    values[path] = distribution.sample(rng, n)
+        yearly: dict[Path, np.ndarray] = {}
+        for path, line in self.yearly.items():
+            with gate(path):
+                yearly[path] = self._yearly(path, line, n)
+        events: dict[Path, np.ndarray] = {}
+        for path in self.events:
+            with gate(path):
+                events[path] = self._uniforms(self.streams[path], n)
+        if self.correlated:
+            with gate(CORRELATION):  # its turn passes even when a chunk is too small to correlate
+                if n > len(self.correlated) + 1:
+                    columns = np.column_stack([values[path] for path in self.correlated])
+                    reordered = impose_rank_correlation(columns, self.target, self.correlation_stream)
+                    for k, path in enumerate(self.correlated):
+                        values[path] = reordered[:, k]
         return Inputs(draws=n, values=values, events=events, yearly=yearly)
 
     def _yearly(self, path: Path, line: Line, n: int) -> np.ndarray:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import ctypes
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, partial
 from typing import Any
@@ -17,7 +18,7 @@ from barnetmodel.engine.projection import Inputs, project
 from barnetmodel.engine.sample_stats import bands, describe, moments, proportion_error
 from barnetmodel.engine.sampling import Sampler, chunk_sizes
 from barnetmodel.engine.targets import meets, target_options
-from barnetmodel.errors import ValueProblem
+from barnetmodel.errors import Path, ValueProblem
 from barnetmodel.limits import DRAW_MEMORY, FIGURE_BYTES, MAX_DRAWS
 from barnetmodel.scenario.models import Scenario
 
@@ -29,9 +30,6 @@ BAND_MEMORY = 128 << 20
 # What the values drawn and made for one chunk may take (8 bytes each): a scenario with many uncertain inputs,
 # risks, options or years has chunks of fewer than sampling.CHUNK draws, so that the chunks in flight fit.
 CHUNK_MEMORY = 96 << 20
-# Each chunk's values of a figure are sorted in runs of this many draws: small enough to sort in cache
-# (3 ns a value; 5 ns in runs of 65,536), and the percentiles then search each run.
-SORTED_RUN = 16_384
 # numpy lets go of the GIL in its loops, so two threads use both cores of a small machine.
 WORKERS = 2
 # Chunks handed to the workers and not yet collected, at most: enough that the workers never wait on
@@ -46,8 +44,8 @@ Key = tuple[str, ...]  # a headline figure: (measure, option) or ("achieved", ta
 @dataclass
 class Simulation:
     """What the draws produced, for every option (money in the scenario's unit). Each chunk of draws
-    is put in place by the worker that evaluated it: its per-draw values of each headline figure,
-    sorted (so that percentiles need no pass over all draws), and counts. Chunks never share a place,
+    is put in place by the worker that evaluated it: its per-draw values of each headline figure (for
+    exact percentiles, found in linear time at the end), their moments, and counts. Chunks never share a place,
     so the threads change no figure."""
 
     scenario: Scenario
@@ -56,8 +54,7 @@ class Simulation:
     sampling: str
     sizes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))  # (chunks,) draws in each
     starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))  # (chunks,) first draw
-    run_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))  # first draw of each run
-    runs: dict[Key, np.ndarray] = field(default_factory=dict)  # (draws,), each chunk's values sorted
+    values: dict[Key, np.ndarray] = field(default_factory=dict)  # (draws,): each figure's value in each draw
     moments: dict[Key, np.ndarray] = field(default_factory=dict)  # (chunks, 2): each chunk's mean, squares
     same: dict[Key, Key] = field(default_factory=dict)  # figure -> the figure it equals, kept once
     cheapest: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (chunks, options) draws cheapest
@@ -104,12 +101,10 @@ class Simulation:
         self.sizes = np.asarray(sizes, dtype=np.intp)
         self.starts = np.cumsum([0, *sizes])[:-1].astype(np.intp)
         self.band_sizes = band_sizes(sizes, self.sampling, band_room(self.scenario))
-        runs = [np.arange(start, start + size, SORTED_RUN) for start, size in zip(self.starts, self.sizes, strict=True)]
-        self.run_starts = np.concatenate([np.zeros(0), *runs]).astype(np.intp)
         self.same = self.same_as(sums)
         for key in self.figures():
             if key not in self.same:
-                self.runs[key] = np.empty(self.draws)
+                self.values[key] = np.empty(self.draws)
                 self.moments[key] = np.empty((chunks, 2))
         options = list(self.scenario.options)
         self.cheapest = np.zeros((chunks, len(options)), dtype=np.int64)
@@ -125,11 +120,8 @@ class Simulation:
         start = int(self.starts[index])
         end = start + chunk.draws
         for key, values in chunk.values.items():
-            chunk_values = self.runs[key][start:end]
-            chunk_values[:] = values
-            for first in range(0, chunk.draws, SORTED_RUN):  # sorted in place, in runs that fit in cache
-                chunk_values[first : first + SORTED_RUN].sort()
-            self.moments[key][index] = moments(chunk_values)
+            self.values[key][start:end] = values
+            self.moments[key][index] = moments(values)
         pv = {option: chunk.values[("cost_present_value", option)] for option in self.scenario.options}
         self.cheapest[index] = np.bincount(_cheapest(list(pv.values())), minlength=len(pv))
         baseline = pv[self.scenario.baseline]
@@ -224,22 +216,35 @@ def _evaluate(scenario: Scenario, inputs: Inputs, sums: _Sums, band_draws: int) 
 
 
 class _Turns:
-    """Chunks draw their inputs one at a time and in chunk order, whichever worker runs them: each
-    input's random stream is one sequence, continued chunk after chunk."""
+    """Each random stream draws its chunks one at a time and in chunk order, whichever worker runs them: each
+    input's stream is one sequence, continued chunk after chunk. The turns are per stream, so while one
+    worker draws a stream for its chunk, the other can draw another stream for the next chunk."""
 
     def __init__(self, sampler: Sampler):
         self.sampler = sampler
-        self.next = 0
+        self.next: dict[Path, int] = {}
+        self.failed = False
         self.turn = threading.Condition()
 
     def draw(self, index: int, draws: int) -> Inputs:
+        return self.sampler.draw(draws, partial(self._stream_turn, index))
+
+    @contextmanager
+    def _stream_turn(self, index: int, path: Path) -> Iterator[None]:
         with self.turn:
-            self.turn.wait_for(lambda: self.next == index)
-            try:
-                return self.sampler.draw(draws)
-            finally:
-                self.next += 1
+            self.turn.wait_for(lambda: self.failed or self.next.get(path, 0) == index)
+            if self.failed:  # an earlier chunk stopped short of this stream: its error is the one reported
+                raise RuntimeError("an earlier chunk failed to draw")
+        try:
+            yield
+        except BaseException:
+            with self.turn:  # later chunks would wait for ever on the streams this chunk did not reach
+                self.failed = True
                 self.turn.notify_all()
+            raise
+        with self.turn:
+            self.next[path] = index + 1
+            self.turn.notify_all()
 
 
 def _run_chunk(sim: Simulation, index: int, turns: _Turns, size: int, sums: _Sums, band_draws: int) -> int:
@@ -409,12 +414,12 @@ def summarise_simulation(sim: Simulation) -> dict[str, Any]:
     scenario = sim.scenario
     names = list(scenario.options)
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:  # on both cores
-        kept = list(sim.runs)
+        kept = list(sim.values)
         described = dict(
             zip(
                 kept,
                 pool.map(
-                    lambda key: describe(sim.runs[key], sim.run_starts, (sim.sizes, sim.moments[key]), sim.replicated),
+                    lambda key: describe(sim.values[key], (sim.sizes, sim.moments[key]), sim.replicated),
                     kept,
                 ),
                 strict=True,
