@@ -212,10 +212,13 @@ def values_per_draw(scenario: Scenario, paths: list[Path], *, events: bool = Fal
     (its line and the lines that are shares of it, at any remove; every line of the option for an optimism
     bias; its own flow for a risk), times the years when it changes a profile (growth, a ramp step, and a
     risk's probability when risks are carried at their expected cost, not drawn as `events`); the price index
-    and deflator, and what they multiply, for inflation. What bounds the memory of a chunk of draws, and of a
+    and deflator, and what they multiply, for inflation. A drawn growth of an annual line is the exception:
+    its powers are made once for every line grown at the same rate (Flow.grown), so they count the years once
+    per rate, and each line grown at it one value. What bounds the memory of a chunk of draws, and of a
     batch of sensitivity rows."""
     years = scenario.horizon.years
     changed: dict[Path, int] = {}
+    shared: set[Path] = set()  # growth places whose powers the engine shares (_line_flow)
     for name, option in scenario.options.items():
         index = {line.name: i for i, line in enumerate(option.lines)}
         count = [1] * len(option.lines)
@@ -224,6 +227,7 @@ def values_per_draw(scenario: Scenario, paths: list[Path], *, events: bool = Fal
             if target is not None and target in index and target != option.lines[i].name:
                 count[index[target]] += count[i]
         changed |= {line_path(name, line): count[i] for i, line in enumerate(option.lines)}
+        shared |= {(*line_path(name, line), "growth") for line in option.lines if _grown_apart(line)}
 
     def at_place(path: Path) -> int:
         field = str(path[-2]) if isinstance(path[-1], int) else str(path[-1])
@@ -232,12 +236,29 @@ def values_per_draw(scenario: Scenario, paths: list[Path], *, events: bool = Fal
         if len(path) > 2 and path[2] == "optimism_bias":
             return len(scenario.options[str(path[1])].lines)
         flows = changed.get(path[:4], 1) if len(path) > 3 else 1
+        if path in shared:  # a value a flow; the rate's powers are counted once, by rate
+            return flows
         profile = field in PROFILE_FIELDS and not (events and field == "probability")
         return flows * (years if profile else 1)
 
-    # A named input drawn makes every named input's value a row each, and every place a formula stands drawn.
-    named = len(scenario.named_inputs) + sum(at_place(path) for path in formulas(scenario) if not is_named(path))
-    return [named if is_named(path) else at_place(path) for path in paths]
+    def rate(path: Path) -> str | Path:
+        """What tells rates apart: a formula by its text (the same text, the same values), a drawn one by place."""
+        written = numbers_at.get(path)
+        return "".join(written.text.split()) if isinstance(written, Formula) else path
+
+    numbers_at = formulas(scenario)
+    placed = [path for path in formulas(scenario) if not is_named(path)]
+    # A named input drawn makes every named input's value a row each, and every place a formula stands drawn;
+    # the powers of each growth rate among those places once.
+    named = len(scenario.named_inputs) + sum(at_place(path) for path in placed)
+    named += years * len({rate(path) for path in placed if path in shared})
+    return [named if is_named(path) else at_place(path) + (years if path in shared else 0) for path in paths]
+
+
+def _grown_apart(line: Line) -> bool:
+    """Whether a drawn growth of the line has its powers kept apart and shared (_line_flow): an annual line,
+    neither drawn each year nor indexed."""
+    return line.annual is not None and line.draw != "yearly" and line.index is None
 
 
 def schedule_of(scenario: Scenario) -> Schedule:
