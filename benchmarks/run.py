@@ -172,10 +172,18 @@ def stages(draws: int, path: Path, out: Path) -> dict[str, float]:
             sums = sim_module._sums(scenario, project(scenario).discount_factor)
             sizes = chunk_sizes(draws, settings.sampling, sim_module.chunk_draws(scenario))
             sim.allocate(sizes, sums)
-            for index, (size, band_draws) in enumerate(zip(sizes, sim.band_sizes, strict=True)):
-                inputs = clock("drawing", lambda size=size: sampler.draw(int(size)))
-                chunk = clock("evaluation", lambda i=inputs, b=band_draws: sim_module._evaluate(scenario, i, sums, b))
-                clock("chunks put", lambda index=index, chunk=chunk: sim.put(index, chunk))
+            # Chunks evaluated together in batches, as the engine's workers do (simulate._run_batch).
+            for first, count in sim_module.batches(sizes, sim.band_sizes, *sim_module.batch_draws(scenario)):
+                batch, bands = (
+                    [int(size) for size in sizes[first : first + count]],
+                    sim.band_sizes[first : first + count],
+                )
+                drawn = [clock("drawing", lambda size=size: sampler.draw(size)) for size in batch]
+                inputs = clock("evaluation", lambda drawn=drawn: sim_module._joined(drawn))
+                b = sim_module._band_draws(batch, bands)
+                chunk = clock("evaluation", lambda i=inputs, b=b: sim_module._evaluate(scenario, i, sums, b))
+                for k, part in enumerate(sim_module._parts(chunk, batch, bands)):
+                    clock("chunks put", lambda index=first + k, part=part: sim.put(index, part))
             sim.bands = clock("bands", lambda: {key: job() for key, job in sim_module._band_jobs(sim)})
             summary = clock("summary", lambda: sim_module.summarise_simulation(sim))
 

@@ -56,19 +56,22 @@ def test_a_growth_over_a_term_makes_its_own_profile() -> None:
     assert values_per_draw(scenario, [("inputs", "rate")]) == [len(scenario.named_inputs) + 2 * 3 * YEARS]
 
 
+@pytest.mark.parametrize("bands", [False, True], ids=["without bands", "with bands"])
 @pytest.mark.parametrize(
     "path",
     [
         "scenarios/one_barnet_council_case.yaml",
         "scenarios/in_house_improvement.yaml",
         "benchmarks/contracts.yaml",
+        "benchmarks/named_inputs.yaml",
         "benchmarks/sizes/small.yaml",
         "benchmarks/sizes/medium.yaml",
+        "benchmarks/sizes/large.yaml",
     ],
 )
-def test_a_chunk_takes_no_more_than_it_is_counted_to(path: str) -> None:
-    # Drawing and evaluating a chunk (one that keeps its yearly costs for the bands, the most a chunk makes),
-    # measured by tracemalloc (numpy reports its arrays to it), per draw: within what chunk_draws allows.
+def test_a_batch_of_chunks_takes_no_more_than_it_is_counted_to(path: str, bands: bool) -> None:
+    # Drawing and evaluating draws together (keeping each year's cost for the bands, or not), measured by
+    # tracemalloc (numpy reports its arrays to it), per draw: within what a chunk and a batch may take.
     scenario = load(str(ROOT / path), allow_extends_outside=True).scenario
     sums = simulate._sums(scenario, project(scenario).discount_factor)
     sampler = Sampler(scenario, 1, scenario.uncertainty.sampling)
@@ -77,9 +80,10 @@ def test_a_chunk_takes_no_more_than_it_is_counted_to(path: str) -> None:
         simulate._evaluate(scenario, sampler.draw(256), sums, 256)  # caches filled before measuring
         tracemalloc.start()
         try:
-            simulate._evaluate(scenario, sampler.draw(draws), sums, draws)
+            simulate._evaluate(scenario, sampler.draw(draws), sums, draws if bands else 0)
             peak = tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
-    allowed = simulate.CHUNK_MEMORY / simulate.chunk_draws(scenario)  # bytes a draw
-    assert peak / draws <= allowed
+    most, most_with_bands = simulate.batch_draws(scenario)
+    assert peak / draws <= simulate.CHUNK_MEMORY / (most_with_bands if bands else most)  # bytes a draw
+    assert peak / draws <= simulate.CHUNK_MEMORY / simulate.chunk_draws(scenario)

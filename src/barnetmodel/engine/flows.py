@@ -254,6 +254,31 @@ def weigh(
     return totals
 
 
+def weighed_rows(groups: list[list[Flow | Switched | Event]]) -> int:
+    """The rows of draws that `weigh` holds at most at once for these groups, per column of weights: it takes
+    about that many times k (the columns) values a draw. Each growth's weighed profiles (kept to the end),
+    each profile block (and its copy while weighed) and each group's sum, and a few being made; what its
+    memory grows with when k is large (every year a column)."""
+    grown: set[tuple[int, bool, bytes]] = set()
+    blocks: set[tuple[bool, bytes]] = set()
+    fixed = 0
+    for flows in groups:
+        fixed_kinds: set[bool] = set()
+        for each in flows:
+            flow = each.base if isinstance(each, Switched) else each
+            if isinstance(flow, Event):
+                continue
+            if flow.grown is not None and flow.profile.shape[0] == 1:
+                grown.add((id(flow.grown), flow.indexed, flow.profile.tobytes()))
+            elif flow.grown is None and flow.profile.shape[0] == 1:
+                if flow.amount.shape[0] == 1:
+                    fixed_kinds.add(flow.indexed)
+                else:
+                    blocks.add((flow.indexed, flow.profile.tobytes()))
+        fixed += len(fixed_kinds)
+    return len(grown) + 2 * (len(blocks) + fixed) + len(groups) + 4
+
+
 def _weigh_grown(
     groups: list[list[Flow | Switched | Event]],
     weights: np.ndarray,

@@ -18,7 +18,7 @@ from barnetmodel.data.reference import Schedule, constant, optimism_bias_upper, 
 from barnetmodel.engine import contracts
 from barnetmodel.engine.contracts import Switch
 from barnetmodel.engine.discount import factors_over
-from barnetmodel.engine.flows import AnyFlow, Event, Flow, Switched, powers, weigh
+from barnetmodel.engine.flows import AnyFlow, Event, Flow, Switched, powers, weigh, weighed_rows
 from barnetmodel.errors import Path
 from barnetmodel.scenario.checks import evaluation_order
 from barnetmodel.scenario.contract_checks import switch_risks
@@ -175,6 +175,10 @@ class Projection:
             raise ValueError(f"unknown basis {basis!r}")
         sums = zip(options, weigh(flows, weights, factors), strict=True)
         return {o: np.broadcast_to(total, (weights.shape[1], self.draws)) for o, total in sums}
+
+    def weighing_rows(self) -> int:
+        """The rows of draws `weighted` holds at most at once, per column of weights (flows.weighed_rows)."""
+        return weighed_rows([list(self.flows_of(o)) for o in self.scenario.options])
 
     @cached_property
     def price_index(self) -> np.ndarray:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import ctypes
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from typing import Any
 
@@ -142,6 +142,14 @@ class _Chunk:
     met: dict[tuple[str, str], np.ndarray]  # (target, option) -> (n,) whether the target is met
     yearly_nominal: dict[str, np.ndarray]  # option -> (years, draws kept for the bands); empty past BAND_DRAWS
 
+    def part(self, first: int, draws: int, band_draws: int) -> _Chunk:
+        """Draws first to first + draws of an evaluation of several chunks: one chunk's own (views, not copies)."""
+        end = first + draws
+        values = {key: value[first:end] for key, value in self.values.items()}
+        met = {key: value[first:end] for key, value in self.met.items()}
+        yearly = {o: y[:, first : first + band_draws] for o, y in self.yearly_nominal.items()} if band_draws else {}
+        return _Chunk(draws, values, met, yearly)
+
 
 @dataclass(frozen=True)
 class _Sums:
@@ -247,17 +255,73 @@ class _Turns:
             self.turn.notify_all()
 
 
-def _run_chunk(sim: Simulation, index: int, turns: _Turns, size: int, sums: _Sums, band_draws: int) -> int:
-    """Draw chunk `index` in its turn, evaluate it and put it in place; its number of draws. Both workers
-    draw as well as evaluate, so all the work is shared between the cores."""
-    inputs = turns.draw(index, size)
+def _run_batch(sim: Simulation, first: int, turns: _Turns, sizes: list[int], sums: _Sums, bands: list[int]) -> int:
+    """Draw chunks first, first + 1, ... (of `sizes` draws, `bands` of them kept for the bands) each in its
+    turn, evaluate them together and put each in its place; their number of draws. Each chunk is drawn as
+    if alone (its own correlations, its own replicate), and the engine works draw by draw, so the figures
+    are those of evaluating each chunk on its own; together, the engine's work per call (a few calls a
+    line) is spread over more draws. Both workers draw as well as evaluate, so the work is shared
+    between the cores."""
+    drawn = [turns.draw(first + k, size) for k, size in enumerate(sizes)]
+    inputs = _joined(drawn)
     try:
-        chunk = _evaluate(sim.scenario, inputs, sums, band_draws)
-    except ValueProblem as problem:  # the row is a draw of this chunk: say which of all the draws it is
-        context = "" if problem.row is None else f"in draw {int(sim.starts[index]) + problem.row + 1:,}"
+        chunk = _evaluate(sim.scenario, inputs, sums, _band_draws(sizes, bands))
+    except ValueProblem as problem:  # the row is a draw of this batch: say which of all the draws it is
+        context = "" if problem.row is None else f"in draw {int(sim.starts[first]) + problem.row + 1:,}"
         raise ValueProblem(problem.path, problem.text(context)) from None
-    sim.put(index, chunk)
+    for k, part in enumerate(_parts(chunk, sizes, bands)):
+        sim.put(first + k, part)
     return inputs.draws
+
+
+def _band_draws(sizes: list[int], bands: list[int]) -> int:
+    """The draws of a batch kept for the bands: the bands' draws are the first of all, so whole chunks then a
+    part of the last (batches never go on past a chunk whose draws are kept in part)."""
+    return sum(sizes[:-1]) + bands[-1] if bands[-1] else 0
+
+
+def _parts(chunk: _Chunk, sizes: list[int], bands: list[int]) -> list[_Chunk]:
+    """A batch's evaluation, chunk by chunk."""
+    if len(sizes) == 1:
+        return [chunk]
+    starts = np.cumsum([0, *sizes])
+    return [chunk.part(int(starts[k]), size, band) for k, (size, band) in enumerate(zip(sizes, bands, strict=True))]
+
+
+def _joined(parts: list[Inputs]) -> Inputs:
+    """The inputs of several chunks as one, their draws one after another."""
+    if len(parts) == 1:
+        return parts[0]
+
+    def joined(key: str) -> dict[Path, np.ndarray]:
+        first: Mapping[Path, np.ndarray] = getattr(parts[0], key)
+        return {path: np.concatenate([getattr(part, key)[path] for part in parts]) for path in first}
+
+    return Inputs(
+        draws=sum(part.draws for part in parts),
+        values=joined("values"),
+        events=joined("events"),
+        yearly=joined("yearly"),
+    )
+
+
+def batches(sizes: list[int], band_sizes: list[int], most: int, most_with_bands: int) -> list[tuple[int, int]]:
+    """Consecutive chunks evaluated together, as (first, count): as many as fit in `most` draws, or in
+    `most_with_bands` for chunks that keep draws for the bands (each year's cost takes memory with the
+    years); one at least. Those chunks go apart from the others, and a batch ends with a chunk whose draws
+    are kept in part (the bands' draws are the first of all: in a batch, whole chunks then a part)."""
+    found: list[tuple[int, int]] = []
+    for index, band in enumerate(band_sizes):
+        if found:
+            first, count = found[-1]
+            together = sum(sizes[first : index + 1])
+            same = bool(band) == bool(band_sizes[first])
+            after_part = 0 < band_sizes[index - 1] < sizes[index - 1]
+            if same and not after_part and together <= (most_with_bands if band else most):
+                found[-1] = (first, count + 1)
+                continue
+        found.append((index, 1))
+    return found
 
 
 @cache
@@ -283,15 +347,45 @@ def chunk_draws(scenario: Scenario) -> int:
     """Draws to a chunk: sampling.CHUNK, or fewer when each draw makes so many values (uncertain inputs and the
     flows they change, risks' events, switches and guarantees, each option's yearly costs, the figures kept)
     that a chunk would take more than CHUNK_MEMORY; never so few that correlations cannot be imposed on a
-    chunk."""
+    chunk. Each drawn named input counts the values of all the named inputs and formulas, as if each made
+    them anew (they are made once for all: see batch_draws); a count that sets the chunks, and so the figures
+    (means are pooled, correlations imposed and replicates taken chunk by chunk), kept as it was."""
     from barnetmodel.engine import sampling
+
+    correlated = 2 * len(scenario.uncertainty.correlations)
+    values = _values_a_draw(scenario, named_once=False)
+    return max(min(sampling.CHUNK, CHUNK_MEMORY // (8 * values)), 2 * correlated + 2, 256)
+
+
+def batch_draws(scenario: Scenario) -> tuple[int, int]:
+    """Draws evaluated together (a batch of whole chunks), at most, for chunks that keep no draws for the bands
+    and for those that do: what fits in CHUNK_MEMORY at the values a draw makes, the named inputs' values
+    counted once (drawn together, they are worked out together); one chunk at least. Weighing the flows over
+    the years takes a row of draws for each profile they have (flows.weighed_rows, found on a projection of
+    two draws: profiles are the scenario's, whatever the draws) and each sum kept: the total and targets'
+    sums, and for the bands each year's cost."""
+    values = _values_a_draw(scenario, named_once=True)
+    years = scenario.horizon.years
+    probe = replace(Sampler(scenario, 0, "monte_carlo").draw(2), lenient=True)
+    rows = project(scenario, probe).weighing_rows()
+    values += 2 * years  # a drawn growth's powers times the price index, made one rate at a time
+    sums = 1 + len(scenario.targets)
+    most = max(chunk_draws(scenario), CHUNK_MEMORY // (8 * (values + sums * rows)))
+    return most, max(chunk_draws(scenario), CHUNK_MEMORY // (8 * (values + (sums + years) * rows)))
+
+
+def _values_a_draw(scenario: Scenario, *, named_once: bool) -> int:
+    """The values (8 bytes each) one draw of a chunk makes: see chunk_draws."""
     from barnetmodel.engine.projection import values_per_draw
-    from barnetmodel.scenario.paths import uncertain
+    from barnetmodel.scenario.paths import is_named, uncertain
 
     years = scenario.horizon.years
     # A risk's event: its uniform and the year it lands, or a whole yearly flow when it recurs.
     risks = sum(years if risk.recurring else 2 for option in scenario.options.values() for risk in option.risks)
-    values = sum(values_per_draw(scenario, list(uncertain(scenario)), events=True)) + risks
+    paths = list(uncertain(scenario))
+    counts = values_per_draw(scenario, paths, events=True)
+    named = [count for path, count in zip(paths, counts, strict=True) if is_named(path)]
+    values = sum(counts) - (sum(named[1:]) if named_once else 0) + risks
     values += len(scenario.options) * years + len(Simulation(scenario, 0, 0, "").figures())
     # A line drawn afresh each year (draw: yearly) draws a value a year.
     values += years * sum(line.draw == "yearly" for option in scenario.options.values() for line in option.lines)
@@ -301,8 +395,7 @@ def chunk_draws(scenario: Scenario) -> int:
     for name in scenario.options:
         switched = sum(len(risk.stops or []) + len(risk.fallback or []) for _, risk in scenario.risks_of(name))
         values += years * (switched + 2 * len(scenario.guarantees_of(name)))
-    correlated = 2 * len(scenario.uncertainty.correlations)
-    return max(min(sampling.CHUNK, CHUNK_MEMORY // (8 * values)), 2 * correlated + 2, 256)
+    return values
 
 
 def most_draws(scenario: Scenario) -> int:
@@ -330,13 +423,15 @@ def simulate(
     sums = _sums(scenario, project(scenario).discount_factor)
     sizes = chunk_sizes(draws, sampling, chunk_draws(scenario))
     sim.allocate(sizes, sums)
+    together = batches(sizes, sim.band_sizes, *batch_draws(scenario))
     filled = 0
     pending: deque[Future[int]] = deque()
     band_jobs: deque[tuple[tuple[str, str], Callable[[], dict[str, list[float]]]]] | None = None
     bands: dict[tuple[str, str], Future[dict[str, list[float]]]] = {}
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        for index, (size, band_draws) in enumerate(zip(sizes, sim.band_sizes, strict=True)):
-            pending.append(pool.submit(_run_chunk, sim, index, turns, int(size), sums, band_draws))
+        for first, count in together:
+            batch, kept = [int(size) for size in sizes[first : first + count]], sim.band_sizes[first : first + count]
+            pending.append(pool.submit(_run_batch, sim, first, turns, batch, sums, kept))
             while len(pending) > IN_FLIGHT:  # a bounded number in flight keeps memory flat
                 filled += _collect(pending.popleft(), on_chunk)
             if band_jobs is None and filled >= sim.band_draws:  # the bands' draws are all in

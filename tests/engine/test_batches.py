@@ -1,0 +1,45 @@
+"""Chunks evaluated together in batches (engine.simulate): the figures of evaluating each chunk alone."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from barnetmodel.engine import simulate as simulate_module
+from barnetmodel.engine.simulate import batches, simulate, summarise_simulation
+from barnetmodel.scenario.load import load
+from conftest import ROOT
+
+
+def test_batches_take_consecutive_chunks_within_their_draws() -> None:
+    sizes = [100] * 7
+    assert batches(sizes, [0] * 7, 300, 300) == [(0, 3), (3, 3), (6, 1)]
+    assert batches(sizes, [0] * 7, 50, 50) == [(i, 1) for i in range(7)]  # one chunk at least
+
+
+def test_chunks_kept_for_the_bands_go_apart_and_a_part_ends_its_batch() -> None:
+    # The bands keep the first 250 draws: two whole chunks and half the third, in batches of their own (of at
+    # most 200 draws), the third ending its batch; the others in batches of up to 1,000.
+    sizes = [100] * 7
+    bands = [100, 100, 50, 0, 0, 0, 0]
+    assert batches(sizes, bands, 1000, 200) == [(0, 2), (2, 1), (3, 4)]
+    assert batches(sizes, bands, 1000, 1000) == [(0, 3), (3, 4)]
+
+
+@pytest.mark.parametrize(
+    "path, sampling",
+    [
+        ("scenarios/critics_stress.yaml", "latin_hypercube"),  # replicates: each chunk its own stratified sample
+        ("benchmarks/contracts.yaml", "monte_carlo"),  # switches and a guarantee, drawn rows by chunk
+        ("benchmarks/sizes/small.yaml", "monte_carlo"),  # correlations imposed chunk by chunk
+    ],
+)
+def test_batches_change_no_figure(monkeypatch: pytest.MonkeyPatch, path: str, sampling: str) -> None:
+    scenario = load(str(ROOT / path), allow_extends_outside=True).scenario
+    monkeypatch.setattr(simulate_module, "chunk_draws", lambda scenario: 700)
+    monkeypatch.setattr(simulate_module, "band_room", lambda scenario: 2500)  # bands end inside a chunk
+    together = summarise_simulation(simulate(scenario, 12_000, 5, sampling))
+    monkeypatch.setattr(simulate_module, "batch_draws", lambda scenario: (1, 1))  # each chunk alone
+    alone = summarise_simulation(simulate(scenario, 12_000, 5, sampling))
+    assert json.dumps(together) == json.dumps(alone)
