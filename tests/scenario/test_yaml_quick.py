@@ -118,3 +118,21 @@ def test_a_random_sample_of_alterations_is_read_alike() -> None:
             at = chooser.randint(0, len(text))
             text = text[:at] + chooser.choice(PIECES) + text[at:]
         check(text)
+
+
+def test_limits_are_reached_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Too many values, or nested too deep: the quick parser says so itself (a hostile file is read once), in
+    the words and at the position the Python parser gives."""
+    monkeypatch.setattr(yaml_source, "MAX_NODES", 40)
+    monkeypatch.setattr(yaml_source, "MAX_DEPTH", 3)
+    chooser = random.Random(61)
+    refused = 0
+    for _ in range(300):
+        start = chooser.randrange(len(LINES))
+        text = "\n".join(LINES[start : start + chooser.randint(5, 40)])
+        for _ in range(chooser.randint(0, 2)):
+            at = chooser.randint(0, len(text))
+            text = text[:at] + chooser.choice(PIECES) + text[at:]
+        check(text)
+        refused += "too many values" in str(read_by_parse(text)) or "levels deep" in str(read_by_parse(text))
+    assert refused > 50  # the limits were reached, often

@@ -78,6 +78,15 @@ def _fail(file: str, message: str, mark: yaml.Mark | None = None, path: Path = (
     return ScenarioError([Problem(file, message, path, line, column)])
 
 
+class _Refused(ScenarioError):
+    """A limit reached (too many values, nested too deep): said alike whichever parser reached it, so a hostile
+    file is read once, not again by the Python parser."""
+
+
+def _refuse(file: str, message: str, mark: yaml.Mark | None = None) -> _Refused:
+    return _Refused(_fail(file, message, mark).problems)
+
+
 # Every file the command in hand has read (scenarios, the files they extend, test files): an
 # output is never written over one of them. The CLI empties it when a command starts.
 FILES_READ: set[str] = set()
@@ -172,11 +181,11 @@ class _Limits:
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
         self.composed += 1
         if self.composed > MAX_NODES:
-            raise _fail(self.file, f"too many values (over {MAX_NODES:,})", self._next_mark())
+            raise _refuse(self.file, f"too many values (over {MAX_NODES:,})", self._next_mark())
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH + 1:  # the root is depth 1 here, depth 0 in _Builder
-                raise _fail(self.file, f"nested more than {MAX_DEPTH} levels deep", self._next_mark())
+                raise _refuse(self.file, f"nested more than {MAX_DEPTH} levels deep", self._next_mark())
             return super().compose_node(parent, index)  # type: ignore[misc]
         finally:
             self.depth -= 1
@@ -219,6 +228,12 @@ if yaml.__with_libyaml__:
             self.composed = 0
             self.depth = 0
             self.flow = 0  # how many [ ] or { } the node in hand is in
+
+        def _next_mark(self) -> yaml.Mark | None:
+            event = self.peek_event()
+            if isinstance(event, yaml.ScalarEvent) and event.value == "" and not event.style:
+                raise yaml.YAMLError("read by the Python parser")  # an empty value: libyaml places it elsewhere
+            return getattr(event, "start_mark", None)
 
         def compose_scalar_node(self, anchor: Any) -> yaml.ScalarNode:
             node: yaml.ScalarNode = super().compose_scalar_node(anchor)
@@ -277,7 +292,7 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise _fail(self.file, f"too many values once aliases are expanded (over {MAX_NODES:,})")
+            raise _refuse(self.file, f"too many values once aliases are expanded (over {MAX_NODES:,})")
         if depth > MAX_DEPTH:
             raise _fail(self.file, f"nested more than {MAX_DEPTH} levels deep", node.start_mark, path)
         where = _position(node.start_mark)
@@ -339,6 +354,8 @@ def parse(text: str, file: str) -> Source:
     if QUICK is not None and not READ_OTHERWISE.search(text):
         try:
             return _parse(text, file, QUICK)
+        except _Refused:
+            raise
         except Exception:  # whatever it is, the Python parser says it (or, should libyaml be stricter, reads it)
             pass
     return _parse(text, file, _LimitedLoader)
