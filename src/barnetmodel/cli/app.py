@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
+from collections.abc import Iterable, Sequence
 from typing import Annotated, Any
 
 import typer
 
 from barnetmodel import __version__
-from barnetmodel.cli.audit import audit
-from barnetmodel.cli.compare import compare
-from barnetmodel.cli.init import init
-from barnetmodel.cli.publish import plot, report
-from barnetmodel.cli.run import run
-from barnetmodel.cli.schema import schema
-from barnetmodel.cli.sensitivity import sensitivity
-from barnetmodel.cli.test import test
-from barnetmodel.cli.validate import validate
 
-app = typer.Typer(
-    help="Is outsourcing this service cheaper than keeping it in-house, and how sure can we be?",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=True,
-)
+# Each command, in the order `--help` lists them, and the module of `cli` that holds it.
+COMMANDS = {
+    "init": "init",
+    "run": "run",
+    "sensitivity": "sensitivity",
+    "compare": "compare",
+    "audit": "audit",
+    "report": "publish",
+    "plot": "publish",
+    "validate": "validate",
+    "test": "test",
+    "schema": "schema",
+}
 
 
 def _help_in_our_words() -> None:
@@ -51,7 +52,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
@@ -63,8 +63,36 @@ def _root(
     FILES_READ.clear()  # one command, one set of inputs (tests run many commands in one process)
 
 
-for command in (init, run, sensitivity, compare, audit, report, plot, validate, test, schema):
-    app.command()(command)
+def build(names: Iterable[str] = COMMANDS) -> typer.Typer:
+    """The app with the commands `names` (each a key of COMMANDS), in the order `--help` lists them."""
+    built = typer.Typer(
+        help="Is outsourcing this service cheaper than keeping it in-house, and how sure can we be?",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=True,
+    )
+    built.callback()(_root)
+    for name in names:
+        module = importlib.import_module(f"barnetmodel.cli.{COMMANDS[name]}")
+        built.command()(getattr(module, name))
+    return built
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`app`, every command registered (tests and benchmarks run it), built when first asked for: `main`
+    builds its own, with no more commands than it needs."""
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    app = globals()["app"] = build()
+    return app
+
+
+def in_hand(args: Sequence[str]) -> list[str]:
+    """The commands the app needs for `args`: the one named first, when it is one (typer works out every
+    registered command's options from its signature as it starts, some 20 ms for them all: the command
+    in hand needs only its own); else all of them (--help lists them, shell completion offers them, a
+    mistyped name is answered with the one meant)."""
+    return [args[0]] if args and args[0] in COMMANDS else list(COMMANDS)
 
 
 def main() -> None:
@@ -72,13 +100,12 @@ def main() -> None:
     Ctrl-C by SIGINT (click would print "Aborted!" and exit 1, which is for failed tests); standard output that
     cannot be written (a full disk, /dev/full) is exit code 2 with a message, never a traceback."""
     import signal
-    import sys
 
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     code: int | str | None = 0
     try:
-        app()
+        build(in_hand(sys.argv[1:]))()
     except SystemExit as done:
         code = done.code
     except OSError as error:  # a write that failed inside a command: the output, as every input is checked
@@ -93,7 +120,6 @@ def main() -> None:
 def _cannot_write(error: OSError) -> int:
     """Say why the output could not be written; what is left in the buffer goes nowhere, not to a second error."""
     import os
-    import sys
 
     print(f"barnetmodel: cannot write the output: {error.strerror or error}", file=sys.stderr)
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

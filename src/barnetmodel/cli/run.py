@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from barnetmodel.cli.shared import (
     AllowExtendsOutside,
     Draws,
@@ -39,6 +41,23 @@ def run(
 
         workbook(project(loaded.scenario), results, output)
         return
-    from barnetmodel.output import csv_out, markdown_out, table_out
+    publish(results, format, output, _show, _csv, _markdown)
 
-    publish(results, format, output, table_out.show, csv_out.render, markdown_out.render)
+
+# Each way of showing the results imports its module when it is the one asked for (the tables import rich).
+def _show(results: dict[str, Any], console: Any) -> None:
+    from barnetmodel.output import table_out
+
+    table_out.show(results, console)
+
+
+def _csv(results: dict[str, Any]) -> str:
+    from barnetmodel.output import csv_out
+
+    return csv_out.render(results)
+
+
+def _markdown(results: dict[str, Any]) -> str:
+    from barnetmodel.output import markdown_out
+
+    return markdown_out.render(results)

@@ -193,15 +193,14 @@ def publish(
     to_markdown: Callable[[dict[str, Any]], str],
 ) -> None:
     """Show a command's result in the terminal, or write it in a format (JSON, CSV, Markdown, plain
-    text tables) to standard output or a file, whole or not at all. Colour only ever goes to a terminal."""
-    import io
-
-    from rich.console import Console
-
+    text tables) to standard output or a file, whole or not at all. Colour only ever goes to a terminal.
+    Rich is imported for the tables only."""
     if fmt is Format.xlsx:
         say("--format xlsx: a workbook is made by `barnetmodel run` only", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     if fmt is Format.table and output is None:
+        from rich.console import Console
+
         show(result, Console())
         return
     if fmt is Format.json:
@@ -213,6 +212,10 @@ def publish(
     elif fmt is Format.markdown:
         text = to_markdown(result)
     else:
+        import io
+
+        from rich.console import Console
+
         buffer = io.StringIO()
         show(result, Console(file=buffer, width=100, no_color=True, highlight=False))
         text = buffer.getvalue()
@@ -243,9 +246,12 @@ class Stages:
         import threading
         import time
 
-        from rich.console import Console
+        if console is None and _may_be_a_terminal():
+            from rich.console import Console
 
-        self.console = console or Console(stderr=True)
+            console = Console(stderr=True)
+        self.console = console
+        self.terminal = console is not None and console.is_terminal
         self.delay = delay
         self.started = time.perf_counter()
         self.lock = threading.Lock()
@@ -256,7 +262,7 @@ class Stages:
         self.done = 0
         self.closed = False
         self.timer: Any = None
-        if self.console.is_terminal:
+        if self.terminal:
             self.timer = threading.Timer(delay, self._show)
             self.timer.daemon = True
             self.timer.start()
@@ -279,7 +285,7 @@ class Stages:
                 return
             elapsed = time.perf_counter() - self.started
             total = self.total or 0
-            if self.console.is_terminal and 0 < self.done < total and elapsed / self.done * total > self.delay:
+            if self.terminal and 0 < self.done < total and elapsed / self.done * total > self.delay:
                 self._start()
 
     def _show(self) -> None:
@@ -302,6 +308,20 @@ class Stages:
                 self.timer.cancel()
             if self.bar is not None:
                 self.bar.stop()
+
+
+def _may_be_a_terminal() -> bool:
+    """Whether rich could take standard error for a terminal (rich.console.Console.is_terminal: a tty, or
+    TTY_COMPATIBLE=1 or FORCE_COLOR set). When it cannot, no progress is shown, and rich, slow to import,
+    is not imported."""
+    import os
+
+    if os.environ.get("TTY_COMPATIBLE") == "1" or os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # no standard error, or a closed one
+        return False
 
 
 def analyse_showing_progress(

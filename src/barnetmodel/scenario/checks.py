@@ -184,6 +184,7 @@ class _Checks(ContractChecks):
         except ValueProblem as problem:
             self.add(in_file(scenario, problem.path), _central(problem), inputs=_feeding(scenario, problem.path))
             return
+        inputs = scenario.named_inputs  # once: it is built afresh each time it is asked for
         for path, formula in written.items():
             if path[0] == "inputs":
                 continue
@@ -193,14 +194,13 @@ class _Checks(ContractChecks):
             except ValueProblem as problem:
                 self.add(in_file(scenario, path), _central(problem), inputs=frozenset(formula.name_set))
                 continue
-            self.alias_within_bounds(path, formula, bounds)
+            self.alias_within_bounds(path, formula, bounds, inputs)
 
-    def alias_within_bounds(self, path: Path, formula: Formula, bounds: Bounds) -> None:
+    def alias_within_bounds(self, path: Path, formula: Formula, bounds: Bounds, inputs: dict[str, NamedInput]) -> None:
         """A formula that only names an input drawn from a distribution: that distribution within bounds,
         as when the distribution is written in place."""
         from barnetmodel.scenario.paths import in_file
 
-        inputs = self.scenario.named_inputs
         name, seen = formula.alias(), set()
         while name is not None and name in inputs and name not in seen:
             seen.add(name)

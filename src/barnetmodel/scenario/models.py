@@ -379,6 +379,10 @@ InputValue = Annotated[
 ]
 
 
+def _long_form(value: NamedInput | Number) -> NamedInput:
+    return value if isinstance(value, NamedInput) else NamedInput.model_construct(value=value)
+
+
 class Scenario(StrictModel):
     extends: str | None = Field(
         None, description="Another scenario file (relative to this one) to start from; this file changes what it lists."
@@ -402,11 +406,14 @@ class Scenario(StrictModel):
 
     @property
     def named_inputs(self) -> dict[str, NamedInput]:
-        """Every named input in its long form (a short form is a value with no source or note)."""
-        return {
-            name: value if isinstance(value, NamedInput) else NamedInput.model_construct(value=value)
-            for name, value in self.inputs.items()
-        }
+        """Every named input in its long form (a short form is a value with no source or note), built afresh
+        each time it is asked for: one input's is `named_input`."""
+        return {name: _long_form(value) for name, value in self.inputs.items()}
+
+    def named_input(self, name: str) -> NamedInput | None:
+        """The named input `name` in its long form, or None when there is none."""
+        value = self.inputs.get(name)
+        return None if value is None else _long_form(value)
 
     @property
     def price_base(self) -> int:

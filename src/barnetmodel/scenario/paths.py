@@ -185,7 +185,7 @@ def canonical_names(drawn: dict[Path, Distribution]) -> dict[str, str]:
 
 def named_input(scenario: Scenario, path: Path) -> NamedInput | None:
     """The named input at a path, or None when the path is not one's."""
-    return scenario.named_inputs.get(str(path[1])) if is_named(path) else None
+    return scenario.named_input(str(path[1])) if is_named(path) else None
 
 
 def in_file(scenario: Scenario, path: Path) -> Path:

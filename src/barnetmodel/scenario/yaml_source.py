@@ -7,14 +7,17 @@ import errno
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from barnetmodel import limits
 from barnetmodel.errors import NOT_TEXT, Path, Problem, ScenarioError
+
+T = TypeVar("T")
 
 # Limits that keep hostile files (alias bombs, deep nesting, huge files) cheap to refuse (limits.py says
 # why each is what it is). Module names of their own, so that tests can lower them.
@@ -73,6 +76,15 @@ def _fail(file: str, message: str, mark: yaml.Mark | None = None, path: Path = (
     where = _position(mark)
     line, column = where if where else (None, None)
     return ScenarioError([Problem(file, message, path, line, column)])
+
+
+class _Refused(ScenarioError):
+    """A limit reached (too many values, nested too deep): said alike whichever parser reached it, so a hostile
+    file is read once, not again by the Python parser."""
+
+
+def _refuse(file: str, message: str, mark: yaml.Mark | None = None) -> _Refused:
+    return _Refused(_fail(file, message, mark).problems)
 
 
 # Every file the command in hand has read (scenarios, the files they extend, test files): an
@@ -157,10 +169,34 @@ def _read(file: str) -> tuple[str, bool]:
         raise ScenarioError([Problem(file, "not UTF-8 text: save the file as UTF-8", (), line, 1)]) from None
 
 
-class _LimitedLoader(yaml.SafeLoader):
-    """A safe loader that enforces MAX_NODES and MAX_DEPTH while it composes, so a file with a
-    million values or 100,000 nested brackets is refused before the node tree is in memory and
-    before Python's recursion limit is reached."""
+class _Limits:
+    """Enforces MAX_NODES and MAX_DEPTH while a loader composes, so a file with a million values or 100,000
+    nested brackets is refused before the node tree is in memory and before Python's recursion limit is
+    reached."""
+
+    file: str
+    composed: int
+    depth: int
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        self.composed += 1
+        if self.composed > MAX_NODES:
+            raise _refuse(self.file, f"too many values (over {MAX_NODES:,})", self._next_mark())
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH + 1:  # the root is depth 1 here, depth 0 in _Builder
+                raise _refuse(self.file, f"nested more than {MAX_DEPTH} levels deep", self._next_mark())
+            return super().compose_node(parent, index)  # type: ignore[misc]
+        finally:
+            self.depth -= 1
+
+    def _next_mark(self) -> yaml.Mark | None:
+        event = self.peek_event()  # type: ignore[attr-defined]
+        return getattr(event, "start_mark", None)
+
+
+class _LimitedLoader(_Limits, yaml.SafeLoader):
+    """PyYAML's safe loader, in Python, with the limits: its messages are the ones a user sees."""
 
     def __init__(self, text: str, file: str):
         super().__init__(text)
@@ -168,29 +204,72 @@ class _LimitedLoader(yaml.SafeLoader):
         self.composed = 0
         self.depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
-        self.composed += 1
-        if self.composed > MAX_NODES:
-            raise _fail(self.file, f"too many values (over {MAX_NODES:,})", self._next_mark())
-        self.depth += 1
-        try:
-            if self.depth > MAX_DEPTH + 1:  # the root is depth 1 here, depth 0 in _Builder
-                raise _fail(self.file, f"nested more than {MAX_DEPTH} levels deep", self._next_mark())
-            return super().compose_node(parent, index)  # type: ignore[arg-type]
-        finally:
-            self.depth -= 1
-
-    def _next_mark(self) -> yaml.Mark | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
-        return getattr(event, "start_mark", None)
-
 
 # YAML 1.1, which PyYAML follows, reads 2.5e6 and 1e9 as text (it wants a dot and a signed
 # exponent: 2.5e+6). Users write them as numbers, as YAML 1.2 and JSON Schema do: so do we.
-_LimitedLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
-    list("-+0123456789."),
+FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$")
+_LimitedLoader.add_implicit_resolver("tag:yaml.org,2002:float", FLOAT, list("-+0123456789."))
+
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser
+
+    class _QuickLoader(
+        _Limits, yaml.composer.Composer, CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver
+    ):
+        """The same loader with libyaml's parser (in C: a tenth of the time) under Python's composer, so the
+        limits, the tags, the values and their positions are the same."""
+
+        def __init__(self, text: str, file: str):
+            CParser.__init__(self, text)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self.file = file
+            self.composed = 0
+            self.depth = 0
+            self.flow = 0  # how many [ ] or { } the node in hand is in
+
+        def _next_mark(self) -> yaml.Mark | None:
+            event = self.peek_event()
+            if isinstance(event, yaml.ScalarEvent) and event.value == "" and not event.style:
+                raise yaml.YAMLError("read by the Python parser")  # an empty value: libyaml places it elsewhere
+            return getattr(event, "start_mark", None)
+
+        def compose_scalar_node(self, anchor: Any) -> yaml.ScalarNode:
+            node: yaml.ScalarNode = super().compose_scalar_node(anchor)
+            if not node.style and (node.value == "" or (self.flow and "?" in node.value)):
+                # libyaml places an empty value elsewhere, and reads a ? inside [ ] or { } as text (Python
+                # as the start of a key): the Python parser reads the file
+                raise yaml.YAMLError("read by the Python parser")
+            return node
+
+        def compose_sequence_node(self, anchor: Any) -> yaml.SequenceNode:
+            return self._counting_flow(super().compose_sequence_node, anchor)
+
+        def compose_mapping_node(self, anchor: Any) -> yaml.MappingNode:
+            return self._counting_flow(super().compose_mapping_node, anchor)
+
+        def _counting_flow(self, compose: Callable[[Any], T], anchor: Any) -> T:
+            inside = bool(getattr(self.peek_event(), "flow_style", False))
+            self.flow += inside
+            try:
+                return compose(anchor)
+            finally:
+                self.flow -= inside
+
+    _QuickLoader.add_implicit_resolver("tag:yaml.org,2002:float", FLOAT, list("-+0123456789."))
+    QUICK: Callable[[str, str], Any] | None = _QuickLoader
+else:
+    QUICK = None
+
+# What libyaml reads otherwise than PyYAML's Python parser (found by reading a hundred thousand altered
+# scenario files with both): tabs, byte order marks, line breaks other than \n and \r\n, characters the
+# Python reader refuses, a tag (!) or complex key (?) where a value or key starts, a directive (%), a
+# comment straight after a block scalar's indicator (|+#). A text holding any of them is read by the
+# Python parser only. (A ? or ! inside a value, as in a web address, is text to both.)
+READ_OTHERWISE = re.compile(
+    r"[\t\ufeff\x85\u2028\u2029]|(?:^|[\s\[\]{},])[?!]|^%|[|>][-+0-9]*#|" + yaml.reader.Reader.NON_PRINTABLE.pattern,
+    re.MULTILINE,
 )
 
 
@@ -213,7 +292,7 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise _fail(self.file, f"too many values once aliases are expanded (over {MAX_NODES:,})")
+            raise _refuse(self.file, f"too many values once aliases are expanded (over {MAX_NODES:,})")
         if depth > MAX_DEPTH:
             raise _fail(self.file, f"nested more than {MAX_DEPTH} levels deep", node.start_mark, path)
         where = _position(node.start_mark)
@@ -269,10 +348,23 @@ class _Builder:
 
 
 def parse(text: str, file: str) -> Source:
-    """Parse one YAML document; errors carry `file:line:col`."""
+    """Parse one YAML document; errors carry `file:line:col`. With libyaml's parser when PyYAML has it and the
+    text holds nothing libyaml reads otherwise; a text libyaml finds anything wrong with is read again by the
+    Python parser, whose messages and positions are the ones a user sees, as they always were."""
+    if QUICK is not None and not READ_OTHERWISE.search(text):
+        try:
+            return _parse(text, file, QUICK)
+        except _Refused:
+            raise
+        except Exception:  # whatever it is, the Python parser says it (or, should libyaml be stricter, reads it)
+            pass
+    return _parse(text, file, _LimitedLoader)
+
+
+def _parse(text: str, file: str, loader_class: Callable[[str, str], Any]) -> Source:
     source = Source(file=file, data=None, text=text)
     try:
-        loader = _LimitedLoader(text, file)  # reads the whole text, and refuses control characters
+        loader = loader_class(text, file)  # reads the whole text, and refuses control characters
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         column = error.position - text.rfind("\n", 0, error.position)

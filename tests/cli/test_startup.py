@@ -1,0 +1,104 @@
+"""Start-up: a command imports what it needs and no more. `run -f json` (a script's, a CI's call) imports no
+rich, no other command, no other way of showing results, no sensitivity, payments or audit code; the app
+works out the options of the command in hand only. Checked on the modules a fresh interpreter holds once
+the command is done, never by timing it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from barnetmodel.cli.app import COMMANDS, app, build, in_hand
+from conftest import ROOT
+
+COUNCIL = str(ROOT / "scenarios" / "one_barnet_council_case.yaml")
+# What `run -f json` has no use for: each a module, or a package with everything in it.
+NOT_FOR_RUN_JSON = (
+    "rich",
+    "statistics",
+    "scipy",
+    "matplotlib",
+    "jinja2",
+    "openpyxl",
+    "barnetmodel.payments",
+    "barnetmodel.analysis.sensitivity",
+    "barnetmodel.analysis.audit",
+    "barnetmodel.analysis.compare",
+    "barnetmodel.output.table_out",
+    "barnetmodel.output.csv_out",
+    "barnetmodel.output.markdown_out",
+    "barnetmodel.output.terminal_chart",
+    "barnetmodel.output.views",
+    "barnetmodel.output.charts",
+    "barnetmodel.output.report_html",
+    "barnetmodel.output.xlsx_out",
+    "barnetmodel.output.sensitivity_out",
+    "barnetmodel.output.audit_out",
+    "barnetmodel.output.compare_out",
+    *(f"barnetmodel.cli.{module}" for module in set(COMMANDS.values()) - {"run"}),
+)
+
+
+def modules_after(*args: str) -> set[str]:
+    """The modules a fresh interpreter holds after `barnetmodel ARGS` (through `main`, as the shell runs it),
+    standard error a pipe, as in a script."""
+    script = (
+        "import sys\n"
+        "from barnetmodel.cli.app import main\n"
+        f"sys.argv = ['barnetmodel', *{list(args)!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as done:\n"
+        "    code = done.code\n"
+        "print('MODULES', code, *sorted(sys.modules))\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env=environment)
+    line = done.stdout.splitlines()[-1].split()
+    assert line[:2] == ["MODULES", "0"], done.stdout + done.stderr
+    return set(line[2:])
+
+
+def unneeded(loaded: set[str]) -> list[str]:
+    return sorted(m for m in loaded if any(m == name or m.startswith(name + ".") for name in NOT_FOR_RUN_JSON))
+
+
+def test_run_json_imports_only_what_it_needs(tmp_path: Path) -> None:
+    output = tmp_path / "results.json"
+    loaded = modules_after("run", COUNCIL, "--draws", "0", "-f", "json", "-o", str(output))
+    assert json.loads(output.read_text(encoding="utf-8"))["scenario"]["title"].startswith("One Barnet")
+    assert "barnetmodel.output.json_out" in loaded  # the check sees what the command imports
+    assert unneeded(loaded) == []
+
+
+def test_run_json_with_draws_to_standard_output_imports_no_rich() -> None:
+    loaded = modules_after("run", COUNCIL, "--draws", "200", "-f", "json")
+    assert unneeded(loaded) == []
+
+
+def test_validate_imports_no_rich_and_no_other_command() -> None:
+    loaded = modules_after("validate", COUNCIL)
+    others = {f"barnetmodel.cli.{module}" for module in set(COMMANDS.values()) - {"validate"}}
+    assert sorted(m for m in loaded if m == "rich" or m.startswith("rich.") or m in others) == []
+
+
+def test_the_command_in_hand_alone_else_every_command() -> None:
+    assert in_hand(["run", COUNCIL, "-f", "json"]) == ["run"]
+    assert in_hand(["plot", COUNCIL]) == ["plot"]
+    for args in ([], ["--help"], ["--version"], ["ru"], ["--version", "run"]):
+        assert in_hand(args) == list(COMMANDS)
+
+
+def test_every_command_is_registered_in_order() -> None:
+    names = [info.callback.__name__ for info in app.registered_commands if info.callback is not None]
+    assert names == list(COMMANDS)
+    runner = CliRunner()
+    alone = runner.invoke(build(["run"]), ["run", "--help"], env={"COLUMNS": "100"})
+    together = runner.invoke(app, ["run", "--help"], env={"COLUMNS": "100"})
+    assert alone.exit_code == together.exit_code == 0
+    assert alone.stdout == together.stdout

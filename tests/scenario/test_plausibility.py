@@ -1,0 +1,55 @@
+"""The warning of an amount a thousand times the others: each median read off one sorted list is the median
+statistics.median gives of the other amounts, for any amounts (equal ones, zeros, infinities, NaN)."""
+
+from __future__ import annotations
+
+import math
+import statistics
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from barnetmodel.scenario.plausibility import _median, _median_without, _outsized
+
+AMOUNTS = st.lists(
+    st.one_of(
+        st.sampled_from([0.0, -0.0, 1.0, -1.0, 2.5, 1e308, -1e308, math.inf, -math.inf]),
+        st.floats(allow_nan=False, min_value=-1e6, max_value=1e6),
+    ),
+    max_size=12,
+)
+
+
+def same(a: float | None, b: float | None) -> bool:
+    return a == b or (a is not None and b is not None and math.isnan(a) and math.isnan(b))
+
+
+@given(AMOUNTS)
+def test_the_median_without_one_amount_is_that_of_the_others(values: list[float]) -> None:
+    ordered = sorted(abs(v) for v in values if v != 0)
+    for k, value in enumerate(values):
+        others = [abs(v) for j, v in enumerate(values) if j != k and v != 0]
+        expected = statistics.median(others) if others else None
+        assert same(_median_without(ordered, abs(value) if value != 0 else None), expected)
+        assert same(_median(others), expected)
+
+
+@given(AMOUNTS, st.floats(allow_nan=False, allow_infinity=False, min_value=-1e9, max_value=1e9))
+def test_outsized_amounts_are_found_as_with_a_median_each(values: list[float], extra: float) -> None:
+    amounts = [(("targets", i, "amount"), v) for i, v in enumerate([*values, extra * 1e6])]
+    expected = []
+    for k, (path, value) in enumerate(amounts):
+        others = [abs(v) for j, (_, v) in enumerate(amounts) if j != k and v != 0]
+        if others and abs(value) >= 1000.0 * statistics.median(others):
+            expected.append(path)
+    assert [finding.path for finding in _outsized(amounts, "£m")] == expected
+
+
+def test_a_nan_amount_is_judged_as_before() -> None:
+    amounts = [(("targets", i, "amount"), v) for i, v in enumerate([math.nan, 1.0, 2.0, 5000.0])]
+    expected = []
+    for k, (path, value) in enumerate(amounts):
+        others = [abs(v) for j, (_, v) in enumerate(amounts) if j != k and v != 0]
+        if abs(value) >= 1000.0 * statistics.median(others):
+            expected.append(path)
+    assert [finding.path for finding in _outsized(amounts, "£m")] == expected
