@@ -177,3 +177,27 @@ def test_lines_sharing_a_drawn_growth_weigh_bit_for_bit_as_each_weighed_whole(dr
         expected = weigh(whole, weights, factors)
         for g, e in zip(got, expected, strict=True):
             np.testing.assert_array_equal(g, e)
+
+
+@pytest.mark.parametrize("drawn_inflation", [False, True])
+def test_a_share_of_a_whole_line_keeps_its_profile_and_weighs_bit_for_bit(drawn_inflation: bool) -> None:
+    # A line indexed at a drawn rate has a whole (draws, years) profile; a share of it over the same years
+    # (times 1 every year) keeps that array, not a copy, and weigh() weighs it once for both: the same bits as
+    # each weighed on its own copy. Switched (a failure stops the line in some draws) the same.
+    rng = np.random.default_rng(3)
+    line = Flow(np.full((1, 1), 15.4), (1 + rng.uniform(0.01, 0.03, (DRAWS, 1))) ** np.arange(YEARS))
+    share = line.scaled(0.02).reshaped(np.ones((1, YEARS)))
+    assert share.profile is line.profile and line.reshaped(np.ones(YEARS)).profile is line.profile
+    assert line.reshaped(np.ones((DRAWS, YEARS))).profile is not line.profile  # made whole: a new array
+    rows = np.array([3, 50, 51])
+    switched = Switched(line, DRAWS, rows, line.written_rows(rows) * -1.0)
+    assert switched.scaled(0.02).reshaped(np.ones((1, YEARS))).profile is line.profile
+    copied = Flow(share.amount, share.profile.copy())
+    inflation = rng.uniform(0.0, 0.05, (DRAWS, 1)) if drawn_inflation else np.full((1, 1), 0.02)
+    price_index = (1 + inflation) ** np.arange(YEARS)
+    weights = np.column_stack([np.ones(YEARS), 1.035 ** -np.arange(YEARS)])
+    for factors in [(None, price_index), (1 / price_index, None)]:
+        for first in (line, switched):
+            together = weigh([[first, share]], weights, factors)[0]
+            apart = weigh([[first, copied]], weights, factors)[0]
+            assert together.tobytes() == apart.tobytes()

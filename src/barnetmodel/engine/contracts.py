@@ -212,10 +212,68 @@ def refund(
     most `cap` a year and `cap_total` over the years it holds, in the years it holds. Amounts in real prices
     (`prices: real`) are compared in real prices. (Nothing once its provider has failed: projection.py.)"""
     above = cost / price_index - level if real else cost - level
-    paid = np.maximum(above, 0.0) * active
-    if cap is not None:
-        paid = np.minimum(paid, cap)
+    paid = _paid(above, active, cap)
     if cap_total is not None:
         running = np.minimum(np.cumsum(paid, axis=1), cap_total)
         paid = np.diff(running, axis=1, prepend=0.0)
     return paid * price_index if real else paid
+
+
+def _paid(above: np.ndarray, active: np.ndarray, cap: np.ndarray | None) -> np.ndarray:
+    """What is paid back in a year of cost `above` the level: the part above 0, in the years it holds, at most
+    `cap`."""
+    paid = np.maximum(above, 0.0) * active
+    return paid if cap is None else np.minimum(paid, cap)
+
+
+def cash_refund(
+    written: Sequence[tuple[np.ndarray, bool]],
+    level: np.ndarray,
+    cap: np.ndarray | None,
+    active: np.ndarray,
+    price_index: np.ndarray,
+) -> np.ndarray | None:
+    """(draws, years) what `refund` pays back in cash (without a cap over the years) against the cost of lines
+    written one row deep (1, years), each in cash or (True) in real prices, times the drawn price index; the
+    same array, bit for bit, made without a pass over every draw in the years where every draw's refund is
+    the same. None where that cannot be known (amounts drawn, a price index not drawn, no such year).
+
+    In a year where each line's price in real prices is all of one sign, a line's cash cost rises (or falls)
+    with the price index, and so does the lines' cost (added up in order, as `refund` is given it) and the
+    cost above the level: rounding keeps the order. So the cost at the year's lowest and highest index bound
+    every draw's: the same at both, every draw has that cost; the most of them below the level, nothing is
+    paid back in any draw. (A guarantee of an income in real prices below a level in cash: the income rises
+    with the index, above the level from its first year, in every draw.) Only the other years are worked out
+    draw by draw."""
+    if price_index.shape[0] == 1 or level.shape[0] != 1 or (cap is not None and cap.shape[0] != 1):
+        return None
+    if any(amounts.shape[0] != 1 for amounts, _ in written) or not any(real for _, real in written):
+        return None  # amounts drawn; or lines all in cash, whose refund is one row already
+    lowest, highest = price_index.min(axis=0, keepdims=True), price_index.max(axis=0, keepdims=True)
+    indexed = np.array([amounts[0] for amounts, real in written if real]).reshape(-1, price_index.shape[1])
+    one_sign = (indexed >= 0).all(axis=0) | (indexed <= 0).all(axis=0)
+    ordered = one_sign & (lowest[0] > 0) & np.isfinite(highest[0])  # 0 or below, or inf: not known
+    at_lowest, at_highest = _cost(written, lowest), _cost(written, highest)
+    same = ordered & (at_lowest[0] == at_highest[0])  # never -0: a sum from 0 of terms that add up to 0 is 0
+    most = np.maximum(at_lowest, at_highest)
+    below = ordered & (most[0] - level[0, 0] < 0)
+    known = same | below
+    if not known.any():
+        return None
+    # Each known year as any draw's: its cost (the same in every draw) or the most cost, which pays nothing.
+    paid = np.empty_like(price_index)  # the layout refund's pass over the index gives (K order)
+    paid[:, known] = _paid(np.where(same, at_lowest, most) - level, active, cap)[:, known]
+    unknown = ~known
+    if unknown.any():
+        columns = price_index[:, unknown]
+        cost = _cost([(amounts[:, unknown], real) for amounts, real in written], columns)
+        paid[:, unknown] = _paid(cost - level, active[:, unknown], cap)
+    return paid
+
+
+def _cost(written: Sequence[tuple[np.ndarray, bool]], price_index: np.ndarray) -> np.ndarray:
+    """The lines' cash cost at a price index: added up from 0 in order, as projection.py adds their flows."""
+    total = np.zeros((1, price_index.shape[1]))
+    for amounts, real in written:
+        total = total + (amounts * price_index if real else amounts)
+    return total

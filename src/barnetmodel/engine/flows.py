@@ -64,6 +64,8 @@ class Flow:
 
     def reshaped(self, factor: np.ndarray) -> Flow:
         """The flow with its profile times `factor` (one a year, or one a draw and year)."""
+        if _ones(factor, self.profile):  # times 1 changes nothing: the same profile, not a pass over every draw
+            return self
         return replace(self, profile=self.profile * factor)
 
     def marked(self, *, indexed: bool, transfer: bool) -> Flow:
@@ -123,6 +125,8 @@ class Switched:
         return Switched(self.base.scaled(factor), self.draws, self.rows, self.delta * _at(factor, self.rows))
 
     def reshaped(self, factor: np.ndarray) -> Switched:
+        if _ones(factor, self.profile):
+            return self
         return Switched(self.base.reshaped(factor), self.draws, self.rows, self.delta * _at(factor, self.rows))
 
     def marked(self, *, indexed: bool, transfer: bool) -> Switched:
@@ -149,6 +153,13 @@ def powers(base: np.ndarray, periods: np.ndarray) -> np.ndarray:
 
 
 AnyFlow = Flow | Switched  # what a line or guarantee is: factored, or factored with a switch's change
+
+
+def _ones(factor: np.ndarray, profile: np.ndarray) -> bool:
+    """Whether `factor` is 1 in every year, one row (or none) deep: a profile times it is the profile itself,
+    bit for bit, in its shape. A share of a whole line (drawn indexation) then keeps that line's profile, one
+    array, which weigh() weighs once for both."""
+    return factor.ndim <= profile.ndim and factor.shape[:-1] in ((), (1,)) and bool((factor == 1.0).all())
 
 
 def _at(factor: np.ndarray | float, rows: np.ndarray) -> np.ndarray | float:
@@ -202,6 +213,7 @@ def weigh(
     scale: tuple[list[tuple[int, int, np.ndarray | None]], ...] = ([], [])
     profiles: tuple[dict[bytes, int], dict[bytes, int]] = ({}, {})  # per factor: profile -> its block
     grown = _weigh_grown(groups, weights, factors)  # per flow sharing a drawn growth: its weighed rows
+    whole: dict[tuple[int, int, bool], np.ndarray] = {}  # (profile, growth, indexed) -> its weighed rows
     for g, flows in enumerate(groups):
         fixed: list[np.ndarray | None] = [None, None]  # per factor: the flows that no draw changes, added up
         for each in flows:
@@ -215,8 +227,13 @@ def weigh(
             if id(flow) in grown:  # weighed with the others of its growth, added here in its turn
                 parts[g].add(grown[id(flow)] * flow.amount[:, 0])
             elif flow.grown is not None or flow.profile.shape[0] != 1:  # differs between draws: weighed whole
-                profile = flow.shape() if factor is None else flow.shape() * factor
-                parts[g].add(_product(weights.T, profile.T) * flow.amount[:, 0])
+                # Once for the flows that share the profile (a line and its shares, drawn indexation): the same
+                # product each would make, times each one's amounts.
+                key = (id(flow.profile), id(flow.grown), flow.indexed)
+                if key not in whole:
+                    profile = flow.shape() if factor is None else flow.shape() * factor
+                    whole[key] = _product(weights.T, profile.T)
+                parts[g].add(whole[key] * flow.amount[:, 0])
             elif flow.amount.shape[0] == 1:
                 part = flow.amount[0, 0] * (flow.profile.T * weights)
                 same = fixed[flow.indexed]

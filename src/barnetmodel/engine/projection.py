@@ -442,7 +442,7 @@ def _project(scenario: Scenario, inputs: Inputs) -> Projection:
                 mask = contracts.change_mask(scenario, name, g.name, years)  # it ends with the contract
                 guarantees[name][g.name] = refund if mask is None else refund.reshaped(mask)
     amounts = {t.name: inputs.get((*target_path(t), "amount"), t.amount)[:, 0] for t in scenario.targets}
-    return Projection(
+    projection = Projection(
         scenario,
         inputs.draws,
         years,
@@ -457,6 +457,9 @@ def _project(scenario: Scenario, inputs: Inputs) -> Projection:
         guarantees,
         inflation_series,
     )
+    if price_index is not None:  # made for the guarantees, as the property makes it: not made twice
+        projection.__dict__["price_index"] = price_index
+    return projection
 
 
 def _price_index(
@@ -568,9 +571,17 @@ def _guarantee_flow(
         above = np.maximum(flat - level, 0.0)
         paid = Flow(-(above if cap is None else np.minimum(above, cap)), active)
     else:
-        cost = sum((flow.nominal(price_index) for flow in named), np.zeros((1, len(years))))
         cap_total = None if guarantee.cap_total is None else number("cap_total", guarantee.cap_total)
-        paid = Flow(-np.ones((1, 1)), contracts.refund(real, cost, level, cap, cap_total, active, price_index))
+        refunded = None
+        if not real and cap_total is None and all(_one_row(flow) for flow in named):
+            # Lines the same in every draw but for the price index: refunds the same in every draw in most years,
+            # made once for those years (contracts.cash_refund), not draw by draw.
+            written = [(flow.written(), flow.indexed) for flow in named]
+            refunded = contracts.cash_refund(written, level, cap, active, price_index)
+        if refunded is None:
+            cost = sum((flow.nominal(price_index) for flow in named), np.zeros((1, len(years))))
+            refunded = contracts.refund(real, cost, level, cap, cap_total, active, price_index)
+        paid = Flow(-np.ones((1, 1)), refunded)
     if guarantee.provider is None:
         return paid
     # Nothing from the year its provider fails, in the rows it does.
@@ -578,6 +589,11 @@ def _guarantee_flow(
     switch = switches[risk_path(owner, provider)]
     alive = switch.before(np.arange(len(years)), switch.happened)
     return Switched(paid, inputs.draws, switch.rows, paid.written_rows(switch.rows) * (alive - 1.0))
+
+
+def _one_row(flow: AnyFlow) -> bool:
+    """Whether a flow as written is the same in every draw (a plain flow, nothing in it drawn)."""
+    return isinstance(flow, Flow) and flow.grown is None and flow.amount.shape[0] == 1 and flow.profile.shape[0] == 1
 
 
 def _flat_cost(flows: list[AnyFlow], active: np.ndarray) -> np.ndarray | None:
