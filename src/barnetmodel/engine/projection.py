@@ -525,11 +525,13 @@ def _switched(
 ) -> AnyFlow:
     """The flow with the option's switches (`risks`) applied, in the rows they happen in: a line they stop runs
     until then, a fallback line from then (and not at all in the other rows)."""
-    columns = np.arange(len(years))
     for home, risk in risks:
+        if line not in (risk.stops or []) and line not in (risk.fallback or []):
+            continue  # most lines: a switch leaves them alone
         path = risk_path(home, risk)
         switch = switches[path]
-        multiplier = switch.multiplier(line, columns, inputs.get((*path, "premium"), risk.premium or 0.0))
+        premium = inputs.get((*path, "premium"), risk.premium or 0.0)
+        multiplier = switch.multiplier(line, np.arange(len(years)), premium)
         if multiplier is None:
             continue
         if isinstance(flow, Switched):  # switched already (its line by another switch): whole, then again
