@@ -9,6 +9,7 @@ a Monte Carlo draw, or (in a run without draws) one outcome of the switches, wei
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -37,10 +38,8 @@ def index_factor(index: Indexation, path: Path, number: Number, years: np.ndarra
     uplift_years = np.arange(first, years[-1] + 1)
     of = uplift_years - index.lag  # the year whose change each uplift uses
     if index.series is not None:
-        found = series(index.series)
-        covered = of <= found.last
-        published = np.array([found.change(int(t)) if t <= found.last else 0.0 for t in of])[None, :]
-        change = published
+        covered = of <= series(index.series).last
+        change = published = _published_changes(index.series, int(of[0]), len(of))
         if not covered.all():  # checks.py makes sure `after` is given
             change = np.where(covered, published, number((*path, "after"), index.after))
     else:  # one rate: the same change each year, held between floor and cap once, then compounded
@@ -61,6 +60,18 @@ def index_factor(index: Indexation, path: Path, number: Number, years: np.ndarra
     inside = years >= first
     factor[:, inside] = grown[:, years[inside] - first]
     return factor
+
+
+@functools.cache
+def _published_changes(name: str, first: int, count: int) -> np.ndarray:
+    """(1, count) a published series' change in each year from `first`, 0 after its last: the same for every
+    chunk of draws, so made once (read-only)."""
+    from barnetmodel.data.series import series
+
+    found = series(name)
+    changes = np.array([found.change(t) if t <= found.last else 0.0 for t in range(first, first + count)])[None, :]
+    changes.flags.writeable = False
+    return changes
 
 
 def change_mask(scenario: Scenario, option: str, line: str, years: np.ndarray) -> np.ndarray | None:
@@ -262,9 +273,12 @@ def cash_refund(
         return None
     # Each known year as any draw's: its cost (the same in every draw) or the most cost, which pays nothing.
     paid = np.empty_like(price_index)  # the layout refund's pass over the index gives (K order)
-    paid[:, known] = _paid(np.where(same, at_lowest, most) - level, active, cap)[:, known]
-    unknown = ~known
-    if unknown.any():
+    known_paid = _paid(np.where(same, at_lowest, most) - level, active, cap)
+    if known.all():  # the usual case: a plain fill
+        paid[...] = known_paid
+    else:
+        unknown = ~known
+        paid[:, known] = known_paid[:, known]
         columns = price_index[:, unknown]
         cost = _cost([(amounts[:, unknown], real) for amounts, real in written], columns)
         paid[:, unknown] = _paid(cost - level, active[:, unknown], cap)
