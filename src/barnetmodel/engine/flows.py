@@ -19,6 +19,7 @@ its flow in every draw as if nothing happened, and the change in the draws where
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -213,6 +214,16 @@ def weigh(
     scale: tuple[list[tuple[int, int, np.ndarray | None]], ...] = ([], [])
     profiles: tuple[dict[bytes, int], dict[bytes, int]] = ({}, {})  # per factor: profile -> its block
     grown = _weigh_grown(groups, weights, factors)  # per flow sharing a drawn growth: its weighed rows
+    # A whole profile several flows share (a line and its shares: drawn indexation) is weighed once, and its
+    # weighed rows kept only until the last of those flows has taken them.
+    uses = Counter(
+        _whole_key(flow)
+        for group in groups
+        for each in group
+        if not isinstance(each, Event)
+        and id(flow := each.base if isinstance(each, Switched) else each) not in grown
+        and (flow.grown is not None or flow.profile.shape[0] != 1)
+    )
     whole: dict[tuple[int, int, bool], np.ndarray] = {}  # (profile, growth, indexed) -> its weighed rows
     for g, flows in enumerate(groups):
         fixed: list[np.ndarray | None] = [None, None]  # per factor: the flows that no draw changes, added up
@@ -227,13 +238,17 @@ def weigh(
             if id(flow) in grown:  # weighed with the others of its growth, added here in its turn
                 parts[g].add(grown[id(flow)] * flow.amount[:, 0])
             elif flow.grown is not None or flow.profile.shape[0] != 1:  # differs between draws: weighed whole
-                # Once for the flows that share the profile (a line and its shares, drawn indexation): the same
-                # product each would make, times each one's amounts.
-                key = (id(flow.profile), id(flow.grown), flow.indexed)
-                if key not in whole:
+                # Once for the flows that share the profile: the same product each would make, times each one's
+                # amounts.
+                key = _whole_key(flow)
+                weighed = whole.pop(key, None)
+                if weighed is None:
                     profile = flow.shape() if factor is None else flow.shape() * factor
-                    whole[key] = _product(weights.T, profile.T)
-                parts[g].add(whole[key] * flow.amount[:, 0])
+                    weighed = _product(weights.T, profile.T)
+                uses[key] -= 1
+                if uses[key]:
+                    whole[key] = weighed
+                parts[g].add(weighed * flow.amount[:, 0])
             elif flow.amount.shape[0] == 1:
                 part = flow.amount[0, 0] * (flow.profile.T * weights)
                 same = fixed[flow.indexed]
@@ -269,6 +284,11 @@ def weigh(
                 _add_rows(total, rows, delta, factors[indexed], weights)
         totals.append(total)
     return totals
+
+
+def _whole_key(flow: Flow) -> tuple[int, int, bool]:
+    """What a flow weighed whole is weighed by: its profile, growth and price basis (arrays by identity)."""
+    return (id(flow.profile), id(flow.grown), flow.indexed)
 
 
 def weighed_rows(groups: list[list[Flow | Switched | Event]]) -> int:
