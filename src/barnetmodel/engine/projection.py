@@ -67,12 +67,28 @@ class Inputs:
     # Switch risks: the horizon year (index) each row's switch happens in (inf: never), for the rows of
     # a run without draws, one outcome each; a Monte Carlo run draws it from `events` instead.
     happened: Mapping[Path, np.ndarray] = field(default_factory=dict)
+    # Values that are the same in every draw (one row: a fixed number, a formula of fixed inputs, a fixed
+    # ramp), made once and shared, read-only, by every chunk of a Monte Carlo run, whose chunks differ only in
+    # their draws: each chunk's evaluation then skips that Python work. None (the default): made each time.
+    fixed: dict[object, np.ndarray] | None = field(default=None, compare=False, repr=False)
 
     def with_named(self, scenario: Scenario) -> Inputs:
         """These inputs with every named input worked out: drawn or moved ones as given, formulas in order."""
         if not scenario.inputs:
             return self
-        return replace(self, named=named_values(scenario, self.values, self.lenient))
+        return replace(self, named=named_values(scenario, self.values, self.lenient, self._keeping()))
+
+    def _keeping(self) -> dict[object, np.ndarray] | None:
+        """`fixed`, where a value of one row is one that no draw changes: not in a chunk of one draw."""
+        return self.fixed if self.draws > 1 else None
+
+    def kept(self, key: object, value: np.ndarray) -> np.ndarray:
+        """`value`, kept in `fixed` under `key` when it is one row (the same in every draw), read-only."""
+        fixed = self._keeping()
+        if fixed is not None and value.shape[0] == 1:
+            value.setflags(write=False)
+            fixed[key] = value
+        return value
 
     def get(self, path: Path, written: float | Distribution | Formula | None) -> np.ndarray:
         """Shape (draws, 1) for a drawn value, (1, 1) for a fixed one: either broadcasts against years,
@@ -80,10 +96,13 @@ class Inputs:
         formula is worked out over the named inputs, and checked against the bounds of its place."""
         value = self.values.get(path)
         if value is None:
+            known = None if self.fixed is None else self.fixed.get(path)
+            if known is not None:
+                return known
             assert written is not None, path  # checks.py makes sure every number the engine reads is given
             if isinstance(written, Formula):
-                return worked_out(written, self.named, path, bounds_at(path), self.lenient)
-            return np.full((1, 1), central(written))
+                return self.kept(path, worked_out(written, self.named, path, bounds_at(path), self.lenient))
+            return self.kept(path, np.full((1, 1), central(written)))
         return np.asarray(value, dtype=float).reshape(-1, 1)
 
 
@@ -733,6 +752,10 @@ def _ramp(line: Line, path: Path, inputs: Inputs, years: np.ndarray) -> np.ndarr
     """(draws, years) fraction of the full effect: the ramp's values from the line's first year."""
     if not line.ramp:
         return np.ones((1, len(years)))
+    key = ("ramp", path)
+    known = None if inputs.fixed is None else inputs.fixed.get(key)
+    if known is not None:
+        return known
     first = int(years[0] if line.from_ is None else line.from_)
     # Each step is (draws, 1) when drawn and (1, 1) when not: a ramp may mix them, so each is widened to the
     # rows of the widest before they are put side by side.
@@ -741,7 +764,7 @@ def _ramp(line: Line, path: Path, inputs: Inputs, years: np.ndarray) -> np.ndarr
     steps = np.hstack([np.broadcast_to(step, (rows, 1)) for step in each])
     since_first = years - first
     ramped = steps[:, np.clip(since_first, 0, len(line.ramp) - 1)]
-    return np.where(since_first < len(line.ramp), ramped, 1.0)
+    return inputs.kept(key, np.where(since_first < len(line.ramp), ramped, 1.0))
 
 
 def _with_optimism_bias(

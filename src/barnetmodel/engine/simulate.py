@@ -255,15 +255,24 @@ class _Turns:
             self.turn.notify_all()
 
 
-def _run_batch(sim: Simulation, first: int, turns: _Turns, sizes: list[int], sums: _Sums, bands: list[int]) -> int:
+def _run_batch(
+    sim: Simulation,
+    first: int,
+    turns: _Turns,
+    sizes: list[int],
+    sums: _Sums,
+    bands: list[int],
+    fixed: dict[object, np.ndarray],
+) -> int:
     """Draw chunks first, first + 1, ... (of `sizes` draws, `bands` of them kept for the bands) each in its
     turn, evaluate them together and put each in its place; their number of draws. Each chunk is drawn as
     if alone (its own correlations, its own replicate), and the engine works draw by draw, so the figures
     are those of evaluating each chunk on its own; together, the engine's work per call (a few calls a
     line) is spread over more draws. Both workers draw as well as evaluate, so the work is shared
-    between the cores."""
+    between the cores. `fixed`: the values no draw changes, made by the first batch to need them and
+    shared by all (Inputs.fixed)."""
     drawn = [turns.draw(first + k, size) for k, size in enumerate(sizes)]
-    inputs = _joined(drawn)
+    inputs = replace(_joined(drawn), fixed=fixed)
     try:
         chunk = _evaluate(sim.scenario, inputs, sums, _band_draws(sizes, bands))
     except ValueProblem as problem:  # the row is a draw of this batch: say which of all the draws it is
@@ -424,6 +433,7 @@ def simulate(
     sizes = chunk_sizes(draws, sampling, chunk_draws(scenario))
     sim.allocate(sizes, sums)
     together = batches(sizes, sim.band_sizes, *batch_draws(scenario))
+    fixed: dict[object, np.ndarray] = {}  # shared by the batches: Inputs.fixed
     filled = 0
     pending: deque[Future[int]] = deque()
     band_jobs: deque[tuple[tuple[str, str], Callable[[], dict[str, list[float]]]]] | None = None
@@ -431,7 +441,7 @@ def simulate(
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         for first, count in together:
             batch, kept = [int(size) for size in sizes[first : first + count]], sim.band_sizes[first : first + count]
-            pending.append(pool.submit(_run_batch, sim, first, turns, batch, sums, kept))
+            pending.append(pool.submit(_run_batch, sim, first, turns, batch, sums, kept, fixed))
             while len(pending) > IN_FLIGHT:  # a bounded number in flight keeps memory flat
                 filled += _collect(pending.popleft(), on_chunk)
             if band_jobs is None and filled >= sim.band_draws:  # the bands' draws are all in

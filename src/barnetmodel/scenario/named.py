@@ -126,12 +126,16 @@ def places_formulas(scenario: Scenario) -> list[Formula]:
 
 
 def values(
-    scenario: Scenario, given: Mapping[Path, np.ndarray] | None = None, lenient: bool = False
+    scenario: Scenario,
+    given: Mapping[Path, np.ndarray] | None = None,
+    lenient: bool = False,
+    fixed: dict[object, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
     """Every named input's value, (draws, 1) or (1, 1): as `given` (drawn, or moved by a sensitivity
     analysis) where it is, else its formula worked out over the others, else its central value (a
     distribution's mean). A formula whose value is not finite raises ValueProblem, with its row (with
-    `lenient`, the row is nan instead)."""
+    `lenient`, the row is nan instead). `fixed` (a Monte Carlo run's, whose chunks share what no draw
+    changes) keeps the values of one row, read-only, by path, and gives them back instead of making them."""
     import numpy as np
 
     given = given or {}
@@ -143,10 +147,18 @@ def values(
         value = inputs[name].value
         if path in given:
             found[name] = np.asarray(given[path], dtype=float).reshape(-1, 1)
-        elif isinstance(value, Formula):
+            continue
+        made = None if fixed is None else fixed.get(path)
+        if made is not None:
+            found[name] = made
+            continue
+        if isinstance(value, Formula):
             found[name] = worked_out(value, found, path, lenient=lenient)
         else:
             found[name] = np.full((1, 1), central(value))
+        if fixed is not None and found[name].shape[0] == 1:
+            found[name].setflags(write=False)
+            fixed[path] = found[name]
     return found
 
 
