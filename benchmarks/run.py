@@ -208,14 +208,17 @@ class Case:
     cpu: list[float]
     stages: dict[str, float]
     fixed: tuple[float, float]  # command with --draws 0: wall, CPU (best of three)
+    whole: float  # command with the draws: wall seconds (best of three, one with --quick)
     peak: dict[int, tuple[float, float]]  # draws -> (wall seconds, MiB) of the command
     results: dict[str, Any]
 
 
-def measure(name: str, path: Path, draws: int, rounds: int, budget: float, memory_draws: tuple[int, ...]) -> Case:
+def measure(
+    name: str, path: Path, draws: int, rounds: int, budget: float, memory_draws: tuple[int, ...], commands: int
+) -> Case:
     """The floor and the analysis in turns, `rounds` times after one warm-up of each (a machine that slows
     down for a while slows both alike), fewer (two at least) if they would take more than `budget` seconds;
-    then the stages, the command's fixed cost and its memory."""
+    then the stages, the command's fixed cost, the whole command (`commands` times) and its memory."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.json"
         draw, work = floor(draws, path), analysis(draws, path, out)
@@ -232,8 +235,9 @@ def measure(name: str, path: Path, draws: int, rounds: int, budget: float, memor
             cpu.append(used)
         spent = stages(draws, path, out)
     fixed = min((run_command(path, 0, measured=False) for _ in range(3)), key=lambda r: r[0])
+    whole = min(run_command(path, draws, measured=False)[0] for _ in range(commands))
     peak = {n: run_command(path, n)[::2] for n in memory_draws}
-    return Case(name, path, floor_wall, floor_cpu, wall, cpu, spent, fixed[:2], peak, results)
+    return Case(name, path, floor_wall, floor_cpu, wall, cpu, spent, fixed[:2], whole, peak, results)
 
 
 def machine(draws: int) -> dict[str, float]:
@@ -272,8 +276,14 @@ def report(case: Case, draws: int) -> None:
         f"  command --draws 0 (start-up, validation, output): {case.fixed[0]:.2f} s wall, {case.fixed[1]:.2f} s CPU "
         "(best of 3)"
     )
+    # The issue's own measure: what the draws add to the command, each in a fresh process (which pays for
+    # the memory it touches for the first time, and the modules only a Monte Carlo run imports).
+    print(
+        f"  command at {draws:,} draws: {case.whole:.2f} s wall (best); minus --draws 0, over the floor: "
+        f"{(case.whole - case.fixed[0]) / min(case.floor_wall):.2f}x"
+    )
     for n, (seconds, mib) in case.peak.items():
-        print(f"  command at {n:,} draws: {seconds:.2f} s wall, peak {mib:.0f} MiB")
+        print(f"  command at {n:,} draws (peak memory measured): {seconds:.2f} s wall, peak {mib:.0f} MiB")
 
 
 def _flagship_draw(rng: np.random.Generator) -> tuple[list[float], list[float], float]:
@@ -372,7 +382,7 @@ def main() -> None:
         f"{speeds['uniform'] * 1000:.1f} ms, normals {speeds['normal'] * 1000:.1f} ms (best of 5)"
     )
     for name in args.cases:
-        case = measure(name, CASES[name], draws, rounds, args.budget, memory_draws)
+        case = measure(name, CASES[name], draws, rounds, args.budget, memory_draws, 1 if args.quick else 3)
         report(case, draws)
         if name == "council":
             check_flagship(case, args.loop_draws, draws)
