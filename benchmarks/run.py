@@ -172,8 +172,10 @@ def stages(draws: int, path: Path, out: Path) -> dict[str, float]:
             sums = sim_module._sums(scenario, project(scenario).discount_factor)
             sizes = chunk_sizes(draws, settings.sampling, sim_module.chunk_draws(scenario))
             sim.allocate(sizes, sums)
-            # Chunks evaluated together in batches, as the engine's workers do (simulate._run_batch).
-            for first, count in sim_module.batches(sizes, sim.band_sizes, *sim_module.batch_draws(scenario)):
+            # Chunks evaluated together in batches, and a chunk over a batch's bound in slices, as the engine's
+            # workers do (simulate._run_batch).
+            most, most_with_bands = sim_module.batch_draws(scenario)
+            for first, count in sim_module.batches(sizes, sim.band_sizes, most, most_with_bands):
                 batch, bands = (
                     [int(size) for size in sizes[first : first + count]],
                     sim.band_sizes[first : first + count],
@@ -181,7 +183,11 @@ def stages(draws: int, path: Path, out: Path) -> dict[str, float]:
                 drawn = [clock("drawing", lambda size=size: sampler.draw(size)) for size in batch]
                 inputs = clock("evaluation", lambda drawn=drawn: sim_module._joined(drawn))
                 b = sim_module._band_draws(batch, bands)
-                chunk = clock("evaluation", lambda i=inputs, b=b: sim_module._evaluate(scenario, i, sums, b))
+                limit = most_with_bands if any(bands) else most
+                chunk = clock(
+                    "evaluation",
+                    lambda i=inputs, b=b, limit=limit: sim_module.evaluate_in_slices(scenario, i, sums, b, limit),
+                )
                 for k, part in enumerate(sim_module._parts(chunk, batch, bands)):
                     clock("chunks put", lambda index=first + k, part=part: sim.put(index, part))
             sim.bands = clock("bands", lambda: {key: job() for key, job in sim_module._band_jobs(sim)})

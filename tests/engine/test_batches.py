@@ -40,6 +40,47 @@ def test_batches_change_no_figure(monkeypatch: pytest.MonkeyPatch, path: str, sa
     monkeypatch.setattr(simulate_module, "chunk_draws", lambda scenario: 700)
     monkeypatch.setattr(simulate_module, "band_room", lambda scenario: 2500)  # bands end inside a chunk
     together = summarise_simulation(simulate(scenario, 12_000, 5, sampling))
-    monkeypatch.setattr(simulate_module, "batch_draws", lambda scenario: (1, 1))  # each chunk alone
+    # Each chunk alone, and in slices: chunks of 700 draws evaluated 234, 233 and 233 draws at a time.
+    monkeypatch.setattr(simulate_module, "batch_draws", lambda scenario: (256, 256))
     alone = summarise_simulation(simulate(scenario, 12_000, 5, sampling))
     assert json.dumps(together) == json.dumps(alone)
+
+
+def test_slices_are_near_equal_within_the_bound_and_never_one_draw_of_many() -> None:
+    from barnetmodel.engine.simulate import _slices
+
+    assert _slices(1000, 1000) == ([0], [1000])  # within the bound: at once
+    assert _slices(1000, 300) == ([0, 250, 500, 750], [250] * 4)
+    assert _slices(257, 256) == ([0, 129], [129, 128])  # not 256 and 1
+    assert _slices(1, 256) == ([0], [1])
+
+
+def test_a_value_that_fails_in_a_later_slice_names_its_row_in_the_whole() -> None:
+    import numpy as np
+
+    from barnetmodel.engine.projection import Inputs, project
+    from barnetmodel.engine.simulate import _sums, evaluate_in_slices
+    from barnetmodel.errors import ValueProblem
+    from barnetmodel.scenario.models import Scenario
+    from barnetmodel.scenario.paths import input_path
+
+    scenario = Scenario.model_validate(
+        {
+            "title": "t",
+            "horizon": {"start": 2013, "years": 3},
+            "money": {"inflation": 0.0},
+            "inputs": {"spread": {"uniform": {"low": 0.5, "high": 1.5}}},
+            "baseline": "a",
+            "options": {
+                "a": {"title": "A", "lines": [{"name": "staff", "annual": 10}]},
+                "b": {"title": "B", "lines": [{"name": "fee", "annual": "18 + 0.1 / max(spread, 0)"}]},
+            },
+        }
+    )
+    spread = np.ones(600)
+    spread[450] = -1.0  # 0.1 / 0: the second slice of two (300 draws each), its row 150
+    inputs = Inputs(draws=600, values={input_path("spread"): spread})
+    sums = _sums(scenario, project(scenario).discount_factor)
+    with pytest.raises(ValueProblem) as raised:
+        evaluate_in_slices(scenario, inputs, sums, 0, 300)
+    assert raised.value.row == 450

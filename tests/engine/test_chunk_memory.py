@@ -86,4 +86,37 @@ def test_a_batch_of_chunks_takes_no_more_than_it_is_counted_to(path: str, bands:
             tracemalloc.stop()
     most, most_with_bands = simulate.batch_draws(scenario)
     assert peak / draws <= simulate.CHUNK_MEMORY / (most_with_bands if bands else most)  # bytes a draw
-    assert peak / draws <= simulate.CHUNK_MEMORY / simulate.chunk_draws(scenario)
+
+
+@pytest.mark.parametrize("bands", [False, True], ids=["without bands", "with bands"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "scenarios/one_barnet_council_case.yaml",
+        "benchmarks/contracts.yaml",
+        "benchmarks/sizes/small.yaml",
+        "benchmarks/sizes/large.yaml",
+    ],
+)
+def test_a_whole_chunk_is_drawn_and_evaluated_within_its_memory(path: str, bands: bool) -> None:
+    # A chunk (chunk_draws) drawn, then evaluated in slices of at most a batch's bound (simulate.evaluate_in_slices),
+    # measured by tracemalloc: within CHUNK_MEMORY, beside the chunk's own drawn inputs and figures (a few values
+    # a draw, kept until the chunk is put in place).
+    scenario = load(str(ROOT / path), allow_extends_outside=True).scenario
+    sums = simulate._sums(scenario, project(scenario).discount_factor)
+    sampler = Sampler(scenario, 1, scenario.uncertainty.sampling)
+    draws = simulate.chunk_draws(scenario)
+    most, most_with_bands = simulate.batch_draws(scenario)
+    kept = len(uncertain(scenario)) + len(simulate.Simulation(scenario, 0, 0, "").figures())
+    with np.errstate(over="ignore", invalid="ignore"):
+        simulate._evaluate(scenario, sampler.draw(256), sums, 256)  # caches filled before measuring
+        tracemalloc.start()
+        try:
+            inputs = sampler.draw(draws)
+            simulate.evaluate_in_slices(
+                scenario, inputs, sums, draws if bands else 0, most_with_bands if bands else most
+            )
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert peak <= simulate.CHUNK_MEMORY + 2 * 8 * kept * draws

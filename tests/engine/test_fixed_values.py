@@ -69,21 +69,24 @@ def test_named_values_kept_are_those_no_draw_changes() -> None:
         assert (input_path(name) in fixed) == (value.shape[0] == 1)
 
 
-def test_a_run_whose_last_chunk_is_one_draw_gives_each_chunk_its_own_draws(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Chunks of 256 draws (the least) and one more, each chunk a batch: the last, of one draw, must give its own
-    # draw's figures, and every batch the figures it makes alone. Checked against the same run with each batch
-    # making all its own values.
+def test_a_run_whose_batches_share_fixed_values_gives_the_figures_of_batches_that_do_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Chunks of 205 draws (1,025 draws in chunks of at most 256), each a batch, evaluated in slices of at most
+    # 128: the figures the same, bit for bit, as the same run with each batch making all its own values.
     from barnetmodel.engine import sampling as sampling_module
 
     scenario = load(str(COUNCIL)).scenario
     monkeypatch.setattr(sampling_module, "CHUNK", 256)
-    monkeypatch.setattr(simulate_module, "batch_draws", lambda s: (256, 256))
+    monkeypatch.setattr(simulate_module, "batch_draws", lambda s: (128, 128))
     shared = summarise_simulation(simulate(scenario, 4 * 256 + 1, 3, "monte_carlo"))
 
     made = simulate_module._run_batch
 
     def without_sharing(*args: object) -> int:
-        return made(*args[:-1], {})  # type: ignore[arg-type]  # a fresh Inputs.fixed each batch
+        mine = list(args)
+        mine[6] = {}  # a fresh Inputs.fixed each batch
+        return made(*mine)  # type: ignore[arg-type]
 
     monkeypatch.setattr(simulate_module, "_run_batch", without_sharing)
     alone = summarise_simulation(simulate(scenario, 4 * 256 + 1, 3, "monte_carlo"))

@@ -30,6 +30,9 @@ BAND_MEMORY = 128 << 20
 # What the values drawn and made for one chunk may take (8 bytes each): a scenario with many uncertain inputs,
 # risks, options or years has chunks of fewer than sampling.CHUNK draws, so that the chunks in flight fit.
 CHUNK_MEMORY = 96 << 20
+# The fewest draws of a chunk, and of a slice of one evaluated apart: fewer, and the Python work of each line
+# would outweigh the arithmetic.
+LEAST_DRAWS = 256
 # numpy lets go of the GIL in its loops, so two threads use both cores of a small machine.
 WORKERS = 2
 # Chunks handed to the workers and not yet collected, at most: enough that the workers never wait on
@@ -141,6 +144,18 @@ class _Chunk:
     values: dict[Key, np.ndarray]  # headline figure -> (n,)
     met: dict[tuple[str, str], np.ndarray]  # (target, option) -> (n,) whether the target is met
     yearly_nominal: dict[str, np.ndarray]  # option -> (years, draws kept for the bands); empty past BAND_DRAWS
+
+    @staticmethod
+    def joined(pieces: list[_Chunk]) -> _Chunk:
+        """Slices of one evaluation's draws, in order, as one."""
+        if len(pieces) == 1:
+            return pieces[0]
+        first = pieces[0]
+        values = {key: np.concatenate([piece.values[key] for piece in pieces]) for key in first.values}
+        met = {key: np.concatenate([piece.met[key] for piece in pieces]) for key in first.met}
+        kept = [piece.yearly_nominal for piece in pieces if piece.yearly_nominal]
+        yearly = {option: np.concatenate([y[option] for y in kept], axis=1) for option in kept[0]} if kept else {}
+        return _Chunk(sum(piece.draws for piece in pieces), values, met, yearly)
 
     def part(self, first: int, draws: int, band_draws: int) -> _Chunk:
         """Draws first to first + draws of an evaluation of several chunks: one chunk's own (views, not copies)."""
@@ -263,6 +278,7 @@ def _run_batch(
     sums: _Sums,
     bands: list[int],
     fixed: dict[object, np.ndarray],
+    most: int,
 ) -> int:
     """Draw chunks first, first + 1, ... (of `sizes` draws, `bands` of them kept for the bands) each in its
     turn, evaluate them together and put each in its place; their number of draws. Each chunk is drawn as
@@ -270,17 +286,35 @@ def _run_batch(
     are those of evaluating each chunk on its own; together, the engine's work per call (a few calls a
     line) is spread over more draws. Both workers draw as well as evaluate, so the work is shared
     between the cores. `fixed`: the values no draw changes, made by the first batch to need them and
-    shared by all (Inputs.fixed)."""
+    shared by all (Inputs.fixed). A chunk of more than `most` draws (a batch of one) is evaluated in slices
+    of at most `most`, within the memory batch_draws counts: the engine works draw by draw, so the figures
+    are the same."""
     drawn = [turns.draw(first + k, size) for k, size in enumerate(sizes)]
     inputs = replace(_joined(drawn), fixed=fixed)
     try:
-        chunk = _evaluate(sim.scenario, inputs, sums, _band_draws(sizes, bands))
+        chunk = evaluate_in_slices(sim.scenario, inputs, sums, _band_draws(sizes, bands), most)
     except ValueProblem as problem:  # the row is a draw of this batch: say which of all the draws it is
         context = "" if problem.row is None else f"in draw {int(sim.starts[first]) + problem.row + 1:,}"
         raise ValueProblem(problem.path, problem.text(context)) from None
     for k, part in enumerate(_parts(chunk, sizes, bands)):
         sim.put(first + k, part)
     return inputs.draws
+
+
+def evaluate_in_slices(scenario: Scenario, inputs: Inputs, sums: _Sums, band_draws: int, most: int) -> _Chunk:
+    """_evaluate over the draws of `inputs`, in slices of at most `most` draws (_slices), joined: the same
+    figures as at once (the engine works draw by draw), within the memory batch_draws counts. A ValueProblem's
+    row is a row of `inputs`."""
+    pieces = []
+    for start, size in zip(*_slices(inputs.draws, most), strict=True):
+        piece = inputs if size == inputs.draws else _rows(inputs, start, size)
+        try:
+            pieces.append(_evaluate(scenario, piece, sums, min(max(band_draws - start, 0), size)))
+        except ValueProblem as problem:
+            if problem.row is not None:
+                problem.row += start
+            raise
+    return _Chunk.joined(pieces)
 
 
 def _band_draws(sizes: list[int], bands: list[int]) -> int:
@@ -311,6 +345,29 @@ def _joined(parts: list[Inputs]) -> Inputs:
         values=joined("values"),
         events=joined("events"),
         yearly=joined("yearly"),
+    )
+
+
+def _slices(draws: int, most: int) -> tuple[list[int], list[int]]:
+    """The first draw and the draws of each slice a batch is evaluated in: one slice when it is within `most`
+    draws, else near-equal slices of at most `most` (never a slice of one draw out of many: one row is what the
+    engine takes for a value no draw changes)."""
+    count = max(1, -(-draws // max(most, 2)))
+    size, larger = divmod(draws, count)
+    sizes = [size + 1] * larger + [size] * (count - larger)
+    starts = np.cumsum([0, *sizes[:-1]]).tolist()
+    return [int(start) for start in starts], sizes
+
+
+def _rows(inputs: Inputs, start: int, draws: int) -> Inputs:
+    """Draws start to start + draws of a batch's inputs (views, not copies), sharing its fixed values."""
+    end = start + draws
+    return replace(
+        inputs,
+        draws=draws,
+        values={path: value[start:end] for path, value in inputs.values.items()},
+        events={path: value[start:end] for path, value in inputs.events.items()},
+        yearly={path: value[start:end] for path, value in inputs.yearly.items()},
     )
 
 
@@ -353,37 +410,46 @@ def keep_freed_memory() -> None:
 
 
 def chunk_draws(scenario: Scenario) -> int:
-    """Draws to a chunk: sampling.CHUNK, or fewer when each draw makes so many values (uncertain inputs and the
-    flows they change, risks' events, switches and guarantees, each option's yearly costs, the figures kept)
-    that a chunk would take more than CHUNK_MEMORY; never so few that correlations cannot be imposed on a
-    chunk. Each drawn named input counts the values of all the named inputs and formulas, as if each made
-    them anew (they are made once for all: see batch_draws); a count that sets the chunks, and so the figures
-    (means are pooled, correlations imposed and replicates taken chunk by chunk), kept as it was."""
+    """Draws to a chunk: sampling.CHUNK, or fewer when each draw makes so many values (see _evaluation_values:
+    uncertain inputs and the flows they change, risks' events, switches and guarantees, each option's yearly
+    costs, the figures kept, the named inputs' values once, the rows of weighing the flows) that evaluating a
+    chunk would take more than CHUNK_MEMORY; never so few that correlations cannot be imposed on a chunk, nor
+    under LEAST_DRAWS. The chunks set the figures (means are pooled, correlations imposed and replicates taken
+    chunk by chunk). A chunk that keeps draws for the bands makes more (each year's cost): it is evaluated in
+    slices (batch_draws)."""
     from barnetmodel.engine import sampling
 
     correlated = 2 * len(scenario.uncertainty.correlations)
-    values = _values_a_draw(scenario, named_once=False)
-    return max(min(sampling.CHUNK, CHUNK_MEMORY // (8 * values)), 2 * correlated + 2, 256)
+    values, _ = _evaluation_values(scenario)
+    return max(min(sampling.CHUNK, CHUNK_MEMORY // (8 * values)), 2 * correlated + 2, LEAST_DRAWS)
 
 
 def batch_draws(scenario: Scenario) -> tuple[int, int]:
-    """Draws evaluated together (a batch of whole chunks), at most, for chunks that keep no draws for the bands
-    and for those that do: what fits in CHUNK_MEMORY at the values a draw makes, the named inputs' values
-    counted once (drawn together, they are worked out together); one chunk at least. Weighing the flows over
-    the years takes a row of draws for each profile they have (flows.weighed_rows, found on a projection of
-    two draws: profiles are the scenario's, whatever the draws) and each sum kept: the total and targets'
-    sums, and for the bands each year's cost."""
-    values = _values_a_draw(scenario, named_once=True)
+    """Draws evaluated together, at most, for chunks that keep no draws for the bands and for those that do:
+    what fits in CHUNK_MEMORY at the values a draw makes (_evaluation_values), and for the bands each year's
+    cost besides; LEAST_DRAWS at least. Consecutive chunks within the bound are evaluated together (a batch);
+    a chunk over it, alone and in slices (simulate._run_batch)."""
+    values, yearly = _evaluation_values(scenario)
+    return (
+        max(LEAST_DRAWS, CHUNK_MEMORY // (8 * values)),
+        max(LEAST_DRAWS, CHUNK_MEMORY // (8 * (values + yearly))),
+    )
+
+
+def _evaluation_values(scenario: Scenario) -> tuple[int, int]:
+    """The values (8 bytes each) evaluating one draw makes, and those the bands' yearly costs add: what the
+    projection makes (_values_a_draw), a drawn growth's powers times the price index (made one rate at a
+    time), and weighing the flows over the years, which takes a row of draws for each profile they have
+    (flows.weighed_rows, found on a projection of two draws: profiles are the scenario's, whatever the draws)
+    and each sum kept: the total and targets' sums, and for the bands each year's cost."""
     years = scenario.horizon.years
     probe = replace(Sampler(scenario, 0, "monte_carlo").draw(2), lenient=True)
     rows = project(scenario, probe).weighing_rows()
-    values += 2 * years  # a drawn growth's powers times the price index, made one rate at a time
     sums = 1 + len(scenario.targets)
-    most = max(chunk_draws(scenario), CHUNK_MEMORY // (8 * (values + sums * rows)))
-    return most, max(chunk_draws(scenario), CHUNK_MEMORY // (8 * (values + (sums + years) * rows)))
+    return _values_a_draw(scenario) + 2 * years + sums * rows, years * rows
 
 
-def _values_a_draw(scenario: Scenario, *, named_once: bool) -> int:
+def _values_a_draw(scenario: Scenario) -> int:
     """The values (8 bytes each) one draw of a chunk makes: see chunk_draws."""
     from barnetmodel.engine.projection import values_per_draw
     from barnetmodel.scenario.paths import is_named, uncertain
@@ -394,7 +460,7 @@ def _values_a_draw(scenario: Scenario, *, named_once: bool) -> int:
     paths = list(uncertain(scenario))
     counts = values_per_draw(scenario, paths, events=True)
     named = [count for path, count in zip(paths, counts, strict=True) if is_named(path)]
-    values = sum(counts) - (sum(named[1:]) if named_once else 0) + risks
+    values = sum(counts) - sum(named[1:]) + risks  # the named inputs' values made once, for all of them
     values += len(scenario.options) * years + len(Simulation(scenario, 0, 0, "").figures())
     # A line drawn afresh each year (draw: yearly) draws a value a year.
     values += years * sum(line.draw == "yearly" for option in scenario.options.values() for line in option.lines)
@@ -432,7 +498,8 @@ def simulate(
     sums = _sums(scenario, project(scenario).discount_factor)
     sizes = chunk_sizes(draws, sampling, chunk_draws(scenario))
     sim.allocate(sizes, sums)
-    together = batches(sizes, sim.band_sizes, *batch_draws(scenario))
+    most, most_with_bands = batch_draws(scenario)
+    together = batches(sizes, sim.band_sizes, most, most_with_bands)
     fixed: dict[object, np.ndarray] = {}  # shared by the batches: Inputs.fixed
     filled = 0
     pending: deque[Future[int]] = deque()
@@ -441,7 +508,11 @@ def simulate(
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         for first, count in together:
             batch, kept = [int(size) for size in sizes[first : first + count]], sim.band_sizes[first : first + count]
-            pending.append(pool.submit(_run_batch, sim, first, turns, batch, sums, kept, fixed))
+            pending.append(
+                pool.submit(
+                    _run_batch, sim, first, turns, batch, sums, kept, fixed, most_with_bands if any(kept) else most
+                )
+            )
             while len(pending) > IN_FLIGHT:  # a bounded number in flight keeps memory flat
                 filled += _collect(pending.popleft(), on_chunk)
             if band_jobs is None and filled >= sim.band_draws:  # the bands' draws are all in
