@@ -350,13 +350,10 @@ def _joined(parts: list[Inputs]) -> Inputs:
 
 def _slices(draws: int, most: int) -> tuple[list[int], list[int]]:
     """The first draw and the draws of each slice a batch is evaluated in: one slice when it is within `most`
-    draws, else near-equal slices of at most `most` (never a slice of one draw out of many: one row is what the
-    engine takes for a value no draw changes)."""
-    count = max(1, -(-draws // max(most, 2)))
-    size, larger = divmod(draws, count)
-    sizes = [size + 1] * larger + [size] * (count - larger)
-    starts = np.cumsum([0, *sizes[:-1]]).tolist()
-    return [int(start) for start in starts], sizes
+    draws, else near-equal slices of at most `most`, split as chunks are (sampling.chunk_sizes); never a slice
+    of one draw out of many: one row is what the engine takes for a value no draw changes."""
+    sizes = chunk_sizes(draws, most=max(most, 2))
+    return [int(start) for start in np.cumsum([0, *sizes[:-1]])], sizes
 
 
 def _rows(inputs: Inputs, start: int, draws: int) -> Inputs:
