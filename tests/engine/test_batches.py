@@ -84,3 +84,17 @@ def test_a_value_that_fails_in_a_later_slice_names_its_row_in_the_whole() -> Non
     with pytest.raises(ValueProblem) as raised:
         evaluate_in_slices(scenario, inputs, sums, 0, 300)
     assert raised.value.row == 450
+
+
+def test_a_batch_of_few_draws_is_stretched_to_full_batch_within_its_memory() -> None:
+    # CHUNK_MEMORY (96 MiB) holds 37,560 draws of 335 values: no stretch. Of 2,000 values, 6,291 draws: under
+    # FULL_BATCH (32,768), so up to 3 x 96 MiB: 18,874 draws. Of 300 values, 41,943 draws: as they are; of 1,000,
+    # 12,582, stretched to 32,768 (within 3 x 96 MiB's 37,748).
+    from barnetmodel.engine.simulate import BATCH_STRETCH, CHUNK_MEMORY, FULL_BATCH, _within_memory, batch_memory
+
+    assert (CHUNK_MEMORY, FULL_BATCH, BATCH_STRETCH) == (96 << 20, 32_768, 3)
+    assert _within_memory(335) == 37_560 and batch_memory(335) == CHUNK_MEMORY
+    assert _within_memory(2_000) == 18_874 and batch_memory(2_000) == 3 * CHUNK_MEMORY
+    assert _within_memory(300) == 41_943
+    assert _within_memory(1_000) == 32_768
+    assert _within_memory(10**6) == 256  # LEAST_DRAWS
