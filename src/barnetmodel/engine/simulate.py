@@ -35,9 +35,10 @@ CHUNK_MEMORY = 96 << 20
 LEAST_DRAWS = 256
 # Evaluating a batch costs some 50 microseconds of Python a line whatever its draws: a scenario of hundreds of
 # lines, whose draws make so many values that CHUNK_MEMORY holds a batch of few draws, spends a fifth of its
-# time on that. Its batches may take up to BATCH_STRETCH times CHUNK_MEMORY, to reach FULL_BATCH draws (the
-# size case of 360 lines over 50 years: batches of 18,930 draws, not 6,310; its evaluation 14% faster, its
-# peak memory at 1,000,000 draws 445 to 555 MiB). Batches group chunks: no figure changes.
+# time on that, and two workers contend for the interpreter while they run it. Its batches may take up to
+# BATCH_STRETCH times CHUNK_MEMORY, to reach FULL_BATCH draws (benchmarks/sizes/large.yaml, 360 lines over 50
+# years: batches of 18,931 draws, not 6,310; 1,000,000 draws in 9.2 s, not 13.8 s, peak memory 789 MiB, not
+# 460 MiB; benchmarks/RESULTS.md). Batches group chunks: no figure changes.
 FULL_BATCH = 32_768
 BATCH_STRETCH = 3
 # numpy lets go of the GIL in its loops, so two threads use both cores of a small machine.
@@ -430,7 +431,7 @@ def chunk_draws(scenario: Scenario) -> int:
 
 def batch_draws(scenario: Scenario) -> tuple[int, int]:
     """Draws evaluated together, at most, for chunks that keep no draws for the bands and for those that do:
-    what fits in CHUNK_MEMORY at the values a draw makes (_evaluation_values), and for the bands each year's
+    what fits in batch_memory at the values a draw makes (_evaluation_values), and for the bands each year's
     cost besides; LEAST_DRAWS at least. Consecutive chunks within the bound are evaluated together (a batch);
     a chunk over it, alone and in slices (simulate._run_batch)."""
     values, yearly = _evaluation_values(scenario)
