@@ -441,10 +441,9 @@ def batch_draws(scenario: Scenario) -> tuple[int, int]:
 def _within_memory(values: int) -> int:
     """The draws of a batch whose draws each make `values` values: as many as batch_memory holds, up to
     FULL_BATCH when it is stretched; LEAST_DRAWS at least."""
-    most = CHUNK_MEMORY // (8 * values)
-    if most < FULL_BATCH:
-        most = min(FULL_BATCH, batch_memory(values) // (8 * values))
-    return max(LEAST_DRAWS, most)
+    memory = batch_memory(values)
+    most = memory // (8 * values)
+    return max(LEAST_DRAWS, min(most, FULL_BATCH) if memory > CHUNK_MEMORY else most)
 
 
 def batch_memory(values: int) -> int:
