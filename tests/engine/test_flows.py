@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from flow_cases import BENCHMARKS, DRAWS, SCENARIOS, YEARS, every_flow, made_whole
 
 from barnetmodel.engine.flows import Event, Flow, Switched, weigh
 from barnetmodel.engine.projection import project
@@ -11,51 +12,11 @@ from barnetmodel.engine.sampling import Sampler
 from barnetmodel.scenario.load import load
 from conftest import ROOT
 
-DRAWS, YEARS = 200, 6
-
-
-def _flows(rng: np.random.Generator) -> list[Flow | Event]:
-    """One flow of every shape the engine makes, in cash and in real prices."""
-    drawn = rng.normal(10.0, 3.0, (DRAWS, 1))  # amounts of both signs
-    profile = rng.random((1, YEARS))
-    rows = np.sort(rng.choice(DRAWS, 30, replace=False))
-    grown = (1 + rng.uniform(-0.02, 0.05, (DRAWS, 1))) ** np.arange(YEARS)  # a drawn growth's powers, shared
-    return [
-        Flow(drawn, np.ones((1, YEARS)), grown=grown),  # lines grown at one drawn rate
-        Flow(3 * drawn, np.ones((1, YEARS)), grown=grown),  # the same profile: one row with the line above
-        Flow(np.full((1, 1), 2.0), (np.arange(YEARS) >= 2)[None, :] * 0.5, grown=grown),  # in a window, ramped
-        Flow(-drawn, np.ones((1, YEARS)), indexed=True, grown=grown),  # in real prices
-        Flow(drawn, rng.random((DRAWS, YEARS)), grown=grown),  # a drawn ramp as well: weighed whole
-        Flow(np.full((1, 1), 4.0), profile),  # nothing drawn
-        Flow(np.full((1, 1), -2.5), rng.random((1, YEARS)), indexed=True),
-        Flow(drawn, profile),  # a drawn amount
-        Flow(-drawn, rng.random((1, YEARS)), indexed=True),
-        Flow(drawn, rng.random((DRAWS, YEARS))),  # a drawn profile (drawn growth, a recurring risk)
-        Flow(np.full((1, 1), 3.0), rng.random((DRAWS, YEARS)), indexed=True),
-        Event(DRAWS, drawn, rows, rng.integers(0, YEARS, len(rows)), YEARS),  # a one-off risk
-        Event(DRAWS, np.full((1, 1), 9.0), rows[:5], rng.integers(0, YEARS, 5), YEARS, indexed=True),
-    ]
-
-
-def _whole(flow: Flow | Event, price_index: np.ndarray) -> np.ndarray:
-    """The (draws, years) nominal flow, by hand: each draw's amount times its profile, year by year."""
-    out = np.zeros((DRAWS, YEARS))
-    if isinstance(flow, Event):
-        for row, column in zip(flow.rows, flow.columns, strict=True):
-            out[row, column] = flow.amount[row if flow.amount.shape[0] > 1 else 0, 0]
-    else:
-        for d in range(DRAWS):
-            amount = flow.amount[d if flow.amount.shape[0] > 1 else 0, 0]
-            out[d] = amount * flow.profile[d if flow.profile.shape[0] > 1 else 0]
-            if flow.grown is not None:
-                out[d] *= flow.grown[d]
-    return out * price_index if flow.indexed else out
-
 
 @pytest.mark.parametrize("drawn_inflation", [False, True])
 def test_weighted_sums_match_the_whole_flows(drawn_inflation: bool) -> None:
     rng = np.random.default_rng(7)
-    flows = _flows(rng)
+    flows = every_flow(rng)
     inflation = rng.uniform(0.0, 0.05, (DRAWS, 1)) if drawn_inflation else np.full((1, 1), 0.02)
     price_index = np.broadcast_to((1 + inflation) ** np.arange(YEARS), (DRAWS, YEARS))
     weights = np.column_stack([np.ones(YEARS), 1.035 ** -np.arange(YEARS), np.arange(YEARS) < 2])
@@ -65,17 +26,17 @@ def test_weighted_sums_match_the_whole_flows(drawn_inflation: bool) -> None:
         factors = (None, price_index) if basis == "nominal" else (1 / price_index, None)
         sums = weigh(groups, weights, factors)
         for group, got in zip(groups, sums, strict=True):
-            nominal = sum((_whole(f, price_index) for f in group), np.zeros((DRAWS, YEARS)))
+            nominal = sum((made_whole(f, price_index) for f in group), np.zeros((DRAWS, YEARS)))
             expected = (nominal if basis == "nominal" else nominal / price_index) @ weights
             np.testing.assert_allclose(np.broadcast_to(got, (3, DRAWS)), expected.T, rtol=1e-12, atol=1e-12)
 
 
 def test_the_nominal_flow_is_amount_times_profile() -> None:
-    flows = _flows(np.random.default_rng(3))
+    flows = every_flow(np.random.default_rng(3))
     price_index = 1.02 ** np.arange(YEARS)[None, :]
     for flow in flows:
         np.testing.assert_allclose(
-            np.broadcast_to(flow.nominal(price_index), (DRAWS, YEARS)), _whole(flow, price_index), rtol=1e-15
+            np.broadcast_to(flow.nominal(price_index), (DRAWS, YEARS)), made_whole(flow, price_index), rtol=1e-15
         )
 
 
@@ -84,11 +45,6 @@ def test_scaled_multiplies_the_amount() -> None:
     np.testing.assert_array_equal(
         flow.scaled(np.array([[1.5], [0.5]])).nominal(np.ones((1, 2))), [[3, 1.5], [-0.5, -0.25]]
     )
-
-
-SCENARIOS = ["one_barnet_council_case", "critics_stress", "actually_paid", "in_house_improvement"]
-# And the benchmark cases: many lines grown at a few drawn rates (shared powers), windows, ramps, shares.
-BENCHMARKS = ["named_inputs", "sizes/small", "sizes/medium"]
 
 
 @pytest.mark.parametrize(

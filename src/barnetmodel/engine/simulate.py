@@ -240,8 +240,8 @@ def _evaluate(scenario: Scenario, inputs: Inputs, sums: _Sums, band_draws: int) 
             met[(target.name, option)] = meets(saving, projection.target_amount[target.name])
     yearly = {}
     if band_draws:
-        # Each year's cost as a weighted sum, with one weight for that year: years as rows, from the factored flows.
-        by_year = projection.weighted("nominal", np.eye(scenario.horizon.years))
+        # Each year's cost, years as rows, from the factored flows.
+        by_year = projection.nominal_by_year()
         yearly = {option: by_year[option][:, :band_draws] for option in scenario.options}
     return _Chunk(inputs.draws, values, met, yearly)
 
@@ -457,12 +457,12 @@ def _evaluation_values(scenario: Scenario) -> tuple[int, int]:
     projection makes (_values_a_draw), a drawn growth's powers times the price index (made one rate at a
     time), and weighing the flows over the years, which takes a row of draws for each profile they have
     (flows.weighed_rows, found on a projection of two draws: profiles are the scenario's, whatever the draws)
-    and each sum kept: the total and targets' sums, and for the bands each year's cost."""
+    and each sum kept: the total and targets' sums; and for the bands, each year's cost of every option, and what
+    adding up the lines year by year holds besides (flows.by_year_values)."""
     years = scenario.horizon.years
-    probe = replace(Sampler(scenario, 0, "monte_carlo").draw(2), lenient=True)
-    rows = project(scenario, probe).weighing_rows()
+    probe = project(scenario, replace(Sampler(scenario, 0, "monte_carlo").draw(2), lenient=True))
     sums = 1 + len(scenario.targets)
-    return _values_a_draw(scenario) + 2 * years + sums * rows, years * rows
+    return _values_a_draw(scenario) + 2 * years + sums * probe.weighing_rows(), probe.by_year_values()
 
 
 def _values_a_draw(scenario: Scenario) -> int:
