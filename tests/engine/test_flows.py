@@ -98,6 +98,32 @@ def test_a_product_with_one_weight_a_row_is_the_sum_bit_for_bit() -> None:
     assert np.count_nonzero(got) > DRAWS  # not a product of zeros
 
 
+def test_a_product_summed_over_each_rows_weighed_years_is_the_whole_sum_bit_for_bit() -> None:
+    # Rows that weigh only some years (a line starting or ending within the horizon, a target counted to a year,
+    # a one-off): each summed from its first weight to its last, or one weight times a row; the same bits as
+    # numpy's sum over every year, -0 and zeros within a row's years included.
+    from barnetmodel.engine.flows import _product
+
+    rng = np.random.default_rng(5)
+    b = rng.normal(0.0, 1e3, (YEARS, DRAWS))
+    b[3, :7] = -0.0
+    a = rng.normal(0.0, 3.0, (9, YEARS))
+    a[0, :2] = 0.0  # starts in the third year
+    a[1, 4:] = 0.0  # ends in the fourth
+    a[2, [0, 1, 5]] = 0.0  # a window
+    a[3, 2] = 0.0  # a gap within its years
+    a[4] = 0.0
+    a[4, 3] = -1.5  # one weight
+    a[5] = 0.0  # none
+    a[6, 0] = -0.0  # a -0 weight in the first year: no weight
+    a[7, :] = np.where(np.arange(YEARS) < 3, 0.0, a[7])
+    a[7, 3] = 0.0  # its first weight after a zero
+    got = _product(a, b)
+    expected = np.einsum("ij,jn->in", a, b)
+    assert np.array_equal(got, expected) and np.array_equal(np.signbit(got), np.signbit(expected))
+    assert np.count_nonzero(got[0]) == DRAWS and not got[5].any()
+
+
 @pytest.mark.parametrize("drawn_inflation", [False, True])
 def test_lines_sharing_a_drawn_growth_weigh_bit_for_bit_as_each_weighed_whole(drawn_inflation: bool) -> None:
     # Sharing a growth's powers is an optimisation only: the same lines with their powers folded into their

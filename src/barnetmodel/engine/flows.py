@@ -407,16 +407,25 @@ def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """a @ b for a short (rows, years) by a long (years, draws): numpy's own loops, not BLAS, whose
     threads would wait spinning for more work and take the cores the Monte Carlo run works on.
 
-    When no row of `a` has more than one weight (yearly figures: one weight a year), each row of the
-    product is that weight times a row of `b`, made so rather than summed over every year: the same
-    figures (a sum from zero of one product and zeros), for a pass over the draws a row, not one a year."""
+    A row of `a` is often zero in its first or last years (a line that starts or ends within the horizon, a
+    target counted to a year, a one-off amount): each row is summed over the years from its first weight to its
+    last only, and a row of one weight is that weight times a row of `b`. The same figures, bit for bit, as
+    the whole sum (numpy's einsum sums each product from zero, year by year: the years left out add zeros),
+    for a pass over the draws per year a row weighs, not per year of the horizon."""
     nonzero = a != 0
-    if a.shape[1] > 1 and bool((nonzero.sum(axis=1) <= 1).all()):
-        year = nonzero.argmax(axis=1)
-        product = b[year] * a[np.arange(len(a)), year][:, None]
-        product += 0.0  # as the sum from zero does: -0 becomes 0
-        return product
-    return np.einsum("ij,jn->in", a, b)
+    years = a.shape[1]
+    first = nonzero.argmax(axis=1)
+    last = years - 1 - nonzero[:, ::-1].argmax(axis=1)
+    if years == 1 or bool(((first == 0) & (last == years - 1)).all()):
+        return np.einsum("ij,jn->in", a, b)
+    product = np.empty((a.shape[0], b.shape[1]))
+    for row, (start, end) in enumerate(zip(first.tolist(), last.tolist(), strict=True)):
+        if start == end or not nonzero[row, start]:  # one weight, or none
+            np.multiply(b[start], a[row, start], out=product[row])
+        else:
+            np.einsum("j,jn->n", a[row, start : end + 1], b[start : end + 1], out=product[row])
+    product += 0.0  # as the sum from zero does: -0 becomes 0
+    return product
 
 
 def _add_event(total: np.ndarray, event: Event, factor: np.ndarray | None, weights: np.ndarray) -> None:
