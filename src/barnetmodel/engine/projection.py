@@ -844,8 +844,9 @@ def _risk_flow(
             happens_at = np.select([p >= 1, p <= 0], [0.0, np.inf], first_year)[:, 0]
         else:
             happens_at = np.where(u < p, np.floor(u / p * window), np.inf)[:, 0]
-    if risk.recurring:
-        return Flow(cost, ((since >= happens_at[:, None]) & inside).astype(float), indexed)
+    if risk.recurring:  # made year by year, each year's draws side by side, as drawn growths' powers are
+        running = (since[:, None] >= happens_at) & inside[:, None]
+        return Flow(cost, running.astype(float).T, indexed)
     return _landing(len(happens_at), cost, happens_at, since, inside, indexed)
 
 
