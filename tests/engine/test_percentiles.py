@@ -32,7 +32,10 @@ def _sample(kind: str, n: int, rng: np.random.Generator) -> np.ndarray:
 @pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")  # inf - inf in the interpolation, as numpy
 @pytest.mark.parametrize("kind", ["normal", "ties", "rare", "sorted_heavy", "cauchy", "infinite"])
 @pytest.mark.parametrize("n", [1, 2, 1_000, 100_000, module.SORTED, module.SORTED + 1, 500_003])
-def test_same_bits_as_numpy(kind: str, n: int) -> None:
+@pytest.mark.parametrize("sorting", [False, True], ids=["brackets", "sorted"])
+def test_same_bits_as_numpy(kind: str, n: int, sorting: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Large samples go by brackets, or are sorted where this machine sorts faster (sorting_wins): both ways.
+    monkeypatch.setattr(module, "sorting_wins", lambda: sorting)
     values = _sample(kind, n, np.random.default_rng(n))
     before = values.copy()
     assert np.array_equal(percentiles(values, Q), np.percentile(values, Q), equal_nan=True)
@@ -43,6 +46,7 @@ def test_a_missed_bracket_falls_back_to_numpy(monkeypatch: pytest.MonkeyPatch) -
     # The thinned copy sees only the draws at multiples of its stride: make those all zero and the
     # rest large, so every bracket is [0, 0] and misses; the answer must still be numpy's.
     n = module.SORTED + 200_000  # large enough to be bracketed, not sorted
+    monkeypatch.setattr(module, "sorting_wins", lambda: False)
     values = np.arange(1.0, n + 1.0)
     values[:: max(16, n // module.THINNED)] = 0.0
     called = []
@@ -57,3 +61,23 @@ def test_nan_gives_numpy_answer() -> None:
     values = np.random.default_rng(3).normal(size=100_000)
     values[10] = np.nan
     assert np.all(np.isnan(percentiles(values, Q)))
+
+
+def test_a_large_sample_is_sorted_where_sorting_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Where this machine sorts faster than it brackets, a large sample is sorted whole; elsewhere bracketed.
+    values = _sample("normal", 200_000, np.random.default_rng(2))
+    taken: list[str] = []
+    for way in ("_sorted", "_bracketed"):
+        original = getattr(module, way)
+        monkeypatch.setattr(module, way, lambda v, q, way=way, original=original: taken.append(way) or original(v, q))
+    for sorting in (True, False):
+        monkeypatch.setattr(module, "sorting_wins", lambda sorting=sorting: sorting)
+        assert np.array_equal(percentiles(values, Q), np.percentile(values, Q))
+    assert taken == ["_sorted", "_bracketed"]
+
+
+def test_which_way_wins_is_timed_once() -> None:
+    module.sorting_wins.cache_clear()
+    first = module.sorting_wins()
+    assert isinstance(first, bool)
+    assert module.sorting_wins() is first and module.sorting_wins.cache_info().misses == 1

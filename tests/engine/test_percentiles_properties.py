@@ -43,7 +43,11 @@ def test_whole_sort_equals_numpy(values: np.ndarray, q: tuple[float, ...]) -> No
 def test_brackets_from_a_thinned_copy_equal_numpy(values: np.ndarray, q: tuple[float, ...]) -> None:
     # Brackets however small the sample (no whole sort), from a thinned copy of a few values: the fast
     # path when the brackets hold, numpy's own answer when they miss; the same numbers either way.
-    with mock.patch.object(module, "SORTED", 0), mock.patch.object(module, "THINNED", 8):
+    with (
+        mock.patch.object(module, "SORTED", 0),
+        mock.patch.object(module, "THINNED", 8),
+        mock.patch.object(module, "sorting_wins", lambda: False),
+    ):
         assert np.array_equal(_ours(values, q), _numpy(values, q), equal_nan=True)
 
 
@@ -54,7 +58,10 @@ def test_yearly_bands_equal_numpy(years: int, draws: int, seed: int, tied: bool,
     rng = np.random.default_rng(seed)
     by_year = rng.integers(0, 3, (years, draws)).astype(float) if tied else rng.normal(50.0, 10.0, (years, draws))
     expected = np.percentile(by_year, PERCENTILES, axis=1)
-    with mock.patch.object(module, "SORTED", 0 if bracketed else module.SORTED):
+    with (
+        mock.patch.object(module, "SORTED", 0 if bracketed else module.SORTED),
+        mock.patch.object(module, "sorting_wins", lambda: not bracketed),
+    ):
         got = bands(by_year)
     for k, q in enumerate(PERCENTILES):
         assert np.array_equal(np.asarray(got[f"p{q}"]), expected[k])
