@@ -144,6 +144,34 @@ def test_threads_change_no_figure(monkeypatch: pytest.MonkeyPatch) -> None:
     assert summarise_simulation(simulate(s, 40_000, 4, "latin_hypercube")) == default
 
 
+def test_workers_switch_turns_often_while_the_run_lasts_only() -> None:
+    # The workers take turns on the interpreter every SWITCH_INTERVAL while chunks are evaluated (seen from the
+    # progress callback, called between chunks); Python's own interval is back once the run is over, even a
+    # run that fails.
+    import sys
+
+    from barnetmodel.engine import simulate as simulate_module
+
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+    simulate(
+        scenario({"uniform": {"low": 0, "high": 10}}),
+        1_000,
+        1,
+        "monte_carlo",
+        on_chunk=lambda _: seen.append(sys.getswitchinterval()),
+    )
+    assert seen and set(seen) == {simulate_module.SWITCH_INTERVAL} != {before}
+    assert sys.getswitchinterval() == before
+
+    def fail(_: int) -> None:
+        raise RuntimeError("stop")
+
+    with pytest.raises(RuntimeError):
+        simulate(scenario({"uniform": {"low": 0, "high": 10}}), 1_000, 1, "monte_carlo", on_chunk=fail)
+    assert sys.getswitchinterval() == before
+
+
 def test_chunk_sizes_change_only_the_rounding_of_means(monkeypatch: pytest.MonkeyPatch) -> None:
     # Plain Monte Carlo draws each input's stream in order, whatever the chunks (with no correlation,
     # which is imposed chunk by chunk): the draws are the same, so are the percentiles and shares; means

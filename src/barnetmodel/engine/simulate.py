@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
@@ -43,6 +44,11 @@ FULL_BATCH = 32_768
 BATCH_STRETCH = 3
 # numpy lets go of the GIL in its loops, so two threads use both cores of a small machine.
 WORKERS = 2
+# How long a worker may hold the interpreter while the other waits for it (Python's default: 5 ms). numpy lets go
+# of it only in loops over many values: a worker whose loop ends waits for the other to reach one, or for this
+# interval, while that one runs a stretch of Python and small arrays. Shorter, the workers wait less: 1-8% off
+# the Monte Carlo run's wall time (benchmarks/RESULTS.md), for more switches between them.
+SWITCH_INTERVAL = 0.0005
 # Chunks handed to the workers and not yet collected, at most: enough that the workers never wait on
 # the collecting, few enough that memory stays flat.
 IN_FLIGHT = 2 * WORKERS
@@ -521,7 +527,7 @@ def simulate(
     pending: deque[Future[int]] = deque()
     band_jobs: deque[tuple[tuple[str, str], Callable[[], dict[str, list[float]]]]] | None = None
     bands: dict[tuple[str, str], Future[dict[str, list[float]]]] = {}
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+    with _switching_every(SWITCH_INTERVAL), ThreadPoolExecutor(max_workers=WORKERS) as pool:
         for first, count in together:
             batch, kept = [int(size) for size in sizes[first : first + count]], sim.band_sizes[first : first + count]
             pending.append(
@@ -542,6 +548,17 @@ def simulate(
             bands[key] = pool.submit(job)
         sim.bands = {key: band.result() for key, band in bands.items()}
     return sim
+
+
+@contextmanager
+def _switching_every(seconds: float) -> Iterator[None]:
+    """Threads switch turns on the interpreter every `seconds` at most while inside; as before after."""
+    kept = sys.getswitchinterval()
+    sys.setswitchinterval(seconds)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(kept)
 
 
 def band_room(scenario: Scenario) -> int:
