@@ -184,10 +184,10 @@ class Event:
 
     def nominal(self, price_index: np.ndarray) -> np.ndarray:
         flow = np.zeros((self.draws, self.years))
-        flow[self.rows, self.columns] = self._hit_amounts()
+        flow[self.rows, self.columns] = self.hit_amounts()
         return flow * price_index if self.indexed else flow
 
-    def _hit_amounts(self) -> np.ndarray:
+    def hit_amounts(self) -> np.ndarray:
         return np.broadcast_to(self.amount[:, 0], self.draws)[self.rows]
 
 
@@ -430,7 +430,7 @@ def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def _add_event(total: np.ndarray, event: Event, factor: np.ndarray | None, weights: np.ndarray) -> None:
     """Adds to `total` (k, draws) each draw's event cost times the factor and weights of the year it lands in."""
-    hit = weights[event.columns].T * event._hit_amounts()
+    hit = weights[event.columns].T * event.hit_amounts()
     if factor is not None:
         rows = event.rows if factor.shape[0] != 1 else np.zeros_like(event.rows)
         hit = hit * factor[rows, event.columns]

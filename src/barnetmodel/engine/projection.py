@@ -403,7 +403,7 @@ def _collapsed(flow: AnyFlow | Event, weights: np.ndarray, k: int, years: int = 
     outcomes' chances (amount 1: the weighed profile carries the sign)."""
     if isinstance(flow, Event):
         written = np.zeros((flow.draws, years))
-        written[flow.rows, flow.columns] = flow._hit_amounts()
+        written[flow.rows, flow.columns] = flow.hit_amounts()
     else:
         written = flow.written()
         if written.shape[0] == 1 and isinstance(flow, Flow):

@@ -130,7 +130,7 @@ def _changed(total: np.ndarray, change: Event | Switched, factor: np.ndarray | N
     if total.shape[1] != change.draws:
         total = np.array(np.broadcast_to(total, (total.shape[0], change.draws)))
     if isinstance(change, Event):
-        hit = change._hit_amounts()
+        hit = change.hit_amounts()
         if factor is not None:
             rows = change.rows if factor.shape[0] != 1 else np.zeros_like(change.rows)
             hit = hit * factor[rows, change.columns]
