@@ -10,7 +10,7 @@ from flow_cases import BENCHMARKS, DRAWS, SCENARIOS, YEARS, every_flow, made_who
 from barnetmodel.engine.flows import Event, Flow, Switched
 from barnetmodel.engine.projection import project
 from barnetmodel.engine.sampling import Sampler
-from barnetmodel.engine.yearly import by_year
+from barnetmodel.engine.yearly import totals
 from barnetmodel.scenario.load import load
 from conftest import ROOT
 
@@ -29,7 +29,7 @@ def test_costs_by_year_match_the_whole_flows(drawn_inflation: bool) -> None:
     inflation = rng.uniform(0.0, 0.05, (DRAWS, 1)) if drawn_inflation else np.full((1, 1), 0.02)
     price_index = np.broadcast_to((1 + inflation) ** np.arange(YEARS), (DRAWS, YEARS))
     groups = [flows[:4] + flows[5:9], flows[4:5] + flows[9:], [flows[5]], []]
-    for group, got in zip(groups, by_year(groups, (None, price_index), YEARS), strict=True):
+    for group, got in zip(groups, totals(groups, (None, price_index), YEARS), strict=True):
         expected = np.zeros((DRAWS, YEARS))
         for flow in group:
             if isinstance(flow, Switched):  # as if nothing happened, then its change where it did, in real prices
@@ -38,7 +38,7 @@ def test_costs_by_year_match_the_whole_flows(drawn_inflation: bool) -> None:
             else:
                 expected += made_whole(flow, price_index)
         np.testing.assert_allclose(np.broadcast_to(got, (YEARS, DRAWS)), expected.T, rtol=1e-13, atol=1e-12)
-    assert by_year([[flows[5]]], (None, None), YEARS)[0].shape == (YEARS, 1)  # nothing drawn: one column
+    assert totals([[flows[5]]], (None, None), YEARS)[0].shape == (YEARS, 1)  # nothing drawn: one column
 
 
 def test_costs_by_year_worked_by_hand() -> None:
@@ -55,7 +55,7 @@ def test_costs_by_year_worked_by_hand() -> None:
         Event(2, np.full((1, 1), 7.0), np.array([1]), np.array([0]), 3),
     ]
     price_index = 1.05 ** np.arange(3)[None, :]
-    got = by_year([flows], (None, price_index), 3)[0]
+    got = totals([flows], (None, price_index), 3)[0]
     np.testing.assert_allclose(got, [[1.0, 1.0 + 7.0], [3.3, 5.0], [3.63 + 11.025, 5.0 + 11.025]], rtol=1e-15)
 
 

@@ -44,7 +44,7 @@ def percentiles(values: np.ndarray, q: Sequence[float]) -> np.ndarray:
 def sorting_wins() -> bool:
     """Whether this machine sorts a sample faster than it brackets its percentiles: timed once a process, on
     CALIBRATION normal values, best of three each way. Sorting's speed differs most between machines
-    (1,000,000 doubles in 5 ms on one 2-core machine, 53 ms on another; brackets take 7 ms and 10 ms):
+    (1,000,000 doubles in 5 ms on one 2-core machine, 53 ms on another; brackets take 7.5 ms on the first):
     where it is fast, sorting wins by a third. Either way the percentiles are np.percentile's, bit for bit:
     only the time differs."""
     sample = np.random.default_rng(0).standard_normal(CALIBRATION)

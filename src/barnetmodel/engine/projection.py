@@ -15,11 +15,10 @@ from functools import cached_property
 import numpy as np
 
 from barnetmodel.data.reference import Schedule, constant, optimism_bias_upper, schedules
-from barnetmodel.engine import contracts
+from barnetmodel.engine import contracts, yearly
 from barnetmodel.engine.contracts import Switch
 from barnetmodel.engine.discount import factors_over
 from barnetmodel.engine.flows import AnyFlow, Event, Flow, Switched, powers, weigh, weighed_rows
-from barnetmodel.engine.yearly import by_year, by_year_values
 from barnetmodel.errors import Path
 from barnetmodel.scenario.checks import evaluation_order
 from barnetmodel.scenario.contract_checks import switch_risks
@@ -198,17 +197,19 @@ class Projection:
 
     def nominal_by_year(self) -> dict[str, np.ndarray]:
         """Option -> (years, draws): its nominal cost in each year. What weighted("nominal", np.eye(years))
-        gives, to rounding, for a fraction of the work (flows.by_year)."""
+        gives, to rounding, for a fraction of the work (yearly.totals)."""
         options = list(self.scenario.options)
         flows = [self.flows_of(o) for o in options]
         indexed = any(f.indexed for option in flows for f in option)
         factors = (None, self.price_index if indexed else None)
         shape = (len(self.years), self.draws)
-        return {o: np.broadcast_to(t, shape) for o, t in zip(options, by_year(flows, factors, shape[0]), strict=True)}
+        return {
+            o: np.broadcast_to(t, shape) for o, t in zip(options, yearly.totals(flows, factors, shape[0]), strict=True)
+        }
 
     def by_year_values(self) -> int:
-        """The values a draw `nominal_by_year` holds at most at once (flows.by_year_values)."""
-        return by_year_values([list(self.flows_of(o)) for o in self.scenario.options], len(self.years))
+        """The values a draw `nominal_by_year` holds at most at once (yearly.values_held)."""
+        return yearly.values_held([list(self.flows_of(o)) for o in self.scenario.options], len(self.years))
 
     def weighing_rows(self) -> int:
         """The rows of draws `weighted` holds at most at once, per column of weights (flows.weighed_rows)."""

@@ -464,7 +464,7 @@ def _evaluation_values(scenario: Scenario) -> tuple[int, int]:
     time), and weighing the flows over the years, which takes a row of draws for each profile they have
     (flows.weighed_rows, found on a projection of two draws: profiles are the scenario's, whatever the draws)
     and each sum kept: the total and targets' sums; and for the bands, each year's cost of every option, and what
-    adding up the lines year by year holds besides (flows.by_year_values)."""
+    adding up the lines year by year holds besides (yearly.values_held)."""
     years = scenario.horizon.years
     probe = project(scenario, replace(Sampler(scenario, 0, "monte_carlo").draw(2), lenient=True))
     sums = 1 + len(scenario.targets)

@@ -9,11 +9,11 @@ import numpy as np
 
 from barnetmodel.engine.flows import Event, Flow, Switched
 
-# Draws to a slice of the lines' einsum in by_year: (years, slice) arrays that stay in a core's cache.
+# Draws to a slice of the lines' einsum in `totals`: (years, slice) arrays that stay in a core's cache.
 YEARLY_SLICE = 2048
 
 
-def by_year(
+def totals(
     groups: list[list[Flow | Switched | Event]], factors: tuple[np.ndarray | None, np.ndarray | None], years: int
 ) -> list[np.ndarray]:
     """For each group of flows, (years, draws or 1): its flows added up year by year, each times the factor of
@@ -45,7 +45,7 @@ def by_year(
             if (growth, indexed) not in shapes:
                 factor, grown = factors[indexed], family.grown
                 shapes[growth, indexed] = grown if factor is None else factor if grown is None else grown * factor
-            total = _plus(total, family.by_year(shapes[growth, indexed]))
+            total = _plus(total, family.total(shapes[growth, indexed]))
         for change in changes:
             total = _changed(total, change, factors[change.indexed])
         total += 0.0  # as a sum from zero: -0 becomes 0
@@ -54,15 +54,15 @@ def by_year(
 
 
 def _plus(total: np.ndarray, part: np.ndarray) -> np.ndarray:
-    """total + part, (years, draws or 1) each: into `total` (an array of by_year's own) where it has the shape."""
+    """total + part, (years, draws or 1) each: into `total` (an array of its own, made by `totals`) where it has the shape."""
     if total.shape[1] < part.shape[1]:
         return part + total  # a new array: `part` may be a flow's own
     total += part
     return total
 
 
-def by_year_values(groups: list[list[Flow | Switched | Event]], years: int) -> int:
-    """The values a draw that `by_year` holds at most at once for these groups: each group's total (years), each
+def values_held(groups: list[list[Flow | Switched | Event]], years: int) -> int:
+    """The values a draw that `totals` holds at most at once for these groups: each group's total (years), each
     growth x factor it shares between groups (years, one per growth and price basis), a family's sum being made
     and its product (years each), and that family's amounts (one a line)."""
     shared: set[tuple[int, bool]] = set()
@@ -96,7 +96,7 @@ class _Family:
             self.amounts.append(flow.amount[:, 0])
             self.profiles.append(flow.profile[0])
 
-    def by_year(self, shape: np.ndarray | None) -> np.ndarray:
+    def total(self, shape: np.ndarray | None) -> np.ndarray:
         """(years, draws or 1) the family's flows added up year by year, times `shape` (draws or 1, years): its
         growth times its factor."""
         if self.amounts:
