@@ -72,3 +72,44 @@ def test_projection_costs_by_year_equal_the_whole_cost(path: str) -> None:
     for option in scenario.options:
         expected = projection.cost(option, "nominal").T
         np.testing.assert_allclose(by_option[option], expected, rtol=1e-12, atol=1e-9)
+
+
+def test_costs_by_year_of_lines_drawn_each_year_and_biased() -> None:
+    # Lines whose draws are in their profiles (drawn afresh each year, with persistence; a price profile of
+    # drawn years), a drawn growth shared by two lines, optimism bias on all of them, in real prices with
+    # drawn inflation: each year's cost against the whole cost.
+    from barnetmodel.scenario.models import Scenario
+
+    scenario = Scenario.model_validate(
+        {
+            "title": "t",
+            "horizon": {"start": 2013, "years": 6},
+            "money": {"inflation": {"uniform": {"low": 0.0, "high": 0.04}}, "prices": "real"},
+            "inputs": {"rise": {"uniform": {"low": -0.01, "high": 0.03}}},
+            "baseline": "a",
+            "options": {
+                "a": {"title": "A", "lines": [{"name": "staff", "annual": 10, "growth": "rise"}]},
+                "b": {
+                    "title": "B",
+                    "optimism_bias": {"uplift": {"uniform": {"low": 0.0, "high": 0.2}}},
+                    "lines": [
+                        {
+                            "name": "fee",
+                            "annual": {"normal": {"mean": 5, "sd": 2}},
+                            "draw": "yearly",
+                            "persistence": 0.6,
+                        },
+                        {"name": "extra", "by_year": {2014: {"uniform": {"low": -1, "high": 3}}, 2016: 4}},
+                        {"name": "kept", "annual": 2, "growth": "rise", "to": 2016},
+                        {"name": "ramped", "annual": 3, "growth": "rise", "ramp": [0.5]},
+                    ],
+                },
+            },
+        }
+    )
+    projection = project(scenario, Sampler(scenario, 5, "monte_carlo").draw(400))
+    by_option = projection.nominal_by_year()
+    for option in scenario.options:
+        expected = projection.cost(option, "nominal").T
+        assert expected.shape == (6, 400) and np.ptp(expected[1:], axis=1).min() > 0  # drawn (from the 2nd year)
+        np.testing.assert_allclose(by_option[option], expected, rtol=1e-12, atol=1e-12)
