@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from flow_cases import BENCHMARKS, DRAWS, SCENARIOS, YEARS, every_flow, made_whole
 
+from barnetmodel.engine import yearly
 from barnetmodel.engine.flows import Event, Flow, Switched
 from barnetmodel.engine.projection import project
 from barnetmodel.engine.sampling import Sampler
@@ -16,9 +17,14 @@ from conftest import ROOT
 
 
 @pytest.mark.parametrize("drawn_inflation", [False, True])
-def test_costs_by_year_match_the_whole_flows(drawn_inflation: bool) -> None:
+@pytest.mark.parametrize("slice_draws", [yearly.YEARLY_SLICE, 64], ids=["one slice", "slices"])
+def test_costs_by_year_match_the_whole_flows(
+    drawn_inflation: bool, slice_draws: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The yearly bands' costs: every shape of flow, and a switch's change in a few draws, against each flow made
     # whole by hand (made_whole) and added up; to rounding, as lines sharing a growth are added up before it.
+    # The lines' einsum in one slice of draws, or in slices of 64 (the last one short: 200 draws).
+    monkeypatch.setattr(yearly, "YEARLY_SLICE", slice_draws)
     rng = np.random.default_rng(8)
     flows: list[Flow | Switched | Event] = list(every_flow(rng))
     line = flows[0]

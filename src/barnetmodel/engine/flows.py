@@ -123,12 +123,12 @@ class Switched:
         return self.written()[rows]
 
     def scaled(self, factor: np.ndarray | float) -> Switched:
-        return Switched(self.base.scaled(factor), self.draws, self.rows, self.delta * _at(factor, self.rows))
+        return Switched(self.base.scaled(factor), self.draws, self.rows, self.delta * at_rows(factor, self.rows))
 
     def reshaped(self, factor: np.ndarray) -> Switched:
         if _ones(factor, self.profile):
             return self
-        return Switched(self.base.reshaped(factor), self.draws, self.rows, self.delta * _at(factor, self.rows))
+        return Switched(self.base.reshaped(factor), self.draws, self.rows, self.delta * at_rows(factor, self.rows))
 
     def marked(self, *, indexed: bool, transfer: bool) -> Switched:
         return Switched(self.base.marked(indexed=indexed, transfer=transfer), self.draws, self.rows, self.delta)
@@ -163,7 +163,7 @@ def _ones(factor: np.ndarray, profile: np.ndarray) -> bool:
     return factor.ndim <= profile.ndim and factor.shape[:-1] in ((), (1,)) and bool((factor == 1.0).all())
 
 
-def _at(factor: np.ndarray | float, rows: np.ndarray) -> np.ndarray | float:
+def at_rows(factor: np.ndarray | float, rows: np.ndarray) -> np.ndarray | float:
     """A factor (a number, or one per draw or year, or per draw and year) in some draws only."""
     if isinstance(factor, np.ndarray) and factor.ndim == 2 and factor.shape[0] != 1:
         return factor[rows]
@@ -189,6 +189,11 @@ class Event:
 
     def hit_amounts(self) -> np.ndarray:
         return np.broadcast_to(self.amount[:, 0], self.draws)[self.rows]
+
+    def factor_at_hits(self, factor: np.ndarray) -> np.ndarray:
+        """(hits,) a factor (draws or 1, years) in each hit's draw and the year it lands in."""
+        rows = self.rows if factor.shape[0] != 1 else np.zeros_like(self.rows)
+        return factor[rows, self.columns]
 
 
 def weigh(
@@ -432,8 +437,7 @@ def _add_event(total: np.ndarray, event: Event, factor: np.ndarray | None, weigh
     """Adds to `total` (k, draws) each draw's event cost times the factor and weights of the year it lands in."""
     hit = weights[event.columns].T * event.hit_amounts()
     if factor is not None:
-        rows = event.rows if factor.shape[0] != 1 else np.zeros_like(event.rows)
-        hit = hit * factor[rows, event.columns]
+        hit = hit * event.factor_at_hits(factor)
     total[:, event.rows] += hit  # each draw at most once: no repeated index
 
 
@@ -442,5 +446,5 @@ def _add_rows(
 ) -> None:
     """Adds to `total` (k, draws) a change in draws `rows` (hits, years), times the factor, weighed."""
     if factor is not None:
-        delta = delta * _at(factor, rows)
+        delta = delta * at_rows(factor, rows)
     total[:, rows] += _product(weights.T, delta.T)

@@ -7,7 +7,7 @@ from collections import Counter
 
 import numpy as np
 
-from barnetmodel.engine.flows import Event, Flow, Switched
+from barnetmodel.engine.flows import Event, Flow, Switched, at_rows
 
 # Draws to a slice of the lines' einsum in `totals`: (years, slice) arrays that stay in a core's cache.
 YEARLY_SLICE = 2048
@@ -54,7 +54,8 @@ def totals(
 
 
 def _plus(total: np.ndarray, part: np.ndarray) -> np.ndarray:
-    """total + part, (years, draws or 1) each: into `total` (an array of its own, made by `totals`) where it has the shape."""
+    """total + part, (years, draws or 1) each: into `total` (an array of its own, made by `totals`) where it
+    has the shape."""
     if total.shape[1] < part.shape[1]:
         return part + total  # a new array: `part` may be a flow's own
     total += part
@@ -132,11 +133,9 @@ def _changed(total: np.ndarray, change: Event | Switched, factor: np.ndarray | N
     if isinstance(change, Event):
         hit = change.hit_amounts()
         if factor is not None:
-            rows = change.rows if factor.shape[0] != 1 else np.zeros_like(change.rows)
-            hit = hit * factor[rows, change.columns]
+            hit = hit * change.factor_at_hits(factor)
         total[change.columns, change.rows] += hit  # each draw at most once: no repeated index
     else:
-        at_rows = factor if factor is None or factor.shape[0] == 1 else factor[change.rows]
-        delta = change.delta if at_rows is None else change.delta * at_rows
+        delta = change.delta if factor is None else change.delta * at_rows(factor, change.rows)
         total[:, change.rows] += delta.T
     return total
