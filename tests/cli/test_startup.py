@@ -102,3 +102,27 @@ def test_every_command_is_registered_in_order() -> None:
     together = runner.invoke(app, ["run", "--help"], env={"COLUMNS": "100"})
     assert alone.exit_code == together.exit_code == 0
     assert alone.stdout == together.stdout
+
+
+def blas_threads_after(environment: dict[str, str]) -> str:
+    """OPENBLAS_NUM_THREADS as numpy was imported, in a fresh interpreter running `main` (`--version`)."""
+    script = (
+        "import os, sys\n"
+        "from barnetmodel.cli.app import main\n"
+        "assert 'numpy' not in sys.modules\n"
+        "sys.argv = ['barnetmodel', '--version']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('THREADS', os.environ.get('OPENBLAS_NUM_THREADS'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env=environment)
+    return done.stdout.splitlines()[-1]
+
+
+def test_one_blas_thread_unless_the_user_asks_for_more() -> None:
+    """numpy, imported after main starts, starts no spinning OpenBLAS threads; a user's own setting stands."""
+    environment = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    assert blas_threads_after(environment) == "THREADS 1"
+    assert blas_threads_after({**environment, "OPENBLAS_NUM_THREADS": "4"}) == "THREADS 4"
