@@ -8,7 +8,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-import yaml
+from barnetmodel.data import read_shipped
 
 if TYPE_CHECKING:
     import numpy as np
@@ -39,7 +39,7 @@ def schedules() -> dict[str, Schedule]:
     """The named schedules shipped in `data/discount_schedules.yaml`."""
     text = resources.files("barnetmodel").joinpath("data/discount_schedules.yaml").read_text("utf-8")
     found = {}
-    for name, entry in yaml.safe_load(text).items():
+    for name, entry in read_shipped(text).items():
         bands = entry["bands"]
         found[name] = Schedule(
             name=name,
@@ -72,4 +72,4 @@ def optimism_bias_upper(category: str) -> float:
 @cache
 def _optimism_bias_table() -> dict[str, float]:
     text = resources.files("barnetmodel").joinpath("data/optimism_bias.yaml").read_text("utf-8")
-    return {name: float(entry["upper"]) for name, entry in yaml.safe_load(text)["categories"].items()}
+    return {name: float(entry["upper"]) for name, entry in read_shipped(text)["categories"].items()}

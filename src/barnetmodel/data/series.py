@@ -8,7 +8,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from barnetmodel.data import read_shipped
 
 FOLDER = "data/series"
 
@@ -101,7 +101,7 @@ def _read(name: str, data: dict[str, Any]) -> Series:
 def raw(name: str) -> dict[str, Any]:
     """The data file of series `name` as written (for tests and for readers who want the months)."""
     text = resources.files("barnetmodel").joinpath(f"{FOLDER}/{name}.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = read_shipped(text)
     return data
 
 
