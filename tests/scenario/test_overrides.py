@@ -59,9 +59,21 @@ def test_a_whole_section_may_be_replaced() -> None:
         ("money.unit.symbol", "money.unit is a single value"),
         ("money[0]", "money is a mapping, not a list"),
         ("money..x", "a name is missing"),
+        ("inputs.csg_contrakt", "inputs has no 'csg_contrakt'; did you mean 'csg_contract'? Choose one of its keys:"),
+        ("inputs.re_incme", "(an override changes an input the file has: a new one would feed nothing)"),
     ],
 )
 def test_a_bad_address_says_what_there_is(address: str, words: str) -> None:
     with pytest.raises(AddressError) as caught:
         apply_override(COUNCIL, address, 1)
     assert words in str(caught.value)
+
+
+def test_a_named_input_is_changed_not_added() -> None:
+    """An input the file has is replaced; a misspelt one is not quietly added (it would feed nothing, and the
+    run, or a test, would go on with the file as it is)."""
+    changed, path = apply_override(COUNCIL, "inputs.csg_contract", 400)
+    assert path == ("inputs", "csg_contract")
+    assert changed["inputs"]["csg_contract"] == 400
+    with pytest.raises(AddressError):
+        apply_override(COUNCIL, "inputs.csg_contract_total", 400)

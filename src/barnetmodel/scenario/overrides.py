@@ -19,7 +19,8 @@ def apply_override(data: Any, address: str, value: Any) -> tuple[Any, Path]:
     """A copy of `data` with `value` at `address`, and the path (keys and positions) it was put at.
 
     The last part may name a key that is not there yet (validation then says whether it may
-    be); every part before it must exist. Raises AddressError, which names what there is.
+    be), except a named input: a new one would feed nothing, so it is a misspelt name. Every part
+    before it must exist. Raises AddressError, which names what there is.
     """
     parts = parse(address)
     path = _locate(data, parts)
@@ -69,6 +70,13 @@ def _locate(data: Any, parts: list[Part]) -> Path:
                 _split_name(node, parts, i)
                 raise AddressError(
                     f"{where} has no '{part}'{did_you_mean(part, map(str, node)) or '.'} Choose {_keys(node)}"
+                )
+            if key not in node and path == ["inputs"]:
+                # A new named input would feed nothing (no line names it), so the run would go on unchanged:
+                # a misspelt name, which must not pass for a change (a test would check the file as it is).
+                raise AddressError(
+                    f"inputs has no '{part}'{did_you_mean(part, map(str, node)) or '.'} Choose {_keys(node)} "
+                    "(an override changes an input the file has: a new one would feed nothing)"
                 )
             path.append(key)
             node = node.get(key)
