@@ -191,7 +191,9 @@ def test_hostile_payee_names_are_written_as_text(tmp_path: Path) -> None:
     assert "<script>" not in out and "&lt;script&gt;" in out and "\\|" in out and "\x1b" not in out
     code, out, _ = audit(*args, "-f", "csv")
     cells = [cell for row in csv.reader(io.StringIO(out)) for cell in row]
-    assert "'" + HOSTILE in cells  # an apostrophe first: a spreadsheet shows it, never runs it
+    # an apostrophe first: a spreadsheet shows it, never runs it; the escape shown, not obeyed, as in the table
+    assert "'" + HOSTILE.replace("\x1b", "\\x1b") in cells
+    assert "\x1b" not in out
     assert not any(cell.startswith(("=", "@")) for cell in cells)
     code, out, _ = audit(*args, "-f", "json")
     assert json.loads(out)["payees"][0]["name"] == HOSTILE  # JSON: the name as written
@@ -200,7 +202,9 @@ def test_hostile_payee_names_are_written_as_text(tmp_path: Path) -> None:
 def test_report_gains_a_promised_and_paid_section(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     scenario, _ = _fixture(tmp_path)
-    (tmp_path / "payments" / "h.csv").write_text("Date,Supplier,Amount\n01/05/2013,<b>Capita</b>,1\n", encoding="utf-8")
+    (tmp_path / "payments" / "h.csv").write_text(
+        "Date,Supplier,Amount\n01/05/2013,<b>Capita</b>,1\n01/05/2013,Capita \x1b]0;pwned\x07 Ltd,1\n", encoding="utf-8"
+    )
     page = tmp_path / "report.html"
     args = ["report", scenario, "-n", "0", "--payments", str(tmp_path / "payments"), "--supplier", "Capita"]
     result = runner.invoke(app, [*args, "-o", str(page)])
@@ -210,6 +214,8 @@ def test_report_gains_a_promised_and_paid_section(tmp_path: Path) -> None:
     # 2014/15 paid 3.0 £m, shown to one decimal
     assert '<td data-figure="audit.years.1.nominal.paid">3.0</td>' in html
     assert "<b>Capita</b>" not in html and "&lt;b&gt;Capita&lt;/b&gt;" in html
+    assert "\x1b" not in html and "\x07" not in html  # control characters shown as escapes, not written
+    assert "Capita \\x1b]0;pwned\\x07 Ltd" in html
     alone = runner.invoke(app, ["report", scenario, "-n", "0", "--payments", str(tmp_path / "payments")])
     assert alone.exit_code == 2 and "--payments and --supplier go together" in alone.stderr
     without = runner.invoke(app, ["report", scenario, "-n", "0", "-o", str(tmp_path / "plain.html")])

@@ -72,7 +72,7 @@ def test_the_apostrophe_only_where_a_formula_could_start() -> None:
         "'-x",
         "'@x",
         "'\tx",
-        "'\rx",
+        "'\\x0dx",  # a carriage return shown as an escape, as every control character is
         "a=b",
         "",
         "£m",

@@ -8,6 +8,8 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from barnetmodel.errors import printable
+
 # What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -15,13 +17,17 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def spreadsheet_safe(value: Any) -> str:
     """A CSV cell: a number as Python writes it back exactly (negative ones stay numbers); text that a
     spreadsheet would take for a formula (starting with =, +, -, @, tab or carriage return) after an
-    apostrophe, which shows it as text; None as an empty cell."""
+    apostrophe, which shows it as text; None as an empty cell. Control characters (a payee name in a
+    payments file may carry ESC sequences) are written as visible escapes (\\x1b), as the terminal tables
+    show them: CSV often goes to a terminal, which would obey them."""
     if value is None:
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return repr(value)
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if text.startswith(FORMULA_STARTS):
+        text = "'" + text
+    return printable(text)
 
 
 def writer(out: io.StringIO) -> Any:

@@ -13,7 +13,9 @@ import base64
 from typing import Any
 
 import jinja2
+import markupsafe
 
+from barnetmodel.errors import printable
 from barnetmodel.output import charts
 from barnetmodel.output.headline import headline, money_text, share_text, target_period
 from barnetmodel.output.optional_sections import distribution_text, moved_by
@@ -67,6 +69,13 @@ def _factor(value: float) -> str:
     return f"{value:.4f}"
 
 
+def _visible_text(value: Any) -> Any:
+    """A value about to be written into the page: text with its control characters as visible escapes."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return printable(value)
+    return value
+
+
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("barnetmodel", "templates"),
@@ -75,6 +84,10 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Text from payment files (payee names) may carry control characters, which HTML does not allow and a
+        # terminal would obey (the page goes to standard output without -o): shown as escapes (\x1b), before
+        # autoescaping. Markup the report makes itself (charts) is left as it is.
+        finalize=_visible_text,
     )
     environment.filters |= {
         "money": money,
