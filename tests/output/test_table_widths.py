@@ -158,3 +158,23 @@ def test_sensitivity_shows_every_figure(path: Path, width: int) -> None:
     for row in data["switching_values"]:
         for text in (row["central_text"], row["switching_text"] or ""):
             assert numbers(text) <= found, text
+
+
+WHAT_HAPPENED = str(ROOT / "scenarios" / "what_happened.yaml")  # tables wider than 100 columns if let
+
+
+@pytest.mark.parametrize("to_file", [False, True])
+def test_without_a_terminal_tables_are_100_columns_or_columns_wide(to_file: bool, tmp_path: Path) -> None:
+    """A pipe (the runner's standard output is not a terminal) and -o FILE alike: 100 columns, or COLUMNS."""
+
+    def widest(columns: str | None) -> int:
+        out = tmp_path / "tables.txt"
+        args = ["run", WHAT_HAPPENED, *(["-o", str(out)] if to_file else [])]
+        result = runner.invoke(app, args, env={"COLUMNS": columns})
+        assert result.exit_code == 0, result.output
+        text = out.read_text(encoding="utf-8") if to_file else result.stdout
+        return max(len(line) for line in text.splitlines())
+
+    assert widest(None) == 100
+    assert 100 < widest("140") <= 140  # as wide as it needs, within COLUMNS
+    assert widest("nonsense") == 100

@@ -17,7 +17,6 @@ from barnetmodel.cli.shared import (
     ScenarioFile,
     Settings,
     Strict,
-    emit,
     fail,
     load_scenario,
     publish,
@@ -140,13 +139,4 @@ def audit(
     if output is not None and any(same_file(output, path) for path in read):
         raise fail(f"{output}: is a payments file read; the output is not written over it")
 
-    if format is Format.table and output is not None:
-        import io
-
-        from rich.console import Console
-
-        buffer = io.StringIO()
-        audit_out.show(result, Console(file=buffer, width=TABLE_WIDTH, no_color=True, highlight=False))
-        emit(buffer.getvalue(), output)
-        return
-    publish(result, format, output, audit_out.show, audit_out.render_csv, audit_out.render_markdown)
+    publish(result, format, output, audit_out.show, audit_out.render_csv, audit_out.render_markdown, width=TABLE_WIDTH)

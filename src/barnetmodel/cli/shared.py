@@ -191,17 +191,21 @@ def publish(
     show: Callable[[dict[str, Any], Any], None],
     to_csv: Callable[[dict[str, Any]], str],
     to_markdown: Callable[[dict[str, Any]], str],
+    width: int | None = None,
 ) -> None:
     """Show a command's result in the terminal, or write it in a format (JSON, CSV, Markdown, plain
     text tables) to standard output or a file, whole or not at all. Colour only ever goes to a terminal.
-    Rich is imported for the tables only."""
+    Tables without a terminal (a pipe, a file) are `width` wide, else page_width(). Rich is imported for
+    the tables only."""
+    plain_width = page_width() if width is None else width
     if fmt is Format.xlsx:
         say("--format xlsx: a workbook is made by `barnetmodel run` only", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     if fmt is Format.table and output is None:
         from rich.console import Console
 
-        show(result, Console())
+        console = Console()
+        show(result, console if console.is_terminal else Console(width=plain_width))
         return
     if fmt is Format.json:
         from barnetmodel.output import json_out
@@ -217,9 +221,17 @@ def publish(
         from rich.console import Console
 
         buffer = io.StringIO()
-        show(result, Console(file=buffer, width=100, no_color=True, highlight=False))
+        show(result, Console(file=buffer, width=plain_width, no_color=True, highlight=False))
         text = buffer.getvalue()
     emit(text, output)
+
+
+def page_width() -> int:
+    """Tables' width without a terminal (a pipe, -o FILE): COLUMNS when it is set to a width, else 100."""
+    import os
+
+    text = os.environ.get("COLUMNS", "").strip()
+    return int(text) if text.isdigit() and int(text) > 0 else 100
 
 
 class Basis(StrEnum):
