@@ -69,3 +69,22 @@ def test_templates_are_package_data() -> None:
     assert "templates/*.yaml" in globs
     for template in TEMPLATES:
         assert (ROOT / "src" / "barnetmodel" / "templates" / f"{template.replace('-', '_')}.yaml").is_file()
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_the_header_names_the_file_written(tmp_path: Path, template: str) -> None:
+    path = tmp_path / "payroll_2025.yaml"
+    assert runner.invoke(app, ["init", str(path), "--template", template]).exit_code == 0
+    header = path.read_text(encoding="utf-8").split("\n\n")[0]
+    assert f"#   barnetmodel validate {path} " in header and f"#   barnetmodel run {path} " in header
+    assert "scenario.yaml" not in header
+    # a name a shell would need quoted (or a comment could not hold) leaves the template's own
+    odd = tmp_path / "my scenario.yaml"
+    assert runner.invoke(app, ["init", str(odd), "--template", template]).exit_code == 0
+    assert "barnetmodel run scenario.yaml" in odd.read_text(encoding="utf-8")
+    assert "barnetmodel run scenario.yaml" in runner.invoke(app, ["init", "-", "--template", template]).stdout
+
+
+def test_usage_shows_the_optional_file_once() -> None:
+    usage = runner.invoke(app, ["init", "--help"], env={"COLUMNS": "100"}).stdout
+    assert "init [OPTIONS] [FILE]" in usage and "[[FILE]]" not in usage

@@ -20,7 +20,7 @@ TEMPLATES = Choice(Template)
 
 def init(
     file: Annotated[
-        str, typer.Argument(help="The scenario file to write.", show_default=True, metavar="[FILE]")
+        str, typer.Argument(help="The scenario file to write.", show_default=True, metavar="FILE")
     ] = "scenario.yaml",
     template: Annotated[
         Template,
@@ -43,7 +43,23 @@ def init(
     if os.path.lexists(file) and not force:
         raise fail(f"{file}: there is a file there already; choose another name, or --force to replace it")
     text = (files("barnetmodel") / "templates" / f"{template.value.replace('-', '_')}.yaml").read_text("utf-8")
-    emit(text, file)
+    emit(_named(text, file), file)
     if file != "-":  # written to standard output, the scenario is all it prints
         say(f"{file}: a starter scenario ({template.value}). Check it with `barnetmodel validate {file}`,")
         say(f"then `barnetmodel run {file}`.")
+
+
+def _named(text: str, file: str) -> str:
+    """The template with its header's commands (`barnetmodel run scenario.yaml`) naming the file written, as
+    typed, when it is a plain name a shell and a YAML comment take as it is (letters, digits, _ . / -);
+    else, and on standard output, as the template has it. The columns after the name stay aligned."""
+    import re
+
+    if file == "-" or not re.fullmatch(r"[A-Za-z0-9_./-]+", file):
+        return text
+
+    def renamed(found: re.Match[str]) -> str:
+        return file + " " * max(1, len(found[0]) - len(file))
+
+    header, _, body = text.partition("\n\n")
+    return re.sub(r"scenario\.yaml *", renamed, header) + "\n\n" + body
