@@ -128,3 +128,31 @@ def test_the_critics_case_extends_the_council_case() -> None:
     assert risk.name == "Partnership breaks down and the council leaves early"
     assert (risk.probability, risk.per, central(risk.cost), risk.recovered) == (0.25, "horizon", 53 / 3, 0)
     assert (fraud.probability, fraud.cost) == (0.1, 0.5)
+
+
+def test_a_new_name_close_to_the_parent_s_is_a_warning(write: Write) -> None:
+    """A one-letter slip in a line's name adds a line beside the parent's, which doubles a cost without a word:
+    allowed (a new name adds a line), but warned of, at the name, naming the line meant."""
+    write(MINIMAL.replace("{name: Contract, annual: 8}", "{name: Contract charge, annual: 8}"), "parent.yaml")
+    child = write(
+        """\
+        extends: parent.yaml
+        options:
+          outsource:
+            lines:
+              - {name: Contract charges, annual: 9}
+              - {name: contract  CHARGE, annual: 9}
+              - {name: Client side, share_of: Contract charge, rate: 0.1}
+        """,
+        "child.yaml",
+    )
+    loaded = load(str(child))
+    names = [line.name for line in loaded.scenario.options["outsource"].lines]
+    assert names == ["Contract charge", "Contract charges", "contract  CHARGE", "Client side"]  # added, as before
+    messages = [(w.file, w.line, w.column, w.message) for w in loaded.warnings]
+    meant = "did you mean 'Contract charge'?"
+    assert [(line, column) for _, line, column, _ in messages] == [(5, 16), (6, 16)]
+    assert all(file == str(child) and m.startswith("warning: '") and m.endswith(meant) for file, _, _, m in messages)
+    assert "'Contract charges' is a new item, added beside 'Contract charge' of the file extended" in messages[0][3]
+    # a name unlike any of the parent's ("Client side") is a new line, and no warning
+    assert len(messages) == 2

@@ -10,6 +10,7 @@ keeps the position, and the file, it was written at, so errors point there.
 
 from __future__ import annotations
 
+import difflib
 import errno
 import hashlib
 import os
@@ -109,7 +110,7 @@ def looks_like_a_scenario(data: object) -> bool:
 
 def merge(parent: Source, child: Source) -> Source:
     """The child's data laid over the parent's, with each value's position and file."""
-    out = Source(file=child.file, data=None, text=child.text)
+    out = Source(file=child.file, data=None, text=child.text, merge_warnings=list(parent.merge_warnings))
     out.data = _merge(parent, (), child, (), out, ())
     out.data.pop("extends", None)
     return out
@@ -199,8 +200,30 @@ def _merge_named(parent: Source, p_path: Path, child: Source, c_path: Path, out:
             raise ScenarioError(
                 [child.problem((*c_path, j, "name"), f"there is no '{item.get('name')}' in the file extended{hint}")]
             )
+        near = _near(item.get("name") if isinstance(item, dict) else None, names)
+        if near is not None:
+            out.merge_warnings.append(
+                (
+                    (*at, len(result), "name"),
+                    f"'{item['name']}' is a new item, added beside '{near}' of the file extended: a name "
+                    f"written as the parent has it changes that item; did you mean '{near}'?",
+                )
+            )
         result.append(_copy(child, (*c_path, j), out, (*at, len(result))))
     return result
+
+
+def _near(name: object, names: list[str | None]) -> str | None:
+    """A name of the parent's items that `name`, a new item's, is almost (difflib's ratio 0.9 or more, or the
+    same but for case and spaces): a one-letter slip that adds an item where one was to be changed."""
+    if not isinstance(name, str):
+        return None
+    known = [n for n in names if n is not None]
+    squashed = {" ".join(n.lower().split()): n for n in known}
+    if " ".join(name.lower().split()) in squashed:
+        return squashed[" ".join(name.lower().split())]
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.9)
+    return close[0] if close else None
 
 
 def _name(item: Any) -> str | None:

@@ -49,6 +49,8 @@ class Source:
     spans: dict[Path, tuple[int, int]] = field(default_factory=dict)
     size: int = 0  # values read, aliases expanded: a chain of extends counts them together
     bom: bool = False  # the file started with a UTF-8 byte order mark (`test --update` keeps it)
+    # What merging files (extends) found allowed but probably a slip: (path in `data`, message), for warnings.
+    merge_warnings: list[tuple[Path, str]] = field(default_factory=list)
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[Path, tuple[int, int]] | None:
         """The path and position of the value at `path`, or of its key; else of the nearest enclosing value."""
