@@ -36,3 +36,33 @@ def test_positions_are_one_based() -> None:
     source = parse("title: x\nmoney:\n  inflation: 0.02\n", "f.yaml")
     assert source.values[("money", "inflation")] == (3, 14)
     assert source.keys[("money", "inflation")] == (3, 3)
+
+
+@pytest.mark.parametrize(
+    "text, where, says",
+    [
+        # an indent off by one space: YAML reads the next key as part of the value before it
+        ("money:\n unit: £m\n  prices: nominal\n", "3:9", "check this line's indentation against the lines above"),
+        ("title: Payroll: a case\n", "1:15", "or put a value that holds ': ' in quotes"),
+        ("lines:\n  - name: a\n   annual: 2\n", "3:4", "this line does not line up with the lines above it"),
+        ("money:\n\tunit: m\n", "2:1", "indent with spaces: YAML allows no tab there"),
+        ("title: x\nmoney\n  unit: m\n", "3:7", "a key without its ':'"),
+    ],
+)
+def test_common_yaml_mistakes_say_what_to_look_at(text: str, where: str, says: str) -> None:
+    """PyYAML's own words stay (searchable), and after them what to look at, at PyYAML's position."""
+    from barnetmodel.errors import ScenarioError
+
+    with pytest.raises(ScenarioError) as caught:
+        parse(text, "f.yaml")
+    (problem,) = caught.value.problems
+    assert f"{problem.line}:{problem.column}" == where
+    assert problem.message.startswith("invalid YAML: ") and says in problem.message
+
+
+def test_other_yaml_mistakes_carry_no_hint() -> None:
+    from barnetmodel.errors import ScenarioError
+
+    with pytest.raises(ScenarioError) as caught:
+        parse("title: x\nhorizon: {start: 2013, years: 10\n", "f.yaml")
+    assert caught.value.problems[0].message.endswith("but got '<stream end>'")

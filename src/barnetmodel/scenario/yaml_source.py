@@ -74,6 +74,29 @@ def _position(mark: yaml.Mark | None) -> tuple[int, int] | None:
     return (mark.line + 1, mark.column + 1) if mark is not None else None
 
 
+# PyYAML's words for the mistakes people make most (an indent off by a space, a tab, a value holding ': '), and
+# what to look at, in words a user of the file knows.
+_INDENT = "keys of one mapping line up, and so do the items ('- ') of one list, indented with spaces"
+HINTS = (
+    (
+        "mapping values are not allowed here",
+        f"; YAML read this key as part of the value before it: check this line's indentation against the lines "
+        f"above ({_INDENT}), or put a value that holds ': ' in quotes",
+    ),
+    ("cannot start any token", "; indent with spaces: YAML allows no tab there"),
+    ("expected <block end>", f"; this line does not line up with the lines above it ({_INDENT})"),
+    (
+        "could not find expected ':'",
+        f"; a key without its ':', or a line not lined up with the lines above ({_INDENT})",
+    ),
+)
+
+
+def _hint(message: str) -> str:
+    """What to look at, for a PyYAML message that names a common mistake; else nothing."""
+    return next((hint for words, hint in HINTS if words in message), "")
+
+
 def _fail(file: str, message: str, mark: yaml.Mark | None = None, path: Path = ()) -> ScenarioError:
     where = _position(mark)
     line, column = where if where else (None, None)
@@ -382,7 +405,7 @@ def _parse(text: str, file: str, loader_class: Callable[[str, str], Any]) -> Sou
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(str(part) for part in (error.context, error.problem) if part)
-        raise _fail(file, f"invalid YAML: {message}", mark) from None
+        raise _fail(file, f"invalid YAML: {message}{_hint(message)}", mark) from None
     except yaml.YAMLError as error:
         raise _fail(file, f"invalid YAML: {error}") from None
     except RecursionError:
