@@ -128,8 +128,9 @@ def audit(
     strict: Strict = False,
     allow_extends_outside: AllowExtendsOutside = False,
 ) -> None:
-    """What a council's payment files say a supplier was paid, year by year, against what an option
-    promised: cash and real terms, running totals, the payee names counted, what the money was for."""
+    """What a supplier was paid, by the council's payment files, against what an option promised.
+
+    Year by year, in cash and real terms, with running totals, the payee names counted, what it was for."""
     loaded = load_scenario(scenario, settings, strict, allow_extends_outside)
     result = audited(loaded, payments, supplier, exclude or (), option, column or (), skip_bad_rows)
     from barnetmodel.output import audit_out

@@ -61,8 +61,8 @@ def views(result: dict[str, Any]) -> list[View]:
             for r in result["switching_values"]
         ],
         note="Each input moved alone, the others held at their central values. 'never in range': not between "
-        "the input's P0.1-P99.9 (if uncertain) or its plausible range (see README), nor in the wider range "
-        "searched after; 'outside its range': only beyond them.",
+        "the input's P0.1-P99.9 (if uncertain) or its plausible range (docs/deciding-and-disputing.md), nor in "
+        "the wider range searched after; 'outside its range': only beyond them.",
     )
     return [tornado, switching]
 
