@@ -464,3 +464,13 @@ def test_junit_xml_to_a_missing_folder_is_a_clear_error(files: Write, tmp_path: 
     result = run_tests(path, "--junit-xml", str(tmp_path / "no" / "report.xml"))
     assert result.exit_code == 2
     assert "cannot write" in result.stderr
+
+
+def test_a_scenario_file_named_as_a_test_file_is_one_clear_error() -> None:
+    """Not ten 'unknown key' errors: one that says what the file is and what a test file is."""
+    council = str(ROOT / "scenarios" / "one_barnet_council_case.yaml")
+    result = runner.invoke(app, ["test", council])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert f"{council}: a scenario file, not a test file: a test file is a list of tests" in result.stderr
+    assert "unknown key" not in result.stderr

@@ -139,6 +139,14 @@ def read(file: str) -> tuple[yaml_source.Source, list[Entry]]:
             raise ScenarioError([source.problem((), "the file holds an empty list: no tests")])
         items: list[tuple[Path, Any]] = [((i,), item) for i, item in enumerate(data)]
     elif isinstance(data, dict):
+        from barnetmodel.scenario.extends import looks_like_a_scenario
+
+        if looks_like_a_scenario(data) and not {"scenario", "outputs"} & set(data):
+            message = (
+                "a scenario file, not a test file: a test file is a list of tests, each naming its scenario "
+                "(scenario: FILE) and the figures it must give (outputs); `barnetmodel validate` checks a scenario"
+            )
+            raise ScenarioError([Problem(source.file, message)])
         items = [((), data)]
     else:
         raise ScenarioError(
