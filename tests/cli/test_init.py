@@ -85,6 +85,15 @@ def test_the_header_names_the_file_written(tmp_path: Path, template: str) -> Non
     assert "barnetmodel run scenario.yaml" in runner.invoke(app, ["init", "-", "--template", template]).stdout
 
 
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_a_name_a_command_would_take_for_an_option_is_not_written_in(
+    tmp_path: Path, template: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(app, ["init", "--template", template, "--", "-x.yaml"]).exit_code == 0
+    assert "barnetmodel run scenario.yaml" in (tmp_path / "-x.yaml").read_text(encoding="utf-8")
+
+
 def test_usage_shows_the_optional_file_once() -> None:
     usage = runner.invoke(app, ["init", "--help"], env={"COLUMNS": "100"}).stdout
     assert "init [OPTIONS] [FILE]" in usage and "[[FILE]]" not in usage

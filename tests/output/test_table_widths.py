@@ -163,18 +163,35 @@ def test_sensitivity_shows_every_figure(path: Path, width: int) -> None:
 WHAT_HAPPENED = str(ROOT / "scenarios" / "what_happened.yaml")  # tables wider than 100 columns if let
 
 
-@pytest.mark.parametrize("to_file", [False, True])
-def test_without_a_terminal_tables_are_100_columns_or_columns_wide(to_file: bool, tmp_path: Path) -> None:
-    """A pipe (the runner's standard output is not a terminal) and -o FILE alike: 100 columns, or COLUMNS."""
+def widest_line(text: str) -> int:
+    return max(len(line) for line in text.splitlines())
+
+
+def test_a_file_of_tables_is_100_columns_wherever_it_is_made(tmp_path: Path) -> None:
+    out = tmp_path / "tables.txt"
+    for columns in (None, "140", "60"):
+        result = runner.invoke(app, ["run", WHAT_HAPPENED, "-o", str(out)], env={"COLUMNS": columns})
+        assert result.exit_code == 0, result.output
+        assert widest_line(out.read_text(encoding="utf-8")) == 100
+
+
+def test_in_a_pipe_tables_are_as_wide_as_the_terminal_else_100(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runner's standard output is a pipe: COLUMNS first, then the terminal of standard error or input (as
+    in `run FILE | less`), else 100; never under 40."""
+    import os
 
     def widest(columns: str | None) -> int:
-        out = tmp_path / "tables.txt"
-        args = ["run", WHAT_HAPPENED, *(["-o", str(out)] if to_file else [])]
-        result = runner.invoke(app, args, env={"COLUMNS": columns})
+        result = runner.invoke(app, ["run", WHAT_HAPPENED], env={"COLUMNS": columns})
         assert result.exit_code == 0, result.output
-        text = out.read_text(encoding="utf-8") if to_file else result.stdout
-        return max(len(line) for line in text.splitlines())
+        return widest_line(result.stdout)
 
+    def no_terminal(descriptor: int) -> os.terminal_size:
+        raise OSError("not a terminal")
+
+    monkeypatch.setattr(os, "get_terminal_size", no_terminal)
     assert widest(None) == 100
-    assert 100 < widest("140") <= 140  # as wide as it needs, within COLUMNS
-    assert widest("nonsense") == 100
+    assert widest("nonsense") == widest("²") == 100  # not a width: as if unset
+    assert 100 < widest("140") <= 140  # as wide as the tables need, within COLUMNS
+    assert widest("10") <= 40  # too narrow to be meant: 40
+    monkeypatch.setattr(os, "get_terminal_size", lambda descriptor: os.terminal_size((90, 40)))
+    assert widest(None) <= 90 and widest("120") > 90

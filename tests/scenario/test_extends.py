@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from barnetmodel.cli.app import app
@@ -156,3 +158,91 @@ def test_a_new_name_close_to_the_parent_s_is_a_warning(write: Write) -> None:
     assert "'Contract charges' is a new item, added beside 'Contract charge' of the file extended" in messages[0][3]
     # a name unlike any of the parent's ("Client side") is a new line, and no warning
     assert len(messages) == 2
+
+
+def slips(loaded: Any) -> list[tuple[str, int | None, int | None, str]]:
+    return [(Path(w.file).name, w.line, w.column, w.message) for w in loaded.warnings]
+
+
+def test_a_slip_is_warned_of_where_it_was_written_down_a_chain(write: Write) -> None:
+    """Three files: the slip written in the middle one is warned of there, at its line and column, by its index in
+    the data as it ends up; a later file that removes it, or the line it was a slip of, ends the warning."""
+    write(
+        MINIMAL.replace(
+            "{name: Contract, annual: 8}", "{name: Client side, annual: 1}\n      - {name: Contract charge, annual: 8}"
+        ),
+        "g.yaml",
+    )
+    write(
+        "extends: g.yaml\noptions:\n  outsource:\n    lines:\n      - {name: Contract charges, annual: 9}\n", "p.yaml"
+    )
+    # the last file removes the first line: the slip's index moves from 2 to 1
+    c = write(
+        "extends: p.yaml\noptions:\n  outsource:\n    lines:\n      - {name: Client side, remove: true}\n      - {name: Extra item, annual: 1}\n",
+        "c.yaml",
+    )
+    ((file, line, column, message),) = slips(load(str(c)))
+    assert (file, line, column) == ("p.yaml", 5, 16)
+    assert "'Contract charges' is a new item, added beside 'Contract charge'" in message
+    gone = write(
+        "extends: p.yaml\noptions:\n  outsource:\n    lines:\n      - {name: Contract charges, remove: true}\n",
+        "d.yaml",
+    )
+    assert slips(load(str(gone))) == []
+    meant_gone = write(
+        "extends: p.yaml\noptions:\n  outsource:\n    lines:\n      - {name: Contract charge, remove: true}\n", "e.yaml"
+    )
+    assert slips(load(str(meant_gone))) == []  # no longer beside anything: one line, as meant
+    replaced = load(str(c), ["options.outsource.lines=[{name: X, annual: 1}]"])
+    assert slips(replaced) == []  # a --set that replaces the list leaves nothing to warn of
+
+
+def test_a_rename_and_numbered_items_are_not_slips(write: Write) -> None:
+    write(
+        MINIMAL.replace(
+            "{name: Contract, annual: 8}",
+            "{name: Contract charge, annual: 8}\n      - {name: Phase 1 works, annual: 1}",
+        ),
+        "parent.yaml",
+    )
+    child = write(
+        """\
+        extends: parent.yaml
+        options:
+          outsource:
+            lines:
+              - {name: Contract charge, remove: true}
+              - {name: Contract charges, annual: 9}
+              - {name: Phase 2 works, annual: 1}
+              - {name: Phase 12 works, annual: 1}
+        """,
+        "child.yaml",
+    )
+    assert slips(load(str(child))) == []
+
+
+def test_thousands_of_new_lines_are_checked_in_one_pass(write: Write, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not every new name against every old one (thousands squared: minutes): the parent's names are indexed once
+    a list, and each new name is one look-up of a few dozen keys."""
+    from barnetmodel.scenario import extends
+
+    built, looked_up = [], []
+    index, near = extends._Slips.__init__, extends._Slips.near
+
+    def indexing(self: Any, names: Any) -> None:
+        built.append(1)
+        index(self, names)
+
+    def looking(self: Any, name: str) -> str | None:
+        looked_up.append(name)
+        return near(self, name)
+
+    monkeypatch.setattr(extends._Slips, "__init__", indexing)
+    monkeypatch.setattr(extends._Slips, "near", looking)
+    old = "\n".join(f"      - {{name: Parent line {i:05d}, annual: 1}}" for i in range(2000))
+    new = "\n".join(f"      - {{name: Child item {i:05d}, annual: 1}}" for i in range(2000))
+    write(MINIMAL.replace("      - {name: Contract, annual: 8}", old), "parent.yaml")
+    child = write(f"extends: parent.yaml\noptions:\n  outsource:\n    lines:\n{new}\n", "child.yaml")
+    merged, _ = extends.resolve(str(child))
+    assert (len(built), len(looked_up)) == (1, 2000)  # one index of the parent's names, one look-up a new name
+    assert extends.near_names(merged) == []

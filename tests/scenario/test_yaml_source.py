@@ -60,9 +60,26 @@ def test_common_yaml_mistakes_say_what_to_look_at(text: str, where: str, says: s
     assert problem.message.startswith("invalid YAML: ") and says in problem.message
 
 
-def test_other_yaml_mistakes_carry_no_hint() -> None:
+@pytest.mark.parametrize(
+    "text, ends",
+    [
+        ("title: x\nhorizon: {start: 2013, years: 10\n", "but got '<stream end>'"),
+        ("title: @council\n", "found character '@' that cannot start any token"),  # not a tab
+        ('title: "a" b\n', "but found '<scalar>'"),  # text after a quoted value: not an indent
+    ],
+)
+def test_other_yaml_mistakes_carry_no_hint(text: str, ends: str) -> None:
     from barnetmodel.errors import ScenarioError
 
     with pytest.raises(ScenarioError) as caught:
-        parse("title: x\nhorizon: {start: 2013, years: 10\n", "f.yaml")
-    assert caught.value.problems[0].message.endswith("but got '<stream end>'")
+        parse(text, "f.yaml")
+    assert caught.value.problems[0].message.endswith(ends)
+
+
+def test_a_one_line_value_carries_no_hint() -> None:
+    """A --set's value has no lines above it to line up with."""
+    from barnetmodel.errors import ScenarioError
+
+    with pytest.raises(ScenarioError) as caught:
+        parse("a: b: c", "--set x=a: b: c", hints=False)
+    assert caught.value.problems[0].message == "invalid YAML: mapping values are not allowed here"

@@ -474,3 +474,14 @@ def test_a_scenario_file_named_as_a_test_file_is_one_clear_error() -> None:
     assert result.stderr.count("\n") == 1
     assert f"{council}: a scenario file, not a test file: a test file is a list of tests" in result.stderr
     assert "unknown key" not in result.stderr
+
+
+def test_a_misspelt_test_file_is_not_taken_for_a_scenario(tmp_path: Path) -> None:
+    """A test whose keys are misspelt (and has a `description`, which a scenario may have too) still gets the
+    test file's own messages, with what was meant."""
+    test = tmp_path / "t.yaml"
+    test.write_text("name: X\ndescription: d\nscenario_file: g.yaml\nexpected: {a: 1}\n", encoding="utf-8")
+    result = runner.invoke(app, ["test", str(test)])
+    assert result.exit_code == 2
+    assert "unknown key 'scenario_file'; did you mean 'scenario'?" in result.stderr
+    assert "a scenario file, not a test file" not in result.stderr

@@ -61,6 +61,18 @@ def _root(
     from barnetmodel.scenario.yaml_source import FILES_READ
 
     FILES_READ.clear()  # one command, one set of inputs (tests run many commands in one process)
+    _sizes_rich_can_read()
+
+
+def _sizes_rich_can_read() -> None:
+    """COLUMNS and LINES left out when they are not a number written in ASCII digits: Rich reads them with int()
+    when str.isdigit() says so, and a '²' (a digit to isdigit, not to int) would end any table in a traceback."""
+    import os
+
+    for name in ("COLUMNS", "LINES"):
+        value = os.environ.get(name)
+        if value is not None and not (value.strip().isascii() and value.strip().isdigit()):
+            del os.environ[name]
 
 
 def build(names: Iterable[str] = COMMANDS) -> typer.Typer:

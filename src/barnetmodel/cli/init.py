@@ -51,11 +51,12 @@ def init(
 
 def _named(text: str, file: str) -> str:
     """The template with its header's commands (`barnetmodel run scenario.yaml`) naming the file written, as
-    typed, when it is a plain name a shell and a YAML comment take as it is (letters, digits, _ . / -);
+    typed, when it is a plain name a shell and a YAML comment take as it is (letters, digits, _ . / -; not
+    starting with -, which a command would take for an option);
     else, and on standard output, as the template has it. The columns after the name stay aligned."""
     import re
 
-    if file == "-" or not re.fullmatch(r"[A-Za-z0-9_./-]+", file):
+    if not re.fullmatch(r"[A-Za-z0-9_./][A-Za-z0-9_./-]*", file):  # not '-', nor '-x.yaml', an option to a shell
         return text
 
     def renamed(found: re.Match[str]) -> str:

@@ -195,9 +195,9 @@ def publish(
 ) -> None:
     """Show a command's result in the terminal, or write it in a format (JSON, CSV, Markdown, plain
     text tables) to standard output or a file, whole or not at all. Colour only ever goes to a terminal.
-    Tables without a terminal (a pipe, a file) are `width` wide, else page_width(). Rich is imported for
-    the tables only."""
-    plain_width = page_width() if width is None else width
+    Tables written to a file (or `-o -`) are `width` wide, else PAGE_WIDTH, the same wherever they are
+    made; in a pipe, see pipe_width. Rich is imported for the tables only."""
+    page = PAGE_WIDTH if width is None else width
     if fmt is Format.xlsx:
         say("--format xlsx: a workbook is made by `barnetmodel run` only", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -205,7 +205,7 @@ def publish(
         from rich.console import Console
 
         console = Console()
-        show(result, console if console.is_terminal else Console(width=plain_width))
+        show(result, console if console.is_terminal else Console(width=pipe_width(page)))
         return
     if fmt is Format.json:
         from barnetmodel.output import json_out
@@ -221,17 +221,29 @@ def publish(
         from rich.console import Console
 
         buffer = io.StringIO()
-        show(result, Console(file=buffer, width=plain_width, no_color=True, highlight=False))
+        show(result, Console(file=buffer, width=page, no_color=True, highlight=False))
         text = buffer.getvalue()
     emit(text, output)
 
 
-def page_width() -> int:
-    """Tables' width without a terminal (a pipe, -o FILE): COLUMNS when it is set to a width, else 100."""
+PAGE_WIDTH = 100  # tables written to a file: the same width wherever the file is made
+NARROWEST = 40  # a COLUMNS or terminal narrower than this is taken as this
+
+
+def pipe_width(page: int) -> int:
+    """Tables' width in a pipe (`run FILE | less`): COLUMNS when it is set to a width, else the width of the
+    terminal the command runs in (its standard error's or input's), else `page`; never under NARROWEST."""
     import os
 
     text = os.environ.get("COLUMNS", "").strip()
-    return int(text) if text.isdigit() and int(text) > 0 else 100
+    if text.isascii() and text.isdigit() and int(text) > 0:
+        return max(NARROWEST, int(text))
+    for descriptor in (2, 0):
+        try:
+            return max(NARROWEST, os.get_terminal_size(descriptor).columns)
+        except (OSError, ValueError):
+            continue
+    return page
 
 
 class Basis(StrEnum):

@@ -10,11 +10,11 @@ keeps the position, and the file, it was written at, so errors point there.
 
 from __future__ import annotations
 
-import difflib
 import errno
 import hashlib
 import os
 import stat
+from collections.abc import Iterable, Iterator
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -192,6 +192,8 @@ def _merge_named(parent: Source, p_path: Path, child: Source, c_path: Path, out:
             merged = _merge(parent, (*p_path, i), child, (*c_path, j), out, (*at, len(result)))
             merged.pop("remove", None)
             result.append(merged)
+    removed = {_name(item) for item in c_items if isinstance(item, dict) and item.get("remove") is True}
+    slips: _Slips | None = None  # the parent's names, kept (not removed), for a new name's one-letter slip
     for j, item in enumerate(c_items):
         if _name(item) in known:
             continue
@@ -200,30 +202,87 @@ def _merge_named(parent: Source, p_path: Path, child: Source, c_path: Path, out:
             raise ScenarioError(
                 [child.problem((*c_path, j, "name"), f"there is no '{item.get('name')}' in the file extended{hint}")]
             )
-        near = _near(item.get("name") if isinstance(item, dict) else None, names)
-        if near is not None:
-            out.merge_warnings.append(
-                (
-                    (*at, len(result), "name"),
-                    f"'{item['name']}' is a new item, added beside '{near}' of the file extended: a name "
-                    f"written as the parent has it changes that item; did you mean '{near}'?",
-                )
-            )
+        name = _name(item)
+        if name is not None:
+            slips = slips or _Slips(n for n in names if n is not None and n not in removed)
+            near = slips.near(name)
+            if near is not None:
+                out.merge_warnings.append((at, name, near))
         result.append(_copy(child, (*c_path, j), out, (*at, len(result))))
     return result
 
 
-def _near(name: object, names: list[str | None]) -> str | None:
-    """A name of the parent's items that `name`, a new item's, is almost (difflib's ratio 0.9 or more, or the
-    same but for case and spaces): a one-letter slip that adds an item where one was to be changed."""
-    if not isinstance(name, str):
+class _Slips:
+    """Names, and what a one-letter slip of each looks like: the same but for case and spaces, or one letter
+    (not a digit: 'Phase 1' and 'Phase 2' are two things) added, dropped or changed. Found through dicts of the
+    names with one letter deleted (the 'symmetric delete' of spelling checkers), so a list of thousands of
+    lines is checked in one pass, not name against name."""
+
+    SHORTEST = 5  # shorter names differ by a letter too often to mean a slip
+
+    def __init__(self, names: Iterable[str]):
+        self.whole: dict[str, str] = {}  # squashed name -> name
+        self.less: dict[str, str] = {}  # squashed name less one letter -> name
+        for name in names:
+            squashed = _squashed(name)
+            self.whole.setdefault(squashed, name)
+            for less in _less_one(squashed):
+                self.less.setdefault(less, name)
+
+    def near(self, name: str) -> str | None:
+        """The name `name` is a slip of, if any."""
+        squashed = _squashed(name)
+        if squashed in self.whole:  # the same but for case and spaces
+            return self.whole[squashed]
+        if len(squashed) < self.SHORTEST:
+            return None
+        if squashed in self.less:  # a letter dropped
+            return self.less[squashed]
+        for less in _less_one(squashed):
+            found = self.whole.get(less) or self.less.get(less)  # a letter added, or changed
+            if found is not None:
+                return found
         return None
-    known = [n for n in names if n is not None]
-    squashed = {" ".join(n.lower().split()): n for n in known}
-    if " ".join(name.lower().split()) in squashed:
-        return squashed[" ".join(name.lower().split())]
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.9)
-    return close[0] if close else None
+
+
+def _squashed(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
+def _less_one(text: str) -> Iterator[str]:
+    """`text` with one letter (not a digit) deleted, each way."""
+    for i, letter in enumerate(text):
+        if not letter.isdigit():
+            yield text[:i] + text[i + 1 :]
+
+
+def near_names(source: Source) -> list[tuple[Path, str]]:
+    """(path of the name, message) for each item an `extends` added whose name is a slip of another's in the same
+    list, judged on the data as it ends up (after the whole chain and any --set): an item removed, or renamed,
+    after it was added is not warned of."""
+    found: dict[tuple[Path, str], tuple[Path, str]] = {}
+    for at, name, near in source.merge_warnings:
+        items = _get_or_none(source.data, at)
+        names = [_name(item) for item in items] if isinstance(items, list) else []
+        if name in names and near in names and (at, name) not in found:
+            message = (
+                f"'{name}' is a new item, added beside '{near}' of the file extended: a name written as the "
+                f"parent has it changes that item; did you mean '{near}'?"
+            )
+            found[(at, name)] = ((*at, names.index(name), "name"), message)
+    return list(found.values())
+
+
+def _get_or_none(data: Any, path: Path) -> Any:
+    """The value at `path` in `data`, or None where the path leads nowhere (a --set replaced what was there)."""
+    for part in path:
+        if isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+            continue
+        if not (isinstance(data, dict) and part in data):
+            return None
+        data = data[part]
+    return data
 
 
 def _name(item: Any) -> str | None:

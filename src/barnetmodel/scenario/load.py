@@ -205,7 +205,7 @@ def load(file: str, settings: Sequence[str] = (), *, allow_extends_outside: bool
     """Read, parse and validate a scenario file, with any file it `extends` merged in (from its own folder
     or below, unless `allow_extends_outside`) and each `--set address=value` in `settings` applied (they
     count in the hash, as they change the results)."""
-    from barnetmodel.scenario.extends import resolve
+    from barnetmodel.scenario.extends import near_names, resolve
 
     source, digest = resolve(file, allow_outside=allow_extends_outside)
     notes: list[str] = []
@@ -221,5 +221,5 @@ def load(file: str, settings: Sequence[str] = (), *, allow_extends_outside: bool
     found = tuple(
         source.problem(f.path, f"warning: {f.message}", key=f.at_key)
         for f in [*warnings(scenario), *unused_inputs(scenario)]
-    ) + tuple(source.problem(path, f"warning: {message}") for path, message in source.merge_warnings)
+    ) + tuple(source.problem(path, f"warning: {message}") for path, message in near_names(source))
     return Loaded(scenario=scenario, source=source, sha256=digest, notes=tuple(notes), warnings=found)

@@ -163,7 +163,7 @@ def apply_settings(source: Source, settings: list[str]) -> Source:
             address, text = split_setting(setting)
             if parse(address)[:1] == ["extends"]:
                 raise AddressError("`extends` is read before any --set: write it in the file")
-            value = parse_yaml(text, where).data if text else None
+            value = parse_yaml(text, where, hints=False).data if text else None  # one value: no lines to line up
             data, path = apply_override(source.data, address, value)
         except DottedName as error:
             raise ScenarioError([Problem(where, f"{error}: --set '{error.address}={text}'")]) from None

@@ -49,8 +49,9 @@ class Source:
     spans: dict[Path, tuple[int, int]] = field(default_factory=dict)
     size: int = 0  # values read, aliases expanded: a chain of extends counts them together
     bom: bool = False  # the file started with a UTF-8 byte order mark (`test --update` keeps it)
-    # What merging files (extends) found allowed but probably a slip: (path in `data`, message), for warnings.
-    merge_warnings: list[tuple[Path, str]] = field(default_factory=list)
+    # Items merging files (extends) added whose name is a slip of another's: (the list's path, the name, the
+    # other name); extends.near_names judges them on the data as it ends up.
+    merge_warnings: list[tuple[Path, str, str]] = field(default_factory=list)
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[Path, tuple[int, int]] | None:
         """The path and position of the value at `path`, or of its key; else of the nearest enclosing value."""
@@ -77,24 +78,27 @@ def _position(mark: yaml.Mark | None) -> tuple[int, int] | None:
 # PyYAML's words for the mistakes people make most (an indent off by a space, a tab, a value holding ': '), and
 # what to look at, in words a user of the file knows.
 _INDENT = "keys of one mapping line up, and so do the items ('- ') of one list, indented with spaces"
-HINTS = (
+_LINE_UP = f"; this line does not line up with the lines above it ({_INDENT})"
+# Each: the words that must all be in PyYAML's message, and the hint.
+HINTS: tuple[tuple[tuple[str, ...], str], ...] = (
     (
-        "mapping values are not allowed here",
+        ("mapping values are not allowed here",),
         f"; YAML read this key as part of the value before it: check this line's indentation against the lines "
         f"above ({_INDENT}), or put a value that holds ': ' in quotes",
     ),
-    ("cannot start any token", "; indent with spaces: YAML allows no tab there"),
-    ("expected <block end>", f"; this line does not line up with the lines above it ({_INDENT})"),
+    (("found character '\\t' that cannot start any token",), "; indent with spaces: YAML allows no tab there"),
+    (("expected <block end>", "but found '<block"), _LINE_UP),  # a key or list item a space too far in or out
+    (("expected <block end>", "but found '?'"), _LINE_UP),
     (
-        "could not find expected ':'",
+        ("could not find expected ':'",),
         f"; a key without its ':', or a line not lined up with the lines above ({_INDENT})",
     ),
 )
 
 
 def _hint(message: str) -> str:
-    """What to look at, for a PyYAML message that names a common mistake; else nothing."""
-    return next((hint for words, hint in HINTS if words in message), "")
+    """What to look at, for a PyYAML message that names a common mistake (all its words in it); else nothing."""
+    return next((hint for words, hint in HINTS if all(word in message for word in words)), "")
 
 
 def _fail(file: str, message: str, mark: yaml.Mark | None = None, path: Path = ()) -> ScenarioError:
@@ -372,21 +376,22 @@ class _Builder:
         return result
 
 
-def parse(text: str, file: str) -> Source:
+def parse(text: str, file: str, *, hints: bool = True) -> Source:
     """Parse one YAML document; errors carry `file:line:col`. With libyaml's parser when PyYAML has it and the
     text holds nothing libyaml reads otherwise; a text libyaml finds anything wrong with is read again by the
-    Python parser, whose messages and positions are the ones a user sees, as they always were."""
+    Python parser, whose messages and positions are the ones a user sees, as they always were. With `hints`,
+    a message for a common mistake (HINTS) says what to look at; not for a one-line value (a --set's)."""
     if QUICK is not None and not READ_OTHERWISE.search(text):
         try:
-            return _parse(text, file, QUICK)
+            return _parse(text, file, QUICK, hints)
         except _Refused:
             raise
         except Exception:  # whatever it is, the Python parser says it (or, should libyaml be stricter, reads it)
             pass
-    return _parse(text, file, _LimitedLoader)
+    return _parse(text, file, _LimitedLoader, hints)
 
 
-def _parse(text: str, file: str, loader_class: Callable[[str, str], Any]) -> Source:
+def _parse(text: str, file: str, loader_class: Callable[[str, str], Any], hints: bool = True) -> Source:
     source = Source(file=file, data=None, text=text)
     try:
         loader = loader_class(text, file)  # reads the whole text, and refuses control characters
@@ -405,7 +410,7 @@ def _parse(text: str, file: str, loader_class: Callable[[str, str], Any]) -> Sou
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(str(part) for part in (error.context, error.problem) if part)
-        raise _fail(file, f"invalid YAML: {message}{_hint(message)}", mark) from None
+        raise _fail(file, f"invalid YAML: {message}{_hint(message) if hints else ''}", mark) from None
     except yaml.YAMLError as error:
         raise _fail(file, f"invalid YAML: {error}") from None
     except RecursionError:

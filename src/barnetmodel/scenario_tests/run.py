@@ -11,7 +11,7 @@ from barnetmodel.errors import Path, Problem, ScenarioError
 from barnetmodel.scenario import yaml_source
 from barnetmodel.scenario.address import AddressError, parse
 from barnetmodel.scenario.extends import resolve
-from barnetmodel.scenario_tests.spec import ScenarioTest, read
+from barnetmodel.scenario_tests.spec import ScenarioTest, read, scenario_data
 
 
 @dataclass(frozen=True)
@@ -93,18 +93,14 @@ def find_test_files(paths: list[str]) -> tuple[list[str], list[Problem], list[st
     return list(unique.values()), problems, list(dict.fromkeys(skipped))
 
 
-# A scenario file has these at its top (`extends` alone may stand for the rest); a test file never does.
-SCENARIO_KEYS = {"options", "baseline", "horizon", "extends"}
-
-
 def is_scenario_file(file: str) -> bool:
-    """Whether a file is a scenario rather than a test file: a mapping with a scenario's keys and no test's
-    `scenario` and `outputs`. A file that cannot be read is not: it is reported as the test file it may be."""
+    """Whether a file is a scenario rather than a test file (spec.scenario_data). A file that cannot be read is
+    not: it is reported as the test file it may be."""
     try:
         data = yaml_source.load(file).data
     except ScenarioError:
         return False
-    return isinstance(data, dict) and bool(SCENARIO_KEYS & set(data)) and not {"scenario", "outputs"} & set(data)
+    return scenario_data(data)
 
 
 def count(n: int, noun: str) -> str:

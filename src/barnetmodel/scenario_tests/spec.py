@@ -128,6 +128,17 @@ class Entry:
     problems: list[Problem]
 
 
+# A scenario file has these at its top (`extends` alone may stand for the rest); a test file never does.
+SCENARIO_KEYS = {"options", "baseline", "horizon", "extends"}
+
+
+def scenario_data(data: Any) -> bool:
+    """Whether a file's data is a scenario's rather than tests: a mapping with a scenario's keys, exactly (a
+    test's `description` is a scenario's key too), and no test's `scenario` and `outputs`. `test` skips such a
+    file in a folder, and refuses it named on its own."""
+    return isinstance(data, dict) and bool(SCENARIO_KEYS & set(data)) and not {"scenario", "outputs"} & set(data)
+
+
 def read(file: str) -> tuple[yaml_source.Source, list[Entry]]:
     """A test file's source and its tests; a test with problems does not stop the others."""
     from barnetmodel.scenario.load import pydantic_problems
@@ -139,9 +150,7 @@ def read(file: str) -> tuple[yaml_source.Source, list[Entry]]:
             raise ScenarioError([source.problem((), "the file holds an empty list: no tests")])
         items: list[tuple[Path, Any]] = [((i,), item) for i, item in enumerate(data)]
     elif isinstance(data, dict):
-        from barnetmodel.scenario.extends import looks_like_a_scenario
-
-        if looks_like_a_scenario(data) and not {"scenario", "outputs"} & set(data):
+        if scenario_data(data):
             message = (
                 "a scenario file, not a test file: a test file is a list of tests, each naming its scenario "
                 "(scenario: FILE) and the figures it must give (outputs); `barnetmodel validate` checks a scenario"
