@@ -90,8 +90,10 @@ def test_a_name_a_command_would_take_for_an_option_is_not_written_in(
     tmp_path: Path, template: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    assert runner.invoke(app, ["init", "--template", template, "--", "-x.yaml"]).exit_code == 0
+    done = runner.invoke(app, ["init", "--template", template, "--", "-x.yaml"])
+    assert done.exit_code == 0
     assert "barnetmodel run scenario.yaml" in (tmp_path / "-x.yaml").read_text(encoding="utf-8")
+    assert "`barnetmodel validate -- -x.yaml`" in done.stdout
 
 
 def test_usage_shows_the_optional_file_once() -> None:

@@ -126,3 +126,23 @@ def test_one_blas_thread_unless_the_user_asks_for_more() -> None:
     environment = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
     assert blas_threads_after(environment) == "THREADS 1"
     assert blas_threads_after({**environment, "OPENBLAS_NUM_THREADS": "4"}) == "THREADS 4"
+
+
+def command(args: list[str], environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`barnetmodel ARGS` through `main`, as the shell runs it, standard output a pipe."""
+    script = f"import sys\nfrom barnetmodel.cli.app import main\nsys.argv = ['barnetmodel', *{args!r}]\nmain()\n"
+    base = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "FORCE_COLOR", "TTY_COMPATIBLE")}
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env={**base, **environment})
+
+
+def test_sizes_rich_cannot_read_are_left_out_or_held_in_range() -> None:
+    """A COLUMNS or LINES that is not a number in ASCII digits ended any output in a traceback (root --help too);
+    COLUMNS=0 drew nothing, and ten million took minutes: held between 40 and 1000."""
+    for args in (["--help"], ["run", COUNCIL]):
+        for environment in ({"COLUMNS": "²"}, {"LINES": "²"}, {"COLUMNS": "abc"}):
+            done = command(args, environment)
+            assert done.returncode == 0 and "Traceback" not in done.stderr, (args, environment, done.stderr)
+    for columns, least, most in (("0", 1, 40), ("10000000", 101, 1000)):
+        done = command(["run", COUNCIL], {"COLUMNS": columns})
+        assert done.returncode == 0, done.stderr
+        assert least <= max(len(line) for line in done.stdout.splitlines()) <= most

@@ -195,13 +195,23 @@ def test_a_slip_is_warned_of_where_it_was_written_down_a_chain(write: Write) -> 
     assert slips(load(str(meant_gone))) == []  # no longer beside anything: one line, as meant
     replaced = load(str(c), ["options.outsource.lines=[{name: X, annual: 1}]"])
     assert slips(replaced) == []  # a --set that replaces the list leaves nothing to warn of
+    both = "options.outsource.lines=[{name: Contract charge, annual: 1}, {name: Contract charges, annual: 2}]"
+    assert slips(load(str(c), [both])) == []  # the --set's own items: not a slip of the file's
+    # a later file that changes the slipped item (writing its name) does not take the blame: p.yaml wrote it
+    changed = write(
+        "extends: p.yaml\noptions:\n  outsource:\n    lines:\n      - {name: Contract charges, annual: 10}\n", "f.yaml"
+    )
+    ((file, line, column, _),) = slips(load(str(changed)))
+    assert (file, line, column) == ("p.yaml", 5, 16)
 
 
 def test_a_rename_and_numbered_items_are_not_slips(write: Write) -> None:
     write(
         MINIMAL.replace(
             "{name: Contract, annual: 8}",
-            "{name: Contract charge, annual: 8}\n      - {name: Phase 1 works, annual: 1}",
+            "{name: Contract charge, annual: 8}\n      - {name: Phase 1 works, annual: 1}\n"
+            "      - {name: Lot A cleaning, annual: 1}\n      - {name: Phase I works, annual: 1}\n"
+            "      - {name: Rent, annual: 1}",
         ),
         "parent.yaml",
     )
@@ -215,6 +225,9 @@ def test_a_rename_and_numbered_items_are_not_slips(write: Write) -> None:
               - {name: Contract charges, annual: 9}
               - {name: Phase 2 works, annual: 1}
               - {name: Phase 12 works, annual: 1}
+              - {name: Lot B cleaning, annual: 1}
+              - {name: Phase II works, annual: 1}
+              - {name: Rents, annual: 1}
         """,
         "child.yaml",
     )
@@ -246,3 +259,45 @@ def test_thousands_of_new_lines_are_checked_in_one_pass(write: Write, monkeypatc
     merged, _ = extends.resolve(str(child))
     assert (len(built), len(looked_up)) == (1, 2000)  # one index of the parent's names, one look-up a new name
     assert extends.near_names(merged) == []
+
+
+def test_slips_of_one_letter_and_no_more() -> None:
+    """Each kind of slip, and what is not one: two letters apart, a letter of a short word, a digit."""
+    from barnetmodel.scenario.extends import _Slips
+
+    slips = _Slips(["Staff and running costs", "Contract charge", "Gain share payments", "Client side costs"])
+    assert slips.near("Staff and running cost") == "Staff and running costs"  # a letter dropped
+    assert slips.near("Contract charges") == "Contract charge"  # added
+    assert slips.near("Contract chsrge") == "Contract charge"  # changed
+    assert slips.near("CONTRACT   charge") == "Contract charge"  # case and spaces
+    assert slips.near("Gainshare payments") == "Gain share payments"  # a space dropped
+    assert slips.near("Contract chsrges") is None  # two letters apart
+    assert slips.near("Client-side cost") is None  # two apart
+    assert slips.near("Agency staff costs") is None
+
+
+def test_a_long_name_costs_no_more_than_its_length() -> None:
+    """A name's one-letter deletions are its length squared in memory: only names of up to LONGEST letters are
+    indexed (a 100,000-letter name would have taken gigabytes); a longer one is matched whole only."""
+    from barnetmodel.scenario.extends import _Slips
+
+    long = "x" * 100_000
+    slips = _Slips([long, "Contract charge"])
+    assert len(slips.less) == len("contract charge")
+    assert slips.near(long + "y") is None and slips.near(long.upper()) == long
+
+
+def test_a_guarantee_s_lines_are_replaced_not_merged(write: Write) -> None:
+    """`lines` of a guarantee is a list of names, not of named items: the child's list replaces the parent's."""
+    guarantee = "  guarantees:\n    - {name: G, lines: [Contract, Extra], level: 5}\n"
+    write(
+        MINIMAL.replace("{name: Contract, annual: 8}", "{name: Contract, annual: 8}\n      - {name: Extra, annual: 1}")
+        + guarantee.replace("  guarantees", "    guarantees").replace("    - {", "      - {"),
+        "parent.yaml",
+    )
+    child = write(
+        "extends: parent.yaml\noptions:\n  outsource:\n    guarantees:\n      - {name: G, lines: [Contract]}\n",
+        "child.yaml",
+    )
+    (merged,) = load(str(child)).scenario.options["outsource"].guarantees
+    assert merged.lines == ["Contract"]

@@ -61,18 +61,27 @@ def _root(
     from barnetmodel.scenario.yaml_source import FILES_READ
 
     FILES_READ.clear()  # one command, one set of inputs (tests run many commands in one process)
-    _sizes_rich_can_read()
 
 
-def _sizes_rich_can_read() -> None:
-    """COLUMNS and LINES left out when they are not a number written in ASCII digits: Rich reads them with int()
-    when str.isdigit() says so, and a '²' (a digit to isdigit, not to int) would end any table in a traceback."""
+# The widths of terminal a COLUMNS may set, at least and at most: Rich draws nothing at 0, and takes minutes at
+# ten million.
+COLUMNS_RANGE = (40, 1000)
+
+
+def sizes_rich_can_read() -> None:
+    """COLUMNS and LINES as Rich can use them, for the process (main calls it, before any help or table is drawn):
+    one that is not a number in ASCII digits left out (Rich reads them with int() when str.isdigit() says so,
+    and a '²', a digit to isdigit and not to int, ended any output in a traceback); COLUMNS held within
+    COLUMNS_RANGE."""
     import os
 
     for name in ("COLUMNS", "LINES"):
-        value = os.environ.get(name)
-        if value is not None and not (value.strip().isascii() and value.strip().isdigit()):
+        value = os.environ.get(name, "").strip()
+        if name in os.environ and not (value.isascii() and value.isdigit()):
             del os.environ[name]
+    if "COLUMNS" in os.environ:
+        least, most = COLUMNS_RANGE
+        os.environ["COLUMNS"] = str(min(most, max(least, int(os.environ["COLUMNS"]))))
 
 
 def build(names: Iterable[str] = COMMANDS) -> typer.Typer:
@@ -114,6 +123,7 @@ def main() -> None:
     import signal
 
     one_blas_thread()
+    sizes_rich_can_read()
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     code: int | str | None = 0

@@ -45,8 +45,9 @@ def init(
     text = (files("barnetmodel") / "templates" / f"{template.value.replace('-', '_')}.yaml").read_text("utf-8")
     emit(_named(text, file), file)
     if file != "-":  # written to standard output, the scenario is all it prints
-        say(f"{file}: a starter scenario ({template.value}). Check it with `barnetmodel validate {file}`,")
-        say(f"then `barnetmodel run {file}`.")
+        named = f"-- {file}" if file.startswith("-") else file  # a name a command would take for an option
+        say(f"{file}: a starter scenario ({template.value}). Check it with `barnetmodel validate {named}`,")
+        say(f"then `barnetmodel run {named}`.")
 
 
 def _named(text: str, file: str) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path as FilePath
 from typing import Any
 
 from barnetmodel import limits
-from barnetmodel.errors import Path, ScenarioError, did_you_mean
+from barnetmodel.errors import Path, Problem, ScenarioError, did_you_mean
 from barnetmodel.scenario import yaml_source
 from barnetmodel.scenario.yaml_source import Source
 
@@ -169,7 +169,9 @@ def _merge(parent: Source, p_path: Path | None, child: Source, c_path: Path | No
             if merged is not _REMOVED:
                 result[key] = merged
         return result
-    if isinstance(p_value, list) and isinstance(c_value, list) and at and at[-1] in NAMED_LISTS:
+    # Lists of named items (a guarantee's `lines`, a list of names, is replaced like any other value).
+    named = isinstance(p_value, list) and isinstance(c_value, list) and not any(isinstance(i, str) for i in p_value)
+    if named and at and at[-1] in NAMED_LISTS:
         return _merge_named(parent, p_path, child, c_path, out, at)
     return _copy(child, c_path, out, at)
 
@@ -206,40 +208,54 @@ def _merge_named(parent: Source, p_path: Path, child: Source, c_path: Path, out:
         if name is not None:
             slips = slips or _Slips(n for n in names if n is not None and n not in removed)
             near = slips.near(name)
-            if near is not None:
-                out.merge_warnings.append((at, name, near))
+            if near is not None:  # where it is written: a later file may change the item, not write it
+                written = child.problem((*c_path, j, "name"), "")
+                out.merge_warnings.append((at, name, near, (written.file, written.line, written.column)))
         result.append(_copy(child, (*c_path, j), out, (*at, len(result))))
     return result
 
 
 class _Slips:
     """Names, and what a one-letter slip of each looks like: the same but for case and spaces, or one letter
-    (not a digit: 'Phase 1' and 'Phase 2' are two things) added, dropped or changed. Found through dicts of the
-    names with one letter deleted (the 'symmetric delete' of spelling checkers), so a list of thousands of
-    lines is checked in one pass, not name against name."""
+    added, dropped or changed, in a word of 4 letters or more (not a digit, nor a letter of a short word: 'Phase
+    1' and 'Phase 2', 'Lot A' and 'Lot B', 'Phase I' and 'Phase II' are two things). Names of SHORTEST to
+    LONGEST characters only: shorter ones differ by a letter too often to mean a slip, longer ones would cost
+    their length squared. Found through dicts of the names with one letter deleted (the 'symmetric delete' of
+    spelling checkers), so a list of thousands of lines is checked in one pass, not name against name."""
 
-    SHORTEST = 5  # shorter names differ by a letter too often to mean a slip
+    SHORTEST = 8
+    LONGEST = 100
 
     def __init__(self, names: Iterable[str]):
         self.whole: dict[str, str] = {}  # squashed name -> name
-        self.less: dict[str, str] = {}  # squashed name less one letter -> name
+        self.less: dict[tuple[str, int], str] = {}  # (squashed name less the letter at i, i) -> name
         for name in names:
             squashed = _squashed(name)
             self.whole.setdefault(squashed, name)
-            for less in _less_one(squashed):
-                self.less.setdefault(less, name)
+            if self.SHORTEST <= len(squashed) <= self.LONGEST:
+                for less, i in _less_one(squashed):
+                    self.less.setdefault((less, i), name)
 
     def near(self, name: str) -> str | None:
         """The name `name` is a slip of, if any."""
         squashed = _squashed(name)
         if squashed in self.whole:  # the same but for case and spaces
             return self.whole[squashed]
-        if len(squashed) < self.SHORTEST:
+        if not self.SHORTEST <= len(squashed) <= self.LONGEST:
             return None
-        if squashed in self.less:  # a letter dropped
-            return self.less[squashed]
-        for less in _less_one(squashed):
-            found = self.whole.get(less) or self.less.get(less)  # a letter added, or changed
+        if (found := self._dropped(squashed)) is not None:
+            return found
+        for less, i in _less_one(squashed):
+            found = self.whole.get(less) if len(less) >= self.SHORTEST else None  # a letter added
+            found = found or self.less.get((less, i))  # a letter changed: the same but at i
+            if found is not None:
+                return found
+        return None
+
+    def _dropped(self, squashed: str) -> str | None:
+        """The name `squashed` is with a letter dropped: one whose deletion at some place gives it."""
+        for i in range(len(squashed) + 1):
+            found = self.less.get((squashed, i))
             if found is not None:
                 return found
         return None
@@ -249,27 +265,41 @@ def _squashed(name: str) -> str:
     return " ".join(name.lower().split())
 
 
-def _less_one(text: str) -> Iterator[str]:
-    """`text` with one letter (not a digit) deleted, each way."""
-    for i, letter in enumerate(text):
-        if not letter.isdigit():
-            yield text[:i] + text[i + 1 :]
+def _less_one(text: str) -> Iterator[tuple[str, int]]:
+    """(`text` with the letter at i deleted, i), for each letter that is not a digit, nor in a word of under 4
+    letters (a space between words counts: 'gain share' and 'gainshare')."""
+    start = 0
+    for word in text.split(" "):
+        for i in range(start, start + len(word)):
+            if len(word) >= 4 and not text[i].isdigit():
+                yield text[:i] + text[i + 1 :], i
+        if start + len(word) < len(text):  # the space after the word
+            i = start + len(word)
+            yield text[:i] + text[i + 1 :], i
+        start += len(word) + 1
 
 
-def near_names(source: Source) -> list[tuple[Path, str]]:
-    """(path of the name, message) for each item an `extends` added whose name is a slip of another's in the same
-    list, judged on the data as it ends up (after the whole chain and any --set): an item removed, or renamed,
-    after it was added is not warned of."""
-    found: dict[tuple[Path, str], tuple[Path, str]] = {}
-    for at, name, near in source.merge_warnings:
-        items = _get_or_none(source.data, at)
-        names = [_name(item) for item in items] if isinstance(items, list) else []
-        if name in names and near in names and (at, name) not in found:
-            message = (
-                f"'{name}' is a new item, added beside '{near}' of the file extended: a name written as the "
-                f"parent has it changes that item; did you mean '{near}'?"
-            )
-            found[(at, name)] = ((*at, names.index(name), "name"), message)
+def near_names(source: Source) -> list[Problem]:
+    """A warning for each item an `extends` added whose name is a slip of another's in the same list, judged on
+    the data as it ends up (after the whole chain and any --set: an item removed, or renamed, after it was
+    added, or the list a --set replaced, is not warned of), placed where the slip was written."""
+    found: dict[tuple[Path, str], Problem] = {}
+    lists: dict[Path, list[str | None]] = {}
+    for at, name, near, (file, line, column) in source.merge_warnings:
+        if at not in lists:
+            items = _get_or_none(source.data, at)
+            lists[at] = [_name(item) for item in items] if isinstance(items, list) else []
+        names = lists[at]
+        if name not in names or near not in names or (at, name) in found:
+            continue
+        path = (*at, names.index(name), "name")
+        if any(source.origins.get(path[:end], "").startswith("--set ") for end in range(1, len(path) + 1)):
+            continue  # written by a --set (the item, or a list or mapping holding it), not by a file
+        message = (
+            f"warning: '{name}' is a new item, added beside '{near}' of the file extended: a name written as "
+            f"the parent has it changes that item; did you mean '{near}'?"
+        )
+        found[(at, name)] = Problem(file, message, path, line, column)
     return list(found.values())
 
 

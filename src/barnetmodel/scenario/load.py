@@ -221,5 +221,5 @@ def load(file: str, settings: Sequence[str] = (), *, allow_extends_outside: bool
     found = tuple(
         source.problem(f.path, f"warning: {f.message}", key=f.at_key)
         for f in [*warnings(scenario), *unused_inputs(scenario)]
-    ) + tuple(source.problem(path, f"warning: {message}") for path, message in near_names(source))
+    ) + tuple(near_names(source))
     return Loaded(scenario=scenario, source=source, sha256=digest, notes=tuple(notes), warnings=found)

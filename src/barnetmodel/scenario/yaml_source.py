@@ -49,9 +49,10 @@ class Source:
     spans: dict[Path, tuple[int, int]] = field(default_factory=dict)
     size: int = 0  # values read, aliases expanded: a chain of extends counts them together
     bom: bool = False  # the file started with a UTF-8 byte order mark (`test --update` keeps it)
-    # Items merging files (extends) added whose name is a slip of another's: (the list's path, the name, the
-    # other name); extends.near_names judges them on the data as it ends up.
-    merge_warnings: list[tuple[Path, str, str]] = field(default_factory=list)
+    # Items merging files (extends) added whose name is a slip of another's, for extends.near_names to judge on
+    # the data as it ends up: (the list's path, the name, the other name,
+    # and where the slip was written: (file, line, column)).
+    merge_warnings: list[tuple[Path, str, str, tuple[str, int | None, int | None]]] = field(default_factory=list)
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[Path, tuple[int, int]] | None:
         """The path and position of the value at `path`, or of its key; else of the nearest enclosing value."""
