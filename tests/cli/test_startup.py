@@ -139,10 +139,10 @@ def test_sizes_rich_cannot_read_are_left_out_or_held_in_range() -> None:
     """A COLUMNS or LINES that is not a number in ASCII digits ended any output in a traceback (root --help too);
     COLUMNS=0 drew nothing, and ten million took minutes: held between 40 and 1000."""
     for args in (["--help"], ["run", COUNCIL]):
-        for environment in ({"COLUMNS": "²"}, {"LINES": "²"}, {"COLUMNS": "abc"}):
+        for environment in ({"COLUMNS": "²"}, {"LINES": "²"}, {"COLUMNS": "abc"}, {"LINES": "1" * 5000}):
             done = command(args, environment)
             assert done.returncode == 0 and "Traceback" not in done.stderr, (args, environment, done.stderr)
-    for columns, least, most in (("0", 1, 40), ("10000000", 101, 1000)):
+    for columns, least, most in (("0", 1, 40), ("10000000", 101, 1000), ("1" * 5000, 1, 100)):
         done = command(["run", COUNCIL], {"COLUMNS": columns})
         assert done.returncode == 0, done.stderr
         assert least <= max(len(line) for line in done.stdout.splitlines()) <= most

@@ -274,6 +274,21 @@ def test_slips_of_one_letter_and_no_more() -> None:
     assert slips.near("Contract chsrges") is None  # two letters apart
     assert slips.near("Client-side cost") is None  # two apart
     assert slips.near("Agency staff costs") is None
+    coded = _Slips(["Block 101A cleaning", "Lot-A cleaning", "Phase VII works"])
+    assert coded.near("Block 101B cleaning") is None and coded.near("Lot-B cleaning") is None  # codes, not words
+    assert coded.near("Phase VI works") is None  # a letter of a short word
+
+
+def test_a_list_of_over_a_thousand_names_is_matched_whole_only() -> None:
+    """Its one-letter index would cost a second down a chain of files that each add a name."""
+    from barnetmodel.scenario.extends import _Slips
+
+    names = [f"Target {i:06d} savings" for i in range(1001)]
+    slips = _Slips(names)
+    assert slips.less == {}
+    assert slips.near("target 000001  SAVINGS") == "Target 000001 savings"  # case and spaces: still found
+    assert slips.near("Target 000001 saving") is None
+    assert _Slips(names[:1000]).near("Target 000001 saving") == "Target 000001 savings"
 
 
 def test_a_long_name_costs_no_more_than_its_length() -> None:

@@ -77,8 +77,8 @@ def sizes_rich_can_read() -> None:
 
     for name in ("COLUMNS", "LINES"):
         value = os.environ.get(name, "").strip()
-        if name in os.environ and not (value.isascii() and value.isdigit()):
-            del os.environ[name]
+        if name in os.environ and not (value.isascii() and value.isdigit() and len(value) <= 9):
+            del os.environ[name]  # not a number, or one of thousands of digits that int() refuses
     if "COLUMNS" in os.environ:
         least, most = COLUMNS_RANGE
         os.environ["COLUMNS"] = str(min(most, max(least, int(os.environ["COLUMNS"]))))

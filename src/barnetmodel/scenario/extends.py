@@ -225,13 +225,18 @@ class _Slips:
 
     SHORTEST = 8
     LONGEST = 100
+    # A list of more names than this is matched whole only (case and spaces): its one-letter index would cost
+    # a second down a chain of files that each add a name (real lists hold tens of lines).
+    MOST = 1000
 
     def __init__(self, names: Iterable[str]):
         self.whole: dict[str, str] = {}  # squashed name -> name
         self.less: dict[tuple[str, int], str] = {}  # (squashed name less the letter at i, i) -> name
         for name in names:
-            squashed = _squashed(name)
-            self.whole.setdefault(squashed, name)
+            self.whole.setdefault(_squashed(name), name)
+        if len(self.whole) > self.MOST:
+            return
+        for squashed, name in self.whole.items():
             if self.SHORTEST <= len(squashed) <= self.LONGEST:
                 for less, i in _less_one(squashed):
                     self.less.setdefault((less, i), name)
@@ -241,7 +246,7 @@ class _Slips:
         squashed = _squashed(name)
         if squashed in self.whole:  # the same but for case and spaces
             return self.whole[squashed]
-        if not self.SHORTEST <= len(squashed) <= self.LONGEST:
+        if not self.less or not self.SHORTEST <= len(squashed) <= self.LONGEST:
             return None
         if (found := self._dropped(squashed)) is not None:
             return found
@@ -266,17 +271,20 @@ def _squashed(name: str) -> str:
 
 
 def _less_one(text: str) -> Iterator[tuple[str, int]]:
-    """(`text` with the letter at i deleted, i), for each letter that is not a digit, nor in a word of under 4
-    letters (a space between words counts: 'gain share' and 'gainshare')."""
-    start = 0
-    for word in text.split(" "):
-        for i in range(start, start + len(word)):
-            if len(word) >= 4 and not text[i].isdigit():
-                yield text[:i] + text[i + 1 :], i
-        if start + len(word) < len(text):  # the space after the word
-            i = start + len(word)
+    """(`text` with the character at i deleted, i), for each letter in a run of 4 letters or more (not a digit,
+    nor a letter of a short word or code: 'Lot A', 'Block 101B', 'Phase II'), and each space ('gain share' and
+    'gainshare')."""
+    i = 0
+    while i < len(text):
+        if text[i] == " ":
             yield text[:i] + text[i + 1 :], i
-        start += len(word) + 1
+        end = i
+        while end < len(text) and text[end].isalpha():
+            end += 1
+        if end - i >= 4:  # a run of letters long enough to be a word
+            for j in range(i, end):
+                yield text[:j] + text[j + 1 :], j
+        i = max(end, i + 1)
 
 
 def near_names(source: Source) -> list[Problem]:
@@ -284,15 +292,16 @@ def near_names(source: Source) -> list[Problem]:
     the data as it ends up (after the whole chain and any --set: an item removed, or renamed, after it was
     added, or the list a --set replaced, is not warned of), placed where the slip was written."""
     found: dict[tuple[Path, str], Problem] = {}
-    lists: dict[Path, list[str | None]] = {}
+    lists: dict[Path, dict[str | None, int]] = {}  # list -> each name's first place in it
     for at, name, near, (file, line, column) in source.merge_warnings:
         if at not in lists:
             items = _get_or_none(source.data, at)
-            lists[at] = [_name(item) for item in items] if isinstance(items, list) else []
-        names = lists[at]
-        if name not in names or near not in names or (at, name) in found:
+            named = [_name(item) for item in items] if isinstance(items, list) else []
+            lists[at] = {n: i for i, n in reversed(list(enumerate(named)))}
+        places = lists[at]
+        if name not in places or near not in places or (at, name) in found:
             continue
-        path = (*at, names.index(name), "name")
+        path = (*at, places[name], "name")
         if any(source.origins.get(path[:end], "").startswith("--set ") for end in range(1, len(path) + 1)):
             continue  # written by a --set (the item, or a list or mapping holding it), not by a file
         message = (
