@@ -217,11 +217,12 @@ def _merge_named(parent: Source, p_path: Path, child: Source, c_path: Path, out:
 
 class _Slips:
     """Names, and what a one-letter slip of each looks like: the same but for case and spaces, or one letter
-    added, dropped or changed, in a word of 4 letters or more (not a digit, nor a letter of a short word: 'Phase
-    1' and 'Phase 2', 'Lot A' and 'Lot B', 'Phase I' and 'Phase II' are two things). Names of SHORTEST to
-    LONGEST characters only: shorter ones differ by a letter too often to mean a slip, longer ones would cost
-    their length squared. Found through dicts of the names with one letter deleted (the 'symmetric delete' of
-    spelling checkers), so a list of thousands of lines is checked in one pass, not name against name."""
+    added, dropped or changed in a run of 4 letters or more, or a space added or dropped (not a digit, nor a
+    letter of a code or short word: 'Phase 1' and 'Phase 2', 'Lot A' and 'Lot B', 'Phase I' and 'Phase II' are
+    two things; _less_one). Names of SHORTEST to LONGEST characters only: shorter ones differ by a letter too
+    often to mean a slip, longer ones would cost their length squared. Found through dicts of the names with one
+    letter deleted (the 'symmetric delete' of spelling checkers), one look-up a new name, not name against
+    name."""
 
     SHORTEST = 8
     LONGEST = 100
