@@ -316,3 +316,13 @@ def test_a_guarantee_s_lines_are_replaced_not_merged(write: Write) -> None:
     )
     (merged,) = load(str(child)).scenario.options["outsource"].guarantees
     assert merged.lines == ["Contract"]
+
+
+def test_a_slip_in_a_list_no_longer_there_is_not_warned_of() -> None:
+    from barnetmodel.scenario.extends import near_names
+    from barnetmodel.scenario.yaml_source import Source
+
+    where = ("p.yaml", 5, 16)
+    gone = [(("options", "outsource", "lines"), "Contract charges", "Contract charge", where)]
+    for data in ({"options": {}}, {"options": {"outsource": 3}}, {"options": {"outsource": {"lines": "x"}}}):
+        assert near_names(Source(file="c.yaml", data=data, text="", merge_warnings=gone)) == []

@@ -77,3 +77,10 @@ def test_a_named_input_is_changed_not_added() -> None:
     assert changed["inputs"]["csg_contract"] == 400
     with pytest.raises(AddressError):
         apply_override(COUNCIL, "inputs.csg_contract_total", 400)
+
+
+def test_a_file_with_no_named_inputs_takes_none_by_override() -> None:
+    empty = {**COUNCIL, "inputs": {}}
+    with pytest.raises(AddressError) as caught:
+        apply_override(empty, "inputs.pay", 0.03)
+    assert str(caught.value).startswith("inputs has no 'pay'. Choose nothing: it is empty (an override changes")

@@ -296,7 +296,10 @@ def near_names(source: Source) -> list[Problem]:
     lists: dict[Path, dict[str | None, int]] = {}  # list -> each name's first place in it
     for at, name, near, (file, line, column) in source.merge_warnings:
         if at not in lists:
-            items = _get_or_none(source.data, at)
+            try:
+                items = _get(source.data, at)
+            except (KeyError, IndexError, TypeError):  # a --set replaced what held the list
+                items = None
             named = [_name(item) for item in items] if isinstance(items, list) else []
             lists[at] = {n: i for i, n in reversed(list(enumerate(named)))}
         places = lists[at]
@@ -311,18 +314,6 @@ def near_names(source: Source) -> list[Problem]:
         )
         found[(at, name)] = Problem(file, message, path, line, column)
     return list(found.values())
-
-
-def _get_or_none(data: Any, path: Path) -> Any:
-    """The value at `path` in `data`, or None where the path leads nowhere (a --set replaced what was there)."""
-    for part in path:
-        if isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-            data = data[part]
-            continue
-        if not (isinstance(data, dict) and part in data):
-            return None
-        data = data[part]
-    return data
 
 
 def _name(item: Any) -> str | None:
