@@ -94,6 +94,27 @@ def test_the_command_in_hand_alone_else_every_command() -> None:
         assert in_hand(args) == list(COMMANDS)
 
 
+def test_run_json_inspects_no_builtin_signature(tmp_path: Path) -> None:
+    """pydantic inspects the signature of each field's default_factory as a model is defined; for a builtin
+    (`list`, `dict`) Python parses its text signature with tokenize, whose first use compiles a regex: 12 ms of
+    start-up on a slow machine. The models' empty defaults are written as values ([], {}), which pydantic
+    copies for each model, so the command compiles no tokenize regex."""
+    output = tmp_path / "results.json"
+    script = (
+        "import sys, tokenize\n"
+        "from barnetmodel.cli.app import main\n"
+        f"sys.argv = ['barnetmodel', 'run', {COUNCIL!r}, '--draws', '0', '-f', 'json', '-o', {str(output)!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        "print('COMPILED', tokenize._compile.cache_info().misses)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "COMPILED 0"
+    assert output.exists()
+
+
 def test_every_command_is_registered_in_order() -> None:
     names = [info.callback.__name__ for info in app.registered_commands if info.callback is not None]
     assert names == list(COMMANDS)

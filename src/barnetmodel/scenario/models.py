@@ -11,6 +11,10 @@ from barnetmodel.limits import MAX_DRAWS, MAX_LINES, MAX_RAMP_STEPS, MAX_RISKS
 from barnetmodel.scenario.numbers import Growth, Inflation, NonNegative, Number, Positive, Share
 from barnetmodel.scenario.strict import StrictModel
 
+# Empty lists and dicts are defaults as values (`default=[]`), which pydantic copies for each model, not
+# `default_factory=list`: pydantic inspects a factory's signature as the model is defined, and a builtin's costs
+# Python a regex compile (tokenize's), 12 ms of every command's start-up on a slow machine.
+
 Year = Annotated[int, Field(ge=1800, le=2300, description="A financial year by its start: 2013 means 2013/14.")]
 Prices = Literal["nominal", "real"]
 
@@ -290,13 +294,13 @@ class Change(StrictModel):
     )
     year: Year = Field(description="The first year of the new arrangement.")
     stops: list[str] = Field(
-        default_factory=list,
+        default=[],
         description="What ends with it: lines (nothing from `year` on), and the contract's guarantees and risks "
         "(none from `year` on).",
     )
-    starts: list[str] = Field(default_factory=list, description="Lines that start in `year`.")
+    starts: list[str] = Field(default=[], description="Lines that start in `year`.")
     costs: list[str] = Field(
-        default_factory=list, description="Lines of the change's own costs (exit, fees, moving, double running)."
+        default=[], description="Lines of the change's own costs (exit, fees, moving, double running)."
     )
     source: str | None = Field(None, description="Key in `sources` the change comes from.")
     note: str | None = None
@@ -328,10 +332,10 @@ class Option(StrictModel):
         None, description="Delivery model, for readers."
     )
     description: str | None = None
-    lines: list[Line] = Field(default_factory=list, max_length=MAX_LINES, description="The option's costs and incomes.")
-    risks: list[Risk] = Field(default_factory=list, max_length=MAX_RISKS, description="The option's risk register.")
-    guarantees: list[Guarantee] = Field(default_factory=list, description="Savings the provider guarantees.")
-    changes: list[Change] = Field(default_factory=list, description="Planned changes from a year.")
+    lines: list[Line] = Field(default=[], max_length=MAX_LINES, description="The option's costs and incomes.")
+    risks: list[Risk] = Field(default=[], max_length=MAX_RISKS, description="The option's risk register.")
+    guarantees: list[Guarantee] = Field(default=[], description="Savings the provider guarantees.")
+    changes: list[Change] = Field(default=[], description="Planned changes from a year.")
     optimism_bias: OptimismBias | None = Field(None, description="Green Book optimism bias on the option's costs.")
 
 
@@ -350,7 +354,7 @@ class Uncertainty(StrictModel):
     draws: int = Field(0, ge=0, le=MAX_DRAWS, description="Monte Carlo draws; 0 runs the central case only.")
     seed: int = Field(20121206, ge=0, description="Seed of every random stream.")
     sampling: Literal["monte_carlo", "latin_hypercube"] = Field("monte_carlo", description="How draws are made.")
-    correlations: list[Correlation] = Field(default_factory=list)
+    correlations: list[Correlation] = Field(default=[])
 
 
 class NamedInput(StrictModel):
@@ -390,16 +394,16 @@ class Scenario(StrictModel):
     title: str = Field(min_length=1)
     description: str = ""
     sources: dict[str, str] = Field(
-        default_factory=dict, description="Every source the file cites, by a short key lines refer to."
+        default={}, description="Every source the file cites, by a short key lines refer to."
     )
     inputs: dict[str, InputValue] = Field(
-        default_factory=dict,
+        default={},
         description="Named figures, used by name wherever a number goes: a number, a distribution or a formula "
         "(short form), or {value, source, note, unit} (long form).",
     )
     horizon: Horizon
     money: Money
-    targets: list[Target] = Field(default_factory=list)
+    targets: list[Target] = Field(default=[])
     baseline: str = Field(description="Option every saving is measured against.")
     options: dict[str, Option] = Field(min_length=1)
     uncertainty: Uncertainty = Field(default_factory=Uncertainty)

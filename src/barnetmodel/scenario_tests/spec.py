@@ -77,7 +77,7 @@ class ScenarioTest(StrictModel):
     description: str | None = Field(None, description="Free text: why these figures are expected.")
     scenario: str = Field(min_length=1, description="The scenario file, as a path relative to this test file.")
     overrides: dict[str, Any] = Field(
-        default_factory=dict,
+        default={},
         description="Values that replace the scenario's before it is validated, by address, e.g. "
         'money.inflation or options.outsource.lines."Re new income".annual.',
     )
