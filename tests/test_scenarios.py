@@ -10,9 +10,11 @@ from typer.testing import CliRunner
 
 from barnetmodel.cli.app import app
 from barnetmodel.scenario.load import load
-from conftest import SCENARIOS
+from conftest import ROOT, SCENARIOS
 
 runner = CliRunner()
+# The scenarios `init` writes: shipped figures as much as the scenarios' own.
+TEMPLATES = sorted((ROOT / "src" / "barnetmodel" / "templates").glob("*.yaml"))
 
 
 def test_there_are_scenarios() -> None:
@@ -37,7 +39,7 @@ def test_every_line_and_target_cites_a_source(path: Path) -> None:
         assert target.source
 
 
-@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", SCENARIOS + TEMPLATES, ids=lambda p: p.stem)
 def test_sources_are_documents_and_judgements_say_why(path: Path) -> None:
     """Sources are cited as the documents' own titles, never as the project's notes or seed files; a figure
     without a published source is marked `judgement` and its note says why."""
