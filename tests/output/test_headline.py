@@ -53,10 +53,10 @@ def drawn(results: dict, saving: dict, chances: list[float]) -> dict:
 
 def test_with_draws_the_saving_has_its_range_and_targets_their_chances() -> None:
     _, results = computed(COUNCIL)
-    sentence = headline(drawn(results, {"p10": 71.25, "p50": 120.75, "p90": 166.35}, [0.0425, 0.004]))
+    sentence = headline(drawn(results, {"mean": 86.04, "p10": 71.25, "p50": 120.75, "p90": 166.35}, [0.0425, 0.004]))
     assert (
-        "saves £85.5m in present value (2013/14 prices) against Keep the services in-house, P10-P90 £71.2m to £166.3m;"
-        in sentence
+        "saves £85.5m in present value (2013/14 prices) against Keep the services in-house, £86.0m on average over "
+        "the draws, P10-P90 £71.2m to £166.3m;" in sentence
     )
     assert (
         f"the target '{BUDGET}' (a saving in 2014/15, nominal) is met with probability 4% "
@@ -72,10 +72,10 @@ def test_an_option_that_costs_more_gives_the_range_of_its_extra_cost() -> None:
     _, results = computed(COUNCIL)
     results["targets"] = []
     results["options"][1]["total_saving"]["present_value"] = -4.7
-    sentence = headline(drawn(results, {"p10": -12.9, "p50": -4.5, "p90": 0.2}, []))
+    sentence = headline(drawn(results, {"mean": -5.04, "p10": -12.9, "p50": -4.5, "p90": 0.2}, []))
     assert sentence == (
         "Capita contracts (CSG and Re) costs £4.7m more in present value (2013/14 prices) than Keep the services "
-        "in-house, P10-P90 of the extra cost -£0.2m to £12.9m."
+        "in-house, £5.0m more on average over the draws, P10-P90 of the extra cost -£0.2m to £12.9m."
     )
 
 
@@ -87,6 +87,7 @@ def test_the_range_and_chances_are_those_of_the_draws() -> None:
     # saving's P90 turned round) is a saving, written as a negative extra cost.
     assert saving["p10"] < 0 < saving["p90"]
     assert f", P10-P90 of the extra cost -£{saving['p90']:,.1f}m to £{-saving['p10']:,.1f}m;" in sentence
+    assert f", £{-saving['mean']:,.1f}m more on average over the draws, P10-P90" in sentence
     for target in results["uncertainty"]["targets"]:
         assert f"is met with probability {probability_text(target['probability_met'])} (central case" in sentence
     assert sentence.count("is met with probability") == 2

@@ -265,7 +265,10 @@ def test_the_answer_gives_the_range_and_the_chance_of_each_target() -> None:
     text = html.unescape(report_html.render(results))
     saving = results["uncertainty"]["options"][1]["saving_present_value"]
     # The central saving, -11.809 in present value (scenarios/tests/critics_stress.yaml), is a cost.
-    assert "costs £11.8m more in present value (2013/14 prices) than Keep the services in-house, P10-P90 " in text
+    assert (
+        "costs £11.8m more in present value (2013/14 prices) than Keep the services in-house, "
+        f"£{-saving['mean']:.1f}m more on average over the draws, P10-P90 " in text
+    )
     assert f"P10-P90 of the extra cost -£{saving['p90']:.1f}m to £{-saving['p10']:.1f}m;" in text
     chance = probability_text(results["uncertainty"]["targets"][1]["probability_met"])
     claimed = "the target 'Savings claimed over the decade' (savings to 2023/24 added up, real)"
@@ -299,3 +302,15 @@ def test_results_without_sources_or_targets(tmp_path: Path) -> None:
     page = report_html.render(results)
     assert 'id="sources"' not in page and 'id="targets"' not in page
     assert cells(page, "outsource.total_saving.nominal") == ["6.0"]
+
+
+def test_a_switch_is_marked_and_its_expected_cost_said_to_be_its_one_off_cost_only() -> None:
+    from barnetmodel.analysis.analyse import analyse
+    from barnetmodel.scenario.load import load
+
+    results = analyse(load(str(ROOT / "benchmarks" / "contracts.yaml"), allow_extends_outside=True), draws=0)
+    page = report_html.render(results)
+    assert page.count('<span class="note">(a switch)</span>') == 1
+    assert "A switch's expected cost here is its one-off cost only" in page
+    _, council = computed(ROOT / "scenarios" / "one_barnet_council_case.yaml", draws=0)
+    assert "(a switch)" not in report_html.render(council)

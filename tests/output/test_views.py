@@ -63,3 +63,19 @@ def test_a_risk_s_chance_says_what_it_is_a_chance_of() -> None:
     assert chances["Fraud (outsource)"] == "10.0% each year"
     assert "in all" not in " ".join(chances.values())
     assert "happens at most once" in view.note
+
+
+def test_a_switch_s_row_says_its_expected_cost_is_its_one_off_cost_only() -> None:
+    """A provider failure that stops lines and starts others costs far more than its one-off cost: the table
+    marks it, and says where the rest of its effect is (the option's lines), so it is not read as the whole."""
+    from barnetmodel.output.views import risks
+
+    path = str(ROOT / "benchmarks" / "contracts.yaml")
+    results = json.loads(runner.invoke(app, ["run", path, "--allow-extends-outside", "-f", "json"]).stdout)
+    view = risks(results)
+    assert view is not None
+    assert [row[0] for row in view.rows] == ["Provider failure (outsource; a switch)"]
+    assert "A switch's expected cost here is its one-off cost only" in view.note
+    council = json.loads(runner.invoke(app, ["run", COUNCIL, "-f", "json"]).stdout)
+    plain = risks(council)
+    assert plain is None or "switch" not in plain.note + " ".join(row[0] for row in plain.rows)

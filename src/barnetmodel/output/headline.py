@@ -63,7 +63,7 @@ def headline(results: dict[str, Any]) -> str:
     "Capita contracts (CSG and Re) saves £130.1m in present value (2013/14 prices) against
     Keep the services in-house; the target 'Savings needed before 2015' (a saving in
     2014/15, nominal) is not met: £16.4m of £56.0m (29%)." With Monte Carlo draws the
-    saving carries its P10-P90 range and each target the probability it is met.
+    saving carries the draws' mean and P10-P90 range, and each target the probability it is met.
     """
     options = results["options"]
     baseline = next(o for o in options if o["is_baseline"])
@@ -83,10 +83,16 @@ def headline(results: dict[str, Any]) -> str:
     sentence = f"{verdict(best)} in present value ({prices} prices) {linking} {baseline['title']}"
     percentiles = saving_percentiles(results, best["name"])
     if percentiles is not None:
-        low, high = percentiles["p10"], percentiles["p90"]
+        # The figure above is the central run's (each input at its mean), which a cap, a guarantee, a switch or
+        # a compounded growth rate moves away from the expected saving: the mean of the draws is said beside it.
+        low, high, mean = percentiles["p10"], percentiles["p90"], percentiles.get("mean")
         if best["total_saving"]["present_value"] >= 0:
+            if mean is not None:
+                sentence += f", {money_text(mean, unit)} on average over the draws"
             sentence += f", P10-P90 {money_text(low, unit)} to {money_text(high, unit)}"
         else:  # a sentence about extra cost gives the extra cost's range: the saving's, negated
+            if mean is not None:
+                sentence += f", {money_text(-mean, unit)} more on average over the draws"
             sentence += f", P10-P90 of the extra cost {money_text(-high, unit)} to {money_text(-low, unit)}"
     if len(others) > 1:
         rest = ", ".join(verdict(o) for o in others if o is not best)

@@ -172,6 +172,7 @@ def context(results: dict[str, Any], audit: dict[str, Any] | None = None) -> dic
         "statistics": STATISTICS,
         "drawn_measures": DRAWN_MEASURES,
         "with_risks": [o for o in options if o["risks"]],
+        "with_switches": any("switch" in risk for o in options for risk in o["risks"]),
         "with_bias": [o for o in options if o["optimism_bias"]],
         "sensitivity": _sensitivity(results),
         "distribution_text": distribution_text,

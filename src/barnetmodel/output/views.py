@@ -186,13 +186,16 @@ def optimism_bias(results: dict[str, Any]) -> View | None:
 
 def risks(results: dict[str, Any]) -> View | None:
     rows = []
+    switches = False
     for option in results["options"]:
         for risk in option["risks"]:
             window = f"{financial_year(risk['from'])}-{financial_year(risk['to'])}"
             chance = f"{risk['probability']:.1%}" + (" each year" if risk["per"] == "year" else f" once in\n{window}")
+            switch = bool(risk.get("switch"))
+            switches = switches or switch
             rows.append(
                 [
-                    f"{risk['name']} ({option['name']})",
+                    f"{risk['name']} ({option['name']}{'; a switch' if switch else ''})",
                     chance,
                     "yes" if risk["recurring"] else "no",
                     f"{risk['recovered']:.0%}",
@@ -208,7 +211,13 @@ def risks(results: dict[str, Any]) -> View | None:
         note="A risk happens at most once: 'each year', the chance in each year of its window until it happens; "
         "'once in', the chance it happens at all in that window, in a year equally likely within it. "
         f"Expected cost net of recoveries: {results['money']['units']['present_value']}. "
-        "The central run carries each risk at this value; Monte Carlo draws it.",
+        "The central run carries each risk at this value; Monte Carlo draws it."
+        + (
+            " A switch's expected cost here is its one-off cost only: the lines it stops and starts are in its "
+            "option's lines, weighed by the chance it has happened (see the option's cost)."
+            if switches
+            else ""
+        ),
     )
 
 
