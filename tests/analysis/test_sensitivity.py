@@ -229,3 +229,24 @@ def test_inputs_that_move_the_saving_by_rounding_only_are_left_out() -> None:
     inputs = {row["input"] for key in ("tornado", "switching_values") for row in result[key]}
     assert not inputs & {"csg_pay", "on_costs"}
     assert {"retained_share", "pay_growth", "money.inflation"} <= inputs  # those that do move it are there
+
+
+def test_a_premium_reads_as_a_percentage_and_a_scale_as_a_factor() -> None:
+    """A fallback's premium of 0.25 is 25% on the cost it carries, not £0.25m; a by_year line's scale of 1.05 is
+    a factor. A fixed premium is searched from none to 200%, as optimism bias's uplift is."""
+    from barnetmodel.analysis.sensitivity import describe_value, plausible_range
+
+    assert describe_value("premium", 0.25, "£m") == "25.0%"
+    assert describe_value("scale", 1.05, "£m") == "x1.05"
+    assert describe_value("annual", 1.05, "£m") == "£1.05m a year"
+    assert plausible_range("premium", 0.25) == (0.0, 2.0)
+    path = str(ROOT / "benchmarks" / "contracts.yaml")
+    result = runner.invoke(app, ["sensitivity", path, "--allow-extends-outside", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    texts = [
+        text
+        for entry in json.loads(result.stdout)["switching_values"]
+        if entry["input"].endswith(".premium")
+        for text in (entry["central_text"], *entry["search_range_text"])
+    ]
+    assert texts and all(text.endswith("%") for text in texts), texts

@@ -30,6 +30,9 @@ from barnetmodel.scenario.paths import display_name, is_named, label_of, name_of
 SHARE_FIELDS = {"ramp", "probability", "recovered", "mitigated", "share"}
 RATE_FIELDS = {"growth", "inflation", "after"}  # and an indexation's rate, cap and floor (field_of)
 RATE_RANGE = (-0.2, 0.3)
+# Uplifts on a cost (optimism bias's, a fallback's premium): 0.25 is 25%, from none to three times the cost.
+UPLIFT_FIELDS = {"uplift", "premium"}
+UPLIFT_RANGE = (0.0, 2.0)
 AMOUNT_FACTOR = 10.0
 GRID = 65  # candidate values per input when bracketing a switching value
 # What one engine call may make for the inputs it moves, in values (8 bytes each): 64 MB. Every input moved in
@@ -268,8 +271,8 @@ def plausible_range(field: str, value: float | Distribution) -> tuple[float, flo
         return (0.0, 1.0)
     if field in RATE_FIELDS:
         return RATE_RANGE
-    if field == "uplift":
-        return (0.0, 2.0)
+    if field in UPLIFT_FIELDS:
+        return UPLIFT_RANGE
     if value == 0:
         return None
     ends = sorted((value / AMOUNT_FACTOR, value * AMOUNT_FACTOR))
@@ -284,8 +287,8 @@ def wider_range(field: str, value: float | Distribution, searched: tuple[float, 
         plausible: tuple[float, float] | None = (0.0, 1.0)
     elif field in RATE_FIELDS:
         plausible = RATE_RANGE
-    elif field == "uplift":
-        plausible = (0.0, 2.0)
+    elif field in UPLIFT_FIELDS:
+        plausible = UPLIFT_RANGE
     elif centre != 0:
         ends = sorted((centre / AMOUNT_FACTOR, centre * AMOUNT_FACTOR))
         plausible = (ends[0], ends[1])
@@ -394,8 +397,10 @@ def _roots(result: Any) -> np.ndarray:
 def describe_value(field: str, value: float, unit: str, own_unit: str | None = None) -> str:
     """A value as a reader wants it: shares and rates as percentages, amounts with their unit, a named
     input's figure with its own unit, if it says."""
-    if field in SHARE_FIELDS | RATE_FIELDS | {"rate", "uplift"}:
+    if field in SHARE_FIELDS | RATE_FIELDS | UPLIFT_FIELDS | {"rate"}:
         return f"{value:.1%}"
+    if field == "scale":  # a factor on a line's every amount, 1 as written
+        return f"x{value:,.3g}"
     if field == NAMED:
         return f"{value:,.4g}" + (f" {own_unit}" if own_unit else "")
     sign = "-" if value < 0 else ""
