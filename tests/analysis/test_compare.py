@@ -58,15 +58,6 @@ def test_needs_two_files_and_reports_every_bad_one(write: Callable[[str, str], P
     assert "bad_a.yaml:2:1: invalid YAML" in both.stderr and "bad_b.yaml:3:9: money.inflaton" in both.stderr
 
 
-def test_a_workbook_is_made_by_run_only() -> None:
-    council = str(ROOT / "scenarios" / "one_barnet_council_case.yaml")
-    critics = str(ROOT / "scenarios" / "critics_stress.yaml")
-    for args in (["compare", council, critics], ["sensitivity", council]):
-        result = runner.invoke(app, [*args, "-f", "xlsx", "-o", "x.xlsx"])
-        assert result.exit_code == 2
-        assert "made by `barnetmodel run` only" in result.stderr
-
-
 def test_files_in_different_units_are_not_compared(write: Callable[[str, str], Path]) -> None:
     a = write(MINIMAL, "a.yaml")
     b = write(MINIMAL.replace("inflation: 0.02", "inflation: 0.02, unit: '£k'"), "b.yaml")

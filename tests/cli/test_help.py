@@ -5,6 +5,7 @@ completes commands, options, choices, and the addresses and options of the scena
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -50,6 +51,22 @@ def test_a_wrong_choice_lists_the_choices_without_pydantic_words(args: list[str]
     assert result.exit_code == 2
     assert "Value error" not in result.output
     assert said in " ".join(result.output.replace("│", " ").split())
+
+
+@pytest.mark.parametrize("command", ["sensitivity", "compare", "audit"])
+def test_only_run_offers_a_workbook(command: str, tmp_path: Path) -> None:
+    # --help and completion offer the formats the command takes; xlsx, asked for, is refused saying who makes it.
+    text = runner.invoke(app, [command, "--help"], env={"COLUMNS": "140"}).stdout
+    assert "table|json|csv|markdown " in text and "xlsx" not in text
+    assert complete(f"barnetmodel {command} {COUNCIL} --format ") == ["table", "json", "csv", "markdown"]
+    files = {"sensitivity": [COUNCIL], "compare": [COUNCIL, CRITICS], "audit": [COUNCIL, CRITICS, "--supplier", "X"]}
+    result = runner.invoke(app, [command, *files[command], "-f", "xlsx", "-o", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 2
+    said = " ".join(result.stderr.replace("│", " ").split())
+    assert "'xlsx' is not one of table, json, csv, markdown; a workbook is made by `barnetmodel run` only" in said
+    assert not (tmp_path / "x.xlsx").exists()
+    assert "table|json|csv|markdown|xlsx" in runner.invoke(app, ["run", "--help"], env={"COLUMNS": "140"}).stdout
+    assert complete(f"barnetmodel run {COUNCIL} --format x") == ["xlsx"]
 
 
 def complete(words: str) -> list[str]:

@@ -8,8 +8,8 @@ from barnetmodel.cli.shared import (
     AllowExtendsOutside,
     Draws,
     Format,
-    FormatOption,
     Output,
+    RunFormatOption,
     SamplingOption,
     ScenarioFile,
     Seed,
@@ -23,7 +23,7 @@ from barnetmodel.cli.shared import (
 
 def run(
     scenario: ScenarioFile,
-    format: FormatOption = Format.table,
+    format: RunFormatOption = Format.table,
     output: Output = None,
     draws: Draws = None,
     seed: Seed = None,

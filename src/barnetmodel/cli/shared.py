@@ -47,21 +47,24 @@ E = TypeVar("E", bound=StrEnum)
 class Choice(Generic[E]):
     """How an option offers a choice among an enumeration's values: shown as a|b|c in --help, a wrong value
     refused naming the choices (and the one meant, if close: not pydantic's "Value error, ..."), the
-    choices offered to shell completion."""
+    choices offered to shell completion. `without`: values of the enumeration this option does not take,
+    each with why, said when one is given (so --help and completion offer only what the command does)."""
 
-    def __init__(self, kind: type[E]):
+    def __init__(self, kind: type[E], without: dict[E, str] | None = None):
         self.kind = kind
-        self.names = [member.value for member in kind]
+        self.without = {member.value: why for member, why in (without or {}).items()}
+        self.names = [member.value for member in kind if member.value not in self.without]
         self.metavar = "|".join(self.names)
 
     def parse(self, text: str | E) -> E:
-        if isinstance(text, self.kind):
+        if isinstance(text, self.kind) and text.value in self.names:
             return text
         if text in self.names:
             return self.kind(text)
         from barnetmodel.errors import did_you_mean, printable
 
-        hint = did_you_mean(text, self.names)
+        why = self.without.get(str(text))
+        hint = f"; {why}" if why else did_you_mean(text, self.names)
         raise typer.BadParameter(printable(f"'{text}' is not one of {', '.join(self.names)}{hint}", one_line=True))
 
     def complete(self, incomplete: str) -> list[str]:
@@ -85,18 +88,22 @@ class Format(StrEnum):
     xlsx = "xlsx"
 
 
-FORMATS = Choice(Format)
-FormatOption = Annotated[
-    Format,
-    typer.Option(
+def _format_option(choice: Choice[Format]) -> Any:
+    return typer.Option(
         "--format",
         "-f",
         help="How to show the results.",
-        parser=FORMATS.parse,
-        metavar=FORMATS.metavar,
-        autocompletion=FORMATS.complete,
-    ),
-]
+        parser=choice.parse,
+        metavar=choice.metavar,
+        autocompletion=choice.complete,
+    )
+
+
+# Every command's formats but run's: a workbook is run's alone, so their --help and completion do not offer it.
+FORMATS = Choice(Format, without={Format.xlsx: "a workbook is made by `barnetmodel run` only"})
+RUN_FORMATS = Choice(Format)
+FormatOption = Annotated[Format, _format_option(FORMATS)]
+RunFormatOption = Annotated[Format, _format_option(RUN_FORMATS)]
 
 
 def say(message: str, err: bool = False) -> None:
@@ -198,9 +205,7 @@ def publish(
     Tables written to a file (or `-o -`) are `width` wide, else PAGE_WIDTH, the same wherever they are
     made; in a pipe, see pipe_width. Rich is imported for the tables only."""
     page = PAGE_WIDTH if width is None else width
-    if fmt is Format.xlsx:
-        say("--format xlsx: a workbook is made by `barnetmodel run` only", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT)
+    assert fmt is not Format.xlsx, "a workbook is made by run (cli.publish.workbook), never here"
     if fmt is Format.table and output is None:
         from rich.console import Console
 
