@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from barnetmodel.analysis.compare import telling_apart
 from barnetmodel.cli.app import app
 from conftest import MINIMAL, ROOT
 
@@ -90,3 +92,33 @@ def test_a_changed_rank_is_one_row(write: Callable[[str, str], Path]) -> None:
     data = json.loads(runner.invoke(app, ["compare", str(a), str(b), "-f", "json"]).stdout)
     pair = "options.in_house.lines.Staff.annual ~ options.outsource.lines.Contract.annual"
     assert data["inputs_that_differ"] == [{"name": f"uncertainty.correlations.{pair}", "values": ["0.3", "0.6"]}]
+
+
+def test_files_are_told_apart_by_the_shortest_end_of_their_paths() -> None:
+    assert telling_apart(["v1/case.yaml", "v2/case.yaml", "other.yaml"]) == [
+        "v1/case.yaml",
+        "v2/case.yaml",
+        "other.yaml",
+    ]
+    assert telling_apart(["x/a/s.yaml", "y/a/s.yaml", "a/t.yaml"]) == ["x/a/s.yaml", "y/a/s.yaml", "t.yaml"]
+    assert telling_apart(["s.yaml", "s.yaml"]) == [
+        "s.yaml",
+        "s.yaml",
+    ]  # one file twice: output.compare_out numbers them
+
+
+def test_files_of_one_name_in_different_folders_have_columns_of_their_own(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "s.yaml").write_text(MINIMAL, encoding="utf-8")
+    (tmp_path / "b" / "s.yaml").write_text(MINIMAL.replace("annual: 8}", "annual: 9}"), encoding="utf-8")
+    files = [str(tmp_path / "a" / "s.yaml"), str(tmp_path / "b" / "s.yaml")]
+    markdown = runner.invoke(app, ["compare", *files, "-f", "markdown"]).stdout
+    assert "| Figure | a/s | b/s | b/s minus a/s |" in markdown and "| Input | a/s | b/s |" in markdown
+    assert "- `a/s.yaml`: Minimal" in markdown
+    header = runner.invoke(app, ["compare", *files, "-f", "csv"]).stdout.splitlines()[0]
+    assert header == "figure,unit,a/s.yaml,b/s.yaml,b/s.yaml minus a/s.yaml"
+    data = json.loads(runner.invoke(app, ["compare", *files, "-f", "json"]).stdout)
+    assert [s["file"] for s in data["scenarios"]] == ["a/s.yaml", "b/s.yaml"]
+    table = runner.invoke(app, ["compare", *files], env={"COLUMNS": "200"}).stdout
+    assert re.search(r"Figure +a/s +b/s ", table) and re.search(r"Input +a/s +b/s ", table)

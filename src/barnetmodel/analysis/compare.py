@@ -93,6 +93,21 @@ def _figures(results: dict[str, Any]) -> dict[str, tuple[str, float, str]]:
     return out
 
 
+def telling_apart(files: list[str]) -> list[str]:
+    """Each file by the shortest end of its path that no other file's path ends in: `s.yaml` and `c.yaml`,
+    or `a/s.yaml` and `b/s.yaml` (from the absolute paths, so `s.yaml` and `../b/s.yaml` are told apart
+    too). A file given twice is named by its base name both times."""
+    import os
+
+    paths = [Path(os.path.abspath(file)).parts for file in files]
+    out = []
+    for i, parts in enumerate(paths):
+        others = [p for j, p in enumerate(paths) if j != i and p != parts]
+        ends = next((n for n in range(1, len(parts) + 1) if all(p[-n:] != parts[-n:] for p in others)), 1)
+        out.append(Path(*parts[-ends:]).as_posix())
+    return out
+
+
 def compare(loaded: list[Loaded], analyse: Callable[[Loaded], dict[str, Any]]) -> dict[str, Any]:
     """Key figures of each scenario, their differences from the first, and the settings that differ."""
     results = [analyse(item) for item in loaded]
@@ -115,8 +130,8 @@ def compare(loaded: list[Loaded], analyse: Callable[[Loaded], dict[str, Any]]) -
     ]
     return {
         "scenarios": [
-            {"file": Path(item.source.file).name, "title": item.scenario.title, "sha256": item.sha256}
-            for item in loaded
+            {"file": file, "title": item.scenario.title, "sha256": item.sha256}
+            for file, item in zip(telling_apart([item.source.file for item in loaded]), loaded, strict=True)
         ],
         "figures": rows,
         "inputs_that_differ": differing,

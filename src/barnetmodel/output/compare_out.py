@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
+from pathlib import PurePosixPath
 from typing import Any
 
 from rich.text import Text
@@ -27,8 +27,19 @@ def _difference(value: float | None, unit: str) -> str:
     return f"{value:+,.1f}"
 
 
+def column_names(result: dict[str, Any], suffix: bool = False) -> list[str]:
+    """A name for each file's column, each different: the file as the result tells it apart (`a/s.yaml`,
+    `b/s.yaml`), without its suffix unless `suffix` or that is what tells it apart (`s.yaml`, `s.yml`); a file
+    given more than once, also by its place among the files (`s (file 2)`)."""
+    files = [s["file"] for s in result["scenarios"]]
+    stems = [PurePosixPath(file).with_suffix("").as_posix() for file in files]
+    pairs = list(zip(files, stems, strict=True))
+    shown = [file if suffix or len({f for f, s in pairs if s == stem}) > 1 else stem for file, stem in pairs]
+    return [f"{name} (file {i})" if shown.count(name) > 1 else name for i, name in enumerate(shown, 1)]
+
+
 def views(result: dict[str, Any]) -> list[View]:
-    names = [Path(s["file"]).stem for s in result["scenarios"]]
+    names = column_names(result)
     first = names[0]
     money_unit = next((f["unit"] for f in result["figures"] if f["unit"] not in {"share", "probability"}), "")
     figures = View(
@@ -58,7 +69,8 @@ def views(result: dict[str, Any]) -> list[View]:
 def render_markdown(result: dict[str, Any]) -> str:
     from barnetmodel.output.markdown_out import code, table, text
 
-    titles = [f"- {code(s['file'])}: {text(s['title'])}" for s in result["scenarios"]]
+    files = column_names(result, suffix=True)
+    titles = [f"- {code(file)}: {text(s['title'])}" for file, s in zip(files, result["scenarios"], strict=True)]
     out = ["# Comparison", "", *titles, ""]
     for view in views(result):
         out += table(view)
@@ -70,7 +82,7 @@ def render_csv(result: dict[str, Any]) -> str:
 
     out = io.StringIO()
     write = writer(out)
-    files = [s["file"] for s in result["scenarios"]]
+    files = column_names(result, suffix=True)
     write(["figure", "unit", *files, *(f"{f} minus {files[0]}" for f in files[1:])])
     for f in result["figures"]:
         write([f["key"], f["unit"], *f["values"], *f["differences"]])
@@ -82,8 +94,8 @@ def show(result: dict[str, Any], console: Any) -> None:
     from barnetmodel.output.views import terminal_safe
 
     result = terminal_safe(result)
-    for s in result["scenarios"]:
-        console.print(Text.assemble((s["file"], "bold"), f": {s['title']}"))
+    for file, s in zip(column_names(result, suffix=True), result["scenarios"], strict=True):
+        console.print(Text.assemble((file, "bold"), f": {s['title']}"))
     for view in views(result):
         console.print()
         print_view(console, view)

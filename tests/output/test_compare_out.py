@@ -1,0 +1,36 @@
+"""compare's tables, Markdown and CSV: a column for each file, each with a name of its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from barnetmodel.output.compare_out import column_names, render_csv, render_markdown
+
+
+def result(*files: str) -> dict[str, Any]:
+    figure = {"key": "x.cost.nominal", "label": "x: cost", "unit": "£m, nominal"}
+    return {
+        "scenarios": [{"file": file, "title": "T", "sha256": ""} for file in files],
+        "figures": [{**figure, "values": [1.0] * len(files), "differences": [0.0] * (len(files) - 1)}],
+        "inputs_that_differ": [],
+    }
+
+
+def test_each_column_has_a_name_of_its_own() -> None:
+    assert column_names(result("a/s.yaml", "b/s.yaml")) == ["a/s", "b/s"]
+    assert column_names(result("a/s.yaml", "b/s.yaml"), suffix=True) == ["a/s.yaml", "b/s.yaml"]
+    # The same file twice: numbered by its place among the files.
+    assert column_names(result("s.yaml", "s.yaml", "t.yaml")) == ["s (file 1)", "s (file 2)", "t"]
+    # Names that differ only in their suffix keep it.
+    assert column_names(result("s.yaml", "s.yml")) == ["s.yaml", "s.yml"]
+
+
+def test_a_file_compared_with_itself_is_told_apart_in_every_format() -> None:
+    twice = result("s.yaml", "s.yaml")
+    assert (
+        render_csv(twice).splitlines()[0]
+        == "figure,unit,s.yaml (file 1),s.yaml (file 2),s.yaml (file 2) minus s.yaml (file 1)"
+    )
+    markdown = render_markdown(twice)
+    assert "| Figure | s (file 1) | s (file 2) | s (file 2) minus s (file 1) |" in markdown
+    assert "- `s.yaml (file 1)`: T" in markdown and "- `s.yaml (file 2)`: T" in markdown
