@@ -122,3 +122,25 @@ def test_files_of_one_name_in_different_folders_have_columns_of_their_own(tmp_pa
     assert [s["file"] for s in data["scenarios"]] == ["a/s.yaml", "b/s.yaml"]
     table = runner.invoke(app, ["compare", *files], env={"COLUMNS": "200"}).stdout
     assert re.search(r"Figure +a/s +b/s ", table) and re.search(r"Input +a/s +b/s ", table)
+
+
+def test_a_set_that_fails_names_the_file_it_failed_on(write: Callable[[str, str], Path]) -> None:
+    council = str(ROOT / "scenarios" / "one_barnet_council_case.yaml")
+    minimal = str(write(MINIMAL, "minimal.yaml"))  # no `inputs`
+    result = runner.invoke(app, ["compare", council, minimal, "--set", "inputs.csg_contract=400"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{minimal}: --set inputs.csg_contract=400: the top of the file has no 'inputs'")
+    assert council not in result.stderr
+    # A warning about a value a --set wrote, and a problem the engine finds with one, name the file too.
+    other = str(write(MINIMAL, "other.yaml"))
+    warned = runner.invoke(app, ["compare", minimal, other, "--set", "money.inflation=0.2", "-f", "json"])
+    assert warned.exit_code == 0
+    assert f"{minimal}: --set money.inflation=0.2: money.inflation: warning:" in warned.stderr
+    assert f"{other}: --set money.inflation=0.2: money.inflation: warning:" in warned.stderr
+    uncertain = str(
+        write(MINIMAL.replace("baseline:", "inputs: {x: {uniform: {low: 0, high: 2}}}\nbaseline:"), "x.yaml")
+    )
+    ramp = "options.outsource.lines.Contract.ramp=[x * 1]"  # above 1, as a ramp may not be, in some draws only
+    failed = runner.invoke(app, ["compare", uncertain, uncertain, "--set", ramp, "-n", "100"])
+    assert failed.exit_code == 2
+    assert failed.stderr.startswith(f"{uncertain}: --set {ramp}: options.outsource.lines[0].ramp[0]: 'x * 1' takes")

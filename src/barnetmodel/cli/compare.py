@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import replace
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +23,29 @@ from barnetmodel.cli.shared import (
     strict_failure,
 )
 from barnetmodel.limits import MAX_DRAWS
+
+if TYPE_CHECKING:
+    from barnetmodel.scenario.load import Loaded
+
+
+def in_file(file: str, where: str) -> str:
+    """Where a problem, warning or note is: a --set's (named by the setting, `--set ADDRESS=VALUE`) with the
+    file in front, as compare applies every --set to every file: which file it failed on."""
+    return f"{file}: {where}" if where.startswith("--set ") else where
+
+
+def settings_in_file(file: str, loaded: Loaded) -> Loaded:
+    """A loaded file whose --set values, and notes and warnings about them, name the file (see in_file),
+    so that a problem the engine finds with a value a --set wrote (a formula it cannot work out) does too."""
+    source = replace(
+        loaded.source, origins={path: in_file(file, where) for path, where in loaded.source.origins.items()}
+    )
+    return replace(
+        loaded,
+        source=source,
+        notes=tuple(in_file(file, note) for note in loaded.notes),
+        warnings=tuple(replace(w, file=in_file(file, w.file)) for w in loaded.warnings),
+    )
 
 
 def compare(
@@ -57,9 +81,11 @@ def compare(
     loaded, problems = [], []
     for path in scenarios:  # every file's problems, not just the first file's
         try:
-            loaded.append(load(path, settings or (), allow_extends_outside=allow_extends_outside))
+            loaded.append(
+                settings_in_file(path, load(path, settings or (), allow_extends_outside=allow_extends_outside))
+            )
         except ScenarioError as error:
-            problems += error.problems
+            problems += [replace(p, file=in_file(path, p.file)) for p in error.problems]
     if problems:
         report_problems(problems)
     warnings = sum(show_warnings(item) for item in loaded)
