@@ -144,3 +144,25 @@ def test_a_set_that_fails_names_the_file_it_failed_on(write: Callable[[str, str]
     failed = runner.invoke(app, ["compare", uncertain, uncertain, "--set", ramp, "-n", "100"])
     assert failed.exit_code == 2
     assert failed.stderr.startswith(f"{uncertain}: --set {ramp}: options.outsource.lines[0].ramp[0]: 'x * 1' takes")
+
+
+def test_present_values_in_different_prices_are_not_subtracted(write: Callable[[str, str], Path]) -> None:
+    # Like files in different units: £m in 2013/14 prices less £m in 2014/15 prices is no figure. Nominal
+    # figures, cash either way, still are.
+    a = write(MINIMAL, "a.yaml")
+    b = write(MINIMAL.replace("inflation: 0.02", "inflation: 0.02, price_base: 2014"), "b.yaml")
+    result = runner.invoke(app, ["compare", str(a), str(b), "-f", "json"])
+    assert result.exit_code == 0
+    assert "present values are in different prices (2013/14, 2014/15)" in result.stderr
+    data = json.loads(result.stdout)
+    assert [s["price_base"] for s in data["scenarios"]] == ["2013/14", "2014/15"]
+    figures = {f["key"]: f for f in data["figures"]}
+    pv = figures["outsource.saving.present_value"]
+    assert pv["differences"] == [None] and None not in pv["values"]
+    assert pv["unit"] == "£m, present value, 2013/14 prices; £m, present value, 2014/15 prices"
+    assert figures["outsource.cost.nominal"]["differences"] == [0.0]
+    markdown = runner.invoke(app, ["compare", str(a), str(b), "-f", "markdown"]).stdout
+    assert "| outsource: saving, PV | 5.7 | 5.8 | - |" in markdown
+    assert "present values in each file's prices (a 2013/14, b 2014/15)" in markdown
+    same = runner.invoke(app, ["compare", str(a), str(a), "-f", "markdown"])
+    assert "different prices" not in same.stderr and "present values in 2013/14 prices;" in same.stdout

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from barnetmodel.output.compare_out import column_names, render_csv, render_markdown
+from barnetmodel.output.compare_out import column_names, different_prices, render_csv, render_markdown
 
 
 def result(*files: str) -> dict[str, Any]:
     figure = {"key": "x.cost.nominal", "label": "x: cost", "unit": "£m, nominal"}
     return {
-        "scenarios": [{"file": file, "title": "T", "sha256": ""} for file in files],
+        "scenarios": [{"file": file, "title": "T", "price_base": "2024/25", "sha256": ""} for file in files],
         "figures": [{**figure, "values": [1.0] * len(files), "differences": [0.0] * (len(files) - 1)}],
         "inputs_that_differ": [],
     }
@@ -34,3 +34,12 @@ def test_a_file_compared_with_itself_is_told_apart_in_every_format() -> None:
     markdown = render_markdown(twice)
     assert "| Figure | s (file 1) | s (file 2) | s (file 2) minus s (file 1) |" in markdown
     assert "- `s.yaml (file 1)`: T" in markdown and "- `s.yaml (file 2)`: T" in markdown
+
+
+def test_the_note_says_the_prices_of_the_present_values() -> None:
+    same = result("a.yaml", "b.yaml")
+    assert "present values in 2024/25 prices;" in render_markdown(same)
+    mixed = {**same, "scenarios": [{**same["scenarios"][0], "price_base": "2013/14"}, same["scenarios"][1]]}
+    assert different_prices(mixed) and not different_prices(same)
+    note = "present values in each file's prices (a 2013/14, b 2024/25): those in prices other than the first"
+    assert note in render_markdown(mixed)

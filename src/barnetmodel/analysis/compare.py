@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from barnetmodel.scenario.load import Loaded
+from barnetmodel.scenario.models import financial_year
 
 # Keys that describe rather than model: left out of "which inputs differ".
 PROSE = {"description", "note", "source", "sources", "title"}
@@ -109,17 +110,21 @@ def telling_apart(files: list[str]) -> list[str]:
 
 
 def compare(loaded: list[Loaded], analyse: Callable[[Loaded], dict[str, Any]]) -> dict[str, Any]:
-    """Key figures of each scenario, their differences from the first, and the settings that differ."""
+    """Key figures of each scenario, their differences from the first, and the settings that differ. A
+    figure in another unit than the first file's (a present value in other prices) is not subtracted
+    from it: its difference is None, and the figure's unit names each unit."""
     results = [analyse(item) for item in loaded]
     figures = [_figures(r) for r in results]
     keys = list(dict.fromkeys(key for f in figures for key in f))
     rows = []
     for key in keys:
         found = [f.get(key) for f in figures]
-        label, _, unit = next(x for x in found if x is not None)
+        label = next(x[0] for x in found if x is not None)
+        units = list(dict.fromkeys(x[2] for x in found if x is not None))
+        first = found[0]
+        differences = [None if first is None or x is None or x[2] != first[2] else x[1] - first[1] for x in found[1:]]
         values = [None if x is None else x[1] for x in found]
-        first = values[0]
-        differences = [None if first is None or v is None else v - first for v in values[1:]]
+        unit = "; ".join(units)
         rows.append({"key": key, "label": label, "unit": unit, "values": values, "differences": differences})
     all_settings = [settings(item) for item in loaded]
     names = list(dict.fromkeys(name for s in all_settings for name in s))
@@ -130,7 +135,12 @@ def compare(loaded: list[Loaded], analyse: Callable[[Loaded], dict[str, Any]]) -
     ]
     return {
         "scenarios": [
-            {"file": file, "title": item.scenario.title, "sha256": item.sha256}
+            {
+                "file": file,
+                "title": item.scenario.title,
+                "price_base": financial_year(item.scenario.price_base),
+                "sha256": item.sha256,
+            }
             for file, item in zip(telling_apart([item.source.file for item in loaded]), loaded, strict=True)
         ],
         "figures": rows,

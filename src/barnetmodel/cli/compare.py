@@ -96,4 +96,8 @@ def compare(
         say(f"compare: the files' money is in different units ({', '.join(sorted(units))}): not comparable", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     result = compare_scenarios(loaded, lambda item: analyse_showing_progress(item, draws, None, None))
+    if compare_out.different_prices(result):  # said on standard error too: JSON and CSV have no note
+        bases = ", ".join(dict.fromkeys(s["price_base"] for s in result["scenarios"]))
+        other = "those in prices other than the first file's are not subtracted"
+        say(f"compare: the files' present values are in different prices ({bases}): {other}", err=True)
     publish(result, format, output, compare_out.show, compare_out.render_csv, compare_out.render_markdown)

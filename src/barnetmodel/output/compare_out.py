@@ -38,6 +38,19 @@ def column_names(result: dict[str, Any], suffix: bool = False) -> list[str]:
     return [f"{name} (file {i})" if shown.count(name) > 1 else name for i, name in enumerate(shown, 1)]
 
 
+def different_prices(result: dict[str, Any]) -> bool:
+    """Whether the files' present values are in different prices, and so not subtracted."""
+    return len({s["price_base"] for s in result["scenarios"]}) > 1
+
+
+def _prices(result: dict[str, Any], names: list[str]) -> str:
+    bases = [s["price_base"] for s in result["scenarios"]]
+    if not different_prices(result):
+        return f"in {bases[0]} prices"
+    each = ", ".join(f"{name} {base}" for name, base in zip(names, bases, strict=True))
+    return f"in each file's prices ({each}): those in prices other than the first file's are not subtracted ('-')"
+
+
 def views(result: dict[str, Any]) -> list[View]:
     names = column_names(result)
     first = names[0]
@@ -53,8 +66,8 @@ def views(result: dict[str, Any]) -> list[View]:
             ]
             for f in result["figures"]
         ],
-        note=f"Money: {money_unit.split(',')[0]}; cost and saving PV are present values "
-        "(each scenario's own price base); shares and probabilities in %.",
+        note=f"Money: {money_unit.split(',')[0]}; cost and saving PV are present values {_prices(result, names)}; "
+        "shares and probabilities in %.",
     )
     inputs = View(
         "Inputs that differ",
