@@ -20,6 +20,7 @@ from barnetmodel.analysis.results import summarise
 from barnetmodel.cli.app import app
 from barnetmodel.engine.projection import BASES, project
 from barnetmodel.output import xlsx_out
+from barnetmodel.output.xlsx_cells import quote_sheetname
 from barnetmodel.scenario.models import KINDS, Scenario
 from conftest import ROOT, SCENARIOS, computed
 
@@ -458,11 +459,85 @@ def test_monte_carlo_percentiles_as_values() -> None:
     assert inflation[1:3] == ("triangular: low 0.01, mode 0.02, high 0.03", pytest.approx(0.02))
 
 
+EMOJI = "\N{GRINNING FACE}"  # one character to Python, two UTF-16 code units to Excel
+
+
 def test_sheet_names_are_valid_and_unique() -> None:
-    names = xlsx_out.sheet_names(["summary", "a/b", "x" * 40, "x" * 40 + "y", "Inputs"])
-    assert len(set(n.lower() for n in names.values())) == 5
-    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names.values())
-    assert names["summary"].lower() != "summary" and names["Inputs"].lower() != "inputs"
+    # Excel's rules for a sheet's name: at most 31 characters (UTF-16 code units: an emoji is two), none of
+    # []:*?/\\, no apostrophe first or last, not History (reserved), unique whatever the case.
+    keys = ["summary", "a/b", "x" * 40, "x" * 40 + "y", "Inputs", "History", "'quoted'", EMOJI * 20, "''"]
+    keys += [EMOJI * 13 + "x" + EMOJI, EMOJI * 13 + "x" + EMOJI + "y", "ab'" + "c" * 25 + "'d"]
+    names = xlsx_out.sheet_names(keys)
+    assert len(set(n.lower() for n in names.values())) == len(keys)
+    for name in names.values():
+        assert 0 < len(name.encode("utf-16-le")) // 2 <= 31 and not set(name) & set("[]:*?/\\"), name
+        assert not name.startswith("'") and not name.endswith("'"), name
+        assert name.lower() not in ("summary", "inputs", "uncertainty", "history"), name
+    assert names["History"] == "History~2" and names["'quoted'"] == "quoted" and names["''"] == "option"
+    assert names[EMOJI * 20] == EMOJI * 14  # 28 units, never half an emoji
+    assert names[EMOJI * 13 + "x" + EMOJI + "y"] == EMOJI * 13 + "x~2"
+    assert names["ab'" + "c" * 25 + "'d"] == "ab'" + "c" * 25  # cut at 28, then its last apostrophe off
+
+
+@pytest.mark.parametrize(
+    "sheet, written",
+    [
+        ("Inputs", "Inputs"),
+        ("in_house", "in_house"),
+        ("Sheet1", "Sheet1"),
+        ("Rates", "Rates"),
+        ("Costs", "Costs"),
+        ("TRUEish", "TRUEish"),
+        ("Option 2", "'Option 2'"),
+        ("History~2", "'History~2'"),
+        ("it's", "'it''s'"),
+        ("2024", "'2024'"),
+        (EMOJI, f"'{EMOJI}'"),
+        # What Excel reads as a cell (A1 or R1C1 style, or starting with an R1C1 one) or a boolean.
+        ("AB12", "'AB12'"),
+        ("xfd1", "'xfd1'"),
+        ("R1C1", "'R1C1'"),
+        ("r2", "'r2'"),
+        ("C3x", "'C3x'"),
+        ("RC4", "'RC4'"),
+        ("R", "'R'"),
+        ("c", "'c'"),
+        ("RC", "'RC'"),
+        ("TRUE", "'TRUE'"),
+        ("false", "'false'"),
+    ],
+)
+def test_sheet_names_in_formulas_are_quoted_as_excel_quotes_them(sheet: str, written: str) -> None:
+    assert quote_sheetname(sheet) == written
+
+
+def test_formulas_refer_to_awkwardly_named_sheets(tmp_path: Path) -> None:
+    # Options whose sheets need renaming or quoting: the workbook, worked out by the `formulas` library and
+    # by its cached values, gives the engine's totals.
+    options = ["History", "'quoted'", EMOJI * 20, "R1C1", "TRUE"]
+    document = {
+        "title": "Sheet names",
+        "horizon": {"start": 2024, "years": 3},
+        "money": {"inflation": 0.02, "discount": 0.035},
+        "baseline": "History",
+        "options": {
+            key: {"title": f"Option {i}", "lines": [{"name": "a", "annual": i + 1}]} for i, key in enumerate(options)
+        },
+    }
+    projection, results = run_engine(document)
+    data = xlsx_out.render(projection, results)
+    book = Evaluated(data, tmp_path)
+    assert book.book.sheetnames == ["Summary", "Inputs", "History~2", "quoted", EMOJI * 14, "R1C1", "TRUE"]
+    written = {r[1]: r[2] for r in book.book["Summary"].iter_rows(values_only=True) if r[1] in options}
+    assert written["History"].startswith("='History~2'!") and written["'quoted'"].startswith("=quoted!")
+    assert written["R1C1"].startswith("='R1C1'!") and written["TRUE"].startswith("='TRUE'!")
+    cached = openpyxl.load_workbook(io.BytesIO(data), data_only=True)["Summary"]
+    worked_out = {r[1]: r[2:8] for r in cached.iter_rows(values_only=True) if r[1] in options}
+    for option in results["options"]:
+        expected = [option["total_cost"][b] for b in BASES] + [option["total_saving"][b] for b in BASES]
+        title = option["title"] + (" (baseline)" if option["is_baseline"] else "")
+        assert close(book.row("Summary", title)[2:8], expected), option["name"]
+        assert close(list(worked_out[option["name"]]), expected), option["name"]
 
 
 @pytest.mark.parametrize(

@@ -72,9 +72,15 @@ def money_format(unit: str) -> str:
     return f'#,##0.0" {unit}"'
 
 
+# A bare sheet name Excel would read as something else: a cell in A1 style (AB12), one in R1C1 style or
+# starting with one (R1C1, R2, C3x, RC4, and R, C, RC alone), or a boolean. Excel quotes these.
+LOOKS_LIKE_A_VALUE = re.compile(r"[A-Z]{1,3}[0-9]+|(R[0-9]+|R?C[0-9]+).*|R|C|RC|TRUE|FALSE", re.IGNORECASE)
+
+
 def quote_sheetname(sheet: str) -> str:
-    """A sheet's name as formulas write it: bare when it can be ('Inputs'), else in quotes."""
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", sheet) and not re.fullmatch(r"[A-Za-z]{1,3}[0-9]+", sheet):
+    """A sheet's name as formulas write it: bare when it can be ('Inputs'), else in quotes ('Option 2',
+    'R1C1', 'TRUE')."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", sheet) and not LOOKS_LIKE_A_VALUE.fullmatch(sheet):
         return sheet
     return "'" + sheet.replace("'", "''") + "'"
 

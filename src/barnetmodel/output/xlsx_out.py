@@ -107,21 +107,40 @@ BIAS_COLUMNS = [
     ("source_text", "Source text"),
 ]
 SUMMARY_HEADER_ROW = 7
-RESERVED_SHEETS = {"inputs", "summary", "uncertainty"}
+# The workbook's own sheets, and History, which Excel reserves (for a shared workbook's change history).
+RESERVED_SHEETS = {"inputs", "summary", "uncertainty", "history"}
+LONGEST_SHEET_NAME = 31  # Excel's limit, counted in UTF-16 code units (an emoji is two)
+LONGEST_OPTION_SHEET = 28  # an option's sheet, leaving room for a suffix (~2) to tell two apart
 
 FIXED_DATE = datetime.datetime(1980, 1, 1)  # the earliest date a zip archive can record
 
 
+def _utf16_units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _cut(text: str, units: int) -> str:
+    """The longest start of `text` at most `units` UTF-16 code units long, never half a character."""
+    text = text[:units]  # a character is one unit or two
+    while _utf16_units(text) > units:
+        text = text[:-1]
+    return text
+
+
 def sheet_names(options: list[str]) -> dict[str, str]:
-    """A valid, unique sheet name per option key (at most 31 characters, none of []:*?/\\)."""
+    """A sheet name Excel accepts per option key, each unique whatever its case: at most 31 UTF-16 units,
+    none of []:*?/\\, not starting or ending with an apostrophe, none of Excel's reserved names or the
+    workbook's own sheets."""
     names: dict[str, str] = {}
     taken = set(RESERVED_SHEETS)
     for option in options:
-        base = "".join("_" if c in "[]:*?/\\" else c for c in option)[:28] or "option"
+        cleaned = "".join("_" if c in "[]:*?/\\" else c for c in option)
+        base = _cut(cleaned.strip("'"), LONGEST_OPTION_SHEET).strip("'") or "option"
         name, n = base, 1
         while name.lower() in taken:
             n += 1
-            name = f"{base[:28]}~{n}"
+            suffix = f"~{n}"
+            name = _cut(base, LONGEST_SHEET_NAME - len(suffix)) + suffix
         taken.add(name.lower())
         names[option] = name
     return names
