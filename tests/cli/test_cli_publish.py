@@ -172,3 +172,28 @@ def test_files_written_are_readable_like_any_new_file(tmp_path: Path) -> None:
         assert out.stat().st_mode & 0o777 == 0o640
     finally:
         os.umask(mask)
+
+
+def test_a_workbook_goes_to_standard_output_only_when_it_is_not_a_terminal(write: Callable[..., Path]) -> None:
+    """`-o -` sends the workbook's bytes down a pipe or into a file; to a terminal they would only garble it."""
+    import os
+    import pty
+
+    command = [sys.executable, "-m", "barnetmodel", "run", str(write(MINIMAL)), "-f", "xlsx", "-o", "-"]
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(command, stdout=follower, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(follower)
+    shown = b""
+    try:
+        while chunk := os.read(leader, 65536):
+            shown += chunk
+    except OSError:  # the terminal is closed once all it was sent is read
+        pass
+    finally:
+        os.close(leader)
+    assert done.returncode == 2 and shown == b""
+    assert "binary workbook, not shown in a terminal" in done.stderr and "Traceback" not in done.stderr
+    piped = subprocess.run(command, capture_output=True, timeout=120)
+    assert piped.returncode == 0 and piped.stdout.startswith(b"PK")  # a zip archive: the workbook

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
@@ -175,6 +176,11 @@ def plot(
 def workbook(projection: Projection, results: dict[str, Any], output: str | None) -> None:
     if output is None:
         raise fail("--format xlsx writes a binary workbook: give a file with --output, e.g. -o model.xlsx")
+    if output == "-" and sys.stdout.isatty():  # a workbook's bytes would only garble the terminal
+        raise fail(
+            "--format xlsx writes a binary workbook, not shown in a terminal: give a file with --output,"
+            " e.g. -o model.xlsx, or send standard output to a file or a pipe"
+        )
     needs("--format xlsx", "openpyxl")
     from barnetmodel.output import xlsx_out
 
