@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import yaml
 
+from barnetmodel.errors import ScenarioError
+from barnetmodel.scenario import yaml_source
 from barnetmodel.scenario.address import AddressError
-from barnetmodel.scenario.overrides import apply_override
-from conftest import ROOT
+from barnetmodel.scenario.load import load
+from barnetmodel.scenario.overrides import apply_override, apply_settings
+from conftest import MINIMAL, ROOT
 
 COUNCIL = yaml.safe_load((ROOT / "scenarios" / "one_barnet_council_case.yaml").read_text(encoding="utf-8"))
 
@@ -84,3 +89,58 @@ def test_a_file_with_no_named_inputs_takes_none_by_override() -> None:
     with pytest.raises(AddressError) as caught:
         apply_override(empty, "inputs.pay", 0.03)
     assert str(caught.value).startswith("inputs has no 'pay'. Choose nothing: it is empty (an override changes")
+
+
+# A part the file leaves out (D6): set whole, as the error shows, not taken for a misspelling.
+@pytest.mark.parametrize(
+    "setting, words",
+    [
+        (
+            "uncertainty.draws=1000",
+            "the top of the file has no 'uncertainty': to add it, set it whole, e.g. --set 'uncertainty={draws: 1000}'; "
+            "or choose one of its keys: title, horizon, money, baseline, options",
+        ),
+        (
+            "options.outsource.optimism_bias.category=outsourcing",
+            "e.g. --set 'options.outsource.optimism_bias={category: outsourcing}'",
+        ),
+        ("options.outsource.lines[0].index.rate=0.02", "e.g. --set 'options.outsource.lines[0].index={rate: 0.02}'"),
+        (
+            "options.shared.title=Shared",
+            "options has no 'shared': to add it, set it whole, e.g. --set 'options.shared=",
+        ),
+        ("uncertainty.note=a, b", """e.g. --set 'uncertainty={note: "a, b"}'"""),
+        ("uncertainty.correlations[0].rank=0.5", "e.g. --set 'uncertainty=...'"),
+        # A misspelling, of the file's keys or the format's, is still one; a single value holds nothing.
+        ("uncertanty.draws=1000", "the top of the file has no 'uncertanty'; did you mean 'uncertainty'? Choose"),
+        ("options.outsorce.title=x", "options has no 'outsorce'; did you mean 'outsource'? Choose"),
+        ("nothing.draws=1", "the top of the file has no 'nothing'. Choose one of its keys: title,"),
+        ("money.vat.rate=0.2", "money.vat is a single value, with nothing inside it"),
+        ("inputs.pay.value=1", "the top of the file has no 'inputs'. Choose one of its keys: title, horizon, money, "),
+    ],
+)
+def test_a_part_the_file_leaves_out_is_set_whole(setting: str, words: str) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        apply_settings(yaml_source.parse(MINIMAL, "m.yaml"), [setting])
+    (problem,) = caught.value.problems
+    assert problem.file == f"--set {setting}"
+    assert words in problem.message
+
+
+def test_a_part_set_whole_as_the_error_says_is_taken() -> None:
+    source = apply_settings(yaml_source.parse(MINIMAL, "m.yaml"), ["uncertainty={draws: 1000}"])
+    assert source.data["uncertainty"] == {"draws": 1000}
+
+
+def test_a_problem_with_what_holds_a_setting_names_the_setting(write: Callable[[str], Path]) -> None:
+    """A line given a second amount (D8): the file's line is wrong only with the --set, so the --set is named."""
+    path = write(MINIMAL)
+    setting = "options.outsource.lines[0].total=9"
+    with pytest.raises(ScenarioError) as caught:
+        load(str(path), [setting])
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.path) == (str(path), 13, ("options", "outsource", "lines", 0))
+    assert problem.message.endswith(f"it has annual, total (total set by --set {setting})")
+    with pytest.raises(ScenarioError) as caught:  # a bad value is still the --set's alone
+        load(str(path), ["money.inflation=-3"])
+    assert caught.value.problems[0].message == "should be greater than -0.5, not -3"

@@ -210,12 +210,17 @@ def load(file: str, settings: Sequence[str] = (), *, allow_extends_outside: bool
     source, digest = resolve(file, allow_outside=allow_extends_outside)
     notes: list[str] = []
     if settings:
-        from barnetmodel.scenario.overrides import apply_settings, unlink_fixed_inputs
+        from barnetmodel.scenario.overrides import apply_settings, settings_named, unlink_fixed_inputs
 
         source = apply_settings(source, list(settings))
         source, notes = unlink_fixed_inputs(source)
         digest = hashlib.sha256("\x00".join([digest, *settings]).encode("utf-8")).hexdigest()
-    scenario = validate(source)
+        try:
+            scenario = validate(source)
+        except ScenarioError as error:
+            raise ScenarioError(settings_named(error.problems, source)) from None
+    else:
+        scenario = validate(source)
     from barnetmodel.scenario.plausibility import warnings
 
     found = tuple(

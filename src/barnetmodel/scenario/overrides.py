@@ -7,10 +7,15 @@ The data is not changed: the result shares every part that the override does not
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any, NoReturn, get_args, get_origin
 
-from barnetmodel.errors import Path, did_you_mean, format_path
+from pydantic import BaseModel
+
+from barnetmodel.errors import Path, Problem, did_you_mean, format_path
 from barnetmodel.scenario.address import AddressError, Index, Part, format_address, format_choice, parse
 from barnetmodel.scenario.yaml_source import Source
 
@@ -20,7 +25,8 @@ def apply_override(data: Any, address: str, value: Any) -> tuple[Any, Path]:
 
     The last part may name a key that is not there yet (validation then says whether it may
     be), except a named input: a new one would feed nothing, so it is a misspelt name. Every part
-    before it must exist. Raises AddressError, which names what there is.
+    before it must exist. Raises AddressError, which names what there is (MissingKey for a part before
+    the last that a file may leave out, such as `uncertainty`).
     """
     parts = parse(address)
     path = _locate(data, parts)
@@ -34,6 +40,45 @@ class DottedName(AddressError):
     def __init__(self, message: str, address: str):
         super().__init__(message)
         self.address = address
+
+
+class MissingKey(AddressError):
+    """A key missing before the last part of an address that the format has there (`uncertainty`, an option's
+    `optimism_bias`), or a new name (an option's) unlike any the file has: a part the file leaves out, added by
+    setting it whole. `example(leaf)` is what to set it to: the value (as written) in mappings of the parts
+    after it."""
+
+    def __init__(self, where: str, key: str, keys: str, section: list[Part], rest: list[Part]):
+        self.where, self.key, self.keys = where, key, keys
+        self.address = format_address(section)
+        # Keys only: a position (`correlations[0]`) is of a list, which an example would have to make up.
+        self.rest = [str(part) for part in rest] if all(isinstance(part, str) for part in rest) else None
+        super().__init__(self.message(f"{self.address}: {self.example(None)}"))
+
+    def example(self, leaf: str | None) -> str:
+        """`{draws: 1000}` for `uncertainty.draws` and the leaf 1000; `...` in place of what cannot be shown."""
+        if self.rest is None or leaf is None:
+            return "..."
+        for key in reversed(self.rest):
+            leaf = f"{{{key if _PLAIN_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)}: {leaf}}}"
+        return leaf
+
+    def message(self, setting: str) -> str:
+        return f"{self.where} has no '{self.key}': to add it, set it whole, e.g. {setting}; or choose {self.keys}"
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_]+")
+# Text that can stand as it is inside a YAML flow mapping: a collection or a quoted scalar, or a plain scalar
+# without the characters that end one there.
+_FLOW_SAFE = re.compile(r"""[{\["'].*|[^,\[\]{}#:]+""", re.DOTALL)
+
+
+def _leaf_text(text: str, value: Any) -> str:
+    """A --set's value as written, to put inside a flow mapping: in double quotes when it is text that would
+    not stand there as it is (`a, b`)."""
+    if _FLOW_SAFE.fullmatch(text):
+        return text
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else text
 
 
 def _split_name(node: Any, parts: list[Part], i: int) -> None:
@@ -68,16 +113,11 @@ def _locate(data: Any, parts: list[Part]) -> Path:
                 key = int(part)  # a year of a mapping of years to amounts: by_year.2014
             if key not in node and not last:
                 _split_name(node, parts, i)
-                raise AddressError(
-                    f"{where} has no '{part}'{did_you_mean(part, map(str, node)) or '.'} Choose {_keys(node)}"
-                )
+                _missing(node, parts, i, tuple(path))
             if key not in node and path == ["inputs"]:
                 # A new named input would feed nothing (no line names it), so the run would go on unchanged:
                 # a misspelt name, which must not pass for a change (a test would check the file as it is).
-                raise AddressError(
-                    f"inputs has no '{part}'{did_you_mean(part, map(str, node)) or '.'} Choose {_keys(node)} "
-                    "(an override changes an input the file has: a new one would feed nothing)"
-                )
+                raise _no_input("inputs", part, node)
             path.append(key)
             node = node.get(key)
         elif isinstance(node, list):
@@ -90,6 +130,75 @@ def _locate(data: Any, parts: list[Part]) -> Path:
         else:
             raise AddressError(f"{where} is a single value, with nothing inside it")
     return tuple(path)
+
+
+def _missing(node: dict[Any, Any], parts: list[Part], i: int, path: Path) -> NoReturn:
+    """Raise the error for a key of `node` at `path`, parts[i], that is not there and is not the last part: a
+    key the format has there (`uncertainty`), or a new name (an option) unlike any the file has, is one the
+    file leaves out, to be set whole (MissingKey); anything else is a misspelling."""
+    part, where = str(parts[i]), format_address(parts[:i]) or "the top of the file"
+    if (*path, part)[:1] == ("inputs",):
+        raise _no_input(where, part, node)
+    model, mapping, _ = _kinds(_format_at(path))
+    allowed = list(_fields(model)) if model is not None else []
+    near = did_you_mean(part, [key for key in [*map(str, node), *allowed] if key != part])
+    inner = _fields(model).get(part) if model is not None else None if near else mapping
+    if inner is not None:
+        if any(kind is not None for kind in _kinds(inner)):
+            raise MissingKey(where, part, _keys(node), parts[: i + 1], parts[i + 1 :])
+        raise AddressError(f"{format_address(parts[: i + 1])} is a single value, with nothing inside it")
+    raise AddressError(f"{where} has no '{part}'{near or '.'} Choose {_keys(node)}")
+
+
+def _no_input(where: str, part: str, node: dict[Any, Any]) -> AddressError:
+    return AddressError(
+        f"{where} has no '{part}'{did_you_mean(part, map(str, node)) or '.'} Choose {_keys(node)} "
+        "(an override changes an input the file has: a new one would feed nothing)"
+    )
+
+
+def _format_at(path: Path) -> Any:
+    """What the scenario format has at `path` (an annotation), or None where it is not known."""
+    from barnetmodel.scenario.models import Scenario
+
+    annotation: Any = Scenario
+    for part in path:
+        model, mapping, items = _kinds(annotation)
+        if isinstance(part, int):
+            annotation = items
+        elif model is not None and part in _fields(model):
+            annotation = _fields(model)[part]
+        else:
+            annotation = mapping  # a name (an option's) or a year (of by_year)
+        if annotation is None:
+            return None
+    return annotation
+
+
+def _fields(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's keys as a file writes them (`from`, not `from_`), each with its annotation."""
+    return {field.alias or name: field.annotation for name, field in model.model_fields.items()}
+
+
+def _kinds(annotation: Any) -> tuple[type[BaseModel] | None, Any, Any]:
+    """What an annotation (through Annotated, unions and Optional) may be: the model, the value type of a
+    mapping of names, the item type of a list; None for each it may not be."""
+    model = mapping = items = None
+    pending = [annotation]
+    while pending:
+        each = pending.pop()
+        origin = get_origin(each)
+        if isinstance(each, type) and issubclass(each, BaseModel):
+            model = model or each
+        elif origin is dict:
+            mapping = mapping or get_args(each)[1]
+        elif origin is list:
+            items = items or get_args(each)[0]
+        elif origin is Annotated:
+            pending.append(get_args(each)[0])
+        else:
+            pending.extend(get_args(each))
+    return model, mapping, items
 
 
 def _item(items: list[Any], part: Part) -> int | None:
@@ -154,7 +263,7 @@ def apply_settings(source: Source, settings: list[str]) -> Source:
     against the `--set` that wrote it."""
     from dataclasses import replace
 
-    from barnetmodel.errors import Problem, ScenarioError
+    from barnetmodel.errors import ScenarioError
     from barnetmodel.scenario.yaml_source import parse as parse_yaml
 
     for setting in settings:
@@ -167,6 +276,9 @@ def apply_settings(source: Source, settings: list[str]) -> Source:
             data, path = apply_override(source.data, address, value)
         except DottedName as error:
             raise ScenarioError([Problem(where, f"{error}: --set '{error.address}={text}'")]) from None
+        except MissingKey as error:
+            example = error.example(_leaf_text(text, value) if text else "null")
+            raise ScenarioError([Problem(where, error.message(f"--set '{error.address}={example}'"))]) from None
         except AddressError as error:
             raise ScenarioError([Problem(where, str(error))]) from None
         except ScenarioError as error:  # the value is not valid YAML
@@ -183,6 +295,23 @@ def apply_settings(source: Source, settings: list[str]) -> Source:
             origins={**kept(source.origins), path: where},
         )
     return source
+
+
+def settings_named(problems: list[Problem], source: Source) -> list[Problem]:
+    """Each problem with a part a --set wrote inside it (a line given a second amount) with that --set named: the
+    problem is put at the file's line, which the file alone does not have wrong."""
+    settings = {path: where for path, where in source.origins.items() if where.startswith("--set ")}
+    named = []
+    for problem in problems:
+        at = problem.path
+        inside = [
+            (path, where) for path, where in settings.items() if at and len(path) > len(at) and path[: len(at)] == at
+        ]
+        if inside and not problem.file.startswith("--set "):
+            written = "; ".join(f"{format_path(path[len(at) :])} set by {where}" for path, where in inside)
+            problem = dataclasses.replace(problem, message=f"{problem.message} ({written})")
+        named.append(problem)
+    return named
 
 
 DISTRIBUTIONS = {"triangular", "pert", "uniform", "normal", "lognormal", "choice"}
