@@ -70,7 +70,7 @@ def test_the_headline_figures_match_the_hand_worked_ones() -> None:
         ("targets.Gap.outsource", f'Choose a name ("{BUDGET}", "Savings claimed over the decade")'),
         (f'targets."{BUDGET}".outsorce', "did you mean 'outsource'?"),
         ("horizon.end.year", "horizon.end is a single value (2023)"),
-        ("nothing", "the results has no 'nothing'. Choose one of its keys: tool, scenario,"),
+        ("nothing", "the results have no 'nothing'. Choose one of its keys: tool, scenario,"),
     ],
 )
 def test_a_bad_address_lists_what_exists(address: str, words: str) -> None:

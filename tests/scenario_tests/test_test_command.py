@@ -77,9 +77,7 @@ def test_a_failure_says_file_test_output_value_expected_and_margin(files: Write)
     path = files(one_test("options.outsource.total_saving.nominal: 7  # hand: 3 x (10 - 8) = 6\n"))
     result = run_tests(path)
     assert result.exit_code == 1
-    assert (
-        f"{path}: test 't': output options.outsource.total_saving.nominal was 6.0, expected 7.0 ± 0.0" in result.stdout
-    )
+    assert f"{path}: test 't': output options.outsource.total_saving.nominal was 6.0, expected 7 ± 0" in result.stdout
     assert result.stdout.splitlines()[-1] == "0 passed, 1 failed"
 
 
@@ -119,7 +117,7 @@ def test_figures_are_compared_in_float64_not_float32(files: Write) -> None:
     )
     result = run_tests(path)
     assert result.exit_code == 1
-    assert "was 25000000.0, expected 25000001.0 ± 0.0" in result.stdout
+    assert "was 25000000.0, expected 25000001 ± 0" in result.stdout
 
 
 def test_true_false_and_text_are_compared_exactly(files: Write) -> None:
@@ -168,7 +166,16 @@ def test_without_draws_there_is_no_uncertainty_output(files: Write) -> None:
     path = files(one_test("uncertainty.draws: 100\n"))
     result = run_tests(path)
     assert result.exit_code == 2
-    assert "the results has no 'uncertainty'" in result.stderr
+    message = "the results have no 'uncertainty': this test runs no draws; add `draws: N` to the test"
+    assert f"{path}:4:3: outputs['uncertainty.draws']: {message}" in result.stderr
+
+
+def test_a_margin_is_shown_without_float_noise(files: Write) -> None:
+    # 0.001 x 9.0 is 0.009000000000000001 in floats.
+    path = files(one_test("options.outsource.total_saving.nominal: 9.0\n", "relative_error_margin: 0.001\n"))
+    result = run_tests(path)
+    assert result.exit_code == 1
+    assert "output options.outsource.total_saving.nominal was 6.0, expected 9.0 ± 0.009\n" in result.stdout
 
 
 # Overrides.
@@ -191,6 +198,26 @@ def test_a_problem_an_override_causes_is_shown_at_the_override(files: Write) -> 
     expected = "money.inflation: should be a number, not 'high': text where a number goes is a formula of named "
     assert f"{path}:4:3: {expected}inputs, and this file has no `inputs` (in " in result.stderr
     assert f"{path}:5:3: options.outsource.lines[0].anual: unknown key 'anual'" in result.stderr
+
+
+def test_an_override_into_a_part_the_file_leaves_out_says_to_override_it_whole(files: Write) -> None:
+    path = files(one_test("horizon.end: 2015\n", "overrides:\n  uncertainty.draws: 1000\n"))
+    result = run_tests(path)
+    assert result.exit_code == 2
+    assert (
+        f"{path}:4:3: overrides['uncertainty.draws']: the top of the file has no 'uncertainty': to add it, set it "
+        "whole, e.g. uncertainty: {draws: 1000}; or choose one of its keys: title, horizon, money, baseline, options"
+    ) in result.stderr
+
+
+def test_a_problem_with_what_holds_an_override_names_the_override(files: Write) -> None:
+    """A second amount given to a line: the line is wrong, at its line in the scenario, which alone is right."""
+    path = files(one_test("horizon.end: 2015\n", "overrides:\n  options.outsource.lines[0].total: 9\n"))
+    result = run_tests(path)
+    assert result.exit_code == 2
+    problem = result.stderr.splitlines()[1]
+    assert problem.startswith(f"{path.parent / 'minimal.yaml'}:13:9: options.outsource.lines[0]: a line needs")
+    assert problem.endswith(f"it has annual, total (total set by the override at {path}:4:3)")
 
 
 def test_an_override_that_names_nothing_says_what_there_is(files: Write) -> None:
@@ -327,7 +354,7 @@ def test_a_failure_and_a_bad_test_together_exit_2(files: Write) -> None:
     )
     result = run_tests(path)
     assert result.exit_code == 2
-    assert "output horizon.end was 2015, expected 2016.0 ± 0.0" in result.stdout
+    assert "output horizon.end was 2015, expected 2016 ± 0" in result.stdout
 
 
 # --update
@@ -383,6 +410,16 @@ def test_update_leaves_a_value_written_through_an_alias_and_fails(files: Write) 
     assert path.read_text(encoding="utf-8") == before
 
 
+def test_update_writes_a_whole_number_output_as_one(files: Write) -> None:
+    path = files(one_test("horizon.end: 2016\nhorizon.start: 2013.0\noptions.outsource.total_saving.nominal: 7\n"))
+    result = run_tests(path)
+    assert "output horizon.end was 2015, expected 2016 ± 0\n" in result.stdout  # as written: a year
+    assert run_tests(path, "--update").exit_code == 0
+    assert path.read_text(encoding="utf-8").endswith(
+        "horizon.end: 2015\n  horizon.start: 2013.0\n  options.outsource.total_saving.nominal: 6.0\n"
+    )
+
+
 def test_update_leaves_passing_files_untouched(files: Write) -> None:
     path = files(one_test("horizon.end: 2015\n"))
     before = path.stat().st_mtime_ns
@@ -427,7 +464,7 @@ def test_junit_xml_counts_and_messages(files: Write, tmp_path: Path) -> None:
     assert list(cases["passes"]) == []
     (failure,) = cases["fails"]
     assert failure.tag == "failure"
-    assert failure.get("message") == "output horizon.end was 2015, expected 2016.0 ± 0.0"
+    assert failure.get("message") == "output horizon.end was 2015, expected 2016 ± 0"
     (error,) = cases["bad"]
     assert error.tag == "error" and "horizon has no 'nope'" in (error.text or "")
 

@@ -50,7 +50,7 @@ def _in_mapping(node: dict[str, Any], part: Part, where: str) -> Any:
         if found is not None:
             return found
     names = list(node) + _names(results if isinstance(results, list) else [])
-    raise AddressError(f"{where} has no {_show(part)}{did_you_mean(part, names) or '.'} Choose {_choices(node, [])}")
+    raise AddressError(f"{_has(where)} no {_show(part)}{did_you_mean(part, names) or '.'} Choose {_choices(node, [])}")
 
 
 def _in_list(node: list[Any], part: Part, where: str, years: list[int]) -> Any:
@@ -66,7 +66,12 @@ def _in_list(node: list[Any], part: Part, where: str, years: list[int]) -> Any:
     elif part.isdigit() and len(node) == len(years) and int(part) in years:
         return node[years.index(int(part))]
     hint = did_you_mean(part, _names(node)) if isinstance(part, str) else ""
-    raise AddressError(f"{where} has no {_show(part)}{hint or '.'} Choose {_choices(node, years)}")
+    raise AddressError(f"{_has(where)} no {_show(part)}{hint or '.'} Choose {_choices(node, years)}")
+
+
+def _has(where: str) -> str:
+    """`options has`, but `the results have`."""
+    return f"{where} have" if where == "the results" else f"{where} has"
 
 
 def _named(items: list[Any], name: str) -> Any:

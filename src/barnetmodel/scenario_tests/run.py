@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path as FilePath
 from typing import Any
 
-from barnetmodel.errors import Path, Problem, ScenarioError
+from barnetmodel.errors import Path, Problem, ScenarioError, format_path
 from barnetmodel.scenario import yaml_source
 from barnetmodel.scenario.address import AddressError, parse
 from barnetmodel.scenario.extends import resolve
@@ -26,7 +27,8 @@ class Failure:
     def __str__(self) -> str:
         expected = show(self.expected)
         if self.margin is not None:
-            expected += f" ± {show(self.margin)}"
+            # To 12 significant figures: 0.001 of 9.0 is 0.009000000000000001 in floats, noise nobody wrote.
+            expected += f" ± {self.margin:.12g}"
         return f"output {self.address} was {show(self.actual)}, expected {expected}"
 
 
@@ -157,7 +159,7 @@ def _run_test(
     cache: dict[str, yaml_source.Source | ScenarioError],
     allow_extends_outside: bool,
 ) -> list[Failure]:
-    from barnetmodel.scenario.overrides import apply_override
+    from barnetmodel.scenario.overrides import MissingKey, apply_override
 
     try:
         scenario_source = _read_scenario(scenario_file(source.file, test), cache, allow_extends_outside)
@@ -170,6 +172,9 @@ def _run_test(
             if parse(address)[:1] == ["extends"]:
                 raise AddressError("`extends` is read before any override: write it in the file")
             data, paths[address] = apply_override(data, address, value)
+        except MissingKey as error:  # what to write instead, as the test file writes it
+            example = f"{error.address}: {error.example(json.dumps(value, ensure_ascii=False, default=str))}"
+            problems.append(source.problem(base + ("overrides", address), error.message(example), key=True))
         except AddressError as error:
             problems.append(source.problem(base + ("overrides", address), str(error), key=True))
     if problems:
@@ -210,7 +215,16 @@ def _blame_overrides(
     blamed = []
     for problem in problems:
         address = next((a for a, p in paths.items() if problem.path[: len(p)] == p), None)
-        if address is None:
+        held = problem.path
+        inside = [(a, p) for a, p in paths.items() if held and len(p) > len(held) and p[: len(held)] == held]
+        if address is None and inside:
+            # A part the override wrote inside (a line given a second amount): the file's line, and the override.
+            written = "; ".join(
+                f"{format_path(p[len(held) :])} set by the override at {_where(test_source, base + ('overrides', a))}"
+                for a, p in inside
+            )
+            blamed.append(replace(problem, message=f"{problem.message} ({written})"))
+        elif address is None:
             blamed.append(problem)
         else:
             at = test_source.problem(base + ("overrides", address), "", key=True)
@@ -218,6 +232,12 @@ def _blame_overrides(
                 replace(at, message=f"{problem.message} (in {problem.file}, set by this override)", path=problem.path)
             )
     return blamed
+
+
+def _where(source: yaml_source.Source, path: Path) -> str:
+    """`file:line:col` of a key of a file."""
+    problem = source.problem(path, "", key=True)
+    return f"{problem.file}:{problem.line}:{problem.column}" if problem.line is not None else problem.file
 
 
 def _compare_all(test: ScenarioTest, base: Path, source: yaml_source.Source, results: dict[str, Any]) -> list[Failure]:
@@ -230,7 +250,11 @@ def _compare_all(test: ScenarioTest, base: Path, source: yaml_source.Source, res
         try:
             actual = resolve(results, address)
         except AddressError as error:
-            problems.append(source.problem(where, str(error), key=True))
+            message = str(error)
+            if "uncertainty" not in results and _first_part(address) == "uncertainty":
+                # The results have draws' figures only when the test asks for draws, whatever the scenario says.
+                message = "the results have no 'uncertainty': this test runs no draws; add `draws: N` to the test"
+            problems.append(source.problem(where, message, key=True))
             continue
         if _kind(actual) != _kind(expected):
             message = f"this output is {_kind(actual)} ({show(actual)}); the test expects {_kind(expected)}"
@@ -242,6 +266,13 @@ def _compare_all(test: ScenarioTest, base: Path, source: yaml_source.Source, res
     if problems:
         raise ScenarioError(problems)
     return failures
+
+
+def _first_part(address: str) -> Any:
+    try:
+        return parse(address)[0]
+    except AddressError:
+        return None
 
 
 def _kind(value: Any) -> str:

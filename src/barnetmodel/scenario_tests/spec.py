@@ -27,13 +27,14 @@ def _number(value: object) -> float | None:
 
 
 def _expected(value: object) -> float | bool | str:
-    """One rule with one message, rather than pydantic's three for a union of types."""
+    """One rule with one message, rather than pydantic's three for a union of types. A whole number stays one,
+    so that a failure shows a year as 2030, not 2030.0."""
     if isinstance(value, (bool, str)):
         return value
     number = _number(value)
     if number is None:
         raise ValueError(f"should be a finite number, true or false, or text, not {_describe(value)}")
-    return number
+    return value if isinstance(value, int) else number
 
 
 def _margin(value: object) -> float | dict[str, float]:

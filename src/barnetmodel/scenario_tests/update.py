@@ -48,6 +48,8 @@ def yaml_value(failure: Failure) -> str:
         # A JSON string is a YAML double-quoted scalar; YAML would read these two as line breaks.
         text = json.dumps(actual, ensure_ascii=False)
         return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    if isinstance(actual, int):  # a whole-number output (a year, a count) is written as one: 2033, not 2033.0
+        return str(actual)
     return yaml_number(actual)
 
 
