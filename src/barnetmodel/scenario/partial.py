@@ -24,15 +24,43 @@ EVERY_YEAR = Horizon.model_construct(start=-(10**9), years=2 * 10**9)
 NO_BASELINE = "\0baseline"
 
 
+def _name(item: Any, kind: str, index: int) -> str:
+    """The name an item was written with, kept so that what refers to it still finds it; a name no file can hold
+    when it has none."""
+    name = item.get("name") if isinstance(item, dict) else None
+    return name if isinstance(name, str) and name else f"\0{kind} {index}"
+
+
 def _line(index: int, line: Any) -> dict[str, Any]:
-    name = line.get("name") if isinstance(line, dict) else None
-    return {"name": name if isinstance(name, str) and name else f"\0line {index}", "annual": 0.0}
+    return {"name": _name(line, "line", index), "annual": 0.0}
 
 
-def _option(option: Any) -> dict[str, Any]:
-    lines = option.get("lines") if isinstance(option, dict) else None
-    kept = [_line(i, line) for i, line in enumerate(lines)] if isinstance(lines, list) and lines else []
-    return {"title": "-", "lines": kept or [_line(0, None)]}
+def _risk(index: int, risk: Any) -> dict[str, Any]:
+    return {"name": _name(risk, "risk", index), "probability": 0.0, "cost": 0.0}
+
+
+def _guarantee(index: int, guarantee: Any) -> dict[str, Any]:
+    # Its own line is one no file can hold: what is said of it is at the stand-in, so dropped.
+    return {"name": _name(guarantee, "guarantee", index), "lines": ["\0"], "level": 0.0}
+
+
+def _change(index: int, change: Any) -> dict[str, Any]:
+    return {"name": _name(change, "change", index), "year": 2000}
+
+
+# The lists of an option whose items others refer to by name, and each one's stand-in: a refused item (a risk
+# with `probability: 3`) keeps its name, so a guarantee whose provider it is, or a change that stops it, is not
+# said to name nothing.
+STAND_INS = {"lines": _line, "risks": _risk, "guarantees": _guarantee, "changes": _change}
+
+
+def _stand_ins(key: str, items: Any) -> list[dict[str, Any]]:
+    kept = [STAND_INS[key](i, item) for i, item in enumerate(items)] if isinstance(items, list) else []
+    return kept or ([_line(0, None)] if key == "lines" else [])  # an option needs a line
+
+
+def _option() -> dict[str, Any]:
+    return {"title": "-", "lines": _stand_ins("lines", None)}
 
 
 class _Patch:
@@ -100,23 +128,32 @@ class _Patch:
             return
         name = loc[1]
         option = options[name]
-        if not isinstance(option, dict) or len(loc) == 2 or (loc[2] == "lines" and len(loc) == 3):
-            options[name] = _option(option)
+        if not isinstance(option, dict) or len(loc) == 2:
+            options[name] = _option()
             self.stand_ins.add(("options", name))
             self._refused("options", name)
-        elif loc[2] == "lines" and isinstance(loc[3], int) and isinstance(option.get("lines"), list):
-            lines = list(option["lines"])
-            original = lines[loc[3]]
-            lines[loc[3]] = _line(loc[3], original)
-            options[name] = {**option, "lines": lines}
-            self.stand_ins.add(("options", name, "lines", loc[3]))
+        elif loc[2] in STAND_INS:
+            key = loc[2]
+            items = option.get(key)
+            if len(loc) == 3 or not isinstance(loc[3], int) or not isinstance(items, list) or loc[3] >= len(items):
+                options[name] = {**option, key: _stand_ins(key, items)}
+                self.stand_ins.add(("options", name, key))
+                self._refused("options", name, key)
+                return
+            items = list(items)
+            original = items[loc[3]]
+            items[loc[3]] = STAND_INS[key](loc[3], original)
+            options[name] = {**option, key: items}
+            self.stand_ins.add(("options", name, key, loc[3]))
             if isinstance(original, dict) and isinstance(original.get("name"), str):
-                self._refused("options", name, "lines", original["name"])
-        elif loc[2] != "lines":
+                self._refused("options", name, key, original["name"])
+        else:
             options[name] = {key: value for key, value in option.items() if key != loc[2]}
             self._refused("options", name, loc[2])
             if loc[2] == "title":
                 options[name]["title"] = "-"
+            elif loc[2] == "based_on":  # its lines, risks, ... may be the ones the option refers to
+                self.stand_ins.add(("options", name))
 
     def keeps(self, finding: Finding) -> bool:
         path = finding.path
