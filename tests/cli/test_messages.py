@@ -86,6 +86,8 @@ def test_setting_a_correlated_input_drops_its_correlation_with_a_note(write: Wri
         ("{name: R, probability: 0.2, cost: 2, recovered: 50}", "recovered", "50 is 5000%: write 0.5 for 50%"),
         ("{uplift: 0.41, mitigated: 75}", "mitigated", "75 is 7500%: write 0.75 for 75%"),
         ("{name: Staff, annual: 10, ramp: [50, 100]}", "ramp[0]", "50 is 5000%: write 0.5 for 50%"),
+        ("{name: Staff, annual: 10, index: {rate: 0.02, from: 2025, cap: 3}}", "index.cap", "3 is 300%: write 0.03"),
+        ("{name: Staff, annual: 10, index: {rate: 0.02, from: 2025, floor: 2}}", "index.floor", "2 is 200%"),
     ],
 )
 def test_a_rate_written_as_a_whole_number_says_how_to_write_it(

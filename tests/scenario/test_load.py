@@ -259,3 +259,23 @@ def test_cross_field_problems_come_in_file_order(write: Callable[[str], Path]) -
     message = refuse(write(text), "has no meaning on a line with `total`")
     columns = [int(line.split(":")[2]) for line in message.splitlines()]
     assert len(columns) == 2 and columns == sorted(columns)
+
+
+@pytest.mark.parametrize(
+    "path, hint",
+    [
+        (("options", "o", "lines", 0, "index", "cap"), "; 3 is 300%: write 0.03 for 3%"),
+        (("options", "o", "lines", 0, "index", "floor"), "; 3 is 300%: write 0.03 for 3%"),
+        (("options", "o", "lines", 0, "index", "after"), "; 3 is 300%: write 0.03 for 3%"),
+        (("money", "inflation", "after"), "; 3 is 300%: write 0.03 for 3%"),
+        (("options", "o", "lines", 0, "share"), "; 3 is 300%: write 0.03 for 3%"),
+        (("options", "o", "guarantees", 0, "cap"), ""),  # money, not a rate
+        (("options", "o", "lines", 0, "persistence"), ""),  # a correlation, not a rate
+    ],
+)
+def test_every_rate_or_share_written_as_a_whole_number_says_how_to_write_it(
+    path: tuple[str | int, ...], hint: str
+) -> None:
+    from barnetmodel.scenario.load import rate_hint
+
+    assert rate_hint(path, 3) == hint

@@ -41,13 +41,27 @@ class Loaded:
 
 
 # Numbers that are fractions (0.02 is 2%): one written as a whole number is told how to write it.
-RATE_FIELDS = {"inflation", "discount", "growth", "rate", "probability", "recovered", "mitigated", "uplift", "ramp"}
+RATE_FIELDS = {
+    "inflation",
+    "discount",
+    "growth",
+    "rate",
+    "after",
+    "probability",
+    "recovered",
+    "mitigated",
+    "uplift",
+    "ramp",
+    "share",
+    "floor",
+}
 
 
 def rate_hint(path: Path, value: Any) -> str:
     """'; 2 is 200%: write 0.02 for 2%' for a rate written as a whole number; '' for anything else."""
     named = [part for part in path if isinstance(part, str)]
-    if not named or named[-1] not in RATE_FIELDS:
+    # An index's `cap` is a rate; a guarantee's is money.
+    if not named or not (named[-1] in RATE_FIELDS or named[-2:] == ["index", "cap"]):
         return ""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 1 < value <= 10_000:
         return ""
