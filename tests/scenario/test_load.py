@@ -279,3 +279,14 @@ def test_every_rate_or_share_written_as_a_whole_number_says_how_to_write_it(
     from barnetmodel.scenario.load import rate_hint
 
     assert rate_hint(path, 3) == hint
+
+
+def test_text_cut_by_an_unquoted_comma_in_braces_says_to_quote_it(write: Callable[[str], Path]) -> None:
+    text = MINIMAL.replace("{name: Staff, annual: 10}", "{name: Staff, annual: 10, note: pay (print, post)}")
+    result = runner.invoke(app, ["validate", str(write(text))])
+    assert result.exit_code == 2
+    hint = "; in `{...}` a comma ends a value: put text holding commas in quotes"
+    assert result.stderr.splitlines()[0].endswith(f"options.in_house.lines[0].post): unknown key 'post)'{hint}")
+    # An unknown key written with its value is a misspelling, not cut text.
+    other = runner.invoke(app, ["validate", str(write(MINIMAL.replace("annual: 10}", "annual: 10, nte: pay}")))])
+    assert other.exit_code == 2 and "comma" not in other.stderr

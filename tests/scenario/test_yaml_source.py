@@ -83,3 +83,20 @@ def test_a_one_line_value_carries_no_hint() -> None:
     with pytest.raises(ScenarioError) as caught:
         parse("a: b: c", "--set x=a: b: c", hints=False)
     assert caught.value.problems[0].message == "invalid YAML: mapping values are not allowed here"
+
+
+@pytest.mark.parametrize(
+    "text, cut",
+    [
+        ("a: {value: 1, note: print, post, systems), £m}\n", {"post", "systems)", "£m"}),
+        ("a: {note: print,post}\n", {"post"}),
+        ("a: {value: 1, post}\n", set()),  # after a number: not text cut by a comma
+        ("a: {note: 'print', post}\n", set()),  # after quoted text: the comma did not cut it
+        ("a: {note: print, post: }\n", set()),  # a key with its ':'
+        ("a: {note: print, post: x}\n", set()),
+        ("a:\n  note: print\n  post:\n", set()),  # not in { }
+    ],
+)
+def test_keys_without_values_after_text_in_braces_are_marked_as_cut_by_a_comma(text: str, cut: set[str]) -> None:
+    source = parse(text, "f.yaml")
+    assert source.cut_by_comma == {("a", key) for key in cut}

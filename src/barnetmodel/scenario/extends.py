@@ -129,6 +129,8 @@ def _note(source: Source, path: Path, out: Source, at: Path) -> None:
         out.origins[at] = source.origins.get(path, source.file)
     if path in source.keys:
         out.keys[at] = source.keys[path]
+    if path in source.cut_by_comma:
+        out.cut_by_comma.add(at)
 
 
 def _copy(source: Source, path: Path, out: Source, at: Path) -> Any:

@@ -24,6 +24,7 @@ TYPE_NAMES = {
     "bool_type": "true or false",
 }
 
+COMMA_HINT = "; in `{...}` a comma ends a value: put text holding commas in quotes"
 DISTRIBUTION_HINT = "write a range with named parameters, e.g. {triangular: {low: 40, mode: 44, high: 50}}"
 
 
@@ -144,6 +145,8 @@ def pydantic_problems(
         if kind == "extra_forbidden":
             key = path[-1]
             hint = did_you_mean(key, _fields_at(tuple(item["loc"][:-1]), root))
+            if path in source.cut_by_comma:
+                hint += COMMA_HINT
             problems.append(source.problem(path, f"unknown key '{key}'{hint}", key=True))
         elif kind == "missing" and (path[:-1], path[-1]) in misspelt:
             continue

@@ -53,6 +53,9 @@ class Source:
     # the data as it ends up: (the list's path, the name, the other name,
     # and where the slip was written: (file, line, column)).
     merge_warnings: list[tuple[Path, str, str, tuple[str, int | None, int | None]]] = field(default_factory=list)
+    # Keys in a `{...}` mapping written without a value, after text (`{note: print, post, systems}`): most
+    # likely the rest of a text an unquoted comma cut.
+    cut_by_comma: set[Path] = field(default_factory=set)
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[Path, tuple[int, int]] | None:
         """The path and position of the value at `path`, or of its key; else of the nearest enclosing value."""
@@ -360,6 +363,7 @@ class _Builder:
 
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
+        after_text = False  # in { }, the entry before was text, or a key cut from it
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise _fail(self.file, "YAML merge keys (<<) are not supported", key_node.start_mark, path)
@@ -374,7 +378,20 @@ class _Builder:
             if key_at:
                 self.source.keys[path + (key,)] = key_at
             result[key] = self.build(value_node, path + (key,), depth + 1)
+            bare = bool(node.flow_style) and self._without_value(key_node, value_node)
+            if bare and after_text:
+                self.source.cut_by_comma.add(path + (key,))
+            after_text = bool(node.flow_style) and (
+                (bare and after_text) or (isinstance(result[key], str) and not value_node.style)
+            )
         return result
+
+    def _without_value(self, key_node: yaml.Node, value_node: yaml.Node) -> bool:
+        """A key written with no ':' and no value after it (`{a: 1, b}`)."""
+        if not isinstance(value_node, yaml.ScalarNode) or value_node.value or value_node.style:
+            return False
+        between = self.source.text[key_node.end_mark.index : value_node.start_mark.index]
+        return ":" not in between
 
 
 def parse(text: str, file: str, *, hints: bool = True) -> Source:
