@@ -53,3 +53,14 @@ def test_a_nan_amount_is_judged_as_before() -> None:
         if abs(value) >= 1000.0 * statistics.median(others):
             expected.append(path)
     assert [finding.path for finding in _outsized(amounts, "£m")] == expected
+
+
+def test_huge_amounts_are_written_in_scientific_form() -> None:
+    amounts = [(("targets", 0, "amount"), 1.0), (("targets", 1, "amount"), 1.0), (("targets", 2, "amount"), 1e308)]
+    (finding,) = _outsized(amounts, "£m")
+    assert finding.message == (
+        "an amount of 1e+308 (£m) is 1e+308 times the median of the scenario's other amounts (1): is it in £m?"
+    )
+    # An amount short of that keeps its digits.
+    (finding,) = _outsized([*amounts[:2], (("targets", 2, "amount"), -2.5e6)], "£m")
+    assert "an amount of -2,500,000 (£m) is 2,500,000 times the median" in finding.message

@@ -29,9 +29,21 @@ GROWTH_ABOVE = 0.2
 AMOUNT_TIMES = 1000.0
 
 
+# From here on a figure is written in scientific form (1e+308): its digits would be hundreds long, and past
+# 2**53 not even the figure written.
+SCIENTIFIC_FROM = 1e15
+
+
 def _figure(value: float) -> str:
-    """1,000,000; 7.5; 0.004."""
+    """1,000,000; 7.5; 0.004; 1e+200."""
+    if abs(value) >= SCIENTIFIC_FROM:
+        return f"{value:.3g}"
     return f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) >= 1 else f"{value:.3g}"
+
+
+def _times(ratio: float) -> str:
+    """1,250; 1.5e+308."""
+    return f"{ratio:.3g}" if ratio >= SCIENTIFIC_FROM else f"{ratio:,.0f}"
 
 
 def _percent(value: float) -> str:
@@ -122,7 +134,7 @@ def _outsized(amounts: list[tuple[Path, float]], unit: str) -> list[Finding]:
             found.append(
                 Finding(
                     path,
-                    f"an amount of {_figure(value)} ({unit}) is {abs(value) / typical:,.0f} times the median of "
+                    f"an amount of {_figure(value)} ({unit}) is {_times(abs(value) / typical)} times the median of "
                     f"the scenario's other amounts ({_figure(typical)}): is it in {unit}?",
                 )
             )
