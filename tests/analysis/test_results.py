@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pytest
 
 from barnetmodel.analysis.results import summarise
@@ -101,3 +104,49 @@ def test_a_target_met_exactly_is_met_despite_binary_rounding() -> None:
     edge, over = summarise(project(s), file_name="t", sha256="0")["targets"]
     assert edge["results"][0]["met"] is True
     assert over["results"][0]["met"] is False
+
+
+OVERFLOWS = """\
+title: t
+horizon: {start: 2013, years: 3}
+money: {inflation: 0.02, discount: 0.035}
+baseline: in_house
+options:
+  in_house:
+    title: In
+    lines:
+      - {name: Staff, annual: 10}
+  more:
+    title: More
+    based_on: outsource
+    lines:
+      - {name: Extra, annual: 1}
+  outsource:
+    title: Out
+    lines:
+      - {name: Fee, annual: 8}
+      - {name: Huge, annual: 1.0e+308, growth: 0.5}
+"""
+
+
+def test_figures_that_overflow_are_placed_at_the_line_that_does(tmp_path: Path) -> None:
+    from barnetmodel.analysis.analyse import analyse
+    from barnetmodel.analysis.results import check_finite
+    from barnetmodel.errors import ScenarioError
+    from barnetmodel.scenario.load import load
+
+    path = tmp_path / "s.yaml"
+    path.write_text(OVERFLOWS, encoding="utf-8")
+    loaded = load(str(path))
+    with np.errstate(all="ignore"):
+        results = analyse(loaded, draws=0)
+    with pytest.raises(ScenarioError) as raised:
+        check_finite(results, str(path), loaded.source)
+    (problem,) = raised.value.problems
+    # The first option it overflows in is based on the one that writes the line: placed there.
+    assert (problem.line, problem.column, problem.path) == (19, 9, ("options", "outsource", "lines", 1))
+    assert problem.message.endswith("the first that does is the line 'Huge' of more")
+    # Without the source, the file alone, as before.
+    with pytest.raises(ScenarioError) as raised:
+        check_finite(results, str(path))
+    assert raised.value.problems[0].line is None

@@ -17,6 +17,7 @@ from barnetmodel.scenario.distributions import Distribution
 from barnetmodel.scenario.formula import Formula
 from barnetmodel.scenario.models import Scenario, financial_year
 from barnetmodel.scenario.paths import bias_path, risk_path
+from barnetmodel.scenario.yaml_source import Source
 
 
 def basis_label(scenario: Scenario, basis: str) -> str:
@@ -236,9 +237,10 @@ def figure_at(data: Any, path: Path) -> Any:
     return data
 
 
-def check_finite(results: dict[str, Any], file: str) -> None:
+def check_finite(results: dict[str, Any], file: str, source: Source | None = None) -> None:
     """Raise a user error (exit 2) when a figure overflowed (or came near to), rather than print inf or fail to
-    write JSON; name the first line or risk whose cash flow did, when one did."""
+    write JSON; name the first line or risk whose cash flow did, when one did, and, given the `source`, where
+    it is written."""
     path = first_non_finite(results)
     if path is None:
         return
@@ -251,5 +253,22 @@ def check_finite(results: dict[str, Any], file: str) -> None:
             for item in items:
                 if first_non_finite(item.get("nominal", [])) is not None:
                     message += f"; the first that does is the {kind} '{item['name']}' of {option['name']}"
-                    raise ScenarioError([Problem(file, message)])
+                    written = source and _written_at(source, option["name"], f"{kind}s", item["name"])
+                    located = source.problem(written, message) if source and written else Problem(file, message)
+                    raise ScenarioError([located])
     raise ScenarioError([Problem(file, message)])
+
+
+def _written_at(source: Source, option: str, key: str, name: str) -> Path | None:
+    """Where the line or risk (`key`: lines, risks) called `name` of `option` is written in the (valid) file:
+    in the option, or in one it is based on."""
+    options = source.data.get("options", {}) if isinstance(source.data, dict) else {}
+    current: Any = option
+    seen: set[str] = set()
+    while isinstance(current, str) and current in options and current not in seen:
+        seen.add(current)
+        for i, item in enumerate(options[current].get(key, [])):
+            if isinstance(item, dict) and item.get("name") == name:
+                return ("options", current, key, i)
+        current = options[current].get("based_on")
+    return None

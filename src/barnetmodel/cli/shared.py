@@ -384,7 +384,7 @@ def analyse_showing_progress(
     finally:
         if stages is None:
             progress.close()
-    user_errors(lambda: check_finite(results, loaded.source.file))
+    user_errors(lambda: check_finite(results, loaded.source.file, loaded.source))
     return results
 
 

@@ -205,7 +205,7 @@ def _results(
     draws = test.draws or 0
     with np.errstate(all="ignore"):  # an overflow is reported by check_finite, not as a numpy warning
         results = analyse(Loaded(scenario, scenario_source, ""), draws=draws, seed=test.seed)
-    check_finite(results, scenario_source.file)
+    check_finite(results, scenario_source.file, scenario_source)
     return results
 
 
