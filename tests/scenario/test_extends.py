@@ -326,3 +326,14 @@ def test_a_slip_in_a_list_no_longer_there_is_not_warned_of() -> None:
     gone = [(("options", "outsource", "lines"), "Contract charges", "Contract charge", where)]
     for data in ({"options": {}}, {"options": {"outsource": 3}}, {"options": {"outsource": {"lines": "x"}}}):
         assert near_names(Source(file="c.yaml", data=data, text="", merge_warnings=gone)) == []
+
+
+def test_hints_on_how_a_value_was_written_come_through_from_the_file_extended(write: Write) -> None:
+    write(
+        MINIMAL.replace("baseline: in_house", "baseline: no").replace("annual: 8}", "annual: 8, note: a, b}"), "p.yaml"
+    )
+    child = write("extends: p.yaml\ntitle: Child\n", "child.yaml")
+    result = runner.invoke(app, ["validate", str(child)])
+    assert "baseline: should be text, not false; `no` is read by YAML as false: write 'no' in quotes" in result.stderr
+    assert "unknown key 'b'; in `{...}` a comma ends a value" in result.stderr
+

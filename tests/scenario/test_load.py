@@ -290,3 +290,38 @@ def test_text_cut_by_an_unquoted_comma_in_braces_says_to_quote_it(write: Callabl
     # An unknown key written with its value is a misspelling, not cut text.
     other = runner.invoke(app, ["validate", str(write(MINIMAL.replace("annual: 10}", "annual: 10, nte: pay}")))])
     assert other.exit_code == 2 and "comma" not in other.stderr
+
+
+@pytest.mark.parametrize(
+    "old, new, says",
+    [
+        (
+            "title: Minimal",
+            "title: Minimal\nsources: {1: one}",
+            ":2:11: sources.1: keys must be text; `1` is not: write '1' in quotes",
+        ),
+        (
+            "title: Minimal",
+            "title: Minimal\nsources: {a: x, 2.5: y}",
+            ":2:17: sources['2.5']: keys must be text; `2.5` is not: write '2.5' in quotes",
+        ),
+        ("  outsource:", "  1:", ":10:3: options.1: keys must be text; `1` is not: write '1' in quotes"),
+        (
+            "annual: 8}",
+            "by_year: {abc: 8}}",
+            ":13:36: options.outsource.lines[0].by_year.abc: should be a whole number, not 'abc'",
+        ),
+        (
+            "baseline: in_house",
+            "baseline: no",
+            ":4:11: baseline: should be text, not false; `no` is read by YAML as false: write 'no' in quotes",
+        ),
+    ],
+)
+def test_keys_that_are_not_text_and_words_read_as_true_or_false_say_what_to_write(
+    old: str, new: str, says: str, write: Callable[[str], Path]
+) -> None:
+    path = write(MINIMAL.replace(old, new))
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == f"{path}{says}"

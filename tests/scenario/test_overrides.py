@@ -144,3 +144,14 @@ def test_a_problem_with_what_holds_a_setting_names_the_setting(write: Callable[[
     with pytest.raises(ScenarioError) as caught:  # a bad value is still the --set's alone
         load(str(path), ["money.inflation=-3"])
     assert caught.value.problems[0].message == "should be greater than -0.5, not -3"
+
+
+def test_a_setting_brings_its_own_hints_and_drops_the_files() -> None:
+    from barnetmodel.scenario.overrides import apply_settings
+    from barnetmodel.scenario.yaml_source import parse
+
+    source = parse("baseline: no\nnote: {a: x}\ninputs: {x: 1}\n", "f.yaml")
+    changed = apply_settings(source, ["baseline=off", "inputs.x={value: 1, note: a, b}"])
+    assert changed.words == {("baseline",): "off"}
+    assert changed.cut_by_comma == {("inputs", "x", "b")}
+    assert apply_settings(source, ["baseline=in_house"]).words == {}

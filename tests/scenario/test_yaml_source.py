@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from barnetmodel.errors import ScenarioError
 from barnetmodel.scenario.yaml_source import parse
 
 
@@ -100,3 +101,25 @@ def test_a_one_line_value_carries_no_hint() -> None:
 def test_keys_without_values_after_text_in_braces_are_marked_as_cut_by_a_comma(text: str, cut: set[str]) -> None:
     source = parse(text, "f.yaml")
     assert source.cut_by_comma == {("a", key) for key in cut}
+
+
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        (
+            "sources: {1: one, yes: three}\n",
+            "1:19: sources: keys must be text; `1` and `yes` (read by YAML as true) are not: quote them",
+        ),
+        ("sources: {no: x}\n", "1:11: sources: keys must be text; `no` is read by YAML as false: write 'no' in quotes"),
+        ("a:\n  ~: x\n", "2:3: a: keys must be text; `~` is read by YAML as nothing (null): write '~' in quotes"),
+    ],
+)
+def test_a_key_read_as_true_false_or_null_is_refused_with_how_to_quote_it(text: str, says: str) -> None:
+    with pytest.raises(ScenarioError) as raised:
+        parse(text, "f.yaml")
+    assert str(raised.value) == f"f.yaml:{says}"
+
+
+def test_words_read_as_true_or_false_are_remembered_for_the_hint_to_quote_them() -> None:
+    source = parse("a: no\nb: {c: On}\nd: true\ne: 'yes'\n", "f.yaml")
+    assert source.words == {("a",): "no", ("b", "c"): "On"}

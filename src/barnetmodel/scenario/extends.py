@@ -131,6 +131,8 @@ def _note(source: Source, path: Path, out: Source, at: Path) -> None:
         out.keys[at] = source.keys[path]
     if path in source.cut_by_comma:
         out.cut_by_comma.add(at)
+    if path in source.words:
+        out.words[at] = source.words[path]
 
 
 def _copy(source: Source, path: Path, out: Source, at: Path) -> Any:

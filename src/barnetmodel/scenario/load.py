@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -142,7 +142,9 @@ def pydantic_problems(
         path: Path = base + tuple(item["loc"])
         kind = item["type"]
         value = item.get("input")
-        if kind == "extra_forbidden":
+        if path[-1:] == ("[key]",):  # pydantic's mark of a mapping's key: the key is at the path, as written
+            problems.append(_key_problem(source, path[:-1], kind, item["msg"]))
+        elif kind == "extra_forbidden":
             key = path[-1]
             hint = did_you_mean(key, _fields_at(tuple(item["loc"][:-1]), root))
             if path in source.cut_by_comma:
@@ -160,7 +162,11 @@ def pydantic_problems(
             message = item["msg"].replace("Input should be", "should be")
             problems.append(source.problem(path, f"{message}, not {_describe(value)}{rate_hint(path, value)}"))
         elif kind in TYPE_NAMES:
-            problems.append(source.problem(path, f"should be {TYPE_NAMES[kind]}, not {_describe(value)}"))
+            hint = ""
+            if kind == "string_type" and isinstance(value, bool) and path in source.words:
+                word = source.words[path]
+                hint = f"; `{word}` is read by YAML as {str(value).lower()}: write '{word}' in quotes"
+            problems.append(source.problem(path, f"should be {TYPE_NAMES[kind]}, not {_describe(value)}{hint}"))
         elif kind == "finite_number":
             problems.append(source.problem(path, f"should be a finite number, not {_describe(value)}"))
         elif kind == "literal_error":
@@ -187,6 +193,20 @@ def pydantic_problems(
             message = message[0].lower() + message[1:]
             problems.append(source.problem(path, f"{message}, not {_describe(value)}"))
     return problems
+
+
+def _key_problem(source: Source, path: Path, kind: str, refused: str) -> Problem:
+    """A mapping's key pydantic refused, at the key: one that should be text says to quote it, and is named as
+    text in the path (`options.1`, not `options[1]`, a list's item); any other (a year out of range) says why
+    it was refused."""
+    key = path[-1]
+    if path not in source.keys:  # pydantic names a key that is not a whole number (2.5) by its text
+        path = next((p for p in source.keys if p[:-1] == path[:-1] and str(p[-1]) == key), path)
+    if kind == "string_type":
+        found = source.problem(path, f"keys must be text; `{key}` is not: write '{key}' in quotes", key=True)
+        return replace(found, path=(*path[:-1], str(key)))
+    message = f"should be {TYPE_NAMES[kind]}" if kind in TYPE_NAMES else refused.replace("Input should", "should")
+    return source.problem(path, f"{message}, not {_describe(key)}", key=True)
 
 
 def validate(source: Source) -> Scenario:

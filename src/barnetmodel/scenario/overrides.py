@@ -272,7 +272,8 @@ def apply_settings(source: Source, settings: list[str]) -> Source:
             address, text = split_setting(setting)
             if parse(address)[:1] == ["extends"]:
                 raise AddressError("`extends` is read before any --set: write it in the file")
-            value = parse_yaml(text, where, hints=False).data if text else None  # one value: no lines to line up
+            read = parse_yaml(text, where, hints=False) if text else None  # one value: no lines to line up
+            value = read.data if read else None
             data, path = apply_override(source.data, address, value)
         except DottedName as error:
             raise ScenarioError([Problem(where, f"{error}: --set '{error.address}={text}'")]) from None
@@ -293,6 +294,10 @@ def apply_settings(source: Source, settings: list[str]) -> Source:
             values={**kept(source.values), path: (0, 0)},  # a setting has no line: errors name the --set
             keys=kept(source.keys),
             origins={**kept(source.origins), path: where},
+            # What the file wrote there is gone; the setting's own, under its path.
+            words={**kept(source.words), **{(*path, *p): word for p, word in (read.words if read else {}).items()}},
+            cut_by_comma={p for p in source.cut_by_comma if p[: len(path)] != path}
+            | {(*path, *p) for p in (read.cut_by_comma if read else ())},
         )
     return source
 

@@ -56,6 +56,9 @@ class Source:
     # Keys in a `{...}` mapping written without a value, after text (`{note: print, post, systems}`): most
     # likely the rest of a text an unquoted comma cut.
     cut_by_comma: set[Path] = field(default_factory=set)
+    # Values written as a word YAML 1.1 reads as true or false (yes, no, on, off), by path: the word, so that
+    # where text is wanted the message can say to quote it.
+    words: dict[Path, str] = field(default_factory=dict)
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[Path, tuple[int, int]] | None:
         """The path and position of the value at `path`, or of its key; else of the nearest enclosing value."""
@@ -313,6 +316,20 @@ def _not_text(character: str) -> str:
     return f"the control character U+{code:04X} is not allowed in text (tab and newline are)"
 
 
+# The words YAML 1.1 (which PyYAML follows) reads as true or false that people mean as text (a baseline
+# called `no`); true and false themselves are meant as they are.
+BOOLEAN_WORDS = {"yes", "no", "on", "off"}
+
+
+def _not_a_key(word: str, key: bool | None, written: dict[Any, str]) -> str:
+    """Why a key YAML reads as true, false or null is refused: no key of a scenario is one. A dict holds one of
+    1 and true, so with `1` already a key, `yes` reads as its duplicate: both are named."""
+    what = "nothing (null)" if key is None else str(key).lower()
+    if key in written:
+        return f"keys must be text; `{written[key]}` and `{word}` (read by YAML as {what}) are not: quote them"
+    return f"keys must be text; `{word}` is read by YAML as {what}: write '{word}' in quotes"
+
+
 class _Builder:
     """Turns a composed YAML node tree into dicts, lists and scalars, with positions."""
 
@@ -339,7 +356,10 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             self._plain(node, "tag:yaml.org,2002:seq", path)
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        return self._scalar(node, path)
+        value = self._scalar(node, path)
+        if isinstance(value, bool) and isinstance(node, yaml.ScalarNode) and node.value.lower() in BOOLEAN_WORDS:
+            self.source.words[path] = node.value
+        return value
 
     def _plain(self, node: yaml.Node, tag: str, path: Path) -> None:
         """Refuse tags such as !!python/object: a scenario holds plain data only."""
@@ -363,6 +383,7 @@ class _Builder:
 
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
+        written: dict[Any, str] = {}  # each key as written
         after_text = False  # in { }, the entry before was text, or a key cut from it
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -370,6 +391,9 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _fail(self.file, "a key must be a plain name", key_node.start_mark, path)
             key = self._scalar(key_node, path)
+            if isinstance(key, bool) or key is None:
+                raise _fail(self.file, _not_a_key(key_node.value, key, written), key_node.start_mark, path)
+            written[key] = key_node.value
             if key in result:
                 first = self.source.keys.get(path + (key,))
                 at = f" (first written at line {first[0]})" if first else ""
