@@ -337,3 +337,23 @@ def test_hints_on_how_a_value_was_written_come_through_from_the_file_extended(wr
     assert "baseline: should be text, not false; `no` is read by YAML as false: write 'no' in quotes" in result.stderr
     assert "unknown key 'b'; in `{...}` a comma ends a value" in result.stderr
 
+
+@pytest.mark.parametrize(
+    "item, says",
+    [
+        (
+            "{remove: true}",
+            "c.yaml:5:9: options.outsource.lines[0]: `remove: true` needs a `name`: the name of the item to remove",
+        ),
+        (
+            "{remove: true, name: 3}",
+            "c.yaml:5:30: options.outsource.lines[0].name: should be text, not 3: the name of the item to remove",
+        ),
+    ],
+)
+def test_removing_an_item_needs_its_name(write: Write, item: str, says: str) -> None:
+    write(MINIMAL, "p.yaml")
+    child = write(f"extends: p.yaml\noptions:\n  outsource:\n    lines:\n      - {item}\n", "c.yaml")
+    result = runner.invoke(app, ["validate", str(child)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0].endswith(says)

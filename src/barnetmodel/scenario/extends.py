@@ -204,6 +204,13 @@ def _merge_named(parent: Source, p_path: Path, child: Source, c_path: Path, out:
         if _name(item) in known:
             continue
         if isinstance(item, dict) and item.get("remove") is True:
+            if item.get("name") is None:  # not a missing name to look for: say which item is meant
+                message = "`remove: true` needs a `name`: the name of the item to remove"
+                raise ScenarioError([child.problem((*c_path, j), message)])
+            if not isinstance(name := item["name"], str):
+                shown = str(name).lower() if isinstance(name, bool) else repr(name)
+                message = f"should be text, not {shown}: the name of the item to remove"
+                raise ScenarioError([child.problem((*c_path, j, "name"), message)])
             hint = did_you_mean(item.get("name"), sorted(known))
             raise ScenarioError(
                 [child.problem((*c_path, j, "name"), f"there is no '{item.get('name')}' in the file extended{hint}")]
