@@ -325,3 +325,19 @@ def test_keys_that_are_not_text_and_words_read_as_true_or_false_say_what_to_writ
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == f"{path}{says}"
+
+
+def test_a_correlation_and_optimism_bias_take_a_note_saying_why(write: Callable[[str], Path]) -> None:
+    """A judgement says why wherever it is made: correlations and optimism bias take a `note` like lines do."""
+    text = MINIMAL.replace(
+        "      - {name: Contract, annual: 8}\n",
+        "      - {name: Contract, annual: {triangular: {low: 6, mode: 8, high: 12}}}\n"
+        "      - {name: Client side, annual: {triangular: {low: 0.1, mode: 0.2, high: 0.4}}}\n"
+        "    optimism_bias: {category: outsourcing, mitigated: 0.5, note: half the risk is costed above}\n",
+    ) + (
+        "uncertainty:\n  draws: 100\n  correlations:\n"
+        "    - between: [options.outsource.lines.Contract.annual, options.outsource.lines.Client side.annual]\n"
+        "      rank: 0.5\n      note: both rise if the contract is under-scoped\n"
+    )
+    result = runner.invoke(app, ["validate", str(write(text))])
+    assert result.exit_code == 0, result.output

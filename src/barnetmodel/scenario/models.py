@@ -319,6 +319,7 @@ class OptimismBias(StrictModel):
         False, description="Also cut incomes and savings (negative lines) by the same share."
     )
     source: str | None = Field(None, description="Key in `sources` the figure comes from.")
+    note: str | None = Field(None, description="Free text: why this uplift and share mitigated.")
 
 
 class Option(StrictModel):
@@ -348,6 +349,7 @@ class Correlation(StrictModel):
     )
     rank: float = Field(ge=-1, le=1, description="Rank (Spearman) correlation between them.")
     source: str | None = Field(None, description="Key in `sources` the figure comes from.")
+    note: str | None = Field(None, description="Free text: why the two move together (or apart).")
 
 
 class Uncertainty(StrictModel):
