@@ -58,6 +58,13 @@ def test_sources_are_documents_and_judgements_say_why(path: Path) -> None:
                 assert line.note, f"{path.name}: the judgement {line.name} does not say why"
         for risk in option.risks:
             assert risk.source and (risk.source != "judgement" or risk.note), f"{path.name}: {risk.name}"
+        bias = option.optimism_bias
+        if bias is not None and bias.mitigated:
+            # How much of the bias is mitigated is always a judgement, so its reason is in the note.
+            assert bias.note, f"{path.name}: the optimism bias does not say why it is mitigated"
+    for correlation in scenario.uncertainty.correlations:
+        if correlation.source == "judgement":
+            assert correlation.note, f"{path.name}: the judgement {correlation.between} does not say why"
 
 
 def test_the_comparator_is_anchored_to_the_council_baselines() -> None:
