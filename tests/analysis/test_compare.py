@@ -27,6 +27,9 @@ def test_differences_and_inputs(write: Callable[[str, str], Path]) -> None:
     nominal = figures["outsource.cost.nominal"]
     assert nominal["values"] == pytest.approx([24.0, 27.0])  # 8 and 9 a year for three years
     assert nominal["differences"] == pytest.approx([3.0])
+    # The cash saving, for the affordability case: (10 - 8) and (10 - 9) a year for three years.
+    assert figures["outsource.saving.nominal"]["values"] == pytest.approx([6.0, 3.0])
+    assert figures["outsource.saving.nominal"]["differences"] == pytest.approx([-3.0])
     saving = figures["outsource.saving.present_value"]
     # (10 - 8) and (10 - 9) a year, deflated and discounted at 3.5%.
     assert saving["values"][0] == pytest.approx(sum(2 / (1.02 * 1.035) ** t for t in range(3)))

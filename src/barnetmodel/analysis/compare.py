@@ -80,6 +80,12 @@ def _figures(results: dict[str, Any]) -> dict[str, tuple[str, float, str]]:
                 option["total_saving"]["present_value"],
                 units["present_value"],
             )
+            # The cash saving: what an affordability case (a budget, a savings target) counts.
+            out[f"{name}.saving.nominal"] = (
+                f"{name}: saving, nominal",
+                option["total_saving"]["nominal"],
+                units["nominal"],
+            )
     for target in results["targets"]:
         for result in target["results"]:
             key = f"targets.{target['name']}.{result['option']}.share_met"
