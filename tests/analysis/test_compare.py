@@ -169,3 +169,78 @@ def test_present_values_in_different_prices_are_not_subtracted(write: Callable[[
     assert "present values in each file's prices (a 2013/14, b 2014/15)" in markdown
     same = runner.invoke(app, ["compare", str(a), str(a), "-f", "markdown"])
     assert "different prices" not in same.stderr and "present values in 2013/14 prices;" in same.stdout
+
+
+CAPPED = """\
+title: A contract price indexed to CPI, capped at 3%
+horizon: {start: 2030, years: 5}
+money: {inflation: 0.02, discount: 0.035}
+inputs:
+  cpi: {triangular: {low: 0.01, mode: 0.02, high: 0.05}}
+baseline: in_house
+options:
+  in_house:
+    title: In-house
+    lines:
+      - {name: Staff, annual: 10}
+  outsource:
+    title: Outsourced
+    lines:
+      - {name: Contract, annual: 8, index: {series: cpi, from: 2031, cap: 0.03, after: cpi}}
+uncertainty: {sampling: latin_hypercube}
+"""
+
+
+def test_with_draws_the_mean_of_each_cost_and_saving_shows_what_a_cap_is_worth(
+    write: Callable[[str, str], Path],
+) -> None:
+    # CPI's mean, 2.67%, is under the cap: the central run, every input at its mean, never meets the cap, so
+    # the central figures of the capped and the uncapped contract are the same. The draws above 3% are
+    # capped in one and not the other: the mean saving of the draws is what the cap is worth.
+    capped = str(write(CAPPED, "capped.yaml"))
+    uncapped = str(write(CAPPED.replace(", cap: 0.03", ""), "uncapped.yaml"))
+    data = json.loads(runner.invoke(app, ["compare", capped, uncapped, "-n", "2000", "-f", "json"]).stdout)
+    figures = {f["key"]: f for f in data["figures"]}
+    assert figures["outsource.saving.present_value"]["differences"] == [0.0]
+    mean = figures["outsource.saving.present_value.mean"]
+    assert mean["label"] == "outsource: saving, PV, mean of draws"
+    assert mean["differences"][0] < -0.1  # the uncapped contract saves less, on average
+    run = json.loads(runner.invoke(app, ["run", capped, "-n", "2000", "-f", "json"]).stdout)
+    drawn = next(o for o in run["uncertainty"]["options"] if o["name"] == "outsource")
+    for statistic in ("mean", "p10", "p90"):
+        assert figures[f"outsource.saving.present_value.{statistic}"]["values"][0] == pytest.approx(
+            drawn["saving_present_value"][statistic]
+        )
+        assert figures[f"outsource.cost.present_value.{statistic}"]["values"][0] == pytest.approx(
+            drawn["cost_present_value"][statistic]
+        )
+    table = runner.invoke(app, ["compare", capped, uncapped, "-n", "2000", "-f", "csv"]).stdout
+    row = next(r for r in csv.DictReader(io.StringIO(table)) if r["figure"] == "outsource.saving.present_value.mean")
+    # A number, as in the JSON: a mean over Latin Hypercube replicates is a NumPy number, not np.float64(...).
+    assert float(row["uncapped.yaml minus capped.yaml"]) == pytest.approx(mean["differences"][0])
+    assert "in_house.cost.present_value.mean" in figures and "in_house.saving.present_value.mean" not in figures
+    assert [s["draws"] for s in data["scenarios"]] == [2000, 2000]
+    # Each statistic follows its central figure.
+    keys = [f["key"] for f in data["figures"]]
+    assert keys[keys.index("outsource.saving.present_value") :][:5] == [
+        "outsource.saving.present_value",
+        "outsource.saving.present_value.mean",
+        "outsource.saving.present_value.p10",
+        "outsource.saving.present_value.p90",
+        "outsource.saving.nominal",
+    ]
+    # Without draws there are none; with draws in one file only, the other has none ('-'), in their place.
+    central = json.loads(runner.invoke(app, ["compare", capped, uncapped, "-f", "json"]).stdout)
+    assert not [f for f in central["figures"] if f["key"].endswith((".mean", ".p10", ".p90"))]
+    assert [s["draws"] for s in central["scenarios"]] == [0, 0]
+    drawn_file = str(write(CAPPED.replace("{sampling", "{draws: 500, sampling"), "drawn.yaml"))
+    mixed = json.loads(runner.invoke(app, ["compare", capped, drawn_file, "-f", "json"]).stdout)
+    rows = {f["key"]: f for f in mixed["figures"]}
+    assert rows["outsource.saving.present_value.mean"]["values"][0] is None
+    assert rows["outsource.saving.present_value.mean"]["differences"] == [None]
+    assert [f["key"] for f in mixed["figures"]][:4] == [
+        "in_house.cost.present_value",
+        "in_house.cost.present_value.mean",
+        "in_house.cost.present_value.p10",
+        "in_house.cost.present_value.p90",
+    ]

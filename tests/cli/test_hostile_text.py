@@ -114,8 +114,8 @@ def test_sensitivity_and_compare_tables_escape_text(write: Callable[..., Path]) 
     assert not any(escape in terminal(sensitivity_out.show, sensitivity) for escape in ESCAPES)
     comparison = {
         "scenarios": [
-            {"file": HOSTILE + ".yaml", "title": HOSTILE, "price_base": "2013/14"},
-            {"file": "b.yaml", "title": "B", "price_base": "2013/14"},
+            {"file": HOSTILE + ".yaml", "title": HOSTILE, "price_base": "2013/14", "draws": 0},
+            {"file": "b.yaml", "title": "B", "price_base": "2013/14", "draws": 0},
         ],
         "figures": [{"key": HOSTILE, "label": HOSTILE, "unit": HOSTILE, "values": [1.0, 2.0], "differences": [1.0]}],
         "inputs_that_differ": [{"name": HOSTILE, "values": [HOSTILE, None]}],

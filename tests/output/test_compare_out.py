@@ -10,7 +10,9 @@ from barnetmodel.output.compare_out import column_names, different_prices, rende
 def result(*files: str) -> dict[str, Any]:
     figure = {"key": "x.cost.nominal", "label": "x: cost", "unit": "£m, nominal"}
     return {
-        "scenarios": [{"file": file, "title": "T", "price_base": "2024/25", "sha256": ""} for file in files],
+        "scenarios": [
+            {"file": file, "title": "T", "price_base": "2024/25", "sha256": "", "draws": 0} for file in files
+        ],
         "figures": [{**figure, "values": [1.0] * len(files), "differences": [0.0] * (len(files) - 1)}],
         "inputs_that_differ": [],
     }
@@ -43,3 +45,24 @@ def test_the_note_says_the_prices_of_the_present_values() -> None:
     assert different_prices(mixed) and not different_prices(same)
     note = "present values in each file's prices (a 2013/14, b 2024/25): those in prices other than the first"
     assert note in render_markdown(mixed)
+
+
+def test_the_note_says_which_figures_are_central_and_which_of_draws() -> None:
+    central = render_markdown(result("a.yaml", "b.yaml"))
+    assert "Costs, savings and shares met not marked 'of draws' are the central run's (every input at its mean)." in (
+        central
+    )
+    assert "'Of draws'" not in central
+    drawn = result("a.yaml", "b.yaml")
+    drawn["scenarios"] = [{**s, "draws": 20000} for s in drawn["scenarios"]]
+    assert "'Of draws': over the Monte Carlo draws (20,000 draws); their mean differs" in render_markdown(drawn)
+    drawn["scenarios"][0]["draws"] = 0
+    assert "over the Monte Carlo draws (a: none; b: 20,000)" in render_markdown(drawn)
+
+    # A figure one file has not (no draws, no such option) is '-', and the note says what '-' is.
+    def key_figures() -> str:
+        return render_markdown(drawn).split("## Inputs that differ")[0]
+
+    assert "'-': not in that scenario." not in key_figures()
+    drawn["figures"][0]["values"][0] = None
+    assert "'-': not in that scenario." in key_figures()

@@ -62,38 +62,51 @@ def settings(loaded: Loaded) -> dict[str, str]:
     return dict(_flatten(loaded.scenario.model_dump(by_alias=True, exclude_none=True), ""))
 
 
+# The statistics of the draws shown beside a central present value: the mean is what a change that bites
+# only in some draws (a cap on an index, a risk) moves when the central figure does not.
+DRAW_STATISTICS = (("mean", "mean of draws"), ("p10", "P10 of draws"), ("p90", "P90 of draws"))
+
+
+def _of_draws(
+    key: str, label: str, summary: dict[str, float] | None, unit: str
+) -> Iterator[tuple[str, tuple[str, float, str]]]:
+    """The mean, P10 and P90 of a figure's draws, after its central value (nothing without draws)."""
+    if summary is None:
+        return
+    for statistic, words in DRAW_STATISTICS:
+        # float(): a mean is a NumPy number, which CSV would write as np.float64(...).
+        yield f"{key}.{statistic}", (f"{label}, {words}", float(summary[statistic]), unit)
+
+
 def _figures(results: dict[str, Any]) -> dict[str, tuple[str, float, str]]:
-    """key -> (label, value, unit) of the figures compared."""
+    """key -> (label, value, unit) of the figures compared: each option's central cost and saving, and,
+    with draws, the mean, P10 and P90 of their present values."""
     units = results["money"]["units"]
+    drawn = {option["name"]: option for option in results.get("uncertainty", {}).get("options", [])}
     out: dict[str, tuple[str, float, str]] = {}
     for option in results["options"]:
         name = option["name"]
-        out[f"{name}.cost.present_value"] = (
-            f"{name}: cost, PV",
-            option["total_cost"]["present_value"],
-            units["present_value"],
-        )
-        out[f"{name}.cost.nominal"] = (f"{name}: cost, nominal", option["total_cost"]["nominal"], units["nominal"])
+        draws = drawn.get(name, {})
+        pv, nominal = units["present_value"], units["nominal"]
+        out[f"{name}.cost.present_value"] = (f"{name}: cost, PV", option["total_cost"]["present_value"], pv)
+        out.update(_of_draws(f"{name}.cost.present_value", f"{name}: cost, PV", draws.get("cost_present_value"), pv))
+        out[f"{name}.cost.nominal"] = (f"{name}: cost, nominal", option["total_cost"]["nominal"], nominal)
         if not option["is_baseline"]:
-            out[f"{name}.saving.present_value"] = (
-                f"{name}: saving, PV",
-                option["total_saving"]["present_value"],
-                units["present_value"],
+            saving = option["total_saving"]
+            out[f"{name}.saving.present_value"] = (f"{name}: saving, PV", saving["present_value"], pv)
+            out.update(
+                _of_draws(f"{name}.saving.present_value", f"{name}: saving, PV", draws.get("saving_present_value"), pv)
             )
             # The cash saving: what an affordability case (a budget, a savings target) counts.
-            out[f"{name}.saving.nominal"] = (
-                f"{name}: saving, nominal",
-                option["total_saving"]["nominal"],
-                units["nominal"],
-            )
+            out[f"{name}.saving.nominal"] = (f"{name}: saving, nominal", saving["nominal"], nominal)
     for target in results["targets"]:
         for result in target["results"]:
             key = f"targets.{target['name']}.{result['option']}.share_met"
             out[key] = (f"{target['name']} ({result['option']}): share met", result["share_met"], "share")
-    for option in results.get("uncertainty", {}).get("options", []):
+    for name, option in drawn.items():
         if "probability_cheaper_than_baseline" in option:
-            out[f"{option['name']}.probability_cheaper"] = (
-                f"{option['name']}: P(cheaper than baseline)",
+            out[f"{name}.probability_cheaper"] = (
+                f"{name}: P(cheaper than baseline)",
                 option["probability_cheaper_than_baseline"],
                 "probability",
             )
@@ -116,12 +129,21 @@ def telling_apart(files: list[str]) -> list[str]:
 
 
 def compare(loaded: list[Loaded], analyse: Callable[[Loaded], dict[str, Any]]) -> dict[str, Any]:
-    """Key figures of each scenario, their differences from the first, and the settings that differ. A
+    """Key figures of each scenario, their differences from the first, and the settings that differ (and each
+    file's number of draws: the figures "of draws" are over them). A
     figure in another unit than the first file's (a present value in other prices) is not subtracted
     from it: its difference is None, and the figure's unit names each unit."""
     results = [analyse(item) for item in loaded]
     figures = [_figures(r) for r in results]
-    keys = list(dict.fromkeys(key for f in figures for key in f))
+    keys: list[str] = []  # each file's figures in its order, one only some files have after the figure before it
+    for figure in figures:
+        at = -1
+        for key in figure:
+            if key in keys:
+                at = keys.index(key)
+            else:
+                at += 1
+                keys.insert(at, key)
     rows = []
     for key in keys:
         found = [f.get(key) for f in figures]
@@ -146,8 +168,11 @@ def compare(loaded: list[Loaded], analyse: Callable[[Loaded], dict[str, Any]]) -
                 "title": item.scenario.title,
                 "price_base": financial_year(item.scenario.price_base),
                 "sha256": item.sha256,
+                "draws": result.get("uncertainty", {}).get("draws", 0),
             }
-            for file, item in zip(telling_apart([item.source.file for item in loaded]), loaded, strict=True)
+            for file, item, result in zip(
+                telling_apart([item.source.file for item in loaded]), loaded, results, strict=True
+            )
         ],
         "figures": rows,
         "inputs_that_differ": differing,

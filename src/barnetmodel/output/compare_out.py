@@ -51,6 +51,22 @@ def _prices(result: dict[str, Any], names: list[str]) -> str:
     return f"in each file's prices ({each}): those in prices other than the first file's are not subtracted ('-')"
 
 
+def _central(result: dict[str, Any], names: list[str]) -> str:
+    """What the costs, savings and shares are: the central run's, and, with draws, which rows are the draws'."""
+    central = "Costs, savings and shares met not marked 'of draws' are the central run's (every input at its mean)."
+    draws = [s["draws"] for s in result["scenarios"]]
+    if not any(draws):
+        return central
+    if len(set(draws)) == 1:
+        over = f"{draws[0]:,} draws"
+    else:
+        over = "; ".join(f"{name}: {n:,}" if n else f"{name}: none" for name, n in zip(names, draws, strict=True))
+    return (
+        f"{central} 'Of draws': over the Monte Carlo draws ({over}); their mean differs from the central figure "
+        "where a cap, a floor, a guarantee, a risk or a compounded rate makes the model non-linear."
+    )
+
+
 def views(result: dict[str, Any]) -> list[View]:
     names = column_names(result)
     first = names[0]
@@ -67,7 +83,8 @@ def views(result: dict[str, Any]) -> list[View]:
             for f in result["figures"]
         ],
         note=f"Money: {money_unit.split(',')[0]}; cost and saving PV are present values {_prices(result, names)}; "
-        "shares and probabilities in %.",
+        f"shares and probabilities in %. {_central(result, names)}"
+        + (" '-': not in that scenario." if any(v is None for f in result["figures"] for v in f["values"]) else ""),
     )
     inputs = View(
         "Inputs that differ",
