@@ -1,14 +1,19 @@
 """The warning of an amount a thousand times the others: each median read off one sorted list is the median
-statistics.median gives of the other amounts, for any amounts (equal ones, zeros, infinities, NaN)."""
+statistics.median gives of the other amounts, for any amounts (equal ones, zeros, infinities, NaN). The warning
+of a negative count of posts, staff or people, and of nothing else negative."""
 
 from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from barnetmodel.scenario.load import load
 from barnetmodel.scenario.plausibility import _median, _median_without, _outsized
 
 AMOUNTS = st.lists(
@@ -64,3 +69,66 @@ def test_huge_amounts_are_written_in_scientific_form() -> None:
     # An amount short of that keeps its digits.
     (finding,) = _outsized([*amounts[:2], (("targets", 2, "amount"), -2.5e6)], "£m")
     assert "an amount of -2,500,000 (£m) is 2,500,000 times the median" in finding.message
+
+
+COUNTED = """\
+title: t
+horizon: {start: 2024, years: 3}
+money: {inflation: 0.02, discount: 0.035}
+inputs:
+  posts: {value: 120, unit: posts}
+  pay: {value: 0.032, unit: £m a post}
+  staff: posts * pay
+baseline: in_house
+options:
+  in_house:
+    title: In
+    lines:
+      - {name: Staff, annual: staff}
+  outsource:
+    title: Out
+    lines:
+      - {name: Contract, annual: 3}
+"""
+
+
+def _warnings(write: Callable[[str], Path], old: str, new: str) -> list[str]:
+    text = COUNTED.replace(old, new, 1)
+    assert text != COUNTED
+    return [str(problem) for problem in load(str(write(text))).warnings]
+
+
+@pytest.mark.parametrize(
+    "new, where, said",
+    [
+        ("posts: {value: -120, unit: posts}", ":5:18: inputs.posts.value: ", "-120 posts: a count of posts"),
+        ("posts: {value: -3.5, unit: FTE}", ":5:18: inputs.posts.value: ", "-3.5 FTE: a count of FTE cannot"),
+        ("posts: {value: -2, unit: Staff (full-time)}", "inputs.posts.value", "count of Staff (full-time)"),
+        # A distribution is judged by its mean, a formula by its value in the central run.
+        ("posts: {value: {uniform: {low: -200, high: 100}}, unit: people}", "inputs.posts.value", "-50 people"),
+        ("posts: {value: 100 - 150, unit: units}", "inputs.posts.value", "-50 units"),
+    ],
+)
+def test_a_negative_count_is_warned_of(write: Callable[[str], Path], new: str, where: str, said: str) -> None:
+    (warning,) = _warnings(write, "posts: {value: 120, unit: posts}", new)
+    assert where in warning and ": warning: " in warning and said in warning
+    assert "is the minus sign a slip?" in warning
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        # Money is never a count, whatever it is a sum of: incomes, credits and savings are negative costs.
+        ("pay: {value: 0.032, unit: £m a post}", "pay: {value: -0.032, unit: £m a post}"),
+        ("pay: {value: 0.032, unit: £m a post}", "pay: {value: -0.032, unit: £m}"),
+        ("pay: {value: 0.032, unit: £m a post}", "pay: {value: -0.032, unit: a share}"),
+        ("pay: {value: 0.032, unit: £m a post}", "pay: {value: -0.032}"),
+        # An input with no unit says nothing of what it counts.
+        ("posts: {value: 120, unit: posts}", "posts: -120"),
+        # Only the central value is judged: a distribution that may go below 0 is not warned of.
+        ("posts: {value: 120, unit: posts}", "posts: {value: {uniform: {low: -10, high: 30}}, unit: posts}"),
+        ("posts: {value: 120, unit: posts}", "posts: {value: 0, unit: posts}"),
+    ],
+)
+def test_nothing_else_negative_is_warned_of(write: Callable[[str], Path], old: str, new: str) -> None:
+    assert _warnings(write, old, new) == []

@@ -7,7 +7,10 @@ The warnings, in the order they are checked (the docs list them too):
 - inflation or a constant discount rate above 0.15, or a line's growth above 0.2: 15% or 20% a year;
 - an amount (a line's `annual`, `total` or `amount`, a risk's `cost`, a target's `amount`) a thousand
   times the median of the scenario's other amounts, or more: in the wrong unit (£ for £m?);
-- a risk's `cost` below 0: a risk is a cost when it happens, a negative one a gain.
+- a risk's `cost` below 0: a risk is a cost when it happens, a negative one a gain;
+- a named input below 0 whose `unit` names a count of people or things (`posts`, `FTE`, `staff`, `people`,
+  `units`...: see COUNT_WORDS): -120 posts make a staff line built from them a negative cost, an income. Only
+  the unit is judged: money (`£m a post`, an income or a saving written as a negative cost) is never a count.
 A number written as a distribution is judged by its mean, one written as a formula by its value in the
 central run.
 """
@@ -16,17 +19,28 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
+from collections.abc import Callable
 
 from barnetmodel.errors import Path
 from barnetmodel.scenario.checks import Finding
 from barnetmodel.scenario.models import InflationSeries, Scenario
 from barnetmodel.scenario.named import central_values
+from barnetmodel.scenario.numbers import Number
 
 RATE_ABOVE = 1.0  # a share_of rate: the whole of its line
 UPLIFT_ABOVE = 2.0  # the Green Book's highest upper bound (equipment and development, 200%)
 YEARLY_ABOVE = 0.15  # inflation, a constant discount rate
 GROWTH_ABOVE = 0.2
 AMOUNT_TIMES = 1000.0
+# A unit whose first word is one of these counts people or things, which are never fewer than none. The first
+# word, so that `£m a post` (money per post, which may be a negative cost) is not one.
+COUNT_WORDS = frozenset(
+    {
+        *("post", "posts", "fte", "ftes", "staff", "people", "person", "persons", "head", "heads", "headcount"),
+        *("employee", "employees", "worker", "workers", "unit", "units"),
+    }
+)
 
 
 # From here on a figure is written in scientific form (1e+308): its digits would be hundreds long, and past
@@ -113,6 +127,29 @@ def warnings(scenario: Scenario) -> list[Finding]:
                 )
             )
     found += _outsized(amounts, scenario.money.unit)
+    found += _negative_counts(scenario, central)
+    return found
+
+
+def _negative_counts(scenario: Scenario, central: Callable[[Number], float]) -> list[Finding]:
+    """Named inputs whose unit counts people or things and whose central value is below 0."""
+    found = []
+    for name, named in scenario.named_inputs.items():
+        if named.unit is None:  # a short form has none
+            continue
+        words = re.findall(r"[a-z]+", named.unit.lower())
+        if not words or words[0] not in COUNT_WORDS:
+            continue
+        value = central(named.value)
+        if value < 0:
+            found.append(
+                Finding(
+                    ("inputs", name, "value"),
+                    f"{_figure(value)} {named.unit}: a count of {named.unit} cannot be below 0, and a cost built "
+                    "from it would be an income: is the minus sign a slip?",
+                    inputs=frozenset({name}),
+                )
+            )
     return found
 
 
