@@ -86,6 +86,20 @@ def test_csv_has_a_row_per_option_and_year_and_a_total() -> None:
     assert rows[0]["unit"] == "£m" and rows[0]["price_base"] == "2013"
 
 
+def test_csv_with_draws_says_where_the_uncertainty_figures_are(write: Callable[..., Path]) -> None:
+    # The CSV is the central run's rows: with draws it is the same, and standard error says so.
+    scenario = str(write(MINIMAL.replace("annual: 8}", "annual: {triangular: {low: 7, mode: 8, high: 10}}}")))
+    plain = runner.invoke(app, ["run", scenario, "-f", "csv"])
+    drawn = runner.invoke(app, ["run", scenario, "-f", "csv", "--draws", "2000"])
+    assert drawn.exit_code == 0 and drawn.stdout == plain.stdout
+    assert plain.stderr == ""
+    assert drawn.stderr == (
+        "note: the CSV holds the central run only; the uncertainty figures of the 2,000 draws are in "
+        "--format json, markdown, table or xlsx\n"
+    )
+    assert runner.invoke(app, ["run", scenario, "-f", "json", "--draws", "2000"]).stderr == ""
+
+
 def test_markdown_has_the_tables() -> None:
     result = runner.invoke(app, ["run", COUNCIL, "-f", "markdown"])
     assert result.stdout.startswith("# One Barnet")

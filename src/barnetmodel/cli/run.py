@@ -18,6 +18,7 @@ from barnetmodel.cli.shared import (
     analyse_showing_progress,
     load_scenario,
     publish,
+    say,
 )
 
 
@@ -41,6 +42,14 @@ def run(
 
         workbook(project(loaded.scenario), results, output)
         return
+    if format is Format.csv and "uncertainty" in results:
+        # The CSV is the central run's rows; draws must not look as if they were dropped without a word.
+        draws = results["uncertainty"]["draws"]
+        say(
+            f"note: the CSV holds the central run only; the uncertainty figures of the {draws:,} draws are in "
+            "--format json, markdown, table or xlsx",
+            err=True,
+        )
     publish(results, format, output, _show, _csv, _markdown)
 
 

@@ -1,5 +1,10 @@
 """CSV: one row per option and year (and a `total` row per option), every basis in columns; and the one
-way every CSV of barnetmodel writes its cells, so that no text in it becomes a spreadsheet formula."""
+way every CSV of barnetmodel writes its cells, so that no text in it becomes a spreadsheet formula.
+
+The run's CSV holds the central run only: with draws, the uncertainty figures are in the JSON, the Markdown
+and the tables (the command says so on standard error). Present values leave transfers out (the economic
+case), cash figures keep them, so `transfers_nominal` and `transfers_real` give the part of each year's cost
+that is transfers: cost_present_value = (cost_real - transfers_real) x discount_factor."""
 
 from __future__ import annotations
 
@@ -45,21 +50,35 @@ COLUMNS = [
     for measure in ("cost", "saving", "cumulative_saving")
     for basis in ("nominal", "real", "present_value")
 ]
+TRANSFERS = ["transfers_nominal", "transfers_real"]  # no present value: it leaves them out
 
 
 def render(results: dict[str, Any]) -> str:
     out = io.StringIO()
     write = writer(out)
-    write(["option", "year", "unit", "price_base", "discount_factor", *COLUMNS])
+    write(["option", "year", "unit", "price_base", "discount_factor", *COLUMNS, *TRANSFERS])
     unit = results["money"]["unit"]
     base = results["money"]["price_base"]
     for option in results["options"]:
         yearly = option["yearly"]
+        transfers = _transfers(option, len(results["years"]))
         for i, year in enumerate(results["years"]):
             values = [yearly[c][i] for c in COLUMNS]
-            write([option["name"], year, unit, base, results["discount_factor"][i], *values])
+            moved = [transfers[c][i] for c in TRANSFERS]
+            write([option["name"], year, unit, base, results["discount_factor"][i], *values, *moved])
         totals = {f"cost_{b}": option["total_cost"][b] for b in ("nominal", "real", "present_value")}
         totals |= {f"saving_{b}": option["total_saving"][b] for b in ("nominal", "real", "present_value")}
         totals |= {f"cumulative_{k}": v for k, v in totals.items() if k.startswith("saving_")}
-        write([option["name"], "total", unit, base, "", *(totals[c] for c in COLUMNS)])
+        moved = [option["transfers"][c.removeprefix("transfers_")] if "transfers" in option else 0.0 for c in TRANSFERS]
+        write([option["name"], "total", unit, base, "", *(totals[c] for c in COLUMNS), *moved])
     return out.getvalue()
+
+
+def _transfers(option: dict[str, Any], years: int) -> dict[str, list[float]]:
+    """An option's transfers each year, nominal and real: the sum of its lines marked `transfer`, as the
+    option's `transfers` totals are summed (0 in every year for an option without them)."""
+    marked = [line for line in option["lines"] if line.get("transfer")]
+    return {
+        column: [sum((line[column.removeprefix("transfers_")][i] for line in marked), 0.0) for i in range(years)]
+        for column in TRANSFERS
+    }
