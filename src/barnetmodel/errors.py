@@ -16,6 +16,11 @@ Path = tuple[PathPart, ...]
 # Control characters (C0, DEL, C1) and lone surrogates: never text. A terminal obeys the first (ESC [2J clears
 # the screen, ESC ] sets the window title); the second cannot be encoded. Tab and newline are text.
 NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Bidirectional formatting characters: text, and allowed in a file, but they reorder what is shown after them
+# (U+202E, right-to-left override, makes `saving` read `gnivas`; "Trojan Source", CVE-2021-42574), so a
+# reviewer may not see what a name or title says. Shown as escapes, as control characters are; JSON keeps them.
+BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+NOT_SHOWN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{BIDI}]")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -24,9 +29,10 @@ def _visible(match: re.Match[str]) -> str:
 
 
 def printable(text: str, *, one_line: bool = False) -> str:
-    """`text` safe to show: each control character and lone surrogate written as a visible escape (\\x1b),
-    so it is seen, not obeyed; with `one_line`, newlines too (a message is one line)."""
-    text = NOT_TEXT.sub(_visible, text)
+    """`text` safe to show: each control character, lone surrogate and bidirectional formatting character
+    written as a visible escape (\\x1b, \\u202e), so it is seen, not obeyed; with `one_line`, newlines too (a
+    message is one line)."""
+    text = NOT_SHOWN.sub(_visible, text)
     return text.replace("\n", "\\n") if one_line else text
 
 

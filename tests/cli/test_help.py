@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from barnetmodel.cli.app import app
-from conftest import ROOT
+from conftest import MINIMAL, ROOT
 
 runner = CliRunner()
 COMMANDS = ["run", "sensitivity", "compare", "audit", "report", "plot", "validate", "test", "schema", "init"]
@@ -99,6 +99,15 @@ def test_completion_of_addresses_and_options_from_the_scenario() -> None:
     assert all(o.startswith("options.outsource.lines.Re") for o in offered)
     assert "money.inflation=" in complete(f"barnetmodel run {CRITICS} --set money.")
     assert complete(f"barnetmodel sensitivity {CRITICS} --option ") == ["outsource"]
+
+
+def test_completion_shows_bidirectional_formatting_characters_as_escapes(tmp_path: Path) -> None:
+    # U+202E in an option's name would reorder the list the shell shows ("Trojan Source").
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(MINIMAL.replace("\n  outsource:", '\n  "out\u202esource":'), encoding="utf-8")
+    assert complete(f"barnetmodel sensitivity {scenario} --option ") == ["out\\u202esource"]
+    offered = complete(f"barnetmodel run {scenario} --set options.out")
+    assert offered and all(o.startswith("options.out\\u202esource.") and "\u202e" not in o for o in offered)
 
 
 def test_completion_of_a_file_that_is_not_there_offers_nothing() -> None:

@@ -1,6 +1,7 @@
 """Text from strangers: control characters and lone surrogates are refused in every text of a file
 (file:line:col); what reaches a terminal is escaped (no terminal escapes, no Rich markup) and so is
-Markdown (no raw HTML, no broken tables)."""
+Markdown (no raw HTML, no broken tables); bidirectional formatting characters are allowed but shown as
+escapes."""
 
 from __future__ import annotations
 
@@ -162,3 +163,41 @@ def test_markdown_escapes_control_characters_too(write: Callable[..., Path]) -> 
     results = hostile_results(write(MINIMAL))
     out = markdown_out.render(results)
     assert not any(escape in out for escape in ESCAPES) and "\ud800" not in out
+
+
+RLO, ISOLATE = "\u202e", "\u2066"  # right-to-left override; left-to-right isolate
+
+
+def test_bidirectional_formatting_characters_are_allowed_but_shown_as_escapes(
+    write: Callable[..., Path], tmp_path: Path
+) -> None:
+    """They reorder what a reviewer sees ("Trojan Source"): every output that shows text shows them as
+    escapes, as control characters are; JSON, whose escapes are unambiguous, keeps the text as written."""
+    text = edit("title: Minimal", f'title: "Gnivas{RLO}saving"')
+    text = edit("title: Outsourced", f'title: "Out{ISOLATE}sourced"', text)
+    text = edit("{name: Contract, annual: 8}", f'{{name: "Con{RLO}tract", annual: 8}}', text)
+    path = write(text)
+    assert runner.invoke(app, ["validate", str(path)]).exit_code == 0
+    shown = {}
+    for fmt in ("table", "markdown", "csv"):
+        result = runner.invoke(app, ["run", str(path), "-f", fmt])
+        assert result.exit_code == 0, result.output
+        shown[fmt] = result.stdout
+    report = tmp_path / "r.html"
+    assert runner.invoke(app, ["report", str(path), "-o", str(report)]).exit_code == 0
+    shown["html"] = report.read_text(encoding="utf-8")
+    for fmt, out in shown.items():
+        assert RLO not in out and ISOLATE not in out, fmt
+    assert "Gnivas\\u202esaving" in shown["table"] and "Gnivas\\u202esaving" in shown["markdown"]
+    assert "Out\\u2066sourced" in shown["table"] and "Out\\u2066sourced" in shown["html"]
+    assert "Con\\u202etract" in shown["html"]
+    assert "Gnivas\\u202esaving" in terminal(table_out.show, computed(path)[1])
+    json = runner.invoke(app, ["run", str(path), "-f", "json"]).stdout
+    assert f"Gnivas{RLO}saving" in json and f"Con{RLO}tract" in json
+
+
+def test_error_messages_show_bidirectional_formatting_characters_as_escapes(write: Callable[..., Path]) -> None:
+    path = write(MINIMAL)
+    result = runner.invoke(app, ["run", str(path), "--set", f"options.in_house.lines.St{RLO}aff.annual=1"])
+    assert result.exit_code == 2
+    assert RLO not in result.output and "St\\u202eaff" in result.stderr

@@ -60,7 +60,7 @@ def settings(ctx: typer.Context, incomplete: str) -> list[str]:
     if data is None:
         return []
     found = [address for address in addresses(data) if address.startswith(incomplete)]
-    return [f"{address}=" for address in found if not address.endswith(PROSE)]
+    return [_shown(f"{address}=") for address in found if not address.endswith(PROSE)]
 
 
 def options(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -69,4 +69,12 @@ def options(ctx: typer.Context, incomplete: str) -> list[str]:
     if not isinstance(data, dict) or not isinstance(data.get("options"), dict):
         return []
     baseline = data.get("baseline")
-    return [str(name) for name in data["options"] if name != baseline and str(name).startswith(incomplete)]
+    return [_shown(str(name)) for name in data["options"] if name != baseline and str(name).startswith(incomplete)]
+
+
+def _shown(word: str) -> str:
+    """A word offered as the shell lists it: a bidirectional formatting character (U+202E) in a name would
+    reorder what the list shows, so it is an escape (\\u202e), seen and not obeyed, as everywhere text is shown."""
+    from barnetmodel.errors import printable
+
+    return printable(word, one_line=True)
