@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from barnetmodel import __version__
+from barnetmodel.cli import completion
 
 # Each command, in the order `--help` lists them, and the module of `cli` that holds it.
 COMMANDS = {
@@ -44,6 +45,7 @@ def _help_in_our_words() -> None:
 
 
 _help_in_our_words()
+completion.bash_quotes_what_it_offers()
 
 
 def _version(value: bool) -> None:
