@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from barnetmodel.analysis.sensitivity import analyse_sensitivity, switching_values, tornado
 from barnetmodel.cli.app import app
 from barnetmodel.engine.projection import Inputs, project
+from barnetmodel.errors import ValueProblem
 from barnetmodel.output.sensitivity_out import bar
 from barnetmodel.scenario.formula import Formula
 from barnetmodel.scenario.load import load
@@ -163,6 +164,35 @@ def test_percent_must_be_above_zero_and_is_labelled_as_given() -> None:
     assert zero.exit_code == 2 and "--percent: should be above 0" in zero.stderr
     five = runner.invoke(app, ["sensitivity", path, "--percent", "2.5", "-f", "markdown"]).stdout
     assert "moved by ±2.5%" in five
+    for refused in ("-3", "nan"):
+        result = runner.invoke(app, ["sensitivity", path, "--percent", refused])
+        assert result.exit_code == 2 and f"--percent: should be above 0, not {refused}" in result.stderr
+    # --help says what is taken: not Typer's [x>=0], which 0 is not
+    shown = " ".join(runner.invoke(app, ["sensitivity", "--help"], env={"COLUMNS": "200"}).stdout.split())
+    assert "P% (P above 0)" in shown and "x>=0" not in shown
+
+
+def test_a_move_by_percent_stops_where_the_input_may_go() -> None:
+    # A ramp of 50% and a probability of 100%, moved by 200%: each held to what a --set may give it (0 to 1),
+    # not moved to -50% and 150%, or 300%. An amount, which may be negative, is not held.
+    data = scenario().model_dump(mode="json", exclude_none=True)
+    data["options"]["in_house"]["lines"][0]["ramp"] = [0.5]
+    data["options"]["outsource"]["risks"] = [{"name": "exit", "probability": 1.0, "cost": 5}]
+    swings = tornado(Scenario.model_validate(data), "outsource", "present_value", 200.0)
+    moved = {sw.path[4]: (sw.low, sw.high) for sw in swings if sw.path[0] == "options"}
+    assert moved["ramp"] == (0.0, 1.0)
+    assert moved["probability"] == (0.0, 1.0)
+    assert moved["total"] == pytest.approx((-24.0, 72.0))
+
+
+def test_a_move_past_a_bound_it_may_not_take_is_refused() -> None:
+    # Inflation must stay above -50%: 2% moved by 3000% would be -58%; no nearest value to stop at.
+    with pytest.raises(ValueProblem) as refused:
+        tornado(scenario(), "outsource", "present_value", 3000.0)
+    assert refused.value.path == ("money", "inflation")
+    assert "--percent 3000 moves it to -0.58, but the number must be > -0.5; give a smaller --percent" in str(
+        refused.value.message
+    )
 
 
 OUTSIDE = """\

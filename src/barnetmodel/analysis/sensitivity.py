@@ -24,7 +24,16 @@ from barnetmodel.scenario.distributions import Distribution
 from barnetmodel.scenario.formula import Formula
 from barnetmodel.scenario.models import Scenario
 from barnetmodel.scenario.numbers import central
-from barnetmodel.scenario.paths import display_name, is_named, label_of, name_of, named_input, numbers, places
+from barnetmodel.scenario.paths import (
+    bounds_at,
+    display_name,
+    is_named,
+    label_of,
+    name_of,
+    named_input,
+    numbers,
+    places,
+)
 
 # Where a fixed number may plausibly go when looking for a switching value (see the README).
 SHARE_FIELDS = {"ramp", "probability", "recovered", "mitigated", "share"}
@@ -231,7 +240,7 @@ def tornado(scenario: Scenario, option: str, basis: str, percent: float | None) 
         if percent is None and isinstance(value, Distribution):
             low, high = (float(x) for x in value.from_uniform(np.array([0.1, 0.9])))
         elif percent is not None:
-            low, high = centre * (1 - percent / 100), centre * (1 + percent / 100)
+            low, high = held(path, centre * (1 - percent / 100), centre * (1 + percent / 100), percent)
         else:
             continue
         if low == high:
@@ -258,6 +267,27 @@ def tornado(scenario: Scenario, option: str, basis: str, percent: float | None) 
         if _moved(s)  # inputs of other options do not move this comparison
     ]
     return sorted(swings, key=lambda s: (-s.swing, name_of(s.path)))
+
+
+def held(path: Path, low: float, high: float, percent: float) -> tuple[float, float]:
+    """The ends of a move by `percent` held to the values the place may take, as a --set is: a large
+    --percent moves a 50% ramp from 0 to 100%, not to -50% and 150%, and a share of 1 no higher (a bound
+    the place may take, ge or le, is where its move stops). A bound it may not take (a growth rate above
+    -1) leaves no nearest value to stop at: the move is refused. A named input is held by the places that
+    name it, which the engine checks."""
+    if is_named(path):
+        return low, high
+    bounds = bounds_at(path)
+
+    def kept(end: float) -> float:
+        end = end if bounds.ge is None else max(end, bounds.ge)
+        return end if bounds.le is None else min(end, bounds.le)
+
+    low, high = kept(low), kept(high)
+    broken = bounds.broken_by(min(low, high), max(low, high))
+    if broken:
+        raise ValueProblem(path, f"--percent {percent:g} moves it to {broken}; give a smaller --percent")
+    return low, high
 
 
 def plausible_range(field: str, value: float | Distribution) -> tuple[float, float] | None:

@@ -33,7 +33,12 @@ def sensitivity(
     option: CompareOption = None,
     percent: Annotated[
         float | None,
-        typer.Option("--percent", min=0, metavar="P", help="Move every number by P% instead of to its P10/P90."),
+        # No min=: Typer would show [x>=0], and 0 moves nothing; the check below refuses it, and below.
+        typer.Option(
+            "--percent",
+            metavar="P",
+            help="Move every number by P% (P above 0) instead of to its P10/P90, within the values it may take.",
+        ),
     ] = None,
     basis: Annotated[
         Basis,
@@ -57,7 +62,7 @@ def sensitivity(
     from barnetmodel.analysis.sensitivity import analyse_sensitivity, check_finite
     from barnetmodel.output import sensitivity_out
 
-    if percent is not None and percent <= 0:
+    if percent is not None and not percent > 0:  # (nan too)
         say(f"--percent: should be above 0, not {percent:g}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     loaded = load_scenario(scenario, settings, strict, allow_extends_outside)
