@@ -4,6 +4,7 @@ over a file that is there, unless --force."""
 from __future__ import annotations
 
 import re
+import shlex
 import tomllib
 from pathlib import Path
 
@@ -94,6 +95,30 @@ def test_a_name_a_command_would_take_for_an_option_is_not_written_in(
     assert done.exit_code == 0
     assert "barnetmodel run scenario.yaml" in (tmp_path / "-x.yaml").read_text(encoding="utf-8")
     assert "`barnetmodel validate -- -x.yaml`" in done.stdout
+
+
+@pytest.mark.parametrize("name", ["my payroll.yaml", "it's.yaml", "-x y.yaml"])
+def test_the_commands_it_suggests_take_the_file_when_pasted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    done = runner.invoke(app, ["init", "--", name])
+    assert done.exit_code == 0, done.output
+    commands = re.findall(r"`(barnetmodel [^`]*)`", done.stdout)
+    assert [shlex.split(command) for command in commands] == [
+        ["barnetmodel", verb, *(["--"] if name.startswith("-") else []), name] for verb in ("validate", "run")
+    ]
+
+
+def test_a_directory_is_said_to_be_one_at_once(tmp_path: Path) -> None:
+    # not "there is a file there already; ... --force to replace it", which --force then refuses
+    for force in ([], ["--force"]):
+        done = runner.invoke(app, ["init", str(tmp_path), *force])
+        assert done.exit_code == 2
+        said = " ".join(done.stderr.split())
+        assert f"{tmp_path}: is a directory; give the name of the file to write, e.g. {tmp_path}/scenario.yaml" in said
+        assert "--force" not in said
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_usage_shows_the_optional_file_once() -> None:

@@ -38,14 +38,21 @@ def init(
 ) -> None:
     """Write a commented starter scenario to FILE (scenario.yaml), from a template: change it, then run it."""
     import os
+    import shlex
     from importlib.resources import files
 
+    if os.path.isdir(file):  # which --force would not replace either
+        raise fail(
+            f"{file}: is a directory; give the name of the file to write, e.g. {os.path.join(file, 'scenario.yaml')}"
+        )
     if os.path.lexists(file) and not force:
         raise fail(f"{file}: there is a file there already; choose another name, or --force to replace it")
     text = (files("barnetmodel") / "templates" / f"{template.value.replace('-', '_')}.yaml").read_text("utf-8")
     emit(_named(text, file), file)
     if file != "-":  # written to standard output, the scenario is all it prints
-        named = f"-- {file}" if file.startswith("-") else file  # a name a command would take for an option
+        # As a shell takes it when pasted: quoted (a space, a quote), and after -- if a command would take it
+        # for an option.
+        named = ("-- " if file.startswith("-") else "") + shlex.quote(file)
         say(f"{file}: a starter scenario ({template.value}). Check it with `barnetmodel validate {named}`,")
         say(f"then `barnetmodel run {named}`.")
 
