@@ -5,6 +5,7 @@ completes commands, options, choices, and the addresses and options of the scena
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -105,8 +106,9 @@ def test_completion_shows_bidirectional_formatting_characters_as_escapes(tmp_pat
     # U+202E in an option's name would reorder the list the shell shows ("Trojan Source").
     scenario = tmp_path / "s.yaml"
     scenario.write_text(MINIMAL.replace("\n  outsource:", '\n  "out\u202esource":'), encoding="utf-8")
-    assert complete(f"barnetmodel sensitivity {scenario} --option ") == ["out\\u202esource"]
-    offered = complete(f"barnetmodel run {scenario} --set options.out")
+    # Bash takes each candidate as a shell word (quoted: tests/cli/test_completion.py), as it will insert it.
+    assert [shlex.split(o) for o in complete(f"barnetmodel sensitivity {scenario} --option ")] == [["out\\u202esource"]]
+    offered = [shlex.split(o)[0] for o in complete(f"barnetmodel run {scenario} --set options.out")]
     assert offered and all(o.startswith("options.out\\u202esource.") and "\u202e" not in o for o in offered)
 
 
