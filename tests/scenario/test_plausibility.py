@@ -104,6 +104,7 @@ def _warnings(write: Callable[[str], Path], old: str, new: str) -> list[str]:
         ("posts: {value: -120, unit: posts}", ":5:18: inputs.posts.value: ", "-120 posts: a count of posts"),
         ("posts: {value: -3.5, unit: FTE}", ":5:18: inputs.posts.value: ", "-3.5 FTE: a count of FTE cannot"),
         ("posts: {value: -2, unit: Staff (full-time)}", "inputs.posts.value", "count of Staff (full-time)"),
+        ("posts: {value: -2, unit: full-time equivalent posts}", "inputs.posts.value", "-2 full-time equivalent"),
         # A distribution is judged by its mean, a formula by its value in the central run.
         ("posts: {value: {uniform: {low: -200, high: 100}}, unit: people}", "inputs.posts.value", "-50 people"),
         ("posts: {value: 100 - 150, unit: units}", "inputs.posts.value", "-50 units"),
@@ -123,6 +124,11 @@ def test_a_negative_count_is_warned_of(write: Callable[[str], Path], new: str, w
         ("pay: {value: 0.032, unit: £m a post}", "pay: {value: -0.032, unit: £m}"),
         ("pay: {value: 0.032, unit: £m a post}", "pay: {value: -0.032, unit: a share}"),
         ("pay: {value: 0.032, unit: £m a post}", "pay: {value: -0.032}"),
+        # A count word first, money after: not a count (a reviewer's cases).
+        ("pay: {value: 0.032, unit: £m a post}", "pay: {value: -0.2, unit: staff costs £m a year}"),
+        ("pay: {value: 0.032, unit: £m a post}", "pay: {value: -0.2, unit: head office rent saved £m a year}"),
+        ("pay: {value: 0.032, unit: £m a post}", "pay: {value: -0.2, unit: 'unit cost, £'}"),
+        ("pay: {value: 0.032, unit: £m a post}", "pay: {value: -0.2, unit: staff £}"),
         # An input with no unit says nothing of what it counts.
         ("posts: {value: 120, unit: posts}", "posts: -120"),
         # Only the central value is judged: a distribution that may go below 0 is not warned of.

@@ -8,9 +8,10 @@ The warnings, in the order they are checked (the docs list them too):
 - an amount (a line's `annual`, `total` or `amount`, a risk's `cost`, a target's `amount`) a thousand
   times the median of the scenario's other amounts, or more: in the wrong unit (£ for £m?);
 - a risk's `cost` below 0: a risk is a cost when it happens, a negative one a gain;
-- a named input below 0 whose `unit` names a count of people or things (`posts`, `FTE`, `staff`, `people`,
-  `units`...: see COUNT_WORDS): -120 posts make a staff line built from them a negative cost, an income. Only
-  the unit is judged: money (`£m a post`, an income or a saving written as a negative cost) is never a count.
+- a named input below 0 whose `unit` is a count of people or things, every word of it a count word (`posts`,
+  `FTE posts`, `staff`, `people`, `units`...: see COUNT_WORDS): -120 posts make a staff line built from them a
+  negative cost, an income. Only the unit is judged: money (`£m a post`, `staff costs £m a year`, an income or
+  a saving written as a negative cost) is never a count.
 A number written as a distribution is judged by its mean, one written as a formula by its value in the
 central run.
 """
@@ -39,6 +40,7 @@ COUNT_WORDS = frozenset(
     {
         *("post", "posts", "fte", "ftes", "staff", "people", "person", "persons", "head", "heads", "headcount"),
         *("employee", "employees", "worker", "workers", "unit", "units"),
+        *("full", "part", "time", "equivalent", "equivalents"),  # "full-time equivalent posts"
     }
 )
 
@@ -137,8 +139,9 @@ def _negative_counts(scenario: Scenario, central: Callable[[Number], float]) -> 
     for name, named in scenario.named_inputs.items():
         if named.unit is None:  # a short form has none
             continue
+        # Every word a count word, and no currency: `staff costs £m a year` or `unit cost, £` is money.
         words = re.findall(r"[a-z]+", named.unit.lower())
-        if not words or words[0] not in COUNT_WORDS:
+        if not words or not COUNT_WORDS.issuperset(words) or re.search(r"[£$€]", named.unit):
             continue
         value = central(named.value)
         if value < 0:
