@@ -185,6 +185,24 @@ def test_a_move_by_percent_stops_where_the_input_may_go() -> None:
     assert moved["total"] == pytest.approx((-24.0, 72.0))
 
 
+def test_a_named_input_is_held_by_the_places_that_name_it() -> None:
+    # A ramp step of 100% named `r` (`ramp: [r]`), moved by the default 10%: held at 1, as written in place,
+    # not moved to 110% for the engine to refuse; 50% moved by 150% held at 0 and 1, not -25% and 125%. An
+    # input a formula uses (`r2 * 1`) is left to the engine, which checks the formula's value at its place.
+    data = scenario().model_dump(mode="json", exclude_none=True)
+    data["inputs"] = {"r": 1.0}
+    data["options"]["in_house"]["lines"][0]["ramp"] = ["r"]
+    swings = tornado(Scenario.model_validate(data), "outsource", "present_value", 10.0)
+    assert {sw.path: (sw.low, sw.high) for sw in swings}[("inputs", "r")] == (0.9, 1.0)
+    data["inputs"] = {"r": 0.5}
+    swings = tornado(Scenario.model_validate(data), "outsource", "present_value", 150.0)
+    assert {sw.path: (sw.low, sw.high) for sw in swings}[("inputs", "r")] == (0.0, 1.0)
+    data["inputs"] = {"r": 0.5, "r2": "r * 1"}
+    data["options"]["in_house"]["lines"][0]["ramp"] = ["r2"]
+    with pytest.raises(ValueProblem):
+        tornado(Scenario.model_validate(data), "outsource", "present_value", 150.0)
+
+
 def test_a_move_past_a_bound_it_may_not_take_is_refused() -> None:
     # Inflation must stay above -50%: 2% moved by 3000% would be -58%; no nearest value to stop at.
     with pytest.raises(ValueProblem) as refused:

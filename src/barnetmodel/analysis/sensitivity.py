@@ -23,7 +23,7 @@ from barnetmodel.scenario.contract_checks import switch_outcomes
 from barnetmodel.scenario.distributions import Distribution
 from barnetmodel.scenario.formula import Formula
 from barnetmodel.scenario.models import Scenario
-from barnetmodel.scenario.numbers import central
+from barnetmodel.scenario.numbers import Bounds, central
 from barnetmodel.scenario.paths import (
     bounds_at,
     display_name,
@@ -240,7 +240,7 @@ def tornado(scenario: Scenario, option: str, basis: str, percent: float | None) 
         if percent is None and isinstance(value, Distribution):
             low, high = (float(x) for x in value.from_uniform(np.array([0.1, 0.9])))
         elif percent is not None:
-            low, high = held(path, centre * (1 - percent / 100), centre * (1 + percent / 100), percent)
+            low, high = held(scenario, path, centre * (1 - percent / 100), centre * (1 + percent / 100), percent)
         else:
             continue
         if low == high:
@@ -269,25 +269,40 @@ def tornado(scenario: Scenario, option: str, basis: str, percent: float | None) 
     return sorted(swings, key=lambda s: (-s.swing, name_of(s.path)))
 
 
-def held(path: Path, low: float, high: float, percent: float) -> tuple[float, float]:
+def held(scenario: Scenario, path: Path, low: float, high: float, percent: float) -> tuple[float, float]:
     """The ends of a move by `percent` held to the values the place may take, as a --set is: a large
     --percent moves a 50% ramp from 0 to 100%, not to -50% and 150%, and a share of 1 no higher (a bound
     the place may take, ge or le, is where its move stops). A bound it may not take (a growth rate above
-    -1) leaves no nearest value to stop at: the move is refused. A named input is held by the places that
-    name it, which the engine checks."""
-    if is_named(path):
-        return low, high
-    bounds = bounds_at(path)
+    -1) leaves no nearest value to stop at: the move is refused. A named input is held by the tightest
+    bounds of the places that name it alone (`ramp: [r]`); one only a formula uses is left to the engine,
+    which checks the formula's value at each place."""
+    bounds = _named_bounds(scenario, str(path[1])) if is_named(path) else bounds_at(path)
 
     def kept(end: float) -> float:
         end = end if bounds.ge is None else max(end, bounds.ge)
-        return end if bounds.le is None else min(end, bounds.le)
+        return float(end if bounds.le is None else min(end, bounds.le))
 
     low, high = kept(low), kept(high)
     broken = bounds.broken_by(min(low, high), max(low, high))
     if broken:
         raise ValueProblem(path, f"--percent {percent:g} moves it to {broken}; give a smaller --percent")
     return low, high
+
+
+def _named_bounds(scenario: Scenario, name: str) -> Bounds:
+    """The tightest of the bounds of the places that name input `name` alone."""
+    found = [bounds_at(place) for place, value in places(scenario).items() if _alias(value) == name]
+
+    def tightest(values: list[float | None], pick: Callable[..., float]) -> float | None:
+        given = [v for v in values if v is not None]
+        return pick(given) if given else None
+
+    return Bounds(
+        ge=tightest([b.ge for b in found], max),
+        gt=tightest([b.gt for b in found], max),
+        le=tightest([b.le for b in found], min),
+        lt=tightest([b.lt for b in found], min),
+    )
 
 
 def plausible_range(field: str, value: float | Distribution) -> tuple[float, float] | None:
