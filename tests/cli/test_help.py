@@ -5,7 +5,6 @@ completes commands, options, choices, and the addresses and options of the scena
 from __future__ import annotations
 
 import re
-import shlex
 from pathlib import Path
 
 import pytest
@@ -102,14 +101,14 @@ def test_completion_of_addresses_and_options_from_the_scenario() -> None:
     assert complete(f"barnetmodel sensitivity {CRITICS} --option ") == ["outsource"]
 
 
-def test_completion_shows_bidirectional_formatting_characters_as_escapes(tmp_path: Path) -> None:
-    # U+202E in an option's name would reorder the list the shell shows ("Trojan Source").
+def test_completion_offers_no_name_with_a_bidirectional_formatting_character(tmp_path: Path) -> None:
+    # U+202E in an option's name would reorder the list the shell shows ("Trojan Source"); shown as an escape
+    # (\u202e) it would be inserted as a name the file does not have: it is not offered, the others are.
     scenario = tmp_path / "s.yaml"
     scenario.write_text(MINIMAL.replace("\n  outsource:", '\n  "out\u202esource":'), encoding="utf-8")
-    # Bash takes each candidate as a shell word (quoted: tests/cli/test_completion.py), as it will insert it.
-    assert [shlex.split(o) for o in complete(f"barnetmodel sensitivity {scenario} --option ")] == [["out\\u202esource"]]
-    offered = [shlex.split(o)[0] for o in complete(f"barnetmodel run {scenario} --set options.out")]
-    assert offered and all(o.startswith("options.out\\u202esource.") and "\u202e" not in o for o in offered)
+    assert complete(f"barnetmodel sensitivity {scenario} --option ") == []
+    assert complete(f"barnetmodel run {scenario} --set options.out") == []
+    assert complete(f"barnetmodel run {scenario} --set options.in")  # the baseline's addresses still are
 
 
 def test_completion_of_a_file_that_is_not_there_offers_nothing() -> None:

@@ -64,7 +64,7 @@ def settings(ctx: typer.Context, incomplete: str) -> list[str]:
     # A shell reads one candidate a line, and fish a tab as the start of its description: an address holding
     # either would come back in pieces.
     typable = [address for address in found if not any(c in address for c in "\n\t")]
-    return [_shown(f"{address}=") for address in typable if not address.endswith(PROSE)]
+    return [f"{address}=" for address in typable if not address.endswith(PROSE) and _offered(address)]
 
 
 def options(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -73,15 +73,17 @@ def options(ctx: typer.Context, incomplete: str) -> list[str]:
     if not isinstance(data, dict) or not isinstance(data.get("options"), dict):
         return []
     baseline = data.get("baseline")
-    return [_shown(str(name)) for name in data["options"] if name != baseline and str(name).startswith(incomplete)]
+    names = [str(name) for name in data["options"] if name != baseline and str(name).startswith(incomplete)]
+    return [name for name in names if _offered(name)]
 
 
-def _shown(word: str) -> str:
-    """A word offered as the shell lists it: a bidirectional formatting character (U+202E) in a name would
-    reorder what the list shows, so it is an escape (\\u202e), seen and not obeyed, as everywhere text is shown."""
+def _offered(word: str) -> bool:
+    """Whether a word may be offered: not one holding a control or bidirectional formatting character
+    (U+202E), which would reorder the list the shell shows ("Trojan Source"), and, shown as an escape
+    (\\u202e), would be inserted as a name the file does not have."""
     from barnetmodel.errors import printable
 
-    return printable(word, one_line=True)
+    return printable(word, one_line=True) == word
 
 
 # Typer's bash script, and after its reply: when the one candidate is an address and its '=', no space is
