@@ -66,3 +66,12 @@ def test_the_note_says_which_figures_are_central_and_which_of_draws() -> None:
     assert "'-': not in that scenario." not in key_figures()
     drawn["figures"][0]["values"][0] = None
     assert "'-': not in that scenario." in key_figures()
+
+
+def test_inputs_that_do_not_differ_say_so_rather_than_a_header_alone() -> None:
+    markdown = render_markdown(result("a.yaml", "b.yaml"))
+    section = markdown[markdown.index("## Inputs that differ") :]
+    assert "| none: every input is the same in every file |" in section
+    same = result("a.yaml", "b.yaml")
+    same["inputs_that_differ"] = [{"name": "money.inflation", "values": [0.02, 0.03]}]
+    assert "| money.inflation | 0.02 | 0.03 |" in render_markdown(same)

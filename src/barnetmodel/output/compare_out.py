@@ -86,13 +86,16 @@ def views(result: dict[str, Any]) -> list[View]:
         f"shares and probabilities in %. {_central(result, names)}"
         + (" '-': not in that scenario." if any(v is None for f in result["figures"] for v in f["values"]) else ""),
     )
+    differ = result["inputs_that_differ"]
     inputs = View(
         "Inputs that differ",
         ["Input", *names],
-        [[row["name"], *("-" if v is None else v for v in row["values"])] for row in result["inputs_that_differ"]],
+        [[row["name"], *("-" if v is None else v for v in row["values"])] for row in differ],
         note="'-': not in that scenario. Descriptions, notes and sources are left out.",
         wrap_all=True,
     )
+    if not differ:  # an empty table's header alone reads as a table that failed to fill
+        inputs = View("Inputs that differ", ["Input"], [["none: every input is the same in every file"]])
     return [figures, inputs]
 
 
