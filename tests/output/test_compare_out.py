@@ -73,5 +73,5 @@ def test_inputs_that_do_not_differ_say_so_rather_than_a_header_alone() -> None:
     section = markdown[markdown.index("## Inputs that differ") :]
     assert "| none: every input is the same in every file |" in section
     same = result("a.yaml", "b.yaml")
-    same["inputs_that_differ"] = [{"name": "money.inflation", "values": [0.02, 0.03]}]
+    same["inputs_that_differ"] = [{"name": "money.inflation", "values": ["0.02", "0.03"]}]
     assert "| money.inflation | 0.02 | 0.03 |" in render_markdown(same)
