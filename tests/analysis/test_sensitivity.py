@@ -203,6 +203,18 @@ def test_a_named_input_is_held_by_the_places_that_name_it() -> None:
         tornado(Scenario.model_validate(data), "outsource", "present_value", 150.0)
 
 
+def test_a_named_input_moved_past_a_bound_its_places_may_not_take_is_refused_at_the_input() -> None:
+    # Inflation named `g` (2%), moved by 3000%, would be -58%: below the -50% inflation may not reach, so the
+    # move is refused at the input, as it is for inflation written in place.
+    data = scenario().model_dump(mode="json", exclude_none=True)
+    data["inputs"] = {"g": 0.02}
+    data["money"]["inflation"] = "g"
+    with pytest.raises(ValueProblem) as refused:
+        tornado(Scenario.model_validate(data), "outsource", "present_value", 3000.0)
+    assert refused.value.path == ("inputs", "g")
+    assert "--percent 3000 moves it to -0.58, but the number must be > -0.5" in str(refused.value.message)
+
+
 def test_a_move_past_a_bound_it_may_not_take_is_refused() -> None:
     # Inflation must stay above -50%: 2% moved by 3000% would be -58%; no nearest value to stop at.
     with pytest.raises(ValueProblem) as refused:
