@@ -85,14 +85,12 @@ def headline(results: dict[str, Any]) -> str:
     if percentiles is not None:
         # The figure above is the central run's (each input at its mean), which a cap, a guarantee, a switch or
         # a compounded growth rate moves away from the expected saving: the mean of the draws is said beside it.
-        low, high, mean = percentiles["p10"], percentiles["p90"], percentiles.get("mean")
+        low, high, mean = percentiles["p10"], percentiles["p90"], percentiles["mean"]
         if best["total_saving"]["present_value"] >= 0:
-            if mean is not None:
-                sentence += f", {money_text(mean, unit)} on average over the draws"
+            sentence += f", {money_text(mean, unit)} on average over the draws"
             sentence += f", P10-P90 {money_text(low, unit)} to {money_text(high, unit)}"
         else:  # a sentence about extra cost gives the extra cost's range: the saving's, negated
-            if mean is not None:
-                sentence += f", {money_text(-mean, unit)} more on average over the draws"
+            sentence += f", {money_text(-mean, unit)} more on average over the draws"
             sentence += f", P10-P90 of the extra cost {money_text(-high, unit)} to {money_text(-low, unit)}"
     if len(others) > 1:
         rest = ", ".join(verdict(o) for o in others if o is not best)
