@@ -87,9 +87,9 @@ def test_what_was_paid_adds_up_to_the_reported_total() -> None:
     assert sum(sum(line["nominal"]) for line in reported) == pytest.approx(638 - 4.12)
 
 
-def test_procurement_savings_after_the_settlement_are_one_judgement() -> None:
-    """actually_paid.yaml and what_happened.yaml each need it (neither extends the other): kept alike."""
-    key = "procurement_after_settlement"
+@pytest.mark.parametrize("key", ["procurement_after_settlement", "finance_hr_share"])
+def test_what_both_files_of_what_happened_judge_is_judged_alike(key: str) -> None:
+    """actually_paid.yaml and what_happened.yaml each need these (neither extends the other): kept alike."""
     paid, happened = (
         load(str(ROOT / "scenarios" / name)).scenario for name in ("actually_paid.yaml", "what_happened.yaml")
     )
