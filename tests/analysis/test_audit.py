@@ -202,3 +202,47 @@ def test_the_deflator_is_the_engines(tmp_path: Path) -> None:
     result = audit(load(scenario), read_payments([tmp_path / "payments"]), ["Capita"])
     assert [y["deflator"] for y in result["years"]] == [1 / index for index in results["price_index"]]
     assert [y["nominal"]["promised"] for y in result["years"]] == results["options"][1]["yearly"]["cost_nominal"]
+
+
+def series_audited(folder: Path, inflation: str) -> dict[str, Any]:
+    """The fixture with `money.inflation` a deflator series instead of 2% a year."""
+    scenario, files = fixture(folder)
+    text = Path(scenario).read_text(encoding="utf-8").replace("inflation: 0.02", f"inflation: {inflation}")
+    Path(scenario).write_text(text, encoding="utf-8")
+    return audit(load(scenario), read_payments(files), ["Capita"])
+
+
+def test_payments_outside_the_horizon_in_real_terms_by_a_deflator_series(tmp_path: Path) -> None:
+    # The run's JSON has no inflation rate for a series (null): the years outside the horizon are deflated by the
+    # series itself, D(2013) / D(year), as the horizon's are (it raised a TypeError).
+    from barnetmodel.data.series import series
+
+    deflator = series("gdp_deflator")
+    result = series_audited(tmp_path, "{series: gdp_deflator}")
+    outside = result["outside_horizon"]["years"]
+    expected = [deflator.value(2013) / deflator.value(2012), deflator.value(2013) / deflator.value(2016)]
+    assert [y["deflator"] for y in outside] == pytest.approx(expected)
+    assert [y["real"] for y in outside] == pytest.approx([1.0 * expected[0], 0.25 * expected[1]])
+    assert result["years"][1]["deflator"] == pytest.approx(deflator.value(2013) / deflator.value(2014))
+
+
+def test_a_payment_year_a_deflator_series_cannot_price_is_a_located_error(tmp_path: Path) -> None:
+    from barnetmodel.data.series import series
+
+    last = series("gdp_deflator").last
+    scenario, _ = fixture(tmp_path)
+    text = Path(scenario).read_text(encoding="utf-8").replace("inflation: 0.02", "inflation: {series: gdp_deflator}")
+    Path(scenario).write_text(text, encoding="utf-8")
+    late = tmp_path / "late.csv"
+    late.write_text(f"Date,Supplier Name,Amount\n01/06/{last + 1},Capita plc,1000\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as error:
+        audit(load(scenario), read_payments([late]), ["Capita"])
+    (problem,) = error.value.problems
+    assert (problem.path, problem.line) == (("money", "inflation"), 3)
+    assert "cannot be put in real terms" in problem.message and "give `after`" in problem.message
+    # With `after`, the years past the series take it: D(2013) / (D(last) x 1.03).
+    text = text.replace("{series: gdp_deflator}", "{series: gdp_deflator, after: 0.03}")
+    Path(scenario).write_text(text, encoding="utf-8")
+    (year,) = audit(load(scenario), read_payments([late]), ["Capita"])["outside_horizon"]["years"]
+    found = series("gdp_deflator")
+    assert year["deflator"] == pytest.approx(found.value(2013) / (found.value(last) * 1.03))

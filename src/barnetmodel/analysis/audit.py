@@ -4,13 +4,14 @@ against what a scenario's option promised, year by year, in cash and in real ter
 Payments are totalled exactly in pence (barnetmodel.payments) and converted once, at the end, to the
 scenario's money.unit. The promise is the option's nominal cost in the central run (the same figures as
 `run`'s JSON, `cost_nominal`). Real terms use the scenario's deflator: a year's figure divided by the
-price index (1 + inflation) ** (year - price_base), the engine's own, also for years of payments outside
-the horizon. Those years are shown apart: the yearly rows, running totals and totals are the horizon's.
+engine's own price index, (1 + inflation) ** (year - price_base) or a published deflator series, also for
+years of payments outside the horizon. Those years are shown apart: the yearly rows, running totals and
+totals are the horizon's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from barnetmodel.errors import Problem, ScenarioError
 from barnetmodel.payments import Amounts, Ledger, Summary, match_supplier
 from barnetmodel.payments import summarise as summarise_payments
 from barnetmodel.scenario.load import Loaded, located
-from barnetmodel.scenario.models import financial_year
+from barnetmodel.scenario.models import InflationSeries, financial_year
 
 # Pounds in one of each unit the audit converts payments (written in pounds) to.
 POUNDS_PER_UNIT = {"£": 1, "£k": 1_000, "£m": 1_000_000, "£bn": 1_000_000_000}
@@ -59,17 +60,17 @@ def promised_option(loaded: Loaded, option: str | None) -> str:
 class _Money:
     """Pence to the scenario's unit, nominal or real (price_base prices)."""
 
-    def __init__(self, per_unit: int, inflation: float, price_base: int):
+    def __init__(self, per_unit: int, inflation: float | None, price_level: Callable[[int], float]):
         self.per_unit = per_unit
         self.inflation = inflation
-        self.price_base = price_base
+        self.price_level = price_level
 
     def nominal(self, pence: int) -> float:
         return pence / (100 * self.per_unit)
 
     def deflator(self, year: int) -> float:
-        """Real / nominal in `year`: 1 / (1 + inflation) ** (year - price_base), as the engine works it out."""
-        return float(1.0 / (1.0 + self.inflation) ** (year - self.price_base))
+        """Real / nominal in `year`: 1 over the scenario's price index there, as the engine works it out."""
+        return 1.0 / self.price_level(year)
 
     def amounts(self, amounts: Amounts) -> dict[str, Any]:
         return {
@@ -79,6 +80,39 @@ class _Money:
             "net": self.nominal(amounts.net_pence),
             "net_pounds": amounts.net_pence / 100,
         }
+
+
+def _price_level(loaded: Loaded, inflation: float | None) -> Callable[[int], float]:
+    """The scenario's price index of any year (1 in price_base), as the engine works it out over the horizon:
+    (1 + inflation) ** (year - price_base) for a rate; for a deflator series, its index relative to price_base's,
+    with the rate `after` on top once it ends. A year the series cannot price (before its first, or after its
+    last with no `after`) is a located error: payments there cannot be put in real terms."""
+    scenario = loaded.scenario
+    written = scenario.money.inflation
+    base = scenario.price_base
+    if not isinstance(written, InflationSeries):
+        assert inflation is not None  # a rate: the central run's
+        return lambda year: float((1.0 + inflation) ** (year - base))
+    from barnetmodel.data.series import series
+    from barnetmodel.scenario.named import central_values
+
+    found = series(written.series)
+    after = None if written.after is None else central_values(scenario)(written.after)
+
+    def level(year: int) -> float:
+        if year < found.first or (year > found.last and after is None):
+            covers = f"{financial_year(found.first)} to {financial_year(found.last)}"
+            message = (
+                f"payments in {financial_year(year)}, outside the horizon, cannot be put in real terms: the series "
+                f"'{found.name}' covers {covers}"
+            )
+            if year > found.last:
+                message += "; give `after`, the rate a year after it ends"
+            raise ScenarioError([loaded.source.problem(("money", "inflation"), message)])
+        past = max(year - found.last, 0)
+        return found.value(min(year, found.last)) * (1.0 + (after or 0.0)) ** past
+
+    return lambda year: level(year) / level(base)
 
 
 def _categories(summary: Summary, money: _Money) -> dict[str, list[dict[str, Any]]]:
@@ -166,7 +200,8 @@ def audit(
     )
     options = {o["name"]: o for o in results["options"]}
     promise, base = options[name], options[scenario.baseline]
-    money = _Money(per_unit, results["money"]["inflation"], scenario.price_base)
+    inflation = results["money"]["inflation"]  # None when it is a series
+    money = _Money(per_unit, inflation, _price_level(loaded, inflation))
 
     horizon = [int(y) for y in results["years"]]
     deflators = [1.0 / index for index in results["price_index"]]  # the engine's own price index
@@ -183,9 +218,9 @@ def audit(
         {
             "year": year,
             "label": financial_year(year),
-            "deflator": money.deflator(year),
+            "deflator": (deflator := money.deflator(year)),
             "nominal": money.amounts(amounts),
-            "real": money.nominal(amounts.net_pence) * money.deflator(year),
+            "real": money.nominal(amounts.net_pence) * deflator,
             "before_horizon": year < horizon[0],
         }
         for year, amounts in summary.years.items()
