@@ -124,3 +124,16 @@ def test_a_directory_is_said_to_be_one_at_once(tmp_path: Path) -> None:
 def test_usage_shows_the_optional_file_once() -> None:
     usage = runner.invoke(app, ["init", "--help"], env={"COLUMNS": "100"}).stdout
     assert "init [OPTIONS] [FILE]" in usage and "[[FILE]]" not in usage
+
+
+def test_the_one_barnet_template_has_what_its_help_says_and_claims_no_more(tmp_path: Path) -> None:
+    # It has ranges, a risk register, optimism bias and correlated draws; it was said to have "every part of
+    # the format", which it does not (no named inputs, no contract mechanics).
+    path = tmp_path / "scenario.yaml"
+    assert runner.invoke(app, ["init", str(path), "--template", "one-barnet"]).exit_code == 0
+    text = path.read_text(encoding="utf-8")
+    for key in ("triangular:", "risks:", "optimism_bias:", "correlations:"):
+        assert key in text
+    help_text = " ".join(runner.invoke(app, ["init", "--help"], env={"COLUMNS": "200"}).stdout.split())
+    assert "every part of the format" not in help_text and "every part of the format" not in text
+    assert "correlated draws" in help_text

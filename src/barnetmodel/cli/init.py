@@ -27,8 +27,8 @@ def init(
         typer.Option(
             "--template",
             "-t",
-            help="payroll: the README's small example; one-barnet: every part of the format, with ranges, "
-            "risks and optimism bias.",
+            help="payroll: the README's small example; one-barnet: a fuller case, with ranges, risks, "
+            "optimism bias and correlated draws.",
             parser=TEMPLATES.parse,
             metavar=TEMPLATES.metavar,
             autocompletion=TEMPLATES.complete,
