@@ -31,6 +31,14 @@ def test_moments_pooled_from_chunks_are_the_whole_sample_s() -> None:
     assert pooled(np.array([300, 700]), np.array([moments(constant[:300]), moments(constant[300:])])) == (0.1, 0.0)
 
 
+def test_pooled_moments_are_python_floats() -> None:
+    """Not numpy scalars: a scenario test's failure printed a drawn mean as np.float64(-10.399108002158947)."""
+    chunks = np.array([moments(np.array([1.0, 2.0])), moments(np.array([4.0, 8.0]))])
+    mean, squares = pooled(np.array([2, 2]), chunks)
+    assert (type(mean), type(squares)) == (float, float)
+    assert describe(np.array([1.0, 2.0, 4.0, 8.0]), (np.array([2, 2]), chunks))["mean"].__class__ is float
+
+
 @pytest.mark.parametrize("draws", [1001, 100_000])  # sorted, and found by brackets (more than SORTED draws)
 def test_bands_are_each_year_s_percentiles(draws: int) -> None:
     by_year = np.random.default_rng(4).normal(size=(3, draws))

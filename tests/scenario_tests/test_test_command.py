@@ -162,6 +162,19 @@ def test_draws_give_the_uncertainty_outputs(files: Write) -> None:
     assert result.exit_code == 0, result.output
 
 
+def test_a_drawn_figure_that_is_off_is_shown_as_a_number(files: Write) -> None:
+    """Latin Hypercube replicates pool their means: it was shown as np.float64(6.0)."""
+    path = files(
+        one_test(
+            "uncertainty.options.outsource.saving_nominal.mean: 7\n",
+            "seed: 1\ndraws: 100\noverrides: {uncertainty: {sampling: latin_hypercube}}\n",
+        )
+    )
+    result = run_tests(path)
+    assert result.exit_code == 1, result.output
+    assert "output uncertainty.options.outsource.saving_nominal.mean was 6.0, expected 7 ± 0" in result.stdout
+
+
 def test_without_draws_there_is_no_uncertainty_output(files: Write) -> None:
     path = files(one_test("uncertainty.draws: 100\n"))
     result = run_tests(path)

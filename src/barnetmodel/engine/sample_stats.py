@@ -30,7 +30,8 @@ def pooled(sizes: np.ndarray, chunks: np.ndarray) -> tuple[float, float]:
         mean += delta * (size / total)
         squares += chunk_squares + delta * delta * (count * size / total)
         count = total
-    return mean, squares
+    # The update mixes in numpy scalars: a Python float, so a figure reads and compares as every other one.
+    return float(mean), float(squares)
 
 
 def replicate_error(sizes: np.ndarray, means: np.ndarray) -> float | None:
