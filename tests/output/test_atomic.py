@@ -202,6 +202,27 @@ def test_a_missing_folder_is_a_clear_error(write: Callable[..., Path], tmp_path:
     assert "no such folder" in stderr
 
 
+def test_check_destination_refuses_before_writing_what_a_write_would(tmp_path: Path) -> None:
+    """`test --junit-xml` asks before running the tests; the answer is write_output's, and nothing is written."""
+    from barnetmodel.output.atomic import OutputError, check_destination
+
+    read_only = tmp_path / "kept.xml"
+    read_only.write_text("kept\n", encoding="utf-8")
+    read_only.chmod(0o444)
+    refused = {
+        "": "--junit-xml: the file name is empty",
+        str(tmp_path / "no" / "r.xml"): "cannot write: no such folder",
+        str(tmp_path): "is a directory",
+        str(read_only): "is read-only",
+    }
+    for path, message in refused.items():
+        with pytest.raises(OutputError, match=message):
+            check_destination(path, "--junit-xml")
+    for path in ("-", os.devnull, str(tmp_path / "new.xml")):
+        check_destination(path, "--junit-xml")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.xml"]
+
+
 def test_a_schema_is_not_written_over_a_file_that_is_not_a_schema(write: Callable[..., Path], tmp_path: Path) -> None:
     scenario = write(MINIMAL)
     result = runner.invoke(app, ["schema", "-o", str(scenario)])

@@ -509,11 +509,23 @@ def test_junit_xml_never_replaces_an_input(target: str, files: Write, tmp_path: 
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
-def test_junit_xml_to_a_missing_folder_is_a_clear_error(files: Write, tmp_path: Path) -> None:
-    path = files(one_test("horizon.end: 2015\n"))
-    result = run_tests(path, "--junit-xml", str(tmp_path / "no" / "report.xml"))
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("no/report.xml", "cannot write: no such folder"),
+        ("", "--junit-xml: the file name is empty"),
+        (".", "is a directory"),
+    ],
+)
+def test_a_junit_xml_report_that_cannot_be_written_is_refused_before_the_tests_run(
+    where: str, message: str, files: Write, tmp_path: Path
+) -> None:
+    """Not after every test has run (their failures printed, the summary lost), nor named as --output."""
+    path = files(one_test("horizon.end: 2016\n"))
+    result = run_tests(path, "--junit-xml", str(tmp_path / where) if where else "")
     assert result.exit_code == 2
-    assert "cannot write" in result.stderr
+    assert message in result.stderr
+    assert result.stdout == ""  # no test was run
 
 
 def test_a_scenario_file_named_as_a_test_file_is_one_clear_error() -> None:

@@ -32,6 +32,8 @@ def test(
     """Run scenario tests: exit 0 when all pass, 1 when a figure is off, 2 for a bad test or scenario."""
     from barnetmodel.scenario_tests.run import count, find_test_files, run_file
 
+    if junit_xml is not None:
+        _check_report(junit_xml)
     files, problems, skipped = find_test_files(paths)
     for problem in problems:
         say(str(problem), err=True)
@@ -124,6 +126,18 @@ def _update(file: FileOutcome) -> bool:
     count = len(changes) - len(refused)
     say(f"{file.file}: updated {count} expected value{'' if count == 1 else 's'}")
     return True
+
+
+def _check_report(report: str) -> None:
+    """A report that cannot be written (a missing folder, a directory, an empty name) is refused before the
+    tests run, not after all of them, with the summary lost."""
+    from barnetmodel.output.atomic import OutputError, check_destination
+
+    try:
+        check_destination(report, "--junit-xml")
+    except OutputError as error:
+        say(str(error), err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 def _refuse_overwriting_inputs(report: str, outcomes: list[FileOutcome]) -> None:

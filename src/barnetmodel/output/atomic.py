@@ -44,14 +44,31 @@ class OutputError(Exception):
 def write_output(path: str, data: str | bytes) -> None:
     """Write `data` to `path` whole or not at all (a file), or directly (a stream); OutputError if neither."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    if path == "":
-        raise OutputError("--output: the file name is empty")
-    if path == STANDARD_OUTPUT:
+    how = _destination(path)
+    if how == "standard output":
         _write_standard_output(payload)
-        return
-    if _through_descriptor(path):
+    elif how == "descriptor":
         _write_stream(path, payload, os.O_WRONLY | os.O_APPEND)  # after what the descriptor's file holds
-        return
+    elif how == "stream":
+        _write_stream(path, payload, os.O_WRONLY)
+    else:
+        write_whole(os.path.realpath(path), payload)  # through a link, the file it points to
+
+
+def check_destination(path: str, option: str = "--output") -> None:
+    """OutputError now for an output that write_output would refuse, so that a command whose output comes at
+    the end of long work (`test --junit-xml`) refuses it before that work rather than after."""
+    _destination(path, option)
+
+
+def _destination(path: str, option: str = "--output") -> str:
+    """How `path` is written: 'standard output', 'descriptor', 'stream' or 'file'; OutputError if it is not."""
+    if path == "":
+        raise OutputError(f"{option}: the file name is empty")
+    if path == STANDARD_OUTPUT:
+        return "standard output"
+    if _through_descriptor(path):
+        return "descriptor"
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -59,17 +76,14 @@ def write_output(path: str, data: str | bytes) -> None:
     except OSError as error:
         raise OutputError(f"{path}: cannot write: {_reason(error)}") from None
     if mode is None or stat.S_ISREG(mode):
-        target = os.path.realpath(path)  # through a link, the file it points to
         if mode is not None:
             refuse_read_only(path, mode)
-        folder = os.path.dirname(target) or "."
+        folder = os.path.dirname(os.path.realpath(path)) or "."
         if not os.path.isdir(folder):
             raise OutputError(f"{path}: cannot write: no such folder '{folder}'")
-        write_whole(target, payload)
-        return
+        return "file"
     if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
-        _write_stream(path, payload, os.O_WRONLY)
-        return
+        return "stream"
     what = next((name for test, name in NOT_WRITTEN if test(mode)), "is not a file")
     raise OutputError(f"{path}: {what}: {WHERE_OUTPUTS_GO}")
 
