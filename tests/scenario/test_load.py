@@ -40,6 +40,15 @@ CASES = {
     "empty file": ("", ": the file is empty"),
     "only a comment": ("# nothing\n", ": the file is empty"),
     "not a mapping": ("- a\n- b\n", ":1:1: a scenario file is a mapping of keys"),
+    # `validate scenarios/**/*.yaml` meets the test files too: it said "a scenario file is a mapping of keys".
+    "a list of scenario tests": (
+        "- name: t\n  scenario: s.yaml\n  outputs: {horizon.end: 2015}\n",
+        ": a scenario test file, not a scenario: run it with `barnetmodel test ",
+    ),
+    "one scenario test": (
+        "name: t\nscenario: s.yaml\noutputs: {horizon.end: 2015}\n",
+        ": a scenario test file, not a scenario: run it with `barnetmodel test ",
+    ),
     "misspelt key": (
         edit("  inflation:", "  inflaton:"),
         ":24:3: money.inflaton: unknown key 'inflaton'; did you mean 'inflation'?",

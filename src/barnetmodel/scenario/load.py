@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
@@ -209,8 +210,19 @@ def _key_problem(source: Source, path: Path, kind: str, refused: str) -> Problem
     return source.problem(path, f"{message}, not {_describe(key)}", key=True)
 
 
+def _scenario_tests(data: Any) -> bool:
+    """Whether a file's data is scenario tests (a test, or a list of them): each names a `scenario` and its
+    `outputs`, which no scenario has."""
+    items = data if isinstance(data, list) else [data]
+    return any(isinstance(item, dict) and {"scenario", "outputs"} <= set(item) for item in items)
+
+
 def validate(source: Source) -> Scenario:
     """Every problem in a parsed file, at once; or the valid scenario."""
+    if _scenario_tests(source.data):
+        # `validate scenarios/**/*.yaml` meets the test files too: say what the file is, not what it lacks.
+        message = f"a scenario test file, not a scenario: run it with `barnetmodel test {shlex.quote(source.file)}`"
+        raise ScenarioError([Problem(source.file, message)])
     if not isinstance(source.data, dict):
         raise ScenarioError([source.problem((), "a scenario file is a mapping of keys (title:, horizon:, ...)")])
     from barnetmodel.scenario.extends import looks_like_a_scenario
