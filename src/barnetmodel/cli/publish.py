@@ -25,6 +25,7 @@ from barnetmodel.cli.shared import (
     Settings,
     Stages,
     Strict,
+    checked_output,
     compute,
     emit,
     fail,
@@ -50,7 +51,13 @@ def report(
     scenario: ScenarioFile,
     output: Annotated[
         str | None,
-        typer.Option("--output", "-o", help="Write the HTML to this file (whole or not at all).", metavar="FILE"),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the HTML to this file (whole or not at all).",
+            metavar="FILE",
+            callback=checked_output,
+        ),
     ] = None,
     option: CompareOption = None,
     draws: Draws = None,
@@ -115,7 +122,15 @@ def report(
 def plot(
     scenario: ScenarioFile,
     output: Annotated[
-        str, typer.Option("--output", "-o", help="Image file: .png or .svg.", show_default=False, metavar="FILE")
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Image file: .png or .svg.",
+            show_default=False,
+            metavar="FILE",
+            callback=checked_output,
+        ),
     ],
     chart: Annotated[
         Chart,

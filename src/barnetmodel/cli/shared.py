@@ -38,8 +38,27 @@ Settings = Annotated[
     ),
 ]
 ScenarioFile = Annotated[str, typer.Argument(help="Scenario file (YAML).", show_default=False, metavar="FILE")]
+
+
+def checked_output(ctx: typer.Context, value: str | None) -> str | None:
+    """An --output that cannot be written (a missing folder, a directory, a read-only file) is refused before
+    the work, not after minutes of draws, sensitivity or report have been worked out for nothing."""
+    if value is None or ctx.resilient_parsing:  # shell completion parses the line and must not stop at it
+        return value
+    from barnetmodel.output.atomic import OutputError, check_destination
+
+    try:
+        check_destination(value)
+    except OutputError as error:
+        raise fail(str(error)) from None
+    return value
+
+
 Output = Annotated[
-    str | None, typer.Option("--output", "-o", help="Write to this file (whole or not at all).", metavar="FILE")
+    str | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file (whole or not at all).", metavar="FILE", callback=checked_output
+    ),
 ]
 E = TypeVar("E", bound=StrEnum)
 
