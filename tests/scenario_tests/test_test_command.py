@@ -288,6 +288,15 @@ def test_every_problem_of_every_test_and_the_others_still_run(files: Write) -> N
     assert result.stdout.splitlines()[-1] == "0 passed, 0 failed, 5 could not be run"
 
 
+def test_the_summary_counts_a_test_file_that_could_not_be_read(files: Write) -> None:
+    """It read "1 passed, 0 failed", as if every test had been run, beside an exit code of 2."""
+    good = files(one_test("horizon.end: 2015\n"), "good.yaml")
+    broken = files("key: [unclosed\n", "broken.yaml")
+    result = runner.invoke(app, ["test", str(good), str(broken), str(good.parent / "missing.yaml")])
+    assert result.exit_code == 2
+    assert result.stdout.splitlines()[-1] == "1 passed, 0 failed, 2 test files could not be read"
+
+
 @pytest.mark.parametrize(
     "text, words",
     [

@@ -59,8 +59,11 @@ def test(
     tests = [t for o in outcomes for t in o.outcomes]
     counts = {status: sum(t.status == status for t in tests) for status in ("passed", "failed", "error")}
     errors = f", {counts['error']} could not be run" if counts["error"] else ""
+    # A file that cannot be read has no tests to count: without this, its summary read "0 passed, 0 failed".
+    unread = sum(bool(o.problems) for o in outcomes)
+    unread_files = f", {count(unread, 'test file')} could not be read" if unread else ""
     scenarios = f"; {count(len(skipped), 'scenario file')} skipped" if skipped else ""
-    say(f"{prefix}{counts['passed']} passed, {counts['failed']} failed{errors}{scenarios}")
+    say(f"{prefix}{counts['passed']} passed, {counts['failed']} failed{errors}{unread_files}{scenarios}")
     if bad_input:
         raise typer.Exit(EXIT_BAD_INPUT)
     if counts["failed"]:
