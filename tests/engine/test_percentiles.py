@@ -81,3 +81,37 @@ def test_which_way_wins_is_timed_once() -> None:
     first = module.sorting_wins()
     assert isinstance(first, bool)
     assert module.sorting_wins() is first and module.sorting_wins.cache_info().misses == 1
+
+
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")  # inf - inf in the interpolation, as numpy
+@pytest.mark.parametrize("n", [1, 1_000, module.SORTED + 1, 100_000])
+@pytest.mark.parametrize("sorting", [False, True], ids=["brackets", "sorted"])
+def test_rows_are_each_row_s_percentiles(n: int, sorting: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A 2-D array is a sample a row (a year's draws, for the yearly bands), all found at once: each row's
+    # numbers are np.percentile's of that row, whatever the other rows hold.
+    monkeypatch.setattr(module, "sorting_wins", lambda: sorting)
+    rng = np.random.default_rng(n)
+    kinds = ["normal", "ties", "rare", "sorted_heavy", "cauchy", "infinite"]
+    rows = np.array([_sample(kind, n, rng) for kind in kinds])
+    before = rows.copy()
+    got = percentiles(rows, Q)
+    assert got.shape == (len(kinds), len(Q))
+    assert np.array_equal(got, np.percentile(rows, Q, axis=1).T, equal_nan=True)
+    assert np.array_equal(rows, before, equal_nan=True)
+
+
+def test_a_missed_bracket_in_one_row_falls_back_to_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One row whose thinned values are all zero misses its brackets: every row's answer is still numpy's.
+    n = module.SORTED + 200_000
+    monkeypatch.setattr(module, "sorting_wins", lambda: False)
+    missing = np.arange(1.0, n + 1.0)
+    missing[:: max(16, n // module.THINNED)] = 0.0
+    rows = np.array([np.random.default_rng(5).normal(size=n), missing])
+    assert np.array_equal(percentiles(rows, Q), np.percentile(rows, Q, axis=1).T)
+
+
+def test_a_row_with_nan_gives_nan_there_only() -> None:
+    rows = np.random.default_rng(6).normal(size=(2, 100_000))
+    rows[1, 10] = np.nan
+    got = percentiles(rows, Q)
+    assert np.all(np.isnan(got[1])) and np.array_equal(got[0], np.percentile(rows[0], Q))

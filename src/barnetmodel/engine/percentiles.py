@@ -31,13 +31,22 @@ CALIBRATION = 65_536
 
 def percentiles(values: np.ndarray, q: Sequence[float]) -> np.ndarray:
     """np.percentile(values, q) for a 1-D float sample, bit for bit: sorted where this machine sorts faster
-    than it brackets (sorting_wins), else by brackets."""
-    n = len(values)
-    if n == 0 or bool(np.isnan(values).any()):
-        return np.asarray(np.percentile(values, q), dtype=float)
+    than it brackets (sorting_wins), else by brackets. For a 2-D array, each row a sample (a year's draws), one
+    row of percentiles each: np.percentile(values, q, axis=1).T, found for all the rows at once (a few numpy
+    calls over the whole array, not a few dozen a row)."""
+    rows = np.atleast_2d(values)
+    found = _percentiles(rows, q)
+    return found if values.ndim == 2 else found[0]
+
+
+def _percentiles(rows: np.ndarray, q: Sequence[float]) -> np.ndarray:
+    """(rows, len(q)): each row's percentiles."""
+    n = rows.shape[1]
+    if n == 0 or bool(np.isnan(rows).any()):
+        return np.asarray(np.percentile(rows, q, axis=1), dtype=float).T
     if n <= SORTED or sorting_wins():
-        return _sorted(values, q)
-    return _bracketed(values, q)
+        return _sorted(rows, q)
+    return _bracketed(rows, q)
 
 
 @cache
@@ -47,7 +56,7 @@ def sorting_wins() -> bool:
     (1,000,000 doubles in 5 ms on one 2-core machine, 53 ms on another; brackets take 7.5 ms on the first):
     where it is fast, sorting wins by a third. Either way the percentiles are np.percentile's, bit for bit:
     only the time differs."""
-    sample = np.random.default_rng(0).standard_normal(CALIBRATION)
+    sample = np.random.default_rng(0).standard_normal((1, CALIBRATION))
     engine = (5, 10, 50, 90, 95)  # the percentiles the engine reports (sample_stats.PERCENTILES)
     return _best(lambda: _sorted(sample, engine)) < _best(lambda: _bracketed(sample, engine))
 
@@ -74,38 +83,44 @@ def _ranks(n: int, q: Sequence[float]) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return fractions, gamma, low_rank, high_rank
 
 
-def _sorted(values: np.ndarray, q: Sequence[float]) -> np.ndarray:
-    """The percentiles from a sorted copy of the sample."""
-    _, gamma, low_rank, high_rank = _ranks(len(values), q)
-    ordered = np.sort(values)
-    return _lerp(ordered[low_rank], ordered[high_rank], gamma)
+def _sorted(rows: np.ndarray, q: Sequence[float]) -> np.ndarray:
+    """Each row's percentiles from a sorted copy of it."""
+    _, gamma, low_rank, high_rank = _ranks(rows.shape[1], q)
+    ordered = np.sort(rows, axis=1)
+    return _lerp(ordered[:, low_rank], ordered[:, high_rank], gamma)
 
 
-def _bracketed(values: np.ndarray, q: Sequence[float]) -> np.ndarray:
-    """The percentiles found in linear time: brackets from a thinned copy, the values inside each partially
+def _bracketed(rows: np.ndarray, q: Sequence[float]) -> np.ndarray:
+    """Each row's percentiles found in linear time: brackets from a thinned copy, the values inside each partially
     sorted; np.percentile's own answer when a bracket misses."""
-    n = len(values)
+    n = rows.shape[1]
     fractions, gamma, low_rank, high_rank = _ranks(n, q)
     # Brackets from a thinned copy: only the thinned values at the bracket edges' ranks are needed,
     # so those are selected, not the copy sorted.
-    thinned = values[:: max(16, n // THINNED)].copy()
-    last = len(thinned) - 1
-    spread = MARGIN * np.sqrt(fractions * (1 - fractions) / len(thinned)) + 2 / len(thinned)
+    thinned = rows[:, :: max(16, n // THINNED)].copy()
+    last = thinned.shape[1] - 1
+    spread = MARGIN * np.sqrt(fractions * (1 - fractions) / thinned.shape[1]) + 2 / thinned.shape[1]
     below_at = np.clip(np.floor((fractions - spread) * last), 0, last).astype(np.intp)
     above_at = np.clip(np.ceil((fractions + spread) * last), 0, last).astype(np.intp)
-    thinned.partition(sorted({*below_at.tolist(), *above_at.tolist()}))  # np.unique would import numpy.ma (6 ms)
-    low = np.empty(len(fractions))
-    high = np.empty(len(fractions))
-    for i, (lo, hi) in enumerate(zip(thinned[below_at], thinned[above_at], strict=True)):
-        within = values >= lo
-        below = n - int(np.count_nonzero(within))  # no NaN, so the rest are below the bracket
-        np.logical_and(within, values <= hi, out=within)
-        inside = values[within]
+    # np.unique would import numpy.ma (6 ms)
+    thinned.partition(sorted({*below_at.tolist(), *above_at.tolist()}), axis=1)
+    low = np.empty((len(rows), len(fractions)))
+    high = np.empty((len(rows), len(fractions)))
+    for i in range(len(fractions)):
+        within = rows >= thinned[:, below_at[i], None]
+        # count_nonzero row by row: with an axis it sums the booleans as integers, many times slower.
+        below = n - np.array([np.count_nonzero(row) for row in within])  # no NaN: the rest are below the bracket
+        np.logical_and(within, rows <= thinned[:, above_at[i], None], out=within)
+        sizes = np.array([np.count_nonzero(row) for row in within])
+        inside = rows[within]  # each row's values inside its bracket, one row after another
         first, last_inside = low_rank[i] - below, high_rank[i] - below
-        if first < 0 or last_inside >= len(inside):  # the bracket missed: let numpy do it all
-            return np.asarray(np.percentile(values, q), dtype=float)
-        inside.partition([first, last_inside])
-        low[i], high[i] = inside[first], inside[last_inside]
+        if bool((first < 0).any() or (last_inside >= sizes).any()):  # a bracket missed: let numpy do it all
+            return np.asarray(np.percentile(rows, q, axis=1), dtype=float).T
+        ends = np.cumsum(sizes).tolist()
+        for r, (start, end) in enumerate(zip([0, *ends[:-1]], ends, strict=True)):
+            row = inside[start:end]
+            row.partition([first[r], last_inside[r]])
+            low[r, i], high[r, i] = row[first[r]], row[last_inside[r]]
     return _lerp(low, high, gamma)
 
 

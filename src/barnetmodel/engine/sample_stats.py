@@ -86,5 +86,5 @@ def describe(
 def bands(by_year: np.ndarray) -> dict[str, list[float]]:
     """Percentiles of each year (row) of a (years, draws) array: each row by itself, in linear time (see
     percentiles), not the whole array sorted."""
-    quantiles = np.column_stack([percentiles(year, PERCENTILES) for year in by_year])
+    quantiles = percentiles(by_year, PERCENTILES).T
     return {f"p{q}": [float(x) for x in row] for q, row in zip(PERCENTILES, quantiles, strict=True)}
